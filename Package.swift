@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "sse-timeline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sse-timeline", targets: ["Daemon"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // The pure core: config model, parsing, recurrence, time zones, what comes due when.
+        .target(
+            name: "Timeline",
+            dependencies: [
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        // The default SSE timeline, embedded in the binary.
+        .target(
+            name: "DefaultTimeline",
+            path: "Config",
+            resources: [.embedInCode("timeline.toml")]
+        ),
+        // libsystemd: sd_journal_sendv and the journal reader.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .executableTarget(
+            name: "Daemon",
+            dependencies: [
+                "Timeline",
+                "DefaultTimeline",
+                "CSystemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "DefaultTimeline"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Timeline"]),
+    ]
+)
