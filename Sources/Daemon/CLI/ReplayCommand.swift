@@ -1,0 +1,51 @@
+import ArgumentParser
+import Logging
+import Timeline
+
+/// `sse-timeline replay`: the scheduler on a virtual clock, printing what it would have sent.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Print every notification the daemon would send in a window, as fast as it can.",
+        discussion: """
+            Runs the same scheduler as `run` on a virtual clock that jumps from one due instant to the next, \
+            and prints each notification to standard output in the daemon's stderr format: \
+            <PRIORITY>MESSAGE [FIELD=value ...]. No state is read or written.
+
+            Examples:
+              sse-timeline replay --from 2021-01-01 --to 2023-12-31
+              sse-timeline replay --from 2027-01-01 --to 2027-12-31 --config ./timeline.toml
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: ArgumentHelp("Start of the window (exclusive).", valueName: "date"))
+    var from: String
+
+    @Option(help: ArgumentHelp("End of the window (inclusive; a bare date means the end of that day).", valueName: "date"))
+    var to: String
+
+    func run() async throws {
+        let zone = options.systemZone
+        let start = try TimeArgument.parse(from, option: "--from", zone: zone)
+        var end = try TimeArgument.parse(to, option: "--to", zone: zone)
+        if to.count == 10 { end = end.adding(seconds: 86399) }
+        guard start <= end else { throw ValidationError("--from must not be after --to") }
+        let (config, description) = try options.loadOrExit()
+        let sink = StderrSink(descriptor: 1)
+        let clock = VirtualWallClock(now: WallTime(seconds: start.secondsSinceEpoch))
+        let scheduler = Scheduler(
+            environment: SchedulerEnvironment(
+                clock: clock,
+                sink: sink,
+                fallbackSink: sink,
+                notifier: nil,
+                store: nil,
+                loadTimeline: { .success((config, description)) },
+                journalKeys: { _ in nil },
+                watchdog: nil,
+                logger: Logger(label: "sse-timeline.replay") { _ in SwiftLogNoOpLogHandler() },
+                stopAfter: WallTime(seconds: end.secondsSinceEpoch)))
+        try await scheduler.run()
+    }
+}

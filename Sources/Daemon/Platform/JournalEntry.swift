@@ -1,0 +1,69 @@
+/// One structured log entry: ordered `NAME=value` fields, as the systemd journal stores them.
+///
+/// `MESSAGE` is the human-readable text and `PRIORITY` a syslog priority (`0`–`7`); any other field (say
+/// `MESSAGE_ID`, `REMINDER_KEY`) carries data for machines. A name may appear more than once.
+struct JournalEntry: Sendable, Equatable {
+    /// The fields, in the order they are written.
+    var fields: [(name: String, value: String)]
+
+    /// An entry with exactly these fields.
+    init(fields: [(name: String, value: String)]) {
+        self.fields = fields
+    }
+
+    /// An entry whose first fields are `MESSAGE` and `PRIORITY`, followed by `fields`.
+    init(message: String, priority: JournalPriority = .info, fields: [(name: String, value: String)] = []) {
+        self.fields = [("MESSAGE", message), ("PRIORITY", String(priority.rawValue))] + fields
+    }
+
+    /// The first value of the field `name`, or nil when there is none.
+    subscript(name: String) -> String? {
+        fields.first { $0.name == name }?.value
+    }
+
+    /// Every value of the field `name`, in order.
+    func values(named name: String) -> [String] {
+        fields.filter { $0.name == name }.map(\.value)
+    }
+
+    /// The `MESSAGE` field.
+    var message: String? {
+        self["MESSAGE"]
+    }
+
+    /// The `PRIORITY` field, when it is a valid priority.
+    var priority: JournalPriority? {
+        self["PRIORITY"].flatMap(Int.init).flatMap(JournalPriority.init(rawValue:))
+    }
+
+    /// The fields other than the first `MESSAGE` and the first `PRIORITY`.
+    var otherFields: [(name: String, value: String)] {
+        let messageIndex = fields.firstIndex { $0.name == "MESSAGE" }
+        let priorityIndex = fields.firstIndex { $0.name == "PRIORITY" }
+        return fields.indices.filter { $0 != messageIndex && $0 != priorityIndex }.map { fields[$0] }
+    }
+
+    static func == (lhs: JournalEntry, rhs: JournalEntry) -> Bool {
+        lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    /// `name` as a valid journal field name: uppercase ASCII letters, digits and `_`, not starting with a
+    /// digit or `_` (those are the journal's own), at most 64 bytes.
+    ///
+    /// Lowercase letters are uppercased, every other character becomes `_`, and a name that would start
+    /// with a digit or `_` (or be empty) gets an `X` in front: `reminder-key` → `REMINDER_KEY`,
+    /// `_PID` → `X_PID`.
+    static func fieldName(_ name: String) -> String {
+        var bytes: [UInt8] = name.utf8.map { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - 32
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
+            default: UInt8(ascii: "_")
+            }
+        }
+        if bytes.first.map({ $0 == UInt8(ascii: "_") || $0 <= UInt8(ascii: "9") }) ?? true {
+            bytes.insert(UInt8(ascii: "X"), at: 0)
+        }
+        return String(decoding: bytes.prefix(64), as: UTF8.self)
+    }
+}

@@ -1,0 +1,172 @@
+import Synchronization
+
+/// A wall clock that tests drive by hand: time moves only when the test says so.
+///
+/// `sleep(until:)` suspends until `advance(to:)` reaches the deadline (`.deadline`), `step(to:)` jumps the
+/// clock (`.clockChanged`), `changeZone()` is called (`.zoneChanged`), or `interrupt()` or cancellation
+/// (`.interrupted`). Like `SystemWallClock`, an interrupt, step or zone change while nobody sleeps is kept
+/// for the next sleep, and a deadline not after `now` returns at once.
+///
+/// `waitForSleeper()` lets a test wait, without sleeping, until the code under test is suspended in
+/// `sleep(until:)`, and learn its deadline.
+final class ManualWallClock: WallClock {
+    private struct Sleeper {
+        var deadline: WallTime?
+        var continuation: CheckedContinuation<WakeReason, Never>
+    }
+
+    private typealias Watcher = CheckedContinuation<WallTime?, any Error>
+
+    private struct State {
+        var now: WallTime
+        var sleepers: [Int: Sleeper] = [:]
+        var watchers: [Int: Watcher] = [:]
+        var nextID = 0
+        var pending: WakeReason?
+        var sleepCount = 0
+
+        mutating func takeID() -> Int {
+            defer { nextID += 1 }
+            return nextID
+        }
+    }
+
+    private let state: Mutex<State>
+
+    /// A clock that reads `now` until moved.
+    init(now: WallTime) {
+        state = Mutex(State(now: now))
+    }
+
+    func now() -> WallTime {
+        state.withLock { $0.now }
+    }
+
+    /// How many times `sleep(until:)` has been called.
+    var sleepCount: Int {
+        state.withLock { $0.sleepCount }
+    }
+
+    /// The deadlines of the sleepers waiting now (nil for a sleeper without deadline).
+    var sleeperDeadlines: [WallTime?] {
+        state.withLock { $0.sleepers.sorted { $0.key < $1.key }.map(\.value.deadline) }
+    }
+
+    func sleep(until deadline: WallTime?) async -> WakeReason {
+        let id = state.withLock { state in
+            state.sleepCount += 1
+            return state.takeID()
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<WakeReason, Never>) in
+                let (immediate, watchers) = state.withLock { state -> (WakeReason?, [Watcher]) in
+                    if let pending = state.pending {
+                        state.pending = nil
+                        return (pending, [])
+                    }
+                    // Checked under the lock that onCancel takes, so a cancellation is seen here or there.
+                    if Task.isCancelled {
+                        return (.interrupted, [])
+                    }
+                    if let deadline, deadline <= state.now {
+                        return (.deadline, [])
+                    }
+                    state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                    defer { state.watchers = [:] }
+                    return (nil, Array(state.watchers.values))
+                }
+                if let immediate {
+                    continuation.resume(returning: immediate)
+                }
+                for watcher in watchers {
+                    watcher.resume(returning: deadline)
+                }
+            }
+        } onCancel: {
+            state.withLock { $0.sleepers.removeValue(forKey: id) }?.continuation.resume(returning: .interrupted)
+        }
+    }
+
+    func interrupt() {
+        wakeAll(with: .interrupted)
+    }
+
+    /// Moves time forward to `time` and wakes, with `.deadline`, every sleeper whose deadline is not after it.
+    func advance(to time: WallTime) {
+        let woken = state.withLock { state -> [Sleeper] in
+            precondition(time >= state.now, "advance(to:) moves forward; use step(to:) to jump back")
+            state.now = time
+            let due = state.sleepers.filter { $0.value.deadline.map { $0 <= time } ?? false }
+            for id in due.keys { state.sleepers[id] = nil }
+            return Array(due.values)
+        }
+        for sleeper in woken {
+            sleeper.continuation.resume(returning: .deadline)
+        }
+    }
+
+    /// Moves time forward by `duration`, as `advance(to:)`.
+    func advance(by duration: Duration) {
+        advance(to: now().advanced(by: duration))
+    }
+
+    /// Jumps the clock to `time` (forward or back), as settimeofday would, and wakes sleepers with
+    /// `.clockChanged`.
+    func step(to time: WallTime) {
+        state.withLock { $0.now = time }
+        wakeAll(with: .clockChanged)
+    }
+
+    /// Signals a change of the local time zone: sleepers wake with `.zoneChanged`.
+    func changeZone() {
+        wakeAll(with: .zoneChanged)
+    }
+
+    /// Returns once a sleeper is suspended in `sleep(until:)` (at once if one already is), with its deadline
+    /// (nil: it sleeps without one).
+    ///
+    /// - Throws: `CancellationError` when the waiting task is cancelled, so a test can bound the wait.
+    func waitForSleeper() async throws -> WallTime? {
+        let id = state.withLock { $0.takeID() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: Watcher) in
+                let outcome = state.withLock { state -> Result<WallTime?, CancellationError>? in
+                    if let sleeper = state.sleepers.min(by: { $0.key < $1.key }) {
+                        return .success(sleeper.value.deadline)
+                    }
+                    if Task.isCancelled {
+                        return .failure(CancellationError())
+                    }
+                    state.watchers[id] = continuation
+                    return nil
+                }
+                if let outcome {
+                    continuation.resume(with: outcome)
+                }
+            }
+        } onCancel: {
+            state.withLock { $0.watchers.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+        }
+    }
+
+    private func wakeAll(with reason: WakeReason) {
+        let woken = state.withLock { state -> [Sleeper] in
+            let woken = Array(state.sleepers.values)
+            state.sleepers = [:]
+            if woken.isEmpty {
+                state.pending = Self.stronger(state.pending, reason)
+            }
+            return woken
+        }
+        for sleeper in woken {
+            sleeper.continuation.resume(returning: reason)
+        }
+    }
+
+    // Of two reasons kept for the next sleep, the one that SystemWallClock would report first.
+    private static func stronger(_ kept: WakeReason?, _ new: WakeReason) -> WakeReason {
+        let order: [WakeReason] = [.interrupted, .clockChanged, .zoneChanged, .deadline]
+        guard let kept else { return new }
+        return order.firstIndex(of: kept)! <= order.firstIndex(of: new)! ? kept : new
+    }
+}

@@ -1,0 +1,41 @@
+import Glibc
+
+/// Writes entries as text lines when there is no journal: to stderr, or any descriptor.
+///
+/// Each entry is one line in the `StderrLine` format (`<5>Exam in 15 minutes [REMINDER_KEY=…]`), written
+/// with a single `write(2)`, so lines from concurrent writers never interleave and a reader that survives
+/// a `kill -9` of the writer sees whole lines only (up to `PIPE_BUF` bytes on a pipe).
+/// The daemon should ignore `SIGPIPE`, or a closed reader kills it.
+struct StderrSink: NotificationSink {
+    /// The descriptor written to; the sink neither opens nor closes it.
+    let descriptor: Int32
+
+    /// A sink that writes to `descriptor` (stderr by default).
+    init(descriptor: Int32 = STDERR_FILENO) {
+        self.descriptor = descriptor
+    }
+
+    /// Writes `entry` as one line.
+    ///
+    /// - Throws: `SystemCallError` (`write`) when the descriptor refuses it.
+    func write(_ entry: JournalEntry) throws {
+        var line = Array(StderrLine.format(entry).utf8)
+        line.append(UInt8(ascii: "\n"))
+        let failure: Int32? = line.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                // A short write (a full pipe, a signal) leaves the rest for another call.
+                offset += written
+            }
+            return nil
+        }
+        if let failure {
+            throw SystemCallError("write", operand: "descriptor \(descriptor)", errno: failure)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Logging
+import ServiceLifecycle
+import Timeline
+import UnixSignals
+
+/// Wires the real daemon: the system clock, the journal (or stderr), systemd notify, the state store and
+/// the signal handling, around a `Scheduler`. Kept apart from the command so tests can build the pieces.
+struct DaemonBuilder {
+    let options: ConfigOptions
+    let stateDirectory: String
+    let logTarget: RunCommand.LogTarget
+    let environment: [String: String]
+
+    /// The sink for reminders and logs.
+    func makeSink() -> any NotificationSink {
+        switch logTarget {
+        case .auto: JournalDetector().sink()
+        case .journal: SystemdJournalSink()
+        case .stderr: StderrSink()
+        }
+    }
+
+    /// Runs until SIGTERM/SIGINT; throws when the timeline cannot be loaded at start.
+    func run() async throws {
+        let sink = makeSink()
+        let logger = Logger(label: "sse-timeline") { label in JournalLogHandler(label: label, sink: sink) }
+        let files = options.files
+        let options = self.options
+        let reader = JournalReader()
+        let canReadJournal = (sink is SystemdJournalSink)
+        let clock = try SystemWallClock()
+        let schedulerEnvironment = SchedulerEnvironment(
+            clock: clock,
+            sink: sink,
+            fallbackSink: StderrSink(),
+            notifier: SystemdNotifier(environment: environment),
+            store: StateStore(directory: stateDirectory),
+            loadTimeline: {
+                let loader = ConfigLoader(zones: ZoneDatabase.shared, systemZone: options.systemZone)
+                return files.load(loader: loader).map { config in
+                    (config, files.describe(dropInCount: config.sources.count - 1))
+                }
+            },
+            journalKeys: { since in
+                guard canReadJournal else { return nil }
+                return reader.values(
+                    of: "REMINDER_KEY",
+                    matching: [
+                        JournalMatch("MESSAGE_ID", anyOf: MessageID.reminderIDs),
+                        JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
+                    ],
+                    since: since)
+            },
+            watchdog: WatchdogSettings(environment: environment),
+            logger: logger)
+        let scheduler = Scheduler(environment: schedulerEnvironment)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(
+                        service: SchedulerService(scheduler: scheduler),
+                        successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: ReloadSignalService(scheduler: scheduler)),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "sse-timeline.lifecycle") { _ in SwiftLogNoOpLogHandler() }))
+        try await group.run()
+    }
+}
+
+/// The scheduler as a swift-service-lifecycle `Service`: graceful shutdown asks it to stop.
+struct SchedulerService<Clock: WallClock>: Service {
+    let scheduler: Scheduler<Clock>
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await scheduler.run()
+        } onGracefulShutdown: {
+            scheduler.requestStop()
+        }
+    }
+}
+
+/// Turns SIGHUP into reload requests until the group shuts down.
+struct ReloadSignalService<Clock: WallClock>: Service {
+    let scheduler: Scheduler<Clock>
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            scheduler.requestReload()
+        }
+    }
+}

@@ -1,0 +1,167 @@
+/// Reads typed fields of one TOML table, reporting wrong types and values by key path.
+struct FieldReader {
+    let node: TOMLNode
+    let source: Int
+    let path: String
+
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// Reports keys of the table that are not in `known`.
+    func checkKeys(_ known: [String], context: inout DecodeContext) {
+        for key in node.keys where !known.contains(key) {
+            context.unknownKey(source, keyPath(key), among: known)
+        }
+    }
+
+    func wrongType(_ key: String, _ found: TOMLNode.Value, expected: String, context: inout DecodeContext) {
+        context.error(
+            source, keyPath(key), value: Self.display(found), "expected \(expected), found \(found.typeName)",
+            hint: nil)
+    }
+
+    /// A string field; nil when absent or of the wrong type (reported).
+    func string(_ key: String, required: Bool = false, context: inout DecodeContext) -> String? {
+        guard let field = node[key] else {
+            if required { missing(key, context: &context) }
+            return nil
+        }
+        let value = field.value
+        guard case .string(let text) = value else {
+            wrongType(key, value, expected: "a string", context: &context)
+            return nil
+        }
+        return text
+    }
+
+    func missing(_ key: String, context: inout DecodeContext) {
+        context.error(source, path, value: nil, "missing required key \"\(key)\"", hint: nil)
+    }
+
+    /// A list of strings.
+    func strings(_ key: String, context: inout DecodeContext) -> [String]? {
+        guard let field = node[key] else { return nil }
+        guard field.isArray else {
+            wrongType(key, field.value, expected: "an array of strings", context: &context)
+            return nil
+        }
+        var result: [String] = []
+        for (i, element) in field.elements.enumerated() {
+            guard case .string(let text) = element.value else {
+                context.error(
+                    source, "\(keyPath(key))[\(i)]", value: Self.display(element.value),
+                    "expected a string, found \(element.value.typeName)", hint: nil)
+                continue
+            }
+            result.append(text)
+        }
+        return result
+    }
+
+    /// A time of day as seconds after midnight: TOML local time `09:00:00` or a string "09:00".
+    func timeOfDay(_ key: String, context: inout DecodeContext) -> Int? {
+        guard let field = node[key] else { return nil }
+        let value = field.value
+        switch value {
+        case .time(let h, let m, let s, _):
+            return h * 3600 + m * 60 + s
+        case .string(let text):
+            let parts = text.split(separator: ":")
+            if (2...3).contains(parts.count), let h = Int(parts[0]), let m = Int(parts[1]),
+                (0...23).contains(h), (0...59).contains(m), parts[1].count == 2
+            {
+                let s = parts.count == 3 ? Int(parts[2]) ?? -1 : 0
+                if (0...59).contains(s) { return h * 3600 + m * 60 + s }
+            }
+            context.error(
+                source, keyPath(key), value: text, "not a time of day",
+                hint: "accepted: HH:MM or HH:MM:SS in 24-hour time, e.g. \"09:00\" or 09:00:00")
+            return nil
+        default:
+            wrongType(key, value, expected: "a time of day (09:00:00 or \"09:00\")", context: &context)
+            return nil
+        }
+    }
+
+    func priority(_ key: String, context: inout DecodeContext) -> Priority? {
+        guard let text = string(key, context: &context) else { return nil }
+        guard let p = Priority(name: text) else {
+            context.error(
+                source, keyPath(key), value: text, "unknown priority",
+                hint: Suggestion.didYouMean(text, among: Priority.names)
+                    ?? "accepted: \(Priority.names.joined(separator: ", ")) or 0...7")
+            return nil
+        }
+        return p
+    }
+
+    /// A duration such as "7 days" or "12 hours", in seconds.
+    func duration(_ key: String, context: inout DecodeContext) -> Int64? {
+        guard let text = string(key, context: &context) else { return nil }
+        guard let offset = ReminderOffset(parsing: text + " after"), offset.anchor == .start else {
+            context.error(
+                source, keyPath(key), value: text, "not a duration",
+                hint: "accepted: amounts with units (weeks, days, hours, minutes, seconds), e.g. \"7 days\"")
+            return nil
+        }
+        return Int64(offset.days) * 86400 + offset.seconds
+    }
+
+    /// A list of reminders: strings ("30 days before") or tables `{ at = "...", priority = "warning" }`.
+    func reminders(_ key: String, context: inout DecodeContext) -> [Reminder]? {
+        guard let field = node[key] else { return nil }
+        guard field.isArray else {
+            wrongType(key, field.value, expected: "an array of reminders", context: &context)
+            return nil
+        }
+        var result: [Reminder] = []
+        var seen: Set<ReminderOffset> = []
+        for (i, element) in field.elements.enumerated() {
+            let elementPath = "\(keyPath(key))[\(i)]"
+            var text: String?
+            var priority: Priority?
+            switch element.value {
+            case .string(let s):
+                text = s
+            case .table:
+                let inner = FieldReader(node: element, source: source, path: elementPath)
+                inner.checkKeys(["at", "priority"], context: &context)
+                text = inner.string("at", required: true, context: &context)
+                priority = inner.priority("priority", context: &context)
+            default:
+                context.error(
+                    source, elementPath, value: Self.display(element.value),
+                    "expected a reminder such as \"30 days before\" or { at = \"1 day before\", priority = \"warning\" }, found \(element.value.typeName)",
+                    hint: nil)
+            }
+            guard let text else { continue }
+            let textPath = element.isTable ? "\(elementPath).at" : elementPath
+            guard let offset = ReminderOffset(parsing: text) else {
+                context.error(source, textPath, value: text, "not a reminder offset", hint: ReminderOffset.acceptedForms)
+                continue
+            }
+            if !seen.insert(offset).inserted {
+                context.error(
+                    source, textPath, value: text, "duplicate reminder (same offset as an earlier one)", hint: nil)
+                continue
+            }
+            result.append(Reminder(offset: offset, text: text, priority: priority))
+        }
+        return result
+    }
+
+    /// A value shown in a message.
+    static func display(_ value: TOMLNode.Value) -> String? {
+        switch value {
+        case .string(let s): s
+        case .integer(let i): String(i)
+        case .float(let d): String(d)
+        case .boolean(let b): String(b)
+        case .date(let y, let m, let d): "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+        case .time(let h, let m, let s, _): "\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2))"
+        case .dateTime(let y, let mo, let d, let h, let mi, let s, _, let off):
+            "\(pad(y, 4))-\(pad(mo, 2))-\(pad(d, 2))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(s, 2))"
+                + (off.map { ReminderMath.offsetText(seconds: $0 * 60) } ?? "")
+        case .table, .array: nil
+        }
+    }
+}

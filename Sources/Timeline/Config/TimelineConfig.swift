@@ -1,0 +1,60 @@
+/// A loaded, validated timeline: the defaults and every milestone of the main file and its drop-ins.
+public struct TimelineConfig: Sendable {
+    /// Settings that apply to every milestone unless it says otherwise.
+    public var defaults: Defaults
+    /// Every milestone, in file order (main file first, then drop-ins in lexical order).
+    public var milestones: [Milestone]
+    /// The names of the files read, in order.
+    public var sources: [String]
+    /// Problems that do not stop the timeline from loading (DST gaps and overlaps, rules that never occur).
+    public var warnings: [Diagnostic]
+
+    /// A config from its parts.
+    public init(defaults: Defaults = Defaults(), milestones: [Milestone], sources: [String], warnings: [Diagnostic] = [])
+    {
+        self.defaults = defaults
+        self.milestones = milestones
+        self.sources = sources
+        self.warnings = warnings
+    }
+}
+
+/// The `[defaults]` table: what applies to every milestone unless it says otherwise.
+///
+/// Keys: `timezone` (IANA name; default: the system's zone), `all_day_time` (time of day at which
+/// reminders of all-day milestones come due; default 09:00), `reminders` (default
+/// `["7 days before", "1 day before", "at start"]`), `priority` (journal priority of reminders; default
+/// `notice`), `catch_up_window` (how old a reminder missed during downtime may be and still be sent at
+/// start; default `7 days`).
+public struct Defaults: Hashable, Sendable {
+    /// The zone of milestones without `timezone`.
+    public var zone: Zone
+    /// Seconds after local midnight at which reminders of all-day milestones come due.
+    public var allDayTime: Int
+    /// Reminders of milestones without their own.
+    public var reminders: [Reminder]
+    /// Journal priority of reminders without their own.
+    public var priority: Priority
+    /// How old (seconds) a reminder missed during downtime may be and still be sent at start.
+    public var catchUpWindow: Int64
+
+    /// The built-in defaults, in `zone`.
+    public init(
+        zone: Zone = .utc,
+        allDayTime: Int = 9 * 3600,
+        reminders: [Reminder] = Defaults.builtInReminders,
+        priority: Priority = .notice,
+        catchUpWindow: Int64 = 7 * 86400
+    ) {
+        self.zone = zone
+        self.allDayTime = allDayTime
+        self.reminders = reminders
+        self.priority = priority
+        self.catchUpWindow = catchUpWindow
+    }
+
+    /// "7 days before", "1 day before", "at start".
+    public static let builtInReminders: [Reminder] = ["7 days before", "1 day before", "at start"].map {
+        Reminder(offset: ReminderOffset(parsing: $0)!, text: $0)
+    }
+}

@@ -1,0 +1,115 @@
+/// One dated entry of the timeline, as configured: a one-off or recurring event with its reminders.
+public struct Milestone: Hashable, Sendable {
+    /// How precisely the start date is known (the facts behind some milestones give only a month or a year).
+    public enum Precision: String, Hashable, Sendable, CaseIterable {
+        case day, month, year
+    }
+
+    /// Unique, stable identifier, `[a-z0-9-]`.
+    public var id: String
+    /// Human title.
+    public var title: String
+    /// Longer text.
+    public var description: String?
+    /// Where it happens ("Geneva", "online").
+    public var location: String?
+    /// Source address of the facts.
+    public var source: String?
+    /// Free tags for filtering.
+    public var tags: [String]
+    /// Start, in floating local time of `zone` (00:00 for all-day milestones).
+    public var start: CivilDateTime
+    /// End, in floating local time of `zone`; for all-day milestones the last day (inclusive) at 00:00.
+    public var end: CivilDateTime?
+    /// True when `start` was a date without a time.
+    public var isAllDay: Bool
+    /// How precisely `start` is known.
+    public var precision: Precision
+    /// The zone the local times are in.
+    public var zone: Zone
+    /// The recurrence, if the milestone repeats.
+    public var recurrence: Recurrence?
+    /// The reminders (the defaults' when the milestone has none of its own).
+    public var reminders: [Reminder]
+    /// Journal priority of this milestone's reminders unless a reminder says otherwise.
+    public var priority: Priority
+
+    /// A milestone; see the properties for the meaning of each field.
+    public init(
+        id: String,
+        title: String,
+        description: String? = nil,
+        location: String? = nil,
+        source: String? = nil,
+        tags: [String] = [],
+        start: CivilDateTime,
+        end: CivilDateTime? = nil,
+        isAllDay: Bool,
+        precision: Precision = .day,
+        zone: Zone,
+        recurrence: Recurrence? = nil,
+        reminders: [Reminder],
+        priority: Priority = .notice
+    ) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.location = location
+        self.source = source
+        self.tags = tags
+        self.start = start
+        self.end = end
+        self.isAllDay = isAllDay
+        self.precision = precision
+        self.zone = zone
+        self.recurrence = recurrence
+        self.reminders = reminders
+        self.priority = priority
+    }
+}
+
+/// One reminder of a milestone: when, relative to it, and at which journal priority.
+public struct Reminder: Hashable, Sendable {
+    /// The offset from the milestone's start or end.
+    public var offset: ReminderOffset
+    /// The offset as configured ("30 days before"), written into the journal's `REMINDER` field.
+    public var text: String
+    /// Priority of this reminder, overriding the milestone's.
+    public var priority: Priority?
+
+    /// A reminder at `offset`.
+    public init(offset: ReminderOffset, text: String? = nil, priority: Priority? = nil) {
+        self.offset = offset
+        self.text = text ?? offset.description
+        self.priority = priority
+    }
+}
+
+/// How a milestone repeats: an RFC 5545 rule plus extra dates (RDATE) and excluded dates (EXDATE).
+public struct Recurrence: Hashable, Sendable {
+    /// The RRULE, if any (a milestone may repeat by RDATEs alone).
+    public var rule: RecurrenceRule?
+    /// The rule as written in the config.
+    public var ruleText: String?
+    /// The rule's UNTIL converted to the milestone's local time, inclusive.
+    public var untilLocal: CivilDateTime?
+    /// Extra occurrences, local time.
+    public var rdates: [CivilDateTime]
+    /// Excluded occurrences, local time.
+    public var exdates: [CivilDateTime]
+
+    /// A recurrence.
+    public init(
+        rule: RecurrenceRule?,
+        ruleText: String?,
+        untilLocal: CivilDateTime?,
+        rdates: [CivilDateTime],
+        exdates: [CivilDateTime]
+    ) {
+        self.rule = rule
+        self.ruleText = ruleText
+        self.untilLocal = untilLocal
+        self.rdates = rdates
+        self.exdates = exdates
+    }
+}

@@ -1,0 +1,110 @@
+/// When a reminder comes due relative to its milestone: "30 days before", "2 hours before",
+/// "at start", "1 day after end", "1 week 2 days before start".
+///
+/// Weeks and days are calendar steps in the milestone's time zone (a reminder "1 day before" a 09:00
+/// milestone is at 09:00 the day before, across a DST change too); hours, minutes and seconds are exact.
+public struct ReminderOffset: Hashable, Sendable, CustomStringConvertible {
+    /// What the offset counts from.
+    public enum Anchor: String, Hashable, Sendable {
+        case start, end
+    }
+
+    /// Start or end of the milestone occurrence.
+    public var anchor: Anchor
+    /// Calendar days to add (negative: before).
+    public var days: Int
+    /// Exact seconds to add after the calendar step (negative: before).
+    public var seconds: Int64
+
+    /// An offset from `anchor`.
+    public init(anchor: Anchor = .start, days: Int = 0, seconds: Int64 = 0) {
+        self.anchor = anchor
+        self.days = days
+        self.seconds = seconds
+    }
+
+    /// What the accepted forms are, for error messages.
+    public static let acceptedForms =
+        "accepted: \"at start\", \"at end\", or amounts with units (weeks, days, hours, minutes, seconds) "
+        + "followed by \"before\" or \"after\" and optionally \"start\" or \"end\", "
+        + "e.g. \"30 days before\", \"2 hours before\", \"1 day after end\", \"1 week 2 days before start\""
+
+    /// Largest amount accepted for one unit, far beyond any calendar (keeps the arithmetic exact).
+    static let maximumAmount = 10_000_000
+
+    /// Parses the configured text; nil when it does not follow `acceptedForms`.
+    public init?(parsing text: String) {
+        let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard !words.isEmpty else { return nil }
+        if words.count == 2, words[0] == "at", let anchor = Anchor(rawValue: words[1]) {
+            self.init(anchor: anchor)
+            return
+        }
+        var rest = words[...]
+        var anchor = Anchor.start
+        if let last = rest.last, let a = Anchor(rawValue: last) {
+            anchor = a
+            rest = rest.dropLast()
+        }
+        guard let direction = rest.last, direction == "before" || direction == "after" else { return nil }
+        rest = rest.dropLast()
+        var days = 0
+        var seconds: Int64 = 0
+        var sawAmount = false
+        var tokens = Array(rest)
+        // Accept "30d", "2h" as one token each.
+        tokens = tokens.flatMap { token -> [String] in
+            guard let split = token.firstIndex(where: { !$0.isNumber }), split != token.startIndex,
+                token[..<split].allSatisfy(\.isNumber)
+            else { return [token] }
+            return [String(token[..<split]), String(token[split...])]
+        }
+        var i = 0
+        while i < tokens.count {
+            guard i + 1 < tokens.count, let amount = Int(tokens[i]), amount >= 0, amount <= Self.maximumAmount,
+                let unit = Self.unitSeconds(tokens[i + 1])
+            else { return nil }
+            switch unit {
+            case .days(let n): days += amount * n
+            case .seconds(let n): seconds += Int64(amount) * n
+            }
+            sawAmount = true
+            i += 2
+        }
+        guard sawAmount else { return nil }
+        let sign = direction == "before" ? -1 : 1
+        self.init(anchor: anchor, days: sign * days, seconds: Int64(sign) * seconds)
+    }
+
+    private enum Unit {
+        case days(Int)
+        case seconds(Int64)
+    }
+
+    private static func unitSeconds(_ word: String) -> Unit? {
+        switch word {
+        case "w", "wk", "wks", "week", "weeks": .days(7)
+        case "d", "day", "days": .days(1)
+        case "h", "hr", "hrs", "hour", "hours": .seconds(3600)
+        case "m", "min", "mins", "minute", "minutes": .seconds(60)
+        case "s", "sec", "secs", "second", "seconds": .seconds(1)
+        default: nil
+        }
+    }
+
+    /// The canonical text: "at start", "30 days before", "1 day 2 hours after end".
+    public var description: String {
+        if days == 0 && seconds == 0 { return "at \(anchor.rawValue)" }
+        let before = days < 0 || (days == 0 && seconds < 0)
+        var parts: [String] = []
+        let d = abs(days)
+        if d > 0 { parts.append(d == 1 ? "1 day" : "\(d) days") }
+        var s = abs(seconds)
+        for (name, size) in [("hour", Int64(3600)), ("minute", 60), ("second", 1)] where s >= size {
+            let n = s / size
+            s %= size
+            parts.append(n == 1 ? "1 \(name)" : "\(n) \(name)s")
+        }
+        return parts.joined(separator: " ") + (before ? " before" : " after") + (anchor == .end ? " end" : "")
+    }
+}

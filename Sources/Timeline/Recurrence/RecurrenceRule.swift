@@ -1,0 +1,570 @@
+/// An RFC 5545 recurrence rule: the value of an `RRULE` property, such as `FREQ=MONTHLY;BYDAY=-1FR`.
+///
+/// Only `DAILY`, `WEEKLY`, `MONTHLY` and `YEARLY` frequencies are supported. A rule is made by
+/// ``init(parsing:)``, which checks it against RFC 5545 section 3.3.10 and reports every problem at once.
+/// Lists are kept sorted and without repeats, so two rules that mean the same are equal and print the
+/// same ``rfcString``.
+///
+/// A rule alone has no dates: expand it from a DTSTART with
+/// ``occurrences(from:untilLocal:)`` (in `RecurrenceRule+Expansion.swift`), or combine it with RDATEs
+/// and EXDATEs in a ``RecurrenceSet``.
+public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
+    /// How often the rule's period repeats (`FREQ`).
+    public enum Frequency: Int, Hashable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+        case daily, weekly, monthly, yearly
+
+        /// The RFC 5545 name: `DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY`.
+        public var description: String { ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"][rawValue] }
+
+        public static func < (lhs: Frequency, rhs: Frequency) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// The inclusive end of a rule (`UNTIL`), in one of the three forms RFC 5545 allows.
+    public enum Until: Hashable, Sendable, CustomStringConvertible {
+        /// `UNTIL=19971224`: a date.
+        case date(CivilDate)
+        /// `UNTIL=19971224T090000`: a floating local date and time.
+        case local(CivilDateTime)
+        /// `UNTIL=19971224T140000Z`: a UTC date and time.
+        case utc(CivilDateTime)
+
+        /// The bound as local civil time, as the expander takes it.
+        ///
+        /// A date becomes 00:00 of that date, as python-dateutil does: with a DTSTART of 09:00, an
+        /// `UNTIL=19971224` does not include 24 December. (RFC 5545 wants a date `UNTIL` only with a date
+        /// DTSTART, where the two agree.) A UTC time is converted by `localTimeForUTC`, which the caller
+        /// builds from the event's time zone; a local time is used as is.
+        public func localBound(localTimeForUTC: (CivilDateTime) -> CivilDateTime) -> CivilDateTime {
+            switch self {
+            case .date(let date): CivilDateTime(date: date, secondOfDay: 0)
+            case .local(let time): time
+            case .utc(let time): localTimeForUTC(time)
+            }
+        }
+
+        /// The RFC 5545 form: `19971224`, `19971224T090000` or `19971224T140000Z`.
+        public var description: String {
+            switch self {
+            case .date(let date): date.basicDescription
+            case .local(let time): time.basicDescription
+            case .utc(let time): time.basicDescription + "Z"
+            }
+        }
+    }
+
+    /// One `BYDAY` entry: a weekday, with an ordinal when it means the nth such day of the month or year.
+    public struct OrdinalWeekday: Hashable, Sendable, Comparable, CustomStringConvertible {
+        /// The day of the week.
+        public let weekday: Weekday
+        /// `1` the first, `-1` the last, ... of the month (`MONTHLY`, or `YEARLY` with `BYMONTH`) or of the
+        /// year; nil for every such weekday.
+        public let ordinal: Int?
+
+        /// Every `weekday`, or only the `ordinal`-th one.
+        public init(_ weekday: Weekday, ordinal: Int? = nil) {
+            precondition(ordinal != 0, "a BYDAY ordinal is never 0")
+            self.weekday = weekday
+            self.ordinal = ordinal
+        }
+
+        /// `MO`, `1FR`, `-1SU`.
+        public var description: String { (ordinal.map(String.init) ?? "") + weekday.code }
+
+        public static func < (lhs: OrdinalWeekday, rhs: OrdinalWeekday) -> Bool {
+            (lhs.weekday.rawValue, lhs.ordinal ?? Int.min) < (rhs.weekday.rawValue, rhs.ordinal ?? Int.min)
+        }
+    }
+
+    /// `FREQ`.
+    public let frequency: Frequency
+    /// `INTERVAL`: every how many periods; at least 1.
+    public let interval: Int
+    /// `COUNT`: how many occurrences at most, counting only those at or after DTSTART.
+    public let count: Int?
+    /// `UNTIL`: the inclusive end.
+    public let until: Until?
+    /// `BYMONTH`: 1...12.
+    public let byMonth: [Int]
+    /// `BYWEEKNO`: -53...-1, 1...53 (`YEARLY` only).
+    public let byWeekNumber: [Int]
+    /// `BYYEARDAY`: -366...-1, 1...366 (`YEARLY` only).
+    public let byYearDay: [Int]
+    /// `BYMONTHDAY`: -31...-1, 1...31.
+    public let byMonthDay: [Int]
+    /// `BYDAY`.
+    public let byDay: [OrdinalWeekday]
+    /// `BYHOUR`: 0...23.
+    public let byHour: [Int]
+    /// `BYMINUTE`: 0...59.
+    public let byMinute: [Int]
+    /// `BYSECOND`: 0...59.
+    public let bySecond: [Int]
+    /// `BYSETPOS`: -366...-1, 1...366.
+    public let bySetPosition: [Int]
+    /// `WKST`: the first day of the week; Monday unless given.
+    public let weekStart: Weekday
+
+    init(
+        frequency: Frequency, interval: Int = 1, count: Int? = nil, until: Until? = nil, byMonth: [Int] = [],
+        byWeekNumber: [Int] = [], byYearDay: [Int] = [], byMonthDay: [Int] = [], byDay: [OrdinalWeekday] = [],
+        byHour: [Int] = [], byMinute: [Int] = [], bySecond: [Int] = [], bySetPosition: [Int] = [],
+        weekStart: Weekday = .monday
+    ) {
+        self.frequency = frequency
+        self.interval = interval
+        self.count = count
+        self.until = until
+        self.byMonth = Array(Set(byMonth)).sorted()
+        self.byWeekNumber = Array(Set(byWeekNumber)).sorted()
+        self.byYearDay = Array(Set(byYearDay)).sorted()
+        self.byMonthDay = Array(Set(byMonthDay)).sorted()
+        self.byDay = Array(Set(byDay)).sorted()
+        self.byHour = Array(Set(byHour)).sorted()
+        self.byMinute = Array(Set(byMinute)).sorted()
+        self.bySecond = Array(Set(bySecond)).sorted()
+        self.bySetPosition = Array(Set(bySetPosition)).sorted()
+        self.weekStart = weekStart
+    }
+
+    /// Parses an RRULE value such as `FREQ=MONTHLY;INTERVAL=2;BYDAY=-1FR;COUNT=10`.
+    ///
+    /// A leading `RRULE:` is accepted; names and values are case-insensitive and spaces around them are
+    /// ignored. Parts: `FREQ` (required: `DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY`), `INTERVAL`, `COUNT`,
+    /// `UNTIL` (`19971224`, `19971224T090000` or `19971224T140000Z`), `BYMONTH`, `BYWEEKNO`, `BYYEARDAY`,
+    /// `BYMONTHDAY`, `BYDAY` (`MO`, `1FR`, `-1SU`, `+2TU`), `BYHOUR`, `BYMINUTE`, `BYSECOND`, `BYSETPOS`
+    /// and `WKST`. Besides the form and range of each value it enforces RFC 5545's rules between parts:
+    /// not both `COUNT` and `UNTIL`; `BYWEEKNO` and `BYYEARDAY` only with `YEARLY`; no `BYMONTHDAY` with
+    /// `WEEKLY`; `BYDAY` ordinals only with `MONTHLY` (-5...5) or `YEARLY` (not with `BYWEEKNO`);
+    /// `BYSETPOS` only beside another `BYxxx` part.
+    ///
+    /// - Throws: every problem found, in the order they appear in `text`.
+    public init(parsing text: String) throws(RecurrenceRuleError.List) {
+        var parser = RecurrenceRuleParser(text)
+        switch parser.parse() {
+        case .success(let rule): self = rule
+        case .failure(let errors): throw errors
+        }
+    }
+
+    /// The rule in RFC 5545 form, parts in the grammar's order, `INTERVAL` and `WKST` left out when they are
+    /// the defaults. Parsing it gives back an equal rule.
+    public var rfcString: String {
+        var parts = ["FREQ=\(frequency)"]
+        if let until { parts.append("UNTIL=\(until)") }
+        if let count { parts.append("COUNT=\(count)") }
+        if interval != 1 { parts.append("INTERVAL=\(interval)") }
+        func list(_ name: String, _ values: [some CustomStringConvertible]) {
+            if !values.isEmpty { parts.append("\(name)=" + values.map(\.description).joined(separator: ",")) }
+        }
+        list("BYSECOND", bySecond)
+        list("BYMINUTE", byMinute)
+        list("BYHOUR", byHour)
+        list("BYDAY", byDay)
+        list("BYMONTHDAY", byMonthDay)
+        list("BYYEARDAY", byYearDay)
+        list("BYWEEKNO", byWeekNumber)
+        list("BYMONTH", byMonth)
+        list("BYSETPOS", bySetPosition)
+        if weekStart != .monday { parts.append("WKST=\(weekStart.code)") }
+        return parts.joined(separator: ";")
+    }
+
+    /// The same as ``rfcString``.
+    public var description: String { rfcString }
+}
+
+/// Reads one RRULE value, collecting every problem instead of stopping at the first.
+struct RecurrenceRuleParser {
+    private static let partNames = [
+        "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY",
+        "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST",
+    ]
+
+    /// What each part accepts, said the way the error messages say it.
+    private static let accepted: [String: String] = [
+        "FREQ": "FREQ takes DAILY, WEEKLY, MONTHLY or YEARLY",
+        "UNTIL": "UNTIL takes a date (19971224), a local date-time (19971224T090000) or a UTC date-time"
+            + " (19971224T140000Z)",
+        "COUNT": "COUNT takes a whole number from 1 up",
+        "INTERVAL": "INTERVAL takes a whole number from 1 up",
+        "BYSECOND": "BYSECOND takes 0...59",
+        "BYMINUTE": "BYMINUTE takes 0...59",
+        "BYHOUR": "BYHOUR takes 0...23",
+        "BYDAY": "BYDAY takes MO, TU, WE, TH, FR, SA, SU, each optionally after an ordinal -53...-1 or 1...53"
+            + " (1MO, -1FR)",
+        "BYMONTHDAY": "BYMONTHDAY takes -31...-1 or 1...31",
+        "BYYEARDAY": "BYYEARDAY takes -366...-1 or 1...366",
+        "BYWEEKNO": "BYWEEKNO takes -53...-1 or 1...53",
+        "BYMONTH": "BYMONTH takes 1...12",
+        "BYSETPOS": "BYSETPOS takes -366...-1 or 1...366",
+        "WKST": "WKST takes MO, TU, WE, TH, FR, SA or SU",
+    ]
+
+    /// Names people reach for that are not RFC 5545 parts.
+    private static let aliases = [
+        "BYWEEKDAY": "BYDAY", "WEEKSTART": "WKST", "FREQUENCY": "FREQ",
+        "REPEAT": "COUNT", "END": "UNTIL", "BYWEEKNUMBER": "BYWEEKNO", "BYSETPOSITION": "BYSETPOS",
+    ]
+
+    /// Where a part's value sits, for the checks between parts.
+    private struct Located {
+        let name: String
+        let nameOffset: Int
+        let value: String
+        let valueOffset: Int
+    }
+
+    private let chars: [Character]
+    private var errors: [RecurrenceRuleError] = []
+    private var seen: [String: Located] = [:]
+
+    private var frequency: RecurrenceRule.Frequency?
+    private var interval = 1
+    private var count: Int?
+    private var until: RecurrenceRule.Until?
+    private var lists: [String: [Int]] = [:]
+    private var byDay: [(entry: RecurrenceRule.OrdinalWeekday, text: String, offset: Int)] = []
+    private var weekStart = Weekday.monday
+
+    init(_ text: String) {
+        self.chars = Array(text)
+    }
+
+    mutating func parse() -> Result<RecurrenceRule, RecurrenceRuleError.List> {
+        var start = 0
+        if chars.count >= 6, String(chars[0..<6]).uppercased() == "RRULE:" { start = 6 }
+        var partStart = start
+        for index in start...chars.count where index == chars.count || chars[index] == ";" {
+            part(partStart..<index)
+            partStart = index + 1
+        }
+        checkBetweenParts(ruleStart: start)
+        guard errors.isEmpty, let frequency else { return .failure(RecurrenceRuleError.List(errors)) }
+        return .success(
+            RecurrenceRule(
+                frequency: frequency, interval: interval, count: count, until: until,
+                byMonth: lists["BYMONTH"] ?? [], byWeekNumber: lists["BYWEEKNO"] ?? [],
+                byYearDay: lists["BYYEARDAY"] ?? [], byMonthDay: lists["BYMONTHDAY"] ?? [],
+                byDay: byDay.map(\.entry), byHour: lists["BYHOUR"] ?? [], byMinute: lists["BYMINUTE"] ?? [],
+                bySecond: lists["BYSECOND"] ?? [], bySetPosition: lists["BYSETPOS"] ?? [], weekStart: weekStart
+            )
+        )
+    }
+
+    // MARK: - Parts
+
+    private mutating func part(_ range: Range<Int>) {
+        let range = trimmed(range)
+        // Empty parts (`;;`, a trailing `;`) carry nothing and harm nothing.
+        guard !range.isEmpty else { return }
+        guard let equals = range.first(where: { chars[$0] == "=" }) else {
+            let text = string(range)
+            fail(.malformedPart, text.uppercased(), text, range.lowerBound,
+                 "\"\(text)\" is not a NAME=VALUE part, e.g. FREQ=WEEKLY")
+            return
+        }
+        let nameRange = trimmed(range.lowerBound..<equals)
+        let valueRange = trimmed(equals + 1..<range.upperBound)
+        let name = string(nameRange).uppercased()
+        let value = string(valueRange)
+        guard !name.isEmpty else {
+            fail(.malformedPart, "", value, range.lowerBound, "\"\(string(range))\" has no part name before =")
+            return
+        }
+        guard let accepted = Self.accepted[name] else {
+            fail(.unknownPart, name, name, nameRange.lowerBound, unknownPartMessage(name))
+            return
+        }
+        if let first = seen[name] {
+            fail(.duplicatePart, name, name, nameRange.lowerBound,
+                 "\(name) is given twice (first at offset \(first.nameOffset)); give each part once")
+            return
+        }
+        seen[name] = Located(name: name, nameOffset: nameRange.lowerBound, value: value, valueOffset: valueRange.lowerBound)
+        guard !value.isEmpty else {
+            fail(.emptyValue, name, "", valueRange.lowerBound, "\(name) has no value; \(accepted)")
+            return
+        }
+        switch name {
+        case "FREQ": parseFrequency(value, at: valueRange.lowerBound)
+        case "INTERVAL": interval = positiveNumber(name, valueRange) ?? 1
+        case "COUNT": count = positiveNumber(name, valueRange)
+        case "UNTIL": until = parseUntil(value, at: valueRange.lowerBound)
+        case "WKST":
+            if let day = Weekday(code: value) {
+                weekStart = day
+            } else {
+                fail(.invalidValue, name, value, valueRange.lowerBound, "WKST=\(value) is not a weekday; \(accepted)")
+            }
+        case "BYDAY": parseByDay(valueRange)
+        case "BYMONTH": lists[name] = numberList(name, valueRange, signed: false, allowed: 1...12)
+        case "BYHOUR": lists[name] = numberList(name, valueRange, signed: false, allowed: 0...23)
+        case "BYMINUTE": lists[name] = numberList(name, valueRange, signed: false, allowed: 0...59)
+        case "BYSECOND": lists[name] = numberList(name, valueRange, signed: false, allowed: 0...59)
+        case "BYMONTHDAY": lists[name] = numberList(name, valueRange, signed: true, allowed: 1...31)
+        case "BYYEARDAY": lists[name] = numberList(name, valueRange, signed: true, allowed: 1...366)
+        case "BYWEEKNO": lists[name] = numberList(name, valueRange, signed: true, allowed: 1...53)
+        case "BYSETPOS": lists[name] = numberList(name, valueRange, signed: true, allowed: 1...366)
+        default: preconditionFailure("every name in `accepted` is handled")
+        }
+    }
+
+    private mutating func parseFrequency(_ value: String, at offset: Int) {
+        switch value.uppercased() {
+        case "DAILY": frequency = .daily
+        case "WEEKLY": frequency = .weekly
+        case "MONTHLY": frequency = .monthly
+        case "YEARLY": frequency = .yearly
+        case "HOURLY", "MINUTELY", "SECONDLY":
+            fail(.unsupportedFrequency, "FREQ", value, offset,
+                 "FREQ=\(value.uppercased()) is not supported; only DAILY, WEEKLY, MONTHLY and YEARLY are")
+        case "BIWEEKLY", "FORTNIGHTLY":
+            fail(.invalidValue, "FREQ", value, offset,
+                 "FREQ=\(value) is not an RFC 5545 frequency; write FREQ=WEEKLY;INTERVAL=2")
+        default:
+            let hint = Self.closest(to: value.uppercased(), in: ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"])
+                .map { " (did you mean \($0)?)" } ?? ""
+            fail(.invalidValue, "FREQ", value, offset, "FREQ=\(value) is not a frequency\(hint); \(Self.accepted["FREQ"]!)")
+        }
+    }
+
+    private mutating func positiveNumber(_ name: String, _ range: Range<Int>) -> Int? {
+        let text = string(range)
+        guard let number = integer(range, signed: false) else {
+            fail(.invalidValue, name, text, range.lowerBound, "\(name)=\(text) is not a whole number; \(Self.accepted[name]!)")
+            return nil
+        }
+        guard number >= 1 else {
+            fail(.outOfRange, name, text, range.lowerBound, "\(name)=\(text) is out of range; \(name) must be at least 1")
+            return nil
+        }
+        return number
+    }
+
+    private mutating func numberList(_ name: String, _ range: Range<Int>, signed: Bool, allowed: ClosedRange<Int>) -> [Int] {
+        var numbers: [Int] = []
+        for element in elements(range) {
+            let text = string(element)
+            if element.isEmpty {
+                fail(.emptyValue, name, "", element.lowerBound, "\(name) has an empty list element; \(Self.accepted[name]!)")
+            } else if let number = integer(element, signed: signed) {
+                if allowed.contains(signed ? abs(number) : number) {
+                    numbers.append(number)
+                } else {
+                    fail(.outOfRange, name, text, element.lowerBound,
+                         "\(name) value \(text) is out of range; \(Self.accepted[name]!)")
+                }
+            } else {
+                fail(.invalidValue, name, text, element.lowerBound,
+                     "\(name) value \"\(text)\" is not a\(signed ? "" : "n unsigned") whole number; \(Self.accepted[name]!)")
+            }
+        }
+        return numbers
+    }
+
+    private mutating func parseByDay(_ range: Range<Int>) {
+        for element in elements(range) {
+            let text = string(element)
+            guard !element.isEmpty else {
+                fail(.emptyValue, "BYDAY", "", element.lowerBound, "BYDAY has an empty list element; \(Self.accepted["BYDAY"]!)")
+                continue
+            }
+            // [+|-]digits followed by a two-letter weekday code.
+            let codeStart = element.upperBound - min(2, element.count)
+            guard let weekday = Weekday(code: string(codeStart..<element.upperBound)),
+                  chars[codeStart..<element.upperBound].allSatisfy(\.isLetter)
+            else {
+                fail(.invalidValue, "BYDAY", text, element.lowerBound,
+                     "BYDAY value \"\(text)\" is not a weekday; \(Self.accepted["BYDAY"]!)")
+                continue
+            }
+            let ordinalRange = element.lowerBound..<codeStart
+            guard !ordinalRange.isEmpty else {
+                byDay.append((RecurrenceRule.OrdinalWeekday(weekday), text, element.lowerBound))
+                continue
+            }
+            guard let ordinal = integer(ordinalRange, signed: true) else {
+                fail(.invalidValue, "BYDAY", text, element.lowerBound,
+                     "BYDAY value \"\(text)\" has no valid ordinal before \(weekday.code); \(Self.accepted["BYDAY"]!)")
+                continue
+            }
+            if ordinal == 0 {
+                fail(.zeroOrdinal, "BYDAY", text, element.lowerBound,
+                     "BYDAY value \(text) has ordinal 0, which names no day; use 1...53 from the start or -53...-1"
+                        + " from the end (1\(weekday.code), -1\(weekday.code))")
+            } else if abs(ordinal) > 53 {
+                fail(.outOfRange, "BYDAY", text, element.lowerBound,
+                     "BYDAY ordinal in \(text) is out of range; \(Self.accepted["BYDAY"]!)")
+            } else {
+                byDay.append((RecurrenceRule.OrdinalWeekday(weekday, ordinal: ordinal), text, element.lowerBound))
+            }
+        }
+    }
+
+    private mutating func parseUntil(_ value: String, at offset: Int) -> RecurrenceRule.Until? {
+        let text = Array(value.uppercased())
+        let isUTC = text.last == "Z"
+        let body = isUTC ? Array(text.dropLast()) : text
+        func digits(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= body.count, body[range].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(String(body[range]))
+        }
+        let hasTime = body.count == 15 && body[8] == "T"
+        guard body.count == 8 || hasTime, let year = digits(0..<4), let month = digits(4..<6), let day = digits(6..<8),
+              !(isUTC && !hasTime)
+        else {
+            fail(.invalidValue, "UNTIL", value, offset, "UNTIL=\(value) is not a date or date-time; \(Self.accepted["UNTIL"]!)")
+            return nil
+        }
+        guard let date = CivilDate(year: year, month: month, day: day) else {
+            let why =
+                if !(1...9999).contains(year) { "years run from 0001 to 9999" }
+                else if !(1...12).contains(month) { "there is no month \(month)" }
+                else { "\(Self.monthNames[month - 1]) \(year) has \(CivilDate.daysInMonth(year: year, month: month)) days" }
+            fail(.invalidDate, "UNTIL", value, offset, "UNTIL=\(value) is not a calendar date: \(why)")
+            return nil
+        }
+        guard hasTime else { return .date(date) }
+        guard let hour = digits(9..<11), let minute = digits(11..<13), let second = digits(13..<15) else {
+            fail(.invalidValue, "UNTIL", value, offset, "UNTIL=\(value) is not a date or date-time; \(Self.accepted["UNTIL"]!)")
+            return nil
+        }
+        guard let time = CivilDateTime(date: date, hour: hour, minute: minute, second: second) else {
+            fail(.invalidDate, "UNTIL", value, offset,
+                 "UNTIL=\(value) is not a time of day: hours run 00...23, minutes and seconds 00...59")
+            return nil
+        }
+        return isUTC ? .utc(time) : .local(time)
+    }
+
+    // MARK: - Between parts
+
+    private mutating func checkBetweenParts(ruleStart: Int) {
+        guard seen["FREQ"] != nil else {
+            fail(.missingFrequency, "FREQ", "", ruleStart, "the rule has no FREQ; every rule needs one, e.g. FREQ=WEEKLY")
+            return
+        }
+        if let countPart = seen["COUNT"], let untilPart = seen["UNTIL"] {
+            let later = countPart.valueOffset > untilPart.valueOffset ? countPart : untilPart
+            fail(.conflictingParts, later.name, later.value, later.valueOffset,
+                 "COUNT and UNTIL cannot both be given; keep one of them to end the rule")
+        }
+        if let setPart = seen["BYSETPOS"],
+           !seen.keys.contains(where: { $0.hasPrefix("BY") && $0 != "BYSETPOS" })
+        {
+            fail(.setPositionWithoutFilter, "BYSETPOS", setPart.value, setPart.valueOffset,
+                 "BYSETPOS picks from the days another BYxxx part gives; add one, e.g. BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1")
+        }
+        guard let frequency else { return }
+        let freqText = "FREQ=\(frequency)"
+        if let part = seen["BYWEEKNO"], frequency != .yearly {
+            fail(.notAllowedWithFrequency, "BYWEEKNO", part.value, part.valueOffset,
+                 "BYWEEKNO is only allowed with FREQ=YEARLY, not with \(freqText)")
+        }
+        if let part = seen["BYYEARDAY"], frequency != .yearly {
+            fail(.notAllowedWithFrequency, "BYYEARDAY", part.value, part.valueOffset,
+                 "BYYEARDAY is only allowed with FREQ=YEARLY, not with \(freqText)")
+        }
+        if let part = seen["BYMONTHDAY"], frequency == .weekly {
+            fail(.notAllowedWithFrequency, "BYMONTHDAY", part.value, part.valueOffset,
+                 "BYMONTHDAY is not allowed with FREQ=WEEKLY; use BYDAY, or FREQ=MONTHLY")
+        }
+        for (entry, text, offset) in byDay {
+            guard let ordinal = entry.ordinal else { continue }
+            switch frequency {
+            case .daily, .weekly:
+                fail(.notAllowedWithFrequency, "BYDAY", text, offset,
+                     "BYDAY ordinals such as \(text) need FREQ=MONTHLY or FREQ=YEARLY; with \(freqText) write"
+                        + " \(entry.weekday.code)")
+            case .monthly where abs(ordinal) > 5:
+                fail(.outOfRange, "BYDAY", text, offset,
+                     "BYDAY ordinal in \(text) is out of range: with FREQ=MONTHLY it is -5...-1 or 1...5, as a month"
+                        + " has at most five of each weekday")
+            case .yearly where seen["BYWEEKNO"] != nil:
+                fail(.notAllowedWithFrequency, "BYDAY", text, offset,
+                     "BYDAY ordinals such as \(text) cannot be combined with BYWEEKNO; write \(entry.weekday.code)")
+            default: break
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private mutating func fail(_ kind: RecurrenceRuleError.Kind, _ part: String, _ value: String, _ offset: Int, _ message: String) {
+        errors.append(RecurrenceRuleError(kind, part: part, value: value, offset: offset, message: message))
+    }
+
+    private func string(_ range: Range<Int>) -> String { String(chars[range]) }
+
+    private func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, chars[lower].isWhitespace { lower += 1 }
+        while upper > lower, chars[upper - 1].isWhitespace { upper -= 1 }
+        return lower..<upper
+    }
+
+    /// The comma-separated elements of `range`, each trimmed.
+    private func elements(_ range: Range<Int>) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = range.lowerBound
+        for index in range.lowerBound...range.upperBound where index == range.upperBound || chars[index] == "," {
+            result.append(trimmed(start..<index))
+            start = index + 1
+        }
+        return result
+    }
+
+    /// A decimal integer with an optional sign when `signed`; nil when malformed. Values too large to matter
+    /// are capped rather than overflowing.
+    private func integer(_ range: Range<Int>, signed: Bool) -> Int? {
+        var index = range.lowerBound
+        var negative = false
+        if signed, index < range.upperBound, chars[index] == "+" || chars[index] == "-" {
+            negative = chars[index] == "-"
+            index += 1
+        }
+        guard index < range.upperBound else { return nil }
+        var value = 0
+        while index < range.upperBound {
+            guard let digit = chars[index].wholeNumberValue, chars[index].isASCII else { return nil }
+            value = min(value * 10 + digit, 1_000_000_000_000_000)
+            index += 1
+        }
+        return negative ? -value : value
+    }
+
+    private func unknownPartMessage(_ name: String) -> String {
+        if ["DTSTART", "DTEND", "RDATE", "EXDATE", "EXRULE", "TZID", "DURATION"].contains(name) {
+            return "\(name) is not part of an RRULE value; it is a property of its own"
+        }
+        if let suggestion = Self.aliases[name] ?? Self.closest(to: name, in: Self.partNames) {
+            return "unknown part \(name); did you mean \(suggestion)?"
+        }
+        return "unknown part \(name); the parts are " + Self.partNames.joined(separator: ", ")
+    }
+
+    /// The candidate nearest to `word` when it is plausibly a typo of it.
+    private static func closest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { (candidate: $0, distance: editDistance(Array(word), Array($0))) }
+        guard let best = scored.min(by: { $0.distance < $1.distance }) else { return nil }
+        return best.distance <= max(1, min(2, word.count / 3)) ? best.candidate : nil
+    }
+
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+
+    private static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ]
+}

@@ -1,0 +1,110 @@
+import HeapModule
+
+/// The reminder instances still to come, cheapest first: a min-heap of one cursor per (milestone,
+/// reminder) stream, so the next due instance is found without scanning the timeline, and a recurring
+/// milestone's infinite occurrences are generated one at a time as they are consumed.
+public struct DueQueue: Sendable {
+    private struct Cursor: Comparable {
+        var due: Int64
+        var milestone: Int32
+        var reminder: Int32
+        var occurrence: Int64  // local start, seconds since the epoch as if UTC
+
+        static func < (a: Cursor, b: Cursor) -> Bool {
+            (a.due, a.milestone, a.reminder, a.occurrence) < (b.due, b.milestone, b.reminder, b.occurrence)
+        }
+    }
+
+    /// The schedule the instances come from.
+    public let schedule: Schedule
+    private var heap: Heap<Cursor>
+    /// Occurrence iterators of recurring streams, by stream (milestone << 32 | reminder).
+    private var iterators: [Int64: OccurrenceStarts.Iterator] = [:]
+
+    /// The instances of `schedule` due strictly after `after`.
+    public init(schedule: Schedule, after: Instant) {
+        self.schedule = schedule
+        var cursors: [Cursor] = []
+        let allDayTime = schedule.config.defaults.allDayTime
+        for (m, milestone) in schedule.milestones.enumerated() {
+            for (r, reminder) in milestone.reminders.enumerated() {
+                var occurrences = OccurrenceStarts(milestone).makeIterator()
+                while let start = occurrences.next() {
+                    let occurrence = Occurrence(start: start, milestone: milestone)
+                    guard
+                        let due = ReminderMath.due(
+                            of: reminder.offset, occurrence: occurrence, milestone: milestone,
+                            allDayTime: allDayTime)
+                    else { break }
+                    if due > after {
+                        cursors.append(
+                            Cursor(
+                                due: due.secondsSinceEpoch, milestone: Int32(m), reminder: Int32(r),
+                                occurrence: start.secondsSinceEpoch))
+                        if milestone.recurrence != nil {
+                            iterators[Int64(m) << 32 | Int64(r)] = occurrences
+                        }
+                        break
+                    }
+                }
+            }
+        }
+        heap = Heap(cursors)
+    }
+
+    /// How many (milestone, reminder) streams still have an instance to come.
+    public var pendingCount: Int { heap.count }
+
+    /// The next instance without removing it.
+    public var peek: ReminderInstance? {
+        heap.min.map(instance(of:))
+    }
+
+    /// Removes and returns the next instance.
+    public mutating func pop() -> ReminderInstance? {
+        guard let cursor = heap.popMin() else { return nil }
+        advance(cursor)
+        return instance(of: cursor)
+    }
+
+    /// Removes and returns every instance due at or before `through`, in firing order.
+    public mutating func popAll(through: Instant) -> [ReminderInstance] {
+        var result: [ReminderInstance] = []
+        while let min = heap.min, min.due <= through.secondsSinceEpoch, let instance = pop() {
+            result.append(instance)
+        }
+        return result
+    }
+
+    private func instance(of cursor: Cursor) -> ReminderInstance {
+        ReminderInstance(
+            milestoneIndex: cursor.milestone, reminderIndex: cursor.reminder,
+            occurrenceStart: CivilDateTime(secondsSinceEpoch: cursor.occurrence),
+            due: Instant(secondsSinceEpoch: cursor.due))
+    }
+
+    /// Pushes the stream's next instance, if it has one.
+    private mutating func advance(_ cursor: Cursor) {
+        let stream = Int64(cursor.milestone) << 32 | Int64(cursor.reminder)
+        guard var occurrences = iterators[stream] else { return }
+        let milestone = schedule.milestones[Int(cursor.milestone)]
+        let reminder = milestone.reminders[Int(cursor.reminder)]
+        while let start = occurrences.next() {
+            let occurrence = Occurrence(start: start, milestone: milestone)
+            guard
+                let due = ReminderMath.due(
+                    of: reminder.offset, occurrence: occurrence, milestone: milestone,
+                    allDayTime: schedule.config.defaults.allDayTime)
+            else { break }
+            if due.secondsSinceEpoch >= cursor.due {
+                iterators[stream] = occurrences
+                heap.insert(
+                    Cursor(
+                        due: due.secondsSinceEpoch, milestone: cursor.milestone, reminder: cursor.reminder,
+                        occurrence: start.secondsSinceEpoch))
+                return
+            }
+        }
+        iterators[stream] = nil
+    }
+}

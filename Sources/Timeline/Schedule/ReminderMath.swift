@@ -1,0 +1,90 @@
+/// The arithmetic of due instants, offsets and local times, shared by the loader and the schedule.
+public enum ReminderMath {
+    /// The earliest and latest instants a reminder may come due: the years 1 to 9999 UTC.
+    static let earliest = CivilDateTime(date: CivilDate(year: 1, month: 1, day: 1)!, secondOfDay: 0).secondsSinceEpoch
+    static let latest = CivilDateTime(date: CivilDate(year: 9999, month: 12, day: 31)!, secondOfDay: 86399)
+        .secondsSinceEpoch
+
+    /// When `offset` comes due for `occurrence` of `milestone`; nil when outside the years 1 to 9999.
+    ///
+    /// The anchor is the occurrence's start or end; for all-day milestones, that day at `allDayTime`.
+    /// Days move the calendar date in the milestone's zone (keeping the local time of day); seconds are
+    /// then added exactly.
+    public static func due(
+        of offset: ReminderOffset,
+        occurrence: Occurrence,
+        milestone: Milestone,
+        allDayTime: Int
+    ) -> Instant? {
+        var anchor = offset.anchor == .start ? occurrence.start : occurrence.end
+        if milestone.isAllDay { anchor = CivilDateTime(date: anchor.date, secondOfDay: allDayTime) }
+        let day = anchor.date.daysSinceEpoch + offset.days
+        guard day >= -719_162, day <= 2_932_896 else { return nil }  // 0001-01-01 ... 9999-12-31
+        let local = CivilDateTime(date: CivilDate(daysSinceEpoch: day), secondOfDay: anchor.secondOfDay)
+        let instant = milestone.zone.instant(for: local).secondsSinceEpoch + offset.seconds
+        guard instant >= earliest, instant <= latest else { return nil }
+        return Instant(secondsSinceEpoch: instant)
+    }
+
+    /// The rule's UNTIL as local civil time of `zone` (a date means 00:00 of that day, as dateutil does).
+    static func untilLocal(_ rule: RecurrenceRule, zone: Zone) -> CivilDateTime? {
+        switch rule.until {
+        case nil: nil
+        case .date(let d): CivilDateTime(date: d, secondOfDay: 0)
+        case .local(let dt): dt
+        case .utc(let dt): zone.localTime(at: Instant(secondsSinceEpoch: dt.secondsSinceEpoch))
+        }
+    }
+
+    /// A warning when `local` does not exist (DST gap) or exists twice (DST overlap) in `zone`.
+    public static func dstWarning(_ local: CivilDateTime, zone: Zone) -> String? {
+        switch zone.resolve(local) {
+        case .unique: return nil
+        case .gap(let instant, let skipped):
+            return "\(local) does not exist in \(zone.identifier) (a DST gap of \(skipped / 60) minutes); "
+                + "it is taken as \(iso8601(instant, in: zone)) (RFC 5545)"
+        case .overlap(let first, _):
+            return "\(local) happens twice in \(zone.identifier) (a DST overlap); the first is taken: "
+                + "\(iso8601(first, in: zone)) (RFC 5545)"
+        }
+    }
+
+    /// `+02:00`, `-05:00`, `+10:30`, `Z` never (offsets are always explicit).
+    public static func offsetText(seconds: Int) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let a = abs(seconds)
+        var text = "\(sign)\(pad(a / 3600, 2)):\(pad(a / 60 % 60, 2))"
+        if a % 60 != 0 { text += ":\(pad(a % 60, 2))" }
+        return text
+    }
+
+    /// ISO 8601 with the zone's offset at that instant: `2027-06-03T09:00:00+02:00`.
+    public static func iso8601(_ instant: Instant, in zone: Zone) -> String {
+        let offset = zone.offset(at: instant).seconds
+        let local = CivilDateTime(secondsSinceEpoch: instant.secondsSinceEpoch + Int64(offset))
+        return "\(local)\(offsetText(seconds: offset))"
+    }
+
+    /// A short local form for people: `2027-06-03 09:00 CEST`.
+    public static func humanTime(_ instant: Instant, in zone: Zone) -> String {
+        let offset = zone.offset(at: instant)
+        let local = CivilDateTime(secondsSinceEpoch: instant.secondsSinceEpoch + Int64(offset.seconds))
+        var text = "\(local.date) \(pad(local.hour, 2)):\(pad(local.minute, 2))"
+        if local.second != 0 { text += ":\(pad(local.second, 2))" }
+        return text + " " + offset.abbreviation
+    }
+
+    /// "in 5 days", "in 3 hours", "2 minutes ago", "now".
+    public static func relative(_ seconds: Int64) -> String {
+        let a = abs(seconds)
+        let amount: String
+        switch a {
+        case 0..<1: return "now"
+        case 1..<60: amount = a == 1 ? "1 second" : "\(a) seconds"
+        case 60..<3600: amount = a / 60 == 1 ? "1 minute" : "\(a / 60) minutes"
+        case 3600..<172_800: amount = a / 3600 == 1 ? "1 hour" : "\(a / 3600) hours"
+        default: amount = "\(a / 86400) days"
+        }
+        return seconds > 0 ? "in \(amount)" : "\(amount) ago"
+    }
+}

@@ -1,0 +1,104 @@
+/// Why a time zone could not be loaded or parsed.
+///
+/// The ``description`` is written for a person: it names the zone, the file, the byte offset or
+/// column, the offending value and what would have been accepted. Match on ``code`` (which is
+/// extensible: new codes may appear without breaking callers).
+public struct ZoneError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: Hashable, Sendable {
+            case unknownIdentifier
+            case invalidIdentifier
+            case unreadableFile
+            case notTZif
+            case truncated
+            case corrupt
+            case invalidTZString
+        }
+
+        private let kind: Kind
+
+        private init(_ kind: Kind) {
+            self.kind = kind
+        }
+
+        /// No zone of that name exists in the database.
+        public static let unknownIdentifier = Code(.unknownIdentifier)
+        /// The name cannot be a zone identifier (empty, absolute, `..`, or characters outside `[A-Za-z0-9/_+-]`).
+        public static let invalidIdentifier = Code(.invalidIdentifier)
+        /// The zone file exists but could not be read.
+        public static let unreadableFile = Code(.unreadableFile)
+        /// The data does not start with the `TZif` magic.
+        public static let notTZif = Code(.notTZif)
+        /// The TZif data ends before what its header announces.
+        public static let truncated = Code(.truncated)
+        /// The TZif data is inconsistent (unsorted transitions, out-of-range indices or offsets, ...).
+        public static let corrupt = Code(.corrupt)
+        /// A POSIX TZ string (a TZif footer or a `TZ` value) does not parse.
+        public static let invalidTZString = Code(.invalidTZString)
+
+        /// A short name for the code, e.g. `unknownIdentifier`.
+        public var description: String {
+            switch kind {
+            case .unknownIdentifier: "unknownIdentifier"
+            case .invalidIdentifier: "invalidIdentifier"
+            case .unreadableFile: "unreadableFile"
+            case .notTZif: "notTZif"
+            case .truncated: "truncated"
+            case .corrupt: "corrupt"
+            case .invalidTZString: "invalidTZString"
+            }
+        }
+    }
+
+    /// What kind of failure this is.
+    public let code: Code
+    /// The zone identifier (or `TZ` value) involved.
+    public let identifier: String
+    /// The file involved, when there is one.
+    public private(set) var path: String?
+    /// Close matches among the known identifiers, best first, for "did you mean" (may be empty).
+    public let suggestions: [String]
+    /// What went wrong, without the identifier and path (those are in ``description``).
+    public let detail: String
+
+    init(_ code: Code, identifier: String, path: String? = nil, suggestions: [String] = [], detail: String) {
+        self.code = code
+        self.identifier = identifier
+        self.path = path
+        self.suggestions = suggestions
+        self.detail = detail
+    }
+
+    /// The same error, naming the file it came from.
+    func reading(_ path: String) -> ZoneError {
+        var copy = self
+        copy.path = path
+        return copy
+    }
+
+    /// A readable sentence, e.g. `unknown time zone "Europe/Pariss" (no file /usr/share/zoneinfo/Europe/Pariss); did
+    /// you mean "Europe/Paris"?`
+    public var description: String {
+        var text: String
+        switch code {
+        case .unknownIdentifier:
+            text = "unknown time zone \"\(identifier)\""
+            if !detail.isEmpty { text += " (\(detail))" }
+        case .invalidIdentifier:
+            text = "invalid time zone identifier \"\(identifier)\": \(detail)"
+        case .unreadableFile:
+            text = "cannot read time zone \"\(identifier)\" from \(path ?? "?"): \(detail)"
+        default:
+            text = "time zone \"\(identifier)\""
+            if let path { text += " (\(path))" }
+            text += ": \(detail)"
+        }
+        switch suggestions.count {
+        case 0: break
+        case 1: text += "; did you mean \"\(suggestions[0])\"?"
+        default: text += "; did you mean " + suggestions.map { "\"\($0)\"" }.joined(separator: " or ") + "?"
+        }
+        return text
+    }
+}
