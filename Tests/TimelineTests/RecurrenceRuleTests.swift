@@ -164,40 +164,38 @@ struct RecurrenceRuleTests {
               message: "UNTIL takes a date (19971224), a local date-time (19971224T090000) or a UTC date-time"),
     ]
 
-    @Test(arguments: errorCases)
-    func reportsEachErrorWithPartValueOffsetAndMessage(_ expected: ErrorCase) {
-        #expect(throws: RecurrenceRuleError.List.self) { try RecurrenceRule(parsing: expected.rule) }
-        do {
-            _ = try RecurrenceRule(parsing: expected.rule)
-        } catch {
-            #expect(error.count == 1, "\(error)")
-            let found = error[0]
-            #expect(found.kind == expected.kind)
-            #expect(found.part == expected.part)
-            #expect(found.value == expected.value)
-            #expect(found.offset == expected.offset)
-            #expect(found.message.contains(expected.message), "\(found.message)")
-        }
-    }
-
-    @Test func collectsEveryErrorInOffsetOrder() {
-        let text = "BYMONTHDAY=32;COUNT=0;BYDAYS=MO;UNTIL=20230230;BYWEEKNO=5"
-        do {
+    /// The errors parsing `text` throws; empty when it parses.
+    private func parseErrors(_ text: String) -> RecurrenceRuleError.List? {
+        do throws(RecurrenceRuleError.List) {
             _ = try RecurrenceRule(parsing: text)
-            Issue.record("parsed an invalid rule")
+            return nil
         } catch {
-            #expect(error.map(\.kind) == [.missingFrequency, .outOfRange, .outOfRange, .unknownPart, .invalidDate])
-            #expect(error.map(\.offset) == [0, 11, 20, 22, 38])
-            #expect(error.description.split(separator: "\n").count == 5)
+            return error
         }
     }
 
-    @Test func frequencyChecksStillRunBesideValueErrors() {
-        do {
-            _ = try RecurrenceRule(parsing: "FREQ=WEEKLY;BYMONTHDAY=1;COUNT=0")
-            Issue.record("parsed an invalid rule")
-        } catch {
-            #expect(error.map(\.kind) == [.notAllowedWithFrequency, .outOfRange])
-        }
+    @Test(arguments: errorCases)
+    func reportsEachErrorWithPartValueOffsetAndMessage(_ expected: ErrorCase) throws {
+        let errors = try #require(parseErrors(expected.rule))
+        #expect(errors.count == 1, "\(errors)")
+        let found = errors[0]
+        #expect(found.kind == expected.kind)
+        #expect(found.part == expected.part)
+        #expect(found.value == expected.value)
+        #expect(found.offset == expected.offset)
+        #expect(found.message.contains(expected.message), "\(found.message)")
+    }
+
+    @Test func collectsEveryErrorInOffsetOrder() throws {
+        let errors = try #require(parseErrors("BYMONTHDAY=32;COUNT=0;BYDAYS=MO;UNTIL=20230230;BYWEEKNO=5"))
+        #expect(errors.map(\.kind) == [.missingFrequency, .outOfRange, .outOfRange, .unknownPart, .invalidDate])
+        #expect(errors.map(\.offset) == [0, 11, 20, 22, 38])
+        #expect(errors.description.split(separator: "\n").count == 5)
+        #expect(errors.description.hasPrefix("offset 0: the rule has no FREQ"))
+    }
+
+    @Test func frequencyChecksStillRunBesideValueErrors() throws {
+        let errors = try #require(parseErrors("FREQ=WEEKLY;BYMONTHDAY=1;COUNT=0"))
+        #expect(errors.map(\.kind) == [.notAllowedWithFrequency, .outOfRange])
     }
 }

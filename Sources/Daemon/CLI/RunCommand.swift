@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import Logging
 import ServiceLifecycle
 import Timeline
@@ -44,6 +45,10 @@ struct RunCommand: AsyncParsableCommand {
         else {
             throw ValidationError(
                 "no state directory: pass --state-dir DIR, or run under systemd with StateDirectory=sse-timeline")
+        }
+        if !FileStatus.isDirectory(directory) && mkdir(directory, 0o700) != 0 {
+            throw ValidationError(
+                "cannot create the state directory \(directory): \(String(cString: strerror(errno)))")
         }
         let daemon = DaemonBuilder(
             options: options, stateDirectory: directory, logTarget: logTarget, environment: environment)

@@ -15,7 +15,10 @@ final class ManualWallClock: WallClock {
         var continuation: CheckedContinuation<WakeReason, Never>
     }
 
-    private typealias Watcher = CheckedContinuation<WallTime?, any Error>
+    private struct Watcher {
+        var count: Int
+        var continuation: CheckedContinuation<[WallTime?], any Error>
+    }
 
     private struct State {
         var now: WallTime
@@ -59,7 +62,7 @@ final class ManualWallClock: WallClock {
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<WakeReason, Never>) in
-                let (immediate, watchers) = state.withLock { state -> (WakeReason?, [Watcher]) in
+                let (immediate, satisfied) = state.withLock { state -> (WakeReason?, [Watcher]) in
                     if let pending = state.pending {
                         state.pending = nil
                         return (pending, [])
@@ -72,14 +75,18 @@ final class ManualWallClock: WallClock {
                         return (.deadline, [])
                     }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    defer { state.watchers = [:] }
-                    return (nil, Array(state.watchers.values))
+                    let satisfied = state.watchers.filter { $0.value.count <= state.sleepers.count }
+                    for key in satisfied.keys { state.watchers[key] = nil }
+                    return (nil, Array(satisfied.values))
                 }
                 if let immediate {
                     continuation.resume(returning: immediate)
                 }
-                for watcher in watchers {
-                    watcher.resume(returning: deadline)
+                if !satisfied.isEmpty {
+                    let deadlines = sleeperDeadlines
+                    for watcher in satisfied {
+                        watcher.continuation.resume(returning: deadlines)
+                    }
                 }
             }
         } onCancel: {
@@ -127,17 +134,25 @@ final class ManualWallClock: WallClock {
     ///
     /// - Throws: `CancellationError` when the waiting task is cancelled, so a test can bound the wait.
     func waitForSleeper() async throws -> WallTime? {
+        try await waitForSleepers(1)[0]
+    }
+
+    /// Returns once at least `count` sleepers are suspended in `sleep(until:)`, with their deadlines in the
+    /// order they went to sleep.
+    ///
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
+    func waitForSleepers(_ count: Int) async throws -> [WallTime?] {
         let id = state.withLock { $0.takeID() }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: Watcher) in
-                let outcome = state.withLock { state -> Result<WallTime?, CancellationError>? in
-                    if let sleeper = state.sleepers.min(by: { $0.key < $1.key }) {
-                        return .success(sleeper.value.deadline)
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[WallTime?], any Error>) in
+                let outcome = state.withLock { state -> Result<[WallTime?], CancellationError>? in
+                    if state.sleepers.count >= count {
+                        return .success(state.sleepers.sorted { $0.key < $1.key }.map(\.value.deadline))
                     }
                     if Task.isCancelled {
                         return .failure(CancellationError())
                     }
-                    state.watchers[id] = continuation
+                    state.watchers[id] = Watcher(count: count, continuation: continuation)
                     return nil
                 }
                 if let outcome {
@@ -145,7 +160,7 @@ final class ManualWallClock: WallClock {
                 }
             }
         } onCancel: {
-            state.withLock { $0.watchers.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+            state.withLock { $0.watchers.removeValue(forKey: id) }?.continuation.resume(throwing: CancellationError())
         }
     }
 

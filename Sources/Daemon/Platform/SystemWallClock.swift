@@ -16,7 +16,7 @@ import Synchronization
 ///   deletion, rename or attribute change of that entry (`.zoneChanged`). `timedatectl set-timezone` swaps
 ///   the symlink by a rename in `/etc`. A change of the zone file's target (a tzdata upgrade) is not seen.
 ///
-/// A clock step or zone change that happens between two sleeps is reported by the next one.
+/// A clock step or zone change that happens while nobody sleeps is reported by the next sleep.
 /// It serves one sleeper at a time; a second concurrent `sleep(until:)` is a programming error and traps.
 final class SystemWallClock: WallClock {
     /// The zone file watched by default.
@@ -57,6 +57,8 @@ final class SystemWallClock: WallClock {
         _ = try check(inotify_add_watch(zoneWatchDescriptor, directory, mask | UInt32(IN_ONLYDIR)),
             "inotify_add_watch", directory)
         zoneFileName = Array(name.utf8)
+        // Armed from the start, so that a step before the first sleep is reported by it.
+        _ = Self.arm(timerDescriptor, at: nil)
     }
 
     deinit {
@@ -86,12 +88,11 @@ final class SystemWallClock: WallClock {
         if Task.isCancelled {
             return .interrupted
         }
-        // Reading the timer before re-arming it collects a step that happened since the last sleep, and drops
-        // an expiry of a deadline that an earlier sleep returned before.
-        if Self.readTimer(timerDescriptor) == .clockChanged {
+        // Re-arming reports a step since the timer was last armed (ECANCELED), so one between two sleeps
+        // is not lost either.
+        guard Self.arm(timerDescriptor, at: deadline) else {
             return .clockChanged
         }
-        arm(at: deadline)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<WakeReason, Never>) in
                 PollThread.start(clock: self, continuation: continuation)
@@ -101,13 +102,19 @@ final class SystemWallClock: WallClock {
         }
     }
 
-    private func arm(at deadline: WallTime?) {
+    /// Arms the timer at `deadline`; false when the clock was stepped since it was last armed (it is armed
+    /// all the same).
+    private static func arm(_ timerDescriptor: Int32, at deadline: WallTime?) -> Bool {
         // An all-zero it_value would disarm the timer, so the earliest deadline is 1 ns after the epoch.
-        let clamped = min(max(deadline ?? Self.farFuture, WallTime(nanosecondsSinceEpoch: 1)), Self.farFuture)
+        let clamped = min(max(deadline ?? farFuture, WallTime(nanosecondsSinceEpoch: 1)), farFuture)
         var specification = itimerspec(it_interval: timespec(), it_value: clamped.timespec)
-        let result = timerfd_settime(
-            timerDescriptor, Int32(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET), &specification, nil)
-        precondition(result == 0, "\(SystemCallError("timerfd_settime"))")
+        if timerfd_settime(timerDescriptor, Int32(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET), &specification, nil)
+            == 0
+        {
+            return true
+        }
+        precondition(errno == ECANCELED, "\(SystemCallError("timerfd_settime"))")
+        return false
     }
 
     /// Blocks in `poll(2)` until one of the descriptors has news; runs on the sleep's own thread.
@@ -132,7 +139,7 @@ final class SystemWallClock: WallClock {
                 Self.drain(cancelDescriptor)
                 return .interrupted
             }
-            if descriptors[2].revents != 0, let reason = Self.readTimer(timerDescriptor) {
+            if descriptors[2].revents != 0, let reason = readTimer() {
                 return reason
             }
             if descriptors[3].revents != 0, readZoneEvents() {
@@ -143,9 +150,9 @@ final class SystemWallClock: WallClock {
 
     /// Reads the timer without blocking: `.clockChanged` after a step, `.deadline` after an expiry,
     /// nil when neither happened.
-    private static func readTimer(_ descriptor: Int32) -> WakeReason? {
+    private func readTimer() -> WakeReason? {
         var expirations: UInt64 = 0
-        let count = read(descriptor, &expirations, MemoryLayout<UInt64>.size)
+        let count = read(timerDescriptor, &expirations, MemoryLayout<UInt64>.size)
         if count == MemoryLayout<UInt64>.size {
             return .deadline
         }

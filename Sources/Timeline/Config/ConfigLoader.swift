@@ -75,7 +75,7 @@ public struct ConfigLoader: Sendable {
                     node: node, source: index, path: path, defaults: defaults, zones: zones)
                 guard let milestone = decoder.decode(context: &context) else { continue }
                 if let first = firstDefinition[milestone.id] {
-                    let firstPlace = context.location(first.source, first.path, atKey: true)
+                    let firstPlace = context.location(first.source, "\(first.path).id", atKey: false)
                     context.error(
                         index, "\(path).id", value: milestone.id,
                         "duplicate milestone id, first defined at \(firstPlace)",

@@ -1,0 +1,102 @@
+import Glibc
+
+// Helpers shared by the Platform*Tests suites.
+
+/// A fresh directory under /tmp, removed with everything in it when the value goes away.
+final class TemporaryDirectory: Sendable {
+    /// The directory's absolute path.
+    let path: String
+
+    /// Creates `/tmp/sse-timeline-tests.XXXXXX`.
+    init() {
+        var template = Array("/tmp/sse-timeline-tests.XXXXXX".utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        precondition(created != nil, "mkdtemp failed: \(errno)")
+        path = String(cString: created!)
+    }
+
+    deinit {
+        removeTree(path)
+    }
+
+    /// `name` inside the directory.
+    func file(_ name: String) -> String {
+        path + "/" + name
+    }
+}
+
+/// Removes `path` and, for a directory, everything in it (not following symlinks).
+func removeTree(_ path: String) {
+    var status = stat()
+    guard lstat(path, &status) == 0 else { return }
+    if status.st_mode & S_IFMT == S_IFDIR {
+        chmod(path, 0o755)
+        if let directory = opendir(path) {
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if name != "." && name != ".." {
+                    names.append(name)
+                }
+            }
+            closedir(directory)
+            for name in names {
+                removeTree(path + "/" + name)
+            }
+        }
+        rmdir(path)
+    } else {
+        unlink(path)
+    }
+}
+
+/// Writes `bytes` to a new file at `path` (replacing it).
+func writeFile(_ path: String, _ bytes: [UInt8]) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    precondition(descriptor >= 0, "open \(path): \(errno)")
+    defer { close(descriptor) }
+    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    precondition(written == bytes.count)
+}
+
+/// The whole content of the file at `path`, or nil when it cannot be read.
+func readFile(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var content: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return content }
+        content += chunk[..<count]
+    }
+}
+
+/// Whether a file (of any kind) exists at `path`.
+func fileExists(_ path: String) -> Bool {
+    var status = stat()
+    return lstat(path, &status) == 0
+}
+
+/// Runs `operation`, and fails with `TimedOut` if it has not finished after `timeout`: a bound on tests that
+/// wait on an event, so a broken implementation fails instead of hanging.
+func withTimeout<T: Sendable>(
+    _ timeout: Duration = .seconds(10), _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw TimedOut()
+        }
+        return value
+    }
+}
+
+/// The error of `withTimeout` when the operation took too long.
+struct TimedOut: Error {}

@@ -1,0 +1,173 @@
+import Testing
+
+@testable import Timeline
+
+/// An instant from an ISO 8601 UTC text such as `2030-06-10T07:00:00Z`.
+func utc(_ text: String) -> Instant {
+    let parts = text.dropLast().split(separator: "T")
+    let d = parts[0].split(separator: "-").map { Int($0)! }
+    let t = parts[1].split(separator: ":").map { Int($0)! }
+    let local = CivilDateTime(date: CivilDate(year: d[0], month: d[1], day: d[2])!, hour: t[0], minute: t[1], second: t[2])!
+    return Instant(secondsSinceEpoch: local.secondsSinceEpoch)
+}
+
+@Suite("Schedule")
+struct ScheduleTests {
+    @Test func allDayRemindersComeDueAtTheConfiguredLocalTime() throws {
+        let config = try load(
+            """
+            [defaults]
+            all_day_time = "09:00"
+            [[milestone]]
+            id = "a"
+            title = "A"
+            start = 2030-04-01
+            timezone = "Europe/Paris"
+            reminders = ["7 days before", "1 day before", "at start", "2 hours before", "1 day after end"]
+            end = 2030-04-03
+            """)
+        let schedule = Schedule(config: config)
+        let due = schedule.instances(from: utc("2030-01-01T00:00:00Z"), through: utc("2031-01-01T00:00:00Z"))
+            .map { ReminderMath.iso8601($0.due, in: schedule.milestone(of: $0).zone) }
+        // 7 days before crosses the DST change of 2030-03-31 and keeps 09:00 local time.
+        #expect(
+            due == [
+                "2030-03-25T09:00:00+01:00", "2030-03-31T09:00:00+02:00", "2030-04-01T07:00:00+02:00",
+                "2030-04-01T09:00:00+02:00", "2030-04-04T09:00:00+02:00",
+            ])
+    }
+
+    @Test func remindersDueAtTheSameInstantFireInConfigOrder() throws {
+        let config = try load(
+            """
+            [defaults]
+            reminders = ["at start", "1 hour before"]
+            [[milestone]]
+            id = "b"
+            title = "B"
+            start = 2030-01-01T10:00:00Z
+            [[milestone]]
+            id = "a"
+            title = "A"
+            start = 2030-01-01T10:00:00Z
+            [[milestone]]
+            id = "c"
+            title = "C"
+            start = 2030-01-01T11:00:00Z
+            """)
+        let schedule = Schedule(config: config)
+        let order = schedule.next(after: utc("2029-12-31T00:00:00Z"), count: 10).map {
+            "\(schedule.milestone(of: $0).id) \(schedule.reminder(of: $0).text)"
+        }
+        #expect(order == ["b 1 hour before", "a 1 hour before", "b at start", "a at start", "c 1 hour before", "c at start"])
+    }
+
+    @Test func infiniteRulesAreGeneratedLazily() throws {
+        let config = try load(
+            """
+            [[milestone]]
+            id = "daily"
+            title = "Daily"
+            start = 2020-01-01T08:00:00Z
+            rrule = "FREQ=DAILY"
+            reminders = ["at start"]
+            """)
+        let schedule = Schedule(config: config)
+        var queue = DueQueue(schedule: schedule, after: utc("2099-12-31T12:00:00Z"))
+        #expect(queue.pendingCount == 1)
+        let first = queue.pop()!
+        let second = queue.pop()!
+        #expect(first.due == utc("2100-01-01T08:00:00Z"))
+        #expect(second.due == utc("2100-01-02T08:00:00Z"))
+        #expect(queue.pendingCount == 1)
+    }
+
+    @Test func dueQueueDrainsOneOffMilestonesInOrder() throws {
+        var text = "[defaults]\nreminders = [\"at start\", \"1 day before\"]\n"
+        // Written in reverse order, so config order and due order differ.
+        for i in (0..<500).reversed() {
+            let at = Instant(secondsSinceEpoch: utc("2030-01-01T00:00:00Z").secondsSinceEpoch + Int64(i) * 3600)
+            text += "[[milestone]]\nid = \"m\(i)\"\ntitle = \"M\"\nstart = \(at.utc)Z\n"
+        }
+        let schedule = Schedule(config: try load(text))
+        var queue = DueQueue(schedule: schedule, after: utc("2029-01-01T00:00:00Z"))
+        #expect(queue.pendingCount == 1000)
+        var previous: ReminderInstance?
+        var count = 0
+        while let next = queue.pop() {
+            if let previous { #expect(!ReminderInstance.firesBefore(next, previous)) }
+            previous = next
+            count += 1
+        }
+        #expect(count == 1000)
+    }
+
+    @Test func keysIdentifyMilestoneOccurrenceAndOffset() throws {
+        let config = try load(
+            """
+            [[milestone]]
+            id = "coop"
+            title = "Co-op day"
+            start = 2030-07-06
+            rrule = "FREQ=YEARLY;BYMONTH=7;BYDAY=1SA"
+            reminders = ["30 d before"]
+            """)
+        let schedule = Schedule(config: config)
+        let next = schedule.next(after: utc("2030-01-01T00:00:00Z"), count: 2)
+        #expect(next.map(schedule.key(of:)) == ["coop|2030-07-06T00:00:00|30 days before", "coop|2031-07-05T00:00:00|30 days before"])
+    }
+
+    /// DST transitions, by zone: a daily 02:30 (or 00:00 in Apia) milestone around each transition.
+    @Test(arguments: [
+        // Europe/Paris: 02:30 does not exist on 2030-03-31 (moves forward to 03:30 CEST); on 2030-10-27 it
+        // happens twice (the first, CEST, is taken).
+        ("Europe/Paris", "2030-03-30T02:30:00", ["2030-03-30T02:30:00+01:00", "2030-03-31T03:30:00+02:00", "2030-04-01T02:30:00+02:00"]),
+        ("Europe/Paris", "2030-10-26T02:30:00", ["2030-10-26T02:30:00+02:00", "2030-10-27T02:30:00+02:00", "2030-10-28T02:30:00+01:00"]),
+        ("America/New_York", "2030-03-09T02:30:00", ["2030-03-09T02:30:00-05:00", "2030-03-10T03:30:00-04:00", "2030-03-11T02:30:00-04:00"]),
+        ("America/New_York", "2030-11-02T01:30:00", ["2030-11-02T01:30:00-04:00", "2030-11-03T01:30:00-04:00", "2030-11-04T01:30:00-05:00"]),
+        // Lord Howe: 30-minute DST; 02:15 does not exist on 2030-10-06 (+10:30 → +11:00).
+        ("Australia/Lord_Howe", "2030-10-05T02:15:00", ["2030-10-05T02:15:00+10:30", "2030-10-06T02:45:00+11:00", "2030-10-07T02:15:00+11:00"]),
+        // Lord Howe falls back at 02:00 to 01:30 on 2030-04-07: 01:45 happens twice, the first (+11:00) is taken.
+        ("Australia/Lord_Howe", "2030-04-06T01:45:00", ["2030-04-06T01:45:00+11:00", "2030-04-07T01:45:00+11:00", "2030-04-08T01:45:00+10:30"]),
+    ])
+    func dailyTimedMilestonesAcrossDST(zone: String, start: String, expected: [String]) throws {
+        let config = try load(
+            """
+            [[milestone]]
+            id = "d"
+            title = "D"
+            start = \(start)
+            timezone = "\(zone)"
+            rrule = "FREQ=DAILY;COUNT=3"
+            reminders = ["at start"]
+            """)
+        let schedule = Schedule(config: config)
+        let due = schedule.next(after: Instant(secondsSinceEpoch: 0), count: 5).map {
+            ReminderMath.iso8601($0.due, in: schedule.milestone(of: $0).zone)
+        }
+        #expect(due == expected)
+    }
+
+    @Test func apiaSkippedTheThirtiethOfDecember2011() throws {
+        let config = try load(
+            """
+            [[milestone]]
+            id = "d"
+            title = "D"
+            start = 2011-12-28
+            timezone = "Pacific/Apia"
+            rrule = "FREQ=DAILY;COUNT=4"
+            reminders = ["at start"]
+            """)
+        let schedule = Schedule(config: config)
+        let due = schedule.next(after: Instant(secondsSinceEpoch: 0), count: 5).map {
+            ReminderMath.iso8601($0.due, in: schedule.milestone(of: $0).zone)
+        }
+        // 2011-12-30 does not exist in Samoa: its 09:00 moves forward by the 24-hour gap.
+        #expect(
+            due == [
+                "2011-12-28T09:00:00-10:00", "2011-12-29T09:00:00-10:00", "2011-12-31T09:00:00+14:00",
+                "2011-12-31T09:00:00+14:00",
+            ])
+    }
+}
