@@ -13,9 +13,22 @@ DOCDIR       ?= $(DATADIR)/doc/sse-timeline
 UNITDIR      ?= $(PREFIX)/lib/systemd/system
 CATALOGDIR   ?= $(PREFIX)/lib/systemd/catalog
 SYSCONFDIR   ?= /etc
+BASHCOMPDIR  ?= $(DATADIR)/bash-completion/completions
+# zsh looks in site-functions under /usr/local; Debian's own packages use vendor-completions under /usr.
+ifeq ($(PREFIX),/usr)
+ZSHCOMPDIR   ?= $(DATADIR)/zsh/vendor-completions
+else
+ZSHCOMPDIR   ?= $(DATADIR)/zsh/site-functions
+endif
+FISHCOMPDIR  ?= $(DATADIR)/fish/vendor_completions.d
 RELEASE_DIR  := .build-release
 RELEASE_BIN  := $(RELEASE_DIR)/release/sse-timeline
 DEBUG_BIN    := .build/debug/sse-timeline
+# The unit, man page and completions made from the release binary and the templates.
+GENERATED    := $(RELEASE_DIR)/generated
+DOCS         := $(wildcard README.md docs/*.md)
+# Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
+SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
 .PHONY: all deps build release run test unit-test e2e bench fuzz install uninstall clean
 
@@ -47,8 +60,55 @@ unit-test: deps
 test: unit-test
 	@if [ "$$(id -u)" = 0 ] && [ -f tests/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
 
+# The end-to-end test under a real systemd in a throwaway container (root only); see tests/e2e/run.sh.
 e2e: release
 	bash tests/e2e/run.sh
+
+# The release binary, the unit, the journal catalog, the man page, shell completions, the docs, and the
+# default config (never over an existing one). `make install PREFIX=/usr` for a system install;
+# `DESTDIR=` stages the tree elsewhere (packages, the e2e test).
+install: release
+	scripts/generate-manual.sh $(RELEASE_BIN) $(GENERATED)
+	scripts/generate-completions.sh $(RELEASE_BIN) $(GENERATED)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/sse-timeline.service.in \
+		>$(GENERATED)/sse-timeline.service
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CATALOGDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.d
+	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/sse-timeline
+	install -m 0644 $(GENERATED)/sse-timeline.service $(DESTDIR)$(UNITDIR)/sse-timeline.service
+	install -m 0644 systemd/sse-timeline.catalog $(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog
+	install -m 0644 $(GENERATED)/sse-timeline.1 $(DESTDIR)$(MANDIR)/man1/sse-timeline.1
+	install -m 0644 $(GENERATED)/sse-timeline.bash $(DESTDIR)$(BASHCOMPDIR)/sse-timeline
+	install -m 0644 $(GENERATED)/_sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline
+	install -m 0644 $(GENERATED)/sse-timeline.fish $(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish
+	$(if $(DOCS),install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.toml ]; then \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.toml"; \
+	else \
+		echo "install -m 0644 Config/timeline.toml $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.toml"; \
+		install -m 0644 Config/timeline.toml $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.toml; \
+	fi
+	@if $(SYSTEMD_RUNNING); then \
+		echo "journalctl --update-catalog && systemctl daemon-reload"; \
+		journalctl --update-catalog && systemctl daemon-reload; \
+	fi
+
+# Removes what `install` added; the config in $(SYSCONFDIR)/sse-timeline and the state stay.
+uninstall:
+	@if $(SYSTEMD_RUNNING) && systemctl list-unit-files sse-timeline.service >/dev/null 2>&1; then \
+		echo "systemctl disable --now sse-timeline.service"; \
+		systemctl disable --now sse-timeline.service || true; \
+	fi
+	rm -f $(DESTDIR)$(BINDIR)/sse-timeline $(DESTDIR)$(UNITDIR)/sse-timeline.service \
+		$(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog $(DESTDIR)$(MANDIR)/man1/sse-timeline.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline \
+		$(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@if $(SYSTEMD_RUNNING); then \
+		echo "journalctl --update-catalog && systemctl daemon-reload"; \
+		journalctl --update-catalog && systemctl daemon-reload; \
+	fi
 
 bench: release
 	bash bench/run.sh

@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "DefaultTimeline"]),
+        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "DefaultTimeline"], exclude: ["Fixtures"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Timeline"]),
     ]
 )

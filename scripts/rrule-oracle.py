@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes Tests/TimelineTests/Fixtures/rrule-oracle.json: random RRULEs expanded by python-dateutil.
 
-    python3 scripts/rrule-oracle.py [--rules 1500] [--seed 5545] [--out PATH]
+    python3 scripts/rrule-oracle.py [--rules 2000] [--seed 5545] [--out PATH]
 
 Each case is a rule string over the parts the Swift parser supports (FREQ DAILY...YEARLY, INTERVAL,
 COUNT or UNTIL, BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY, BYDAY with ordinals, BYHOUR, BYMINUTE,
@@ -329,7 +329,7 @@ def iso(moment):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rules", type=int, default=1500)
+    parser.add_argument("--rules", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=5545)
     parser.add_argument("--out", default="Tests/TimelineTests/Fixtures/rrule-oracle.json")
     args = parser.parse_args()

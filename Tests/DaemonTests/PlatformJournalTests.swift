@@ -8,8 +8,10 @@ import Testing
 @Suite struct JournalEntryTests {
     @Test func putsMessageAndPriorityFirst() {
         let entry = JournalEntry(
-            message: "Exam in 15 minutes", priority: .notice,
-            fields: [("MESSAGE_ID", "6b1c"), ("REMINDER_KEY", "exam"), ("TAG", "a"), ("TAG", "b")])
+            message: "Exam in 15 minutes",
+            priority: .notice,
+            fields: [("MESSAGE_ID", "6b1c"), ("REMINDER_KEY", "exam"), ("TAG", "a"), ("TAG", "b")]
+        )
         #expect(entry.fields.map(\.name) == ["MESSAGE", "PRIORITY", "MESSAGE_ID", "REMINDER_KEY", "TAG", "TAG"])
         #expect(entry.message == "Exam in 15 minutes")
         #expect(entry.priority == .notice)
@@ -61,7 +63,10 @@ final class SendRecorder: Sendable {
     func send(_ vectors: UnsafePointer<iovec>, _ count: Int32) -> Int32 {
         let fields = (0..<Int(count)).map { index in
             let vector = vectors[index]
-            return String(decoding: UnsafeRawBufferPointer(start: vector.iov_base, count: vector.iov_len), as: UTF8.self)
+            return String(
+                decoding: UnsafeRawBufferPointer(start: vector.iov_base, count: vector.iov_len),
+                as: UTF8.self
+            )
         }
         calls.withLock { $0.append(fields) }
         return result
@@ -74,15 +79,19 @@ final class SendRecorder: Sendable {
         let sink = SystemdJournalSink(send: recorder.send)
         try sink.write(
             JournalEntry(
-                message: "Line one\nline two", priority: .warning,
-                fields: [("reminder-key", "exam@2025-06-02"), ("EMPTY", ""), ("UNICODE", "Prüfung ✓")]))
+                message: "Line one\nline two",
+                priority: .warning,
+                fields: [("reminder-key", "exam@2025-06-02"), ("EMPTY", ""), ("UNICODE", "Prüfung ✓")]
+            )
+        )
         #expect(
             recorder.calls.withLock { $0 } == [
                 [
                     "MESSAGE=Line one\nline two", "PRIORITY=4", "REMINDER_KEY=exam@2025-06-02", "EMPTY=",
                     "UNICODE=Prüfung ✓",
                 ]
-            ])
+            ]
+        )
     }
 
     @Test func throwsTheErrnoOfANegativeResult() {
@@ -90,7 +99,10 @@ final class SendRecorder: Sendable {
         #expect(throws: SystemCallError("sd_journal_sendv", errno: ENOSPC)) {
             try sink.write(JournalEntry(message: "x"))
         }
-        #expect(SystemCallError("sd_journal_sendv", errno: ENOSPC).description == "sd_journal_sendv: No space left on device")
+        #expect(
+            SystemCallError("sd_journal_sendv", errno: ENOSPC).description
+                == "sd_journal_sendv: No space left on device"
+        )
     }
 }
 
@@ -146,10 +158,24 @@ final class SendRecorder: Sendable {
         let sink = SystemdJournalSink()
         let dueID = "0f6f3f8bd2a44c0c9a6e6d35c1a3e1a1"
         let otherID = "9b2c2c7e5e6b4e5b8d0b2f0b4a9e1c22"
-        try sink.write(JournalEntry(message: "due", fields: [("MESSAGE_ID", dueID), ("TEST_RUN", run), ("REMINDER_KEY", "a")]))
-        try sink.write(JournalEntry(message: "other", fields: [("MESSAGE_ID", otherID), ("TEST_RUN", run), ("REMINDER_KEY", "b")]))
-        try sink.write(JournalEntry(message: "unrelated", fields: [("MESSAGE_ID", dueID), ("TEST_RUN", "x"), ("REMINDER_KEY", "c")]))
-        try sink.write(JournalEntry(message: "multi\nline", fields: [("MESSAGE_ID", dueID), ("TEST_RUN", run), ("REMINDER_KEY", "d\ne")]))
+        try sink.write(
+            JournalEntry(message: "due", fields: [("MESSAGE_ID", dueID), ("TEST_RUN", run), ("REMINDER_KEY", "a")])
+        )
+        try sink.write(
+            JournalEntry(message: "other", fields: [("MESSAGE_ID", otherID), ("TEST_RUN", run), ("REMINDER_KEY", "b")])
+        )
+        try sink.write(
+            JournalEntry(
+                message: "unrelated",
+                fields: [("MESSAGE_ID", dueID), ("TEST_RUN", "x"), ("REMINDER_KEY", "c")]
+            )
+        )
+        try sink.write(
+            JournalEntry(
+                message: "multi\nline",
+                fields: [("MESSAGE_ID", dueID), ("TEST_RUN", run), ("REMINDER_KEY", "d\ne")]
+            )
+        )
 
         let reader = JournalReader()
         let matches = [JournalMatch("MESSAGE_ID", anyOf: [dueID, otherID]), JournalMatch("TEST_RUN", run)]
@@ -161,6 +187,9 @@ final class SendRecorder: Sendable {
             keys = reader.values(of: "REMINDER_KEY", matching: matches, since: since)
         }
         #expect(keys == ["a", "b", "d\ne"])
-        #expect(reader.values(of: "REMINDER_KEY", matching: matches, since: WallTime(seconds: Int64(time(nil)) + 3600)) == [])
+        #expect(
+            reader.values(of: "REMINDER_KEY", matching: matches, since: WallTime(seconds: Int64(time(nil)) + 3600))
+                == []
+        )
     }
 }

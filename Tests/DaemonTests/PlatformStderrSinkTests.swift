@@ -6,11 +6,14 @@ import Testing
 @Suite struct StderrLineTests {
     @Test func formatsPriorityMessageAndFields() {
         let entry = JournalEntry(
-            message: "Exam in 15 minutes", priority: .notice,
-            fields: [("MESSAGE_ID", "6b1c"), ("REMINDER_KEY", "exam 2025-06-02"), ("NOTE", "line one\nline two")])
+            message: "Exam in 15 minutes",
+            priority: .notice,
+            fields: [("MESSAGE_ID", "6b1c"), ("REMINDER_KEY", "exam 2025-06-02"), ("NOTE", "line one\nline two")]
+        )
         #expect(
             StderrLine.format(entry)
-                == #"<5>Exam in 15 minutes [MESSAGE_ID=6b1c REMINDER_KEY="exam 2025-06-02" NOTE="line one\nline two"]"#)
+                == #"<5>Exam in 15 minutes [MESSAGE_ID=6b1c REMINDER_KEY="exam 2025-06-02" NOTE="line one\nline two"]"#
+        )
     }
 
     @Test func formatsAnEntryWithoutFieldsAsPriorityAndMessage() {
@@ -51,8 +54,10 @@ import Testing
 
     @Test func parsesWhatItFormats() throws {
         let entry = JournalEntry(
-            message: "Exam [room 3]\nbring ID", priority: .notice,
-            fields: [("MESSAGE_ID", "6b1c"), ("REMINDER_KEY", "exam 2025-06-02"), ("EMPTY", ""), ("Q", #"a "b" [c]"#)])
+            message: "Exam [room 3]\nbring ID",
+            priority: .notice,
+            fields: [("MESSAGE_ID", "6b1c"), ("REMINDER_KEY", "exam 2025-06-02"), ("EMPTY", ""), ("Q", #"a "b" [c]"#)]
+        )
         let line = StderrLine.format(entry)
         #expect(StderrLine.parse(line) == entry)
         #expect(StderrLine.parse(line + "\n") == entry)
@@ -75,13 +80,20 @@ import Testing
 
     @Test func roundTripsRandomEntries() {
         var generator = SplitMix64(seed: 0x5EED)
-        let alphabet: [Character] = ["a", "Z", " ", "[", "]", "\"", "\\", "\n", "\r", "=", "<", ">", "5", "é", "\t", "_"]
+        let alphabet: [Character] = [
+            "a", "Z", " ", "[", "]", "\"", "\\", "\n", "\r", "=", "<", ">", "5", "é", "\t", "_",
+        ]
         func text() -> String {
-            String((0..<Int(generator.next() % 12)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            String(
+                (0..<Int(generator.next() % 12)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            )
         }
         for _ in 0..<2_000 {
             let fields = (0..<Int(generator.next() % 4)).map { index in (name: "F\(index)", value: text()) }
-            let entry = JournalEntry(message: text(), priority: .info, fields: fields)
+            let entry =
+                generator.next() % 2 == 0
+                ? JournalEntry(message: text(), priority: .info, fields: fields)
+                : JournalEntry(fields: [("MESSAGE", text())] + fields)
             let line = StderrLine.format(entry)
             #expect(!line.contains("\n") && !line.contains("\r"))
             #expect(StderrLine.parse(line) == entry, "\(line)")

@@ -45,7 +45,9 @@ import Testing
         let clock = try makeClock()
         clock.interrupt()
         clock.interrupt()
-        #expect(try await withTimeout { await clock.sleep(until: clock.now().advanced(by: .seconds(3600))) } == .interrupted)
+        #expect(
+            try await withTimeout { await clock.sleep(until: clock.now().advanced(by: .seconds(3600))) } == .interrupted
+        )
         // Two interrupts before a sleep wake one sleep, not two.
         #expect(await clock.sleep(until: clock.now().advanced(by: .milliseconds(10))) == .deadline)
     }

@@ -34,7 +34,9 @@ func removeTree(_ path: String) {
         if let directory = opendir(path) {
             var names: [String] = []
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+                }
                 if name != "." && name != ".." {
                     names.append(name)
                 }
@@ -82,7 +84,8 @@ func fileExists(_ path: String) -> Bool {
 /// Runs `operation`, and fails with `TimedOut` if it has not finished after `timeout`: a bound on tests that
 /// wait on an event, so a broken implementation fails instead of hanging.
 func withTimeout<T: Sendable>(
-    _ timeout: Duration = .seconds(10), _ operation: @escaping @Sendable () async throws -> T
+    _ timeout: Duration = .seconds(10),
+    _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await operation() }

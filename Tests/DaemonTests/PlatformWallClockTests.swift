@@ -49,6 +49,27 @@ import Testing
         #expect(clock.sleeperDeadlines.isEmpty)
     }
 
+    @Test func waitForSleepAfterIgnoresTheSleeperAlreadyThere() async throws {
+        let clock = ManualWallClock(now: start)
+        let loop = Task {
+            var reasons: [WakeReason] = []
+            for seconds in [10, 20] as [Int64] {
+                reasons.append(await clock.sleep(until: start.advanced(by: .seconds(seconds))))
+            }
+            return reasons
+        }
+        #expect(try await clock.waitForSleep(after: 0) == start.advanced(by: .seconds(10)))
+        let before = clock.sleepCount
+        #expect(before == 1)
+        // Not yet due: the first sleeper stays, and waiting for a later sleep must not return it.
+        clock.advance(by: .seconds(5))
+        let waiter = Task { try await clock.waitForSleep(after: before) }
+        clock.advance(by: .seconds(5))
+        #expect(try await waiter.value == start.advanced(by: .seconds(20)))
+        clock.advance(by: .seconds(10))
+        #expect(await loop.value == [.deadline, .deadline])
+    }
+
     @Test func advanceByMovesFromNow() {
         let clock = ManualWallClock(now: start)
         clock.advance(by: .seconds(90))
@@ -136,7 +157,9 @@ import Testing
         let first = Task { await clock.sleep(until: start.advanced(by: .seconds(10))) }
         _ = try await clock.waitForSleeper()
         let second = Task { await clock.sleep(until: start.advanced(by: .seconds(20))) }
-        #expect(try await clock.waitForSleepers(2) == [start.advanced(by: .seconds(10)), start.advanced(by: .seconds(20))])
+        #expect(
+            try await clock.waitForSleepers(2) == [start.advanced(by: .seconds(10)), start.advanced(by: .seconds(20))]
+        )
         clock.advance(by: .seconds(15))
         #expect(await first.value == .deadline)
         #expect(clock.sleeperDeadlines == [start.advanced(by: .seconds(20))])

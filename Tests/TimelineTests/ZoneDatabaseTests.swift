@@ -63,11 +63,16 @@ struct ZoneDatabaseTests {
         let eastern = try database.zone("US/Eastern")
         #expect(eastern.identifier == "US/Eastern")
         #expect(eastern.offset(at: ZoneFixture.instant("2021-07-15T12:00:00Z")).abbreviation == "EDT")
-        #expect(try database.zone("Etc/GMT+5").offset(at: ZoneFixture.instant("2021-07-15T12:00:00Z")).seconds == -18000)
+        #expect(
+            try database.zone("Etc/GMT+5").offset(at: ZoneFixture.instant("2021-07-15T12:00:00Z")).seconds == -18000
+        )
         #expect(try database.zone("UTC") == .utc)
         #expect(try database.zone("Etc/UTC").offset(at: ZoneFixture.instant("2021-07-15T12:00:00Z")).seconds == 0)
         // posix/ holds the same zones (links on Debian); right/ is refused below.
-        #expect(try database.zone("posix/Europe/Paris").offset(at: ZoneFixture.instant("2021-07-15T12:00:00Z")).seconds == 7200)
+        #expect(
+            try database.zone("posix/Europe/Paris").offset(at: ZoneFixture.instant("2021-07-15T12:00:00Z")).seconds
+                == 7200
+        )
     }
 
     @Test func knownIdentifiersComeFromTzdataZi() throws {
@@ -144,7 +149,8 @@ struct ZoneDatabaseTests {
             try database.zone("Nowhere/Atlantis")
         } throws: { error in
             guard let error = error as? ZoneError else { return false }
-            return error.code == .unknownIdentifier && error.suggestions.isEmpty && !error.description.contains("did you mean")
+            return error.code == .unknownIdentifier && error.suggestions.isEmpty
+                && !error.description.contains("did you mean")
         }
         #expect {
             try database.zone("Europe")
@@ -270,7 +276,10 @@ struct ZoneDatabaseTests {
 
         // A link into a zoneinfo/ tree this database does not have: the file is parsed under the linked name.
         let elsewhere = ZoneDatabase(root: directory + "/empty")
-        let tokyo = elsewhere.systemZone(localtimePath: directoryLink(directory, "/usr/share/zoneinfo/Asia/Tokyo"), tz: nil)
+        let tokyo = elsewhere.systemZone(
+            localtimePath: directoryLink(directory, "/usr/share/zoneinfo/Asia/Tokyo"),
+            tz: nil
+        )
         #expect(tokyo.identifier == "Asia/Tokyo")
         #expect(tokyo.offset(at: ZoneFixture.instant("2021-07-15T12:00:00Z")).seconds == 32400)
 

@@ -21,8 +21,18 @@ struct ZonePosixRuleTests {
         SwitchCase(rule: "EST5EDT,M3.2.0,M11.1.0", at: "2021-03-14T07:00:00Z", before: "EST", after: "EDT"),
         SwitchCase(rule: "EST5EDT,M3.2.0,M11.1.0", at: "2021-11-07T06:00:00Z", before: "EDT", after: "EST"),
         // Southern hemisphere, half-hour DST (Australia/Lord_Howe).
-        SwitchCase(rule: "<+1030>-10:30<+11>-11,M10.1.0,M4.1.0", at: "2090-04-01T15:00:00Z", before: "+11", after: "+1030"),
-        SwitchCase(rule: "<+1030>-10:30<+11>-11,M10.1.0,M4.1.0", at: "2090-09-30T15:30:00Z", before: "+1030", after: "+11"),
+        SwitchCase(
+            rule: "<+1030>-10:30<+11>-11,M10.1.0,M4.1.0",
+            at: "2090-04-01T15:00:00Z",
+            before: "+11",
+            after: "+1030"
+        ),
+        SwitchCase(
+            rule: "<+1030>-10:30<+11>-11,M10.1.0,M4.1.0",
+            at: "2090-09-30T15:30:00Z",
+            before: "+1030",
+            after: "+11"
+        ),
         // Negative transition time: 23:00 on the day before (America/Nuuk).
         SwitchCase(rule: "<-02>2<-01>,M3.5.0/-1,M10.5.0/0", at: "2090-03-26T01:00:00Z", before: "-02", after: "-01"),
         SwitchCase(rule: "<-02>2<-01>,M3.5.0/-1,M10.5.0/0", at: "2090-10-29T01:00:00Z", before: "-01", after: "-02"),

@@ -19,7 +19,9 @@ struct TZifFixture {
         }
         func header(_ version: UInt8) -> [UInt8] {
             var out = Array("TZif".utf8) + [version] + [UInt8](repeating: 0, count: 15)
-            for count in [types.count, types.count, leapSeconds.count, transitions.count, types.count, designations.count] {
+            for count in [
+                types.count, types.count, leapSeconds.count, transitions.count, types.count, designations.count,
+            ] {
                 out += be(UInt64(count), 4)
             }
             return out
@@ -72,7 +74,10 @@ struct ZoneTZifTests {
         #expect(zone.offset(at: ZoneFixture.instant("2021-07-01T00:00:00Z")).abbreviation == "CEST")
         // Past the last transition the footer rule takes over.
         #expect(zone.offset(at: ZoneFixture.instant("2022-07-01T00:00:00Z")).abbreviation == "CEST")
-        #expect(zone.nextTransition(after: ZoneFixture.instant("2021-11-01T00:00:00Z")) == ZoneFixture.instant("2022-03-27T01:00:00Z"))
+        #expect(
+            zone.nextTransition(after: ZoneFixture.instant("2021-11-01T00:00:00Z"))
+                == ZoneFixture.instant("2022-03-27T01:00:00Z")
+        )
     }
 
     @Test func version1KeepsTheLastOffsetForever() throws {
@@ -127,7 +132,12 @@ struct ZoneTZifTests {
         let v2Start = 44 + 2 * 5 + 2 * 6 + 9 + 2 * 2
         var cases: [MalformedCase] = [
             MalformedCase(name: "empty", bytes: [], code: .notTZif, message: "the data is empty"),
-            MalformedCase(name: "magic only", bytes: Array("TZif2".utf8), code: .truncated, message: "a TZif header needs 44 bytes"),
+            MalformedCase(
+                name: "magic only",
+                bytes: Array("TZif2".utf8),
+                code: .truncated,
+                message: "a TZif header needs 44 bytes"
+            ),
             MalformedCase(
                 name: "truncated header",
                 bytes: Array(good[0..<30]),
@@ -211,7 +221,9 @@ struct ZoneTZifTests {
         cases.append(MalformedCase(name: "unsorted", bytes: unsorted.bytes, code: .corrupt, message: "is not after"))
         var badIndex = miniParis
         badIndex.transitions = [(1_616_893_200, 7)]
-        cases.append(MalformedCase(name: "type index", bytes: badIndex.bytes, code: .corrupt, message: "local time type 7"))
+        cases.append(
+            MalformedCase(name: "type index", bytes: badIndex.bytes, code: .corrupt, message: "local time type 7")
+        )
         var badOffset = miniParis
         badOffset.types[1].seconds = 200_000
         cases.append(MalformedCase(name: "offset", bytes: badOffset.bytes, code: .corrupt, message: "UT offset 200000"))
@@ -224,11 +236,23 @@ struct ZoneTZifTests {
         cases.append(MalformedCase(name: "isdst 2", bytes: isDST, code: .corrupt, message: "isdst 2"))
         var designation = good
         designation[v2Start + 44 + 2 * 9 + 5] = 200
-        cases.append(MalformedCase(name: "designation index", bytes: designation, code: .corrupt, message: "designation index 200"))
+        cases.append(
+            MalformedCase(
+                name: "designation index",
+                bytes: designation,
+                code: .corrupt,
+                message: "designation index 200"
+            )
+        )
         var unterminated = good
         unterminated[v2Start + 44 + 2 * 9 + 2 * 6 + 8] = UInt8(ascii: "X")
         cases.append(
-            MalformedCase(name: "unterminated designation", bytes: unterminated, code: .corrupt, message: "not NUL-terminated")
+            MalformedCase(
+                name: "unterminated designation",
+                bytes: unterminated,
+                code: .corrupt,
+                message: "not NUL-terminated"
+            )
         )
         var secondHeader = good
         secondHeader[v2Start + 4] = UInt8(ascii: "3")
@@ -243,12 +267,22 @@ struct ZoneTZifTests {
         var secondMagic = good
         secondMagic[v2Start] = UInt8(ascii: "X")
         cases.append(
-            MalformedCase(name: "second magic", bytes: secondMagic, code: .notTZif, message: "byte \(v2Start) starts with")
+            MalformedCase(
+                name: "second magic",
+                bytes: secondMagic,
+                code: .notTZif,
+                message: "byte \(v2Start) starts with"
+            )
         )
         var footerStart = good
         footerStart[good.count - "\nCET-1CEST,M3.5.0,M10.5.0/3\n".utf8.count] = UInt8(ascii: "x")
         cases.append(
-            MalformedCase(name: "footer start", bytes: footerStart, code: .corrupt, message: "must start with a newline")
+            MalformedCase(
+                name: "footer start",
+                bytes: footerStart,
+                code: .corrupt,
+                message: "must start with a newline"
+            )
         )
         return cases
     }()
@@ -273,7 +307,7 @@ struct ZoneTZifTests {
     }
 
     @Test func mutatedFilesParseOrThrowButNeverTrap() throws {
-        var generator = SplitMix64(seed: 0x5eed)
+        var generator = MutationRandom(seed: 0x5eed)
         var parsed = 0
         for name in ["Europe/Paris", "Australia/Lord_Howe", "Pacific/Apia", "UTC"] {
             let original = try ZoneFixture.readFile("/usr/share/zoneinfo/\(name)")
@@ -298,7 +332,7 @@ struct ZoneTZifTests {
 }
 
 /// A tiny deterministic generator for the mutation test.
-struct SplitMix64 {
+private struct MutationRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -42,47 +42,205 @@ struct ZoneTests {
     }
 
     @Test(arguments: [
-        OffsetCase(zone: "Europe/Paris", instant: "2021-01-15T12:00:00Z", seconds: 3600, abbreviation: "CET", isDST: false),
-        OffsetCase(zone: "Europe/Paris", instant: "2021-07-15T12:00:00Z", seconds: 7200, abbreviation: "CEST", isDST: true),
-        OffsetCase(zone: "Europe/Paris", instant: "2021-03-28T00:59:59Z", seconds: 3600, abbreviation: "CET", isDST: false),
-        OffsetCase(zone: "Europe/Paris", instant: "2021-03-28T01:00:00Z", seconds: 7200, abbreviation: "CEST", isDST: true),
-        OffsetCase(zone: "Europe/Paris", instant: "2021-10-31T00:59:59Z", seconds: 7200, abbreviation: "CEST", isDST: true),
-        OffsetCase(zone: "Europe/Paris", instant: "2021-10-31T01:00:00Z", seconds: 3600, abbreviation: "CET", isDST: false),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2021-01-15T12:00:00Z",
+            seconds: 3600,
+            abbreviation: "CET",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2021-07-15T12:00:00Z",
+            seconds: 7200,
+            abbreviation: "CEST",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2021-03-28T00:59:59Z",
+            seconds: 3600,
+            abbreviation: "CET",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2021-03-28T01:00:00Z",
+            seconds: 7200,
+            abbreviation: "CEST",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2021-10-31T00:59:59Z",
+            seconds: 7200,
+            abbreviation: "CEST",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2021-10-31T01:00:00Z",
+            seconds: 3600,
+            abbreviation: "CET",
+            isDST: false
+        ),
         // After the file's last transition (2037): the footer rule CET-1CEST,M3.5.0,M10.5.0/3.
-        OffsetCase(zone: "Europe/Paris", instant: "2090-01-15T12:00:00Z", seconds: 3600, abbreviation: "CET", isDST: false),
-        OffsetCase(zone: "Europe/Paris", instant: "2090-07-15T12:00:00Z", seconds: 7200, abbreviation: "CEST", isDST: true),
-        OffsetCase(zone: "Europe/Paris", instant: "2090-03-26T00:59:59Z", seconds: 3600, abbreviation: "CET", isDST: false),
-        OffsetCase(zone: "Europe/Paris", instant: "2090-03-26T01:00:00Z", seconds: 7200, abbreviation: "CEST", isDST: true),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2090-01-15T12:00:00Z",
+            seconds: 3600,
+            abbreviation: "CET",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2090-07-15T12:00:00Z",
+            seconds: 7200,
+            abbreviation: "CEST",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2090-03-26T00:59:59Z",
+            seconds: 3600,
+            abbreviation: "CET",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "2090-03-26T01:00:00Z",
+            seconds: 7200,
+            abbreviation: "CEST",
+            isDST: true
+        ),
         // Before 1911 Paris kept Paris Mean Time, +00:09:21.
-        OffsetCase(zone: "Europe/Paris", instant: "1900-01-01T00:00:00Z", seconds: 561, abbreviation: "PMT", isDST: false),
-        OffsetCase(zone: "America/New_York", instant: "2021-01-15T12:00:00Z", seconds: -18000, abbreviation: "EST", isDST: false),
-        OffsetCase(zone: "America/New_York", instant: "2021-07-15T12:00:00Z", seconds: -14400, abbreviation: "EDT", isDST: true),
-        OffsetCase(zone: "America/New_York", instant: "2090-07-15T12:00:00Z", seconds: -14400, abbreviation: "EDT", isDST: true),
+        OffsetCase(
+            zone: "Europe/Paris",
+            instant: "1900-01-01T00:00:00Z",
+            seconds: 561,
+            abbreviation: "PMT",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "America/New_York",
+            instant: "2021-01-15T12:00:00Z",
+            seconds: -18000,
+            abbreviation: "EST",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "America/New_York",
+            instant: "2021-07-15T12:00:00Z",
+            seconds: -14400,
+            abbreviation: "EDT",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "America/New_York",
+            instant: "2090-07-15T12:00:00Z",
+            seconds: -14400,
+            abbreviation: "EDT",
+            isDST: true
+        ),
         // Before the first transition: time type 0, local mean time.
-        OffsetCase(zone: "America/New_York", instant: "1800-01-01T00:00:00Z", seconds: -17762, abbreviation: "LMT", isDST: false),
-        OffsetCase(zone: "Australia/Lord_Howe", instant: "2021-01-15T12:00:00Z", seconds: 39600, abbreviation: "+11", isDST: true),
-        OffsetCase(zone: "Australia/Lord_Howe", instant: "2021-07-15T12:00:00Z", seconds: 37800, abbreviation: "+1030", isDST: false),
-        OffsetCase(zone: "Australia/Lord_Howe", instant: "2090-01-15T12:00:00Z", seconds: 39600, abbreviation: "+11", isDST: true),
-        OffsetCase(zone: "Pacific/Apia", instant: "2011-12-30T09:59:59Z", seconds: -36000, abbreviation: "-10", isDST: true),
-        OffsetCase(zone: "Pacific/Apia", instant: "2011-12-30T10:00:00Z", seconds: 50400, abbreviation: "+14", isDST: true),
-        OffsetCase(zone: "Pacific/Apia", instant: "2030-06-01T00:00:00Z", seconds: 46800, abbreviation: "+13", isDST: false),
-        OffsetCase(zone: "Asia/Kathmandu", instant: "2021-07-15T12:00:00Z", seconds: 20700, abbreviation: "+0545", isDST: false),
-        OffsetCase(zone: "Pacific/Chatham", instant: "2021-01-15T12:00:00Z", seconds: 49500, abbreviation: "+1345", isDST: true),
-        OffsetCase(zone: "America/St_Johns", instant: "2021-07-15T12:00:00Z", seconds: -9000, abbreviation: "NDT", isDST: true),
-        OffsetCase(zone: "Europe/London", instant: "2021-07-15T12:00:00Z", seconds: 3600, abbreviation: "BST", isDST: true),
+        OffsetCase(
+            zone: "America/New_York",
+            instant: "1800-01-01T00:00:00Z",
+            seconds: -17762,
+            abbreviation: "LMT",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "Australia/Lord_Howe",
+            instant: "2021-01-15T12:00:00Z",
+            seconds: 39600,
+            abbreviation: "+11",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "Australia/Lord_Howe",
+            instant: "2021-07-15T12:00:00Z",
+            seconds: 37800,
+            abbreviation: "+1030",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "Australia/Lord_Howe",
+            instant: "2090-01-15T12:00:00Z",
+            seconds: 39600,
+            abbreviation: "+11",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "Pacific/Apia",
+            instant: "2011-12-30T09:59:59Z",
+            seconds: -36000,
+            abbreviation: "-10",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "Pacific/Apia",
+            instant: "2011-12-30T10:00:00Z",
+            seconds: 50400,
+            abbreviation: "+14",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "Pacific/Apia",
+            instant: "2030-06-01T00:00:00Z",
+            seconds: 46800,
+            abbreviation: "+13",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "Asia/Kathmandu",
+            instant: "2021-07-15T12:00:00Z",
+            seconds: 20700,
+            abbreviation: "+0545",
+            isDST: false
+        ),
+        OffsetCase(
+            zone: "Pacific/Chatham",
+            instant: "2021-01-15T12:00:00Z",
+            seconds: 49500,
+            abbreviation: "+1345",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "America/St_Johns",
+            instant: "2021-07-15T12:00:00Z",
+            seconds: -9000,
+            abbreviation: "NDT",
+            isDST: true
+        ),
+        OffsetCase(
+            zone: "Europe/London",
+            instant: "2021-07-15T12:00:00Z",
+            seconds: 3600,
+            abbreviation: "BST",
+            isDST: true
+        ),
     ])
     func offsetMatchesTzdata(_ example: OffsetCase) throws {
         let zone = try ZoneFixture.zone(example.zone)
         let offset = zone.offset(at: ZoneFixture.instant(example.instant))
-        #expect(offset == ZoneOffset(seconds: example.seconds, abbreviation: example.abbreviation, isDST: example.isDST))
+        #expect(
+            offset == ZoneOffset(seconds: example.seconds, abbreviation: example.abbreviation, isDST: example.isDST)
+        )
     }
 
     @Test func localTimeAddsTheOffset() throws {
         let paris = try ZoneFixture.zone("Europe/Paris")
-        #expect(paris.localTime(at: ZoneFixture.instant("2021-07-15T12:00:00Z")) == ZoneFixture.wall("2021-07-15T14:00:00"))
+        #expect(
+            paris.localTime(at: ZoneFixture.instant("2021-07-15T12:00:00Z")) == ZoneFixture.wall("2021-07-15T14:00:00")
+        )
         let apia = try ZoneFixture.zone("Pacific/Apia")
-        #expect(apia.localTime(at: ZoneFixture.instant("2011-12-30T09:59:59Z")) == ZoneFixture.wall("2011-12-29T23:59:59"))
-        #expect(apia.localTime(at: ZoneFixture.instant("2011-12-30T10:00:00Z")) == ZoneFixture.wall("2011-12-31T00:00:00"))
+        #expect(
+            apia.localTime(at: ZoneFixture.instant("2011-12-30T09:59:59Z")) == ZoneFixture.wall("2011-12-29T23:59:59")
+        )
+        #expect(
+            apia.localTime(at: ZoneFixture.instant("2011-12-30T10:00:00Z")) == ZoneFixture.wall("2011-12-31T00:00:00")
+        )
     }
 
     struct ResolutionCase: CustomTestStringConvertible, Sendable {
@@ -264,7 +422,10 @@ struct ZoneTests {
     @Test func zoneFromPosixTZString() throws {
         let zone = try Zone(identifier: "CET-1CEST,M3.5.0,M10.5.0/3", posixTZ: "CET-1CEST,M3.5.0,M10.5.0/3")
         #expect(zone.offset(at: ZoneFixture.instant("2021-07-15T12:00:00Z")).abbreviation == "CEST")
-        #expect(zone.nextTransition(after: ZoneFixture.instant("2021-01-01T00:00:00Z")) == ZoneFixture.instant("2021-03-28T01:00:00Z"))
+        #expect(
+            zone.nextTransition(after: ZoneFixture.instant("2021-01-01T00:00:00Z"))
+                == ZoneFixture.instant("2021-03-28T01:00:00Z")
+        )
         #expect(
             zone.resolve(ZoneFixture.wall("2021-03-28T02:30:00"))
                 == .gap(ZoneFixture.instant("2021-03-28T01:30:00Z"), skippedSeconds: 3600)

@@ -40,6 +40,8 @@ struct RunCommand: AsyncParsableCommand {
     var logTarget: LogTarget = .auto
 
     func run() async throws {
+        // A closed stderr pipe must not kill the daemon; the write fails and the journal still has the entry.
+        signal(SIGPIPE, SIG_IGN)
         let environment = ProcessEnvironment.current()
         guard let directory = stateDir ?? environment["STATE_DIRECTORY"].flatMap({ $0.split(separator: ":").first.map(String.init) })
         else {

@@ -67,7 +67,8 @@ struct JournalReader: Sendable {
             }
         }
         let sinceMicroseconds = UInt64(max(since?.microsecondsSinceEpoch ?? 0, 0))
-        let seek = since == nil ? sd_journal_seek_head(journal) : sd_journal_seek_realtime_usec(journal, sinceMicroseconds)
+        let seek =
+            since == nil ? sd_journal_seek_head(journal) : sd_journal_seek_realtime_usec(journal, sinceMicroseconds)
         guard seek >= 0 else {
             return nil
         }

@@ -12,11 +12,14 @@ import Synchronization
 final class ManualWallClock: WallClock {
     private struct Sleeper {
         var deadline: WallTime?
+        var number: Int
         var continuation: CheckedContinuation<WakeReason, Never>
     }
 
+    /// A test waiting for `count` sleepers whose sleep number is above `after`.
     private struct Watcher {
         var count: Int
+        var after: Int
         var continuation: CheckedContinuation<[WallTime?], any Error>
     }
 
@@ -31,6 +34,11 @@ final class ManualWallClock: WallClock {
         mutating func takeID() -> Int {
             defer { nextID += 1 }
             return nextID
+        }
+
+        /// The deadlines of the sleepers numbered above `after`, in the order they went to sleep.
+        func deadlines(after: Int) -> [WallTime?] {
+            sleepers.values.filter { $0.number > after }.sorted { $0.number < $1.number }.map(\.deadline)
         }
     }
 
@@ -52,17 +60,17 @@ final class ManualWallClock: WallClock {
 
     /// The deadlines of the sleepers waiting now (nil for a sleeper without deadline).
     var sleeperDeadlines: [WallTime?] {
-        state.withLock { $0.sleepers.sorted { $0.key < $1.key }.map(\.value.deadline) }
+        state.withLock { $0.deadlines(after: Int.min) }
     }
 
     func sleep(until deadline: WallTime?) async -> WakeReason {
-        let id = state.withLock { state in
+        let (id, number) = state.withLock { state in
             state.sleepCount += 1
-            return state.takeID()
+            return (state.takeID(), state.sleepCount)
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<WakeReason, Never>) in
-                let (immediate, satisfied) = state.withLock { state -> (WakeReason?, [Watcher]) in
+                let (immediate, satisfied) = state.withLock { state -> (WakeReason?, [(Watcher, [WallTime?])]) in
                     if let pending = state.pending {
                         state.pending = nil
                         return (pending, [])
@@ -74,19 +82,22 @@ final class ManualWallClock: WallClock {
                     if let deadline, deadline <= state.now {
                         return (.deadline, [])
                     }
-                    state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    let satisfied = state.watchers.filter { $0.value.count <= state.sleepers.count }
-                    for key in satisfied.keys { state.watchers[key] = nil }
-                    return (nil, Array(satisfied.values))
+                    state.sleepers[id] = Sleeper(deadline: deadline, number: number, continuation: continuation)
+                    var satisfied: [(Watcher, [WallTime?])] = []
+                    for (key, watcher) in state.watchers {
+                        let deadlines = state.deadlines(after: watcher.after)
+                        if deadlines.count >= watcher.count {
+                            satisfied.append((watcher, deadlines))
+                            state.watchers[key] = nil
+                        }
+                    }
+                    return (nil, satisfied)
                 }
                 if let immediate {
                     continuation.resume(returning: immediate)
                 }
-                if !satisfied.isEmpty {
-                    let deadlines = sleeperDeadlines
-                    for watcher in satisfied {
-                        watcher.continuation.resume(returning: deadlines)
-                    }
+                for (watcher, deadlines) in satisfied {
+                    watcher.continuation.resume(returning: deadlines)
                 }
             }
         } onCancel: {
@@ -134,7 +145,20 @@ final class ManualWallClock: WallClock {
     ///
     /// - Throws: `CancellationError` when the waiting task is cancelled, so a test can bound the wait.
     func waitForSleeper() async throws -> WallTime? {
-        try await waitForSleepers(1)[0]
+        try await waitForSleepers(1, after: Int.min)[0]
+    }
+
+    /// Returns once a sleep that started after `sleepCount` was `count` is suspended, with its deadline: the
+    /// way to wait for the code under test to go back to sleep after the test moved the clock.
+    ///
+    /// ```
+    /// let before = clock.sleepCount
+    /// clock.advance(to: deadline)
+    /// let next = try await clock.waitForSleep(after: before)
+    /// ```
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
+    func waitForSleep(after count: Int) async throws -> WallTime? {
+        try await waitForSleepers(1, after: count)[0]
     }
 
     /// Returns once at least `count` sleepers are suspended in `sleep(until:)`, with their deadlines in the
@@ -142,17 +166,23 @@ final class ManualWallClock: WallClock {
     ///
     /// - Throws: `CancellationError` when the waiting task is cancelled.
     func waitForSleepers(_ count: Int) async throws -> [WallTime?] {
+        try await waitForSleepers(count, after: Int.min)
+    }
+
+    private func waitForSleepers(_ count: Int, after: Int) async throws -> [WallTime?] {
         let id = state.withLock { $0.takeID() }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[WallTime?], any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<[WallTime?], any Error>) in
                 let outcome = state.withLock { state -> Result<[WallTime?], CancellationError>? in
-                    if state.sleepers.count >= count {
-                        return .success(state.sleepers.sorted { $0.key < $1.key }.map(\.value.deadline))
+                    let deadlines = state.deadlines(after: after)
+                    if deadlines.count >= count {
+                        return .success(deadlines)
                     }
                     if Task.isCancelled {
                         return .failure(CancellationError())
                     }
-                    state.watchers[id] = Watcher(count: count, continuation: continuation)
+                    state.watchers[id] = Watcher(count: count, after: after, continuation: continuation)
                     return nil
                 }
                 if let outcome {

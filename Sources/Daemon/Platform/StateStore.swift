@@ -16,7 +16,8 @@ import Synchronization
 ///   fsyncs the directory, so the snapshot on disk is always the old one or the new one.
 /// - `sent.log`, one key per line, appended by `recordSent(key:)` with a single `write(2)` and no fsync: the
 ///   page cache keeps it through a `kill -9`, and it costs one system call on the hot path. A commit empties
-///   it. `load()` adds its keys to the snapshot's, ignoring a last line without newline (torn).
+///   it. `load()` adds its keys to the snapshot's, ignoring a last line without newline (torn) and lines with
+///   a NUL (a torn line that later appends ended with NUL and newline).
 ///
 /// Keys are opaque, non-empty and without newline or NUL. After a crash between a commit and the emptying
 /// of the log, `load()` may return keys that the new watermark already covers: callers drop keys of
@@ -35,7 +36,7 @@ final class StateStore: Sendable {
 
     private struct Log {
         var descriptor: Int32?
-        // Set when a write failed part-way, so the next one starts a new line.
+        // Set when the log may end in a partial line (a failed write, a crash), so the next key starts a new one.
         var mayBeTorn = false
     }
 
@@ -61,12 +62,20 @@ final class StateStore: Sendable {
     ///   read-only.
     func load() throws(StateStoreError) -> DeliveryState {
         try checkDirectory()
-        _ = try log.withLock { log throws(StateStoreError) in try openLog(&log) }
+        let entries = try log.withLock { log throws(StateStoreError) -> [UInt8]? in
+            _ = try openLog(&log)
+            let entries = try readFile(logPath)
+            // A torn last line (a crash mid-write) must not swallow the next key.
+            if let last = entries?.last, last != 10 {
+                log.mayBeTorn = true
+            }
+            return entries
+        }
         var state = DeliveryState()
         if let snapshot = try readFile(snapshotPath) {
             state = try Self.decode(snapshot, path: snapshotPath)
         }
-        if let entries = try readFile(logPath) {
+        if let entries {
             state.sentAfterWatermark.formUnion(Self.keys(inLog: entries))
         }
         return state
@@ -78,7 +87,8 @@ final class StateStore: Sendable {
         precondition(!key.isEmpty && !key.utf8.contains(10) && !key.utf8.contains(0), "invalid state key \(key)")
         try log.withLock { log throws(StateStoreError) in
             let descriptor = try openLog(&log)
-            let line = (log.mayBeTorn ? [10] : []) + Array(key.utf8) + [10]
+            // After a torn line, a NUL ends it: a line with NUL is never read as a key.
+            let line = (log.mayBeTorn ? [0, 10] : []) + Array(key.utf8) + [10]
             do throws(StateStoreError) {
                 try Self.writeAll(descriptor, line, path: logPath)
                 log.mayBeTorn = false
@@ -302,9 +312,19 @@ final class StateStore: Sendable {
         let number = errno
         switch number {
         case ENOENT:
-            return StateStoreError(.directoryMissing, path: directory, detail: "\(call) \(path): no such directory", errno: number)
+            return StateStoreError(
+                .directoryMissing,
+                path: directory,
+                detail: "\(call) \(path): no such directory",
+                errno: number
+            )
         case ENOTDIR:
-            return StateStoreError(.directoryUnusable, path: directory, detail: "\(call) \(path): a component is not a directory", errno: number)
+            return StateStoreError(
+                .directoryUnusable,
+                path: directory,
+                detail: "\(call) \(path): a component is not a directory",
+                errno: number
+            )
         default:
             return StateStoreError(call: call, path: path, errno: number)
         }

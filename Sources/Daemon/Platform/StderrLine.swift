@@ -37,7 +37,9 @@ enum StderrLine {
         }
         var block = ""
         if !others.isEmpty {
-            block = " [" + others.map { JournalEntry.fieldName($0.name) + "=" + quoted($0.value) }.joined(separator: " ") + "]"
+            block =
+                " [" + others.map { JournalEntry.fieldName($0.name) + "=" + quoted($0.value) }.joined(separator: " ")
+                + "]"
         }
         let line = prefix + escaped(message, guarded: false, hasPrefix: !prefix.isEmpty) + block
         if parse(line)?.message == message {

@@ -49,13 +49,18 @@ final class SystemWallClock: WallClock {
             return descriptor
         }
         timerDescriptor = try check(
-            timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC | TFD_NONBLOCK)), "timerfd_create")
+            timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC | TFD_NONBLOCK)),
+            "timerfd_create"
+        )
         interruptDescriptor = try check(eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)), "eventfd")
         cancelDescriptor = try check(eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)), "eventfd")
         zoneWatchDescriptor = try check(inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK)), "inotify_init1")
         let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB)
-        _ = try check(inotify_add_watch(zoneWatchDescriptor, directory, mask | UInt32(IN_ONLYDIR)),
-            "inotify_add_watch", directory)
+        _ = try check(
+            inotify_add_watch(zoneWatchDescriptor, directory, mask | UInt32(IN_ONLYDIR)),
+            "inotify_add_watch",
+            directory
+        )
         zoneFileName = Array(name.utf8)
         // Armed from the start, so that a step before the first sleep is reported by it.
         _ = Self.arm(timerDescriptor, at: nil)
@@ -80,7 +85,9 @@ final class SystemWallClock: WallClock {
 
     func sleep(until deadline: WallTime?) async -> WakeReason {
         precondition(
-            !sleeping.exchange(true, ordering: .acquiring), "SystemWallClock serves one sleeper at a time")
+            !sleeping.exchange(true, ordering: .acquiring),
+            "SystemWallClock serves one sleeper at a time"
+        )
         defer { sleeping.store(false, ordering: .releasing) }
 
         // A cancellation meant for an earlier sleep must not end this one.
@@ -130,7 +137,9 @@ final class SystemWallClock: WallClock {
             }
             // An invalid descriptor would make poll return at once forever; it cannot happen while `self` lives.
             precondition(
-                descriptors.allSatisfy { $0.revents & Int16(POLLNVAL) == 0 }, "SystemWallClock: descriptor closed")
+                descriptors.allSatisfy { $0.revents & Int16(POLLNVAL) == 0 },
+                "SystemWallClock: descriptor closed"
+            )
             if descriptors[0].revents != 0 {
                 Self.drain(interruptDescriptor)
                 return .interrupted
@@ -163,7 +172,9 @@ final class SystemWallClock: WallClock {
     private func readZoneEvents() -> Bool {
         let headerSize = MemoryLayout<inotify_event>.size
         let buffer = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: 4096, alignment: MemoryLayout<inotify_event>.alignment)
+            byteCount: 4096,
+            alignment: MemoryLayout<inotify_event>.alignment
+        )
         defer { buffer.deallocate() }
         var changed = false
         while true {
@@ -220,11 +231,16 @@ private final class PollThread: Sendable {
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         pthread_attr_setstacksize(&attributes, 256 * 1024)
         var thread = pthread_t()
-        let result = pthread_create(&thread, &attributes, { context in
-            let request = Unmanaged<PollThread>.fromOpaque(context!).takeRetainedValue()
-            request.continuation.resume(returning: request.clock.waitForWake())
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread,
+            &attributes,
+            { context in
+                let request = Unmanaged<PollThread>.fromOpaque(context!).takeRetainedValue()
+                request.continuation.resume(returning: request.clock.waitForWake())
+                return nil
+            },
+            context
+        )
         if result != 0 {
             // Without a thread, block this one: correct, if unkind to the cooperative pool.
             let request = Unmanaged<PollThread>.fromOpaque(context).takeRetainedValue()

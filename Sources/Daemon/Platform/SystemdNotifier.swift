@@ -59,8 +59,14 @@ struct SystemdNotifier: Sendable {
         let sent = payload.withUnsafeMutableBytes { bytes in
             withUnsafePointer(to: &socketAddress) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    sendto(socketDescriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), socketAddress,
-                        socklen_t(length))
+                    sendto(
+                        socketDescriptor,
+                        bytes.baseAddress,
+                        bytes.count,
+                        Int32(MSG_NOSIGNAL),
+                        socketAddress,
+                        socklen_t(length)
+                    )
                 }
             }
         }

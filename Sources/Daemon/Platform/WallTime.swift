@@ -46,7 +46,9 @@ struct WallTime: Comparable, Hashable, Sendable {
     /// This instant moved by `duration` (negative moves it back).
     func advanced(by duration: Duration) -> WallTime {
         let (seconds, attoseconds) = duration.components
-        return WallTime(nanosecondsSinceEpoch: nanosecondsSinceEpoch + seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return WallTime(
+            nanosecondsSinceEpoch: nanosecondsSinceEpoch + seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        )
     }
 
     /// The time from `self` to `other` (negative when `other` is earlier).

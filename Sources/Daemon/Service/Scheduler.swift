@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import Timeline
 
 /// What the scheduler needs from the outside world; tests pass doubles.
@@ -42,8 +43,8 @@ actor Scheduler<Clock: WallClock> {
     private var queue: DueQueue?
     private var state = DeliveryState()
     private var configDescription = ""
-    private var reloadRequested = false
-    private var stopRequested = false
+    /// Reload and stop requests, set from any thread (signal handlers' tasks) and read by the loop.
+    private let requests = Mutex<(reload: Bool, stop: Bool)>((false, false))
     private var stateErrorReported = false
     private var stateDirty = false
     private var nextWatchdogPing: WallTime?
@@ -58,22 +59,24 @@ actor Scheduler<Clock: WallClock> {
 
     /// Asks for a reload of the config (SIGHUP); handled at once, between reminders.
     nonisolated func requestReload() {
-        Task { await self.markReload() }
+        requests.withLock { $0.reload = true }
+        environment.clock.interrupt()
     }
 
     /// Asks the scheduler to stop (SIGTERM); it flushes the state and returns from `run()`.
     nonisolated func requestStop() {
-        Task { await self.markStop() }
-    }
-
-    private func markReload() {
-        reloadRequested = true
+        requests.withLock { $0.stop = true }
         environment.clock.interrupt()
     }
 
-    private func markStop() {
-        stopRequested = true
-        environment.clock.interrupt()
+    private var stopRequested: Bool { requests.withLock { $0.stop } }
+
+    /// Takes a pending reload request.
+    private func takeReloadRequest() -> Bool {
+        requests.withLock { requests in
+            defer { requests.reload = false }
+            return requests.reload
+        }
     }
 
     /// Loads the timeline, catches up, reports READY=1, then delivers reminders until asked to stop.
@@ -84,8 +87,7 @@ actor Scheduler<Clock: WallClock> {
             if let end = environment.stopAfter, deadline.map({ $0 > end }) ?? true { break }
             let reason = await environment.clock.sleep(until: deadline)
             if stopRequested || Task.isCancelled { break }
-            if reloadRequested {
-                reloadRequested = false
+            if takeReloadRequest() {
                 reload()
             } else if reason == .zoneChanged {
                 environment.logger.notice("the system time zone changed; re-reading the timeline")

@@ -19,6 +19,8 @@ extension RecurrenceRule {
     /// Iteration ends with `COUNT`, after `untilLocal`, or after 9999-12-31. Periods that cannot match
     /// (months outside `BYMONTH`) are skipped without looking at their days, and nothing beyond the
     /// current period is ever held, so an endless rule or `COUNT=1000000000` costs only what is read.
+    /// A rule that ``neverOccursReason(from:untilLocal:)`` shows never occurs ends at once; one that
+    /// stops matching some other way is walked to the end of time (a tenth of a second at worst).
     ///
     /// - Parameters:
     ///   - start: DTSTART; use 00:00 for all-day events.
@@ -75,6 +77,7 @@ extension RecurrenceRule {
 
         init(plan: RecurrenceExpansionPlan) {
             self.plan = plan
+            self.finished = plan.provablyEmpty
         }
 
         /// The next occurrence, or nil when the rule has ended.
@@ -101,7 +104,10 @@ extension RecurrenceRule {
                 return picked[pickedIndex - 1]
             }
             guard dayIndex < days.count else { return nil }
-            let candidate = CivilDateTime(date: CivilDate(daysSinceEpoch: days[dayIndex]), secondOfDay: plan.times[timeIndex])
+            let candidate = CivilDateTime(
+                date: CivilDate(daysSinceEpoch: days[dayIndex]),
+                secondOfDay: plan.times[timeIndex]
+            )
             timeIndex += 1
             if timeIndex == plan.times.count {
                 timeIndex = 0
@@ -154,7 +160,8 @@ extension RecurrenceRule {
                 // Jump to the first aligned week that reaches into the next allowed month.
                 let target = plan.firstDayOfAllowedMonth(after: last.year, last.month)
                 guard target <= plan.lastDay else { return Int.max / 2 }
-                let weeks = ceilingDivision(ceilingDivision(target - 6 - plan.firstPeriod, 7), plan.interval) * plan.interval
+                let weeks =
+                    ceilingDivision(ceilingDivision(target - 6 - plan.firstPeriod, 7), plan.interval) * plan.interval
                 return max(next, plan.firstPeriod + 7 * weeks)
             case .daily:
                 let next = period + plan.interval
@@ -208,15 +215,19 @@ extension RecurrenceRule {
                 let yearStart = daysFromCivil(year, 1, 1)
                 scanMonth(year, month, monthStart, length, yearStart, CivilDate.isLeapYear(year) ? 366 : 365)
             case .weekly, .daily:
-                let last = plan.frequency == .weekly ? min(period + 6, plan.lastDay) : period
-                guard period <= last else { return }
+                // The whole week even past UNTIL: BYSETPOS counts in all of it.
+                let last = plan.frequency == .weekly ? min(period + 6, RecurrenceExpansionPlan.endOfTime) : period
                 for day in period...last {
                     let date = CivilDate(daysSinceEpoch: day)
                     let yearStart = daysFromCivil(date.year, 1, 1)
                     if matches(
-                        day, year: date.year, month: date.month, dayOfMonth: date.day,
+                        day,
+                        year: date.year,
+                        month: date.month,
+                        dayOfMonth: date.day,
                         monthLength: CivilDate.daysInMonth(year: date.year, month: date.month),
-                        yearStart: yearStart, yearLength: CivilDate.isLeapYear(date.year) ? 366 : 365,
+                        yearStart: yearStart,
+                        yearLength: CivilDate.isLeapYear(date.year) ? 366 : 365,
                         weekday: weekdayIndex(day)
                     ) {
                         days.append(day)
@@ -225,13 +236,26 @@ extension RecurrenceRule {
             }
         }
 
-        private mutating func scanMonth(_ year: Int, _ month: Int, _ monthStart: Int, _ length: Int, _ yearStart: Int, _ yearLength: Int) {
+        private mutating func scanMonth(
+            _ year: Int,
+            _ month: Int,
+            _ monthStart: Int,
+            _ length: Int,
+            _ yearStart: Int,
+            _ yearLength: Int
+        ) {
             let firstWeekday = weekdayIndex(monthStart)
             for dayOfMonth in 1...length {
                 let day = monthStart + dayOfMonth - 1
                 if matches(
-                    day, year: year, month: month, dayOfMonth: dayOfMonth, monthLength: length,
-                    yearStart: yearStart, yearLength: yearLength, weekday: (firstWeekday + dayOfMonth - 1) % 7
+                    day,
+                    year: year,
+                    month: month,
+                    dayOfMonth: dayOfMonth,
+                    monthLength: length,
+                    yearStart: yearStart,
+                    yearLength: yearLength,
+                    weekday: (firstWeekday + dayOfMonth - 1) % 7
                 ) {
                     days.append(day)
                 }
@@ -240,7 +264,13 @@ extension RecurrenceRule {
 
         /// Whether `day` passes every `BYxxx` filter; the period has already been chosen.
         private mutating func matches(
-            _ day: Int, year: Int, month: Int, dayOfMonth: Int, monthLength: Int, yearStart: Int, yearLength: Int,
+            _ day: Int,
+            year: Int,
+            month: Int,
+            dayOfMonth: Int,
+            monthLength: Int,
+            yearStart: Int,
+            yearLength: Int,
             weekday: Int
         ) -> Bool {
             guard plan.allows(month: month) else { return false }
@@ -255,7 +285,9 @@ extension RecurrenceRule {
             }
             if !plan.yearDaysPositive.isEmpty {
                 let dayOfYear = day - yearStart + 1
-                if !plan.yearDaysPositive[dayOfYear], !plan.yearDaysNegative[yearLength - dayOfYear + 1] { return false }
+                if !plan.yearDaysPositive[dayOfYear], !plan.yearDaysNegative[yearLength - dayOfYear + 1] {
+                    return false
+                }
             }
             if plan.weekNumbersPositive != 0 || plan.weekNumbersNegative != 0 {
                 return weekNumberMatches(day, year: year)
@@ -299,7 +331,10 @@ extension RecurrenceRule {
             for position in plan.setPositions {
                 let index = position > 0 ? position - 1 : total + position
                 guard 0 <= index, index < total else { continue }
-                let time = CivilDateTime(date: CivilDate(daysSinceEpoch: days[index / timeCount]), secondOfDay: plan.times[index % timeCount])
+                let time = CivilDateTime(
+                    date: CivilDate(daysSinceEpoch: days[index / timeCount]),
+                    secondOfDay: plan.times[index % timeCount]
+                )
                 picked.append(time)
             }
             picked.sort()
@@ -351,6 +386,8 @@ struct RecurrenceExpansionPlan: Sendable {
     let setPositions: [Int]
     /// Seconds of the day, ascending.
     let times: [Int]
+    /// ``RecurrenceRule/neverOccursReason(from:untilLocal:)`` found a reason: no need to walk to the end of time.
+    let provablyEmpty: Bool
 
     init(rule: RecurrenceRule, start: CivilDateTime, untilLocal: CivilDateTime?) {
         frequency = rule.frequency
@@ -397,8 +434,11 @@ struct RecurrenceExpansionPlan: Sendable {
         weekNumbersNegative = rule.byWeekNumber.filter { $0 < 0 }.reduce(0) { $0 | 1 << UInt64(-$1) }
         // Ordinals only mean something within a month or a year.
         let ordinalsApply = rule.frequency >= .monthly
-        weekdays = byDay.filter { $0.ordinal == nil || !ordinalsApply }.reduce(0) { $0 | 1 << UInt8($1.weekday.rawValue) }
-        ordinals = ordinalsApply
+        weekdays = byDay.filter { $0.ordinal == nil || !ordinalsApply }.reduce(0) {
+            $0 | 1 << UInt8($1.weekday.rawValue)
+        }
+        ordinals =
+            ordinalsApply
             ? byDay.compactMap { entry in entry.ordinal.map { Ordinal(weekday: entry.weekday.rawValue, ordinal: $0) } }
             : []
         hasDayFilter = !byDay.isEmpty
@@ -408,6 +448,8 @@ struct RecurrenceExpansionPlan: Sendable {
         let seconds = rule.bySecond.isEmpty ? [start.second] : rule.bySecond
         times = hours.flatMap { hour in minutes.flatMap { minute in seconds.map { hour * 3600 + minute * 60 + $0 } } }
             .sorted()
+
+        provablyEmpty = rule.neverOccursReason(from: start, untilLocal: untilLocal) != nil
 
         switch rule.frequency {
         case .yearly: firstPeriod = start.date.year
@@ -491,7 +533,9 @@ extension RecurrenceRule {
             if !someDateMatches {
                 var parts: [String] = []
                 if !byMonth.isEmpty { parts.append("BYMONTH=" + byMonth.map(String.init).joined(separator: ",")) }
-                if !byMonthDay.isEmpty { parts.append("BYMONTHDAY=" + byMonthDay.map(String.init).joined(separator: ",")) }
+                if !byMonthDay.isEmpty {
+                    parts.append("BYMONTHDAY=" + byMonthDay.map(String.init).joined(separator: ","))
+                }
                 if !byYearDay.isEmpty { parts.append("BYYEARDAY=" + byYearDay.map(String.init).joined(separator: ",")) }
                 let fromStart = defaulted.isEmpty ? "" : " (\(defaulted.joined(separator: " and ")) taken from DTSTART)"
                 return "no calendar date matches \(parts.joined(separator: ";"))\(fromStart)\(intervalNote), so the"

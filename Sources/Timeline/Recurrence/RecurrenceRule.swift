@@ -105,9 +105,19 @@ public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
     public let weekStart: Weekday
 
     init(
-        frequency: Frequency, interval: Int = 1, count: Int? = nil, until: Until? = nil, byMonth: [Int] = [],
-        byWeekNumber: [Int] = [], byYearDay: [Int] = [], byMonthDay: [Int] = [], byDay: [OrdinalWeekday] = [],
-        byHour: [Int] = [], byMinute: [Int] = [], bySecond: [Int] = [], bySetPosition: [Int] = [],
+        frequency: Frequency,
+        interval: Int = 1,
+        count: Int? = nil,
+        until: Until? = nil,
+        byMonth: [Int] = [],
+        byWeekNumber: [Int] = [],
+        byYearDay: [Int] = [],
+        byMonthDay: [Int] = [],
+        byDay: [OrdinalWeekday] = [],
+        byHour: [Int] = [],
+        byMinute: [Int] = [],
+        bySecond: [Int] = [],
+        bySetPosition: [Int] = [],
         weekStart: Weekday = .monday
     ) {
         self.frequency = frequency
@@ -242,11 +252,20 @@ struct RecurrenceRuleParser {
         guard errors.isEmpty, let frequency else { return .failure(RecurrenceRuleError.List(errors)) }
         return .success(
             RecurrenceRule(
-                frequency: frequency, interval: interval, count: count, until: until,
-                byMonth: lists["BYMONTH"] ?? [], byWeekNumber: lists["BYWEEKNO"] ?? [],
-                byYearDay: lists["BYYEARDAY"] ?? [], byMonthDay: lists["BYMONTHDAY"] ?? [],
-                byDay: byDay.map(\.entry), byHour: lists["BYHOUR"] ?? [], byMinute: lists["BYMINUTE"] ?? [],
-                bySecond: lists["BYSECOND"] ?? [], bySetPosition: lists["BYSETPOS"] ?? [], weekStart: weekStart
+                frequency: frequency,
+                interval: interval,
+                count: count,
+                until: until,
+                byMonth: lists["BYMONTH"] ?? [],
+                byWeekNumber: lists["BYWEEKNO"] ?? [],
+                byYearDay: lists["BYYEARDAY"] ?? [],
+                byMonthDay: lists["BYMONTHDAY"] ?? [],
+                byDay: byDay.map(\.entry),
+                byHour: lists["BYHOUR"] ?? [],
+                byMinute: lists["BYMINUTE"] ?? [],
+                bySecond: lists["BYSECOND"] ?? [],
+                bySetPosition: lists["BYSETPOS"] ?? [],
+                weekStart: weekStart
             )
         )
     }
@@ -259,8 +278,13 @@ struct RecurrenceRuleParser {
         guard !range.isEmpty else { return }
         guard let equals = range.first(where: { chars[$0] == "=" }) else {
             let text = string(range)
-            fail(.malformedPart, text.uppercased(), text, range.lowerBound,
-                 "\"\(text)\" is not a NAME=VALUE part, e.g. FREQ=WEEKLY")
+            fail(
+                .malformedPart,
+                text.uppercased(),
+                text,
+                range.lowerBound,
+                "\"\(text)\" is not a NAME=VALUE part, e.g. FREQ=WEEKLY"
+            )
             return
         }
         let nameRange = trimmed(range.lowerBound..<equals)
@@ -276,11 +300,21 @@ struct RecurrenceRuleParser {
             return
         }
         if let first = seen[name] {
-            fail(.duplicatePart, name, name, nameRange.lowerBound,
-                 "\(name) is given twice (first at offset \(first.nameOffset)); give each part once")
+            fail(
+                .duplicatePart,
+                name,
+                name,
+                nameRange.lowerBound,
+                "\(name) is given twice (first at offset \(first.nameOffset)); give each part once"
+            )
             return
         }
-        seen[name] = Located(name: name, nameOffset: nameRange.lowerBound, value: value, valueOffset: valueRange.lowerBound)
+        seen[name] = Located(
+            name: name,
+            nameOffset: nameRange.lowerBound,
+            value: value,
+            valueOffset: valueRange.lowerBound
+        )
         guard !value.isEmpty else {
             fail(.emptyValue, name, "", valueRange.lowerBound, "\(name) has no value; \(accepted)")
             return
@@ -316,47 +350,94 @@ struct RecurrenceRuleParser {
         case "MONTHLY": frequency = .monthly
         case "YEARLY": frequency = .yearly
         case "HOURLY", "MINUTELY", "SECONDLY":
-            fail(.unsupportedFrequency, "FREQ", value, offset,
-                 "FREQ=\(value.uppercased()) is not supported; only DAILY, WEEKLY, MONTHLY and YEARLY are")
+            fail(
+                .unsupportedFrequency,
+                "FREQ",
+                value,
+                offset,
+                "FREQ=\(value.uppercased()) is not supported; only DAILY, WEEKLY, MONTHLY and YEARLY are"
+            )
         case "BIWEEKLY", "FORTNIGHTLY":
-            fail(.invalidValue, "FREQ", value, offset,
-                 "FREQ=\(value) is not an RFC 5545 frequency; write FREQ=WEEKLY;INTERVAL=2")
+            fail(
+                .invalidValue,
+                "FREQ",
+                value,
+                offset,
+                "FREQ=\(value) is not an RFC 5545 frequency; write FREQ=WEEKLY;INTERVAL=2"
+            )
         default:
-            let hint = Self.closest(to: value.uppercased(), in: ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"])
+            let hint =
+                Self.closest(to: value.uppercased(), in: ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"])
                 .map { " (did you mean \($0)?)" } ?? ""
-            fail(.invalidValue, "FREQ", value, offset, "FREQ=\(value) is not a frequency\(hint); \(Self.accepted["FREQ"]!)")
+            fail(
+                .invalidValue,
+                "FREQ",
+                value,
+                offset,
+                "FREQ=\(value) is not a frequency\(hint); \(Self.accepted["FREQ"]!)"
+            )
         }
     }
 
     private mutating func positiveNumber(_ name: String, _ range: Range<Int>) -> Int? {
         let text = string(range)
         guard let number = integer(range, signed: false) else {
-            fail(.invalidValue, name, text, range.lowerBound, "\(name)=\(text) is not a whole number; \(Self.accepted[name]!)")
+            fail(
+                .invalidValue,
+                name,
+                text,
+                range.lowerBound,
+                "\(name)=\(text) is not a whole number; \(Self.accepted[name]!)"
+            )
             return nil
         }
         guard number >= 1 else {
-            fail(.outOfRange, name, text, range.lowerBound, "\(name)=\(text) is out of range; \(name) must be at least 1")
+            fail(
+                .outOfRange,
+                name,
+                text,
+                range.lowerBound,
+                "\(name)=\(text) is out of range; \(name) must be at least 1"
+            )
             return nil
         }
         return number
     }
 
-    private mutating func numberList(_ name: String, _ range: Range<Int>, signed: Bool, allowed: ClosedRange<Int>) -> [Int] {
+    private mutating func numberList(_ name: String, _ range: Range<Int>, signed: Bool, allowed: ClosedRange<Int>)
+        -> [Int]
+    {
         var numbers: [Int] = []
         for element in elements(range) {
             let text = string(element)
             if element.isEmpty {
-                fail(.emptyValue, name, "", element.lowerBound, "\(name) has an empty list element; \(Self.accepted[name]!)")
+                fail(
+                    .emptyValue,
+                    name,
+                    "",
+                    element.lowerBound,
+                    "\(name) has an empty list element; \(Self.accepted[name]!)"
+                )
             } else if let number = integer(element, signed: signed) {
                 if allowed.contains(signed ? abs(number) : number) {
                     numbers.append(number)
                 } else {
-                    fail(.outOfRange, name, text, element.lowerBound,
-                         "\(name) value \(text) is out of range; \(Self.accepted[name]!)")
+                    fail(
+                        .outOfRange,
+                        name,
+                        text,
+                        element.lowerBound,
+                        "\(name) value \(text) is out of range; \(Self.accepted[name]!)"
+                    )
                 }
             } else {
-                fail(.invalidValue, name, text, element.lowerBound,
-                     "\(name) value \"\(text)\" is not a\(signed ? "" : "n unsigned") whole number; \(Self.accepted[name]!)")
+                fail(
+                    .invalidValue,
+                    name,
+                    text,
+                    element.lowerBound,
+                    "\(name) value \"\(text)\" is not a\(signed ? "" : "n unsigned") whole number; \(Self.accepted[name]!)"
+                )
             }
         }
         return numbers
@@ -366,16 +447,27 @@ struct RecurrenceRuleParser {
         for element in elements(range) {
             let text = string(element)
             guard !element.isEmpty else {
-                fail(.emptyValue, "BYDAY", "", element.lowerBound, "BYDAY has an empty list element; \(Self.accepted["BYDAY"]!)")
+                fail(
+                    .emptyValue,
+                    "BYDAY",
+                    "",
+                    element.lowerBound,
+                    "BYDAY has an empty list element; \(Self.accepted["BYDAY"]!)"
+                )
                 continue
             }
             // [+|-]digits followed by a two-letter weekday code.
             let codeStart = element.upperBound - min(2, element.count)
             guard let weekday = Weekday(code: string(codeStart..<element.upperBound)),
-                  chars[codeStart..<element.upperBound].allSatisfy(\.isLetter)
+                chars[codeStart..<element.upperBound].allSatisfy(\.isLetter)
             else {
-                fail(.invalidValue, "BYDAY", text, element.lowerBound,
-                     "BYDAY value \"\(text)\" is not a weekday; \(Self.accepted["BYDAY"]!)")
+                fail(
+                    .invalidValue,
+                    "BYDAY",
+                    text,
+                    element.lowerBound,
+                    "BYDAY value \"\(text)\" is not a weekday; \(Self.accepted["BYDAY"]!)"
+                )
                 continue
             }
             let ordinalRange = element.lowerBound..<codeStart
@@ -384,17 +476,32 @@ struct RecurrenceRuleParser {
                 continue
             }
             guard let ordinal = integer(ordinalRange, signed: true) else {
-                fail(.invalidValue, "BYDAY", text, element.lowerBound,
-                     "BYDAY value \"\(text)\" has no valid ordinal before \(weekday.code); \(Self.accepted["BYDAY"]!)")
+                fail(
+                    .invalidValue,
+                    "BYDAY",
+                    text,
+                    element.lowerBound,
+                    "BYDAY value \"\(text)\" has no valid ordinal before \(weekday.code); \(Self.accepted["BYDAY"]!)"
+                )
                 continue
             }
             if ordinal == 0 {
-                fail(.zeroOrdinal, "BYDAY", text, element.lowerBound,
-                     "BYDAY value \(text) has ordinal 0, which names no day; use 1...53 from the start or -53...-1"
-                        + " from the end (1\(weekday.code), -1\(weekday.code))")
+                fail(
+                    .zeroOrdinal,
+                    "BYDAY",
+                    text,
+                    element.lowerBound,
+                    "BYDAY value \(text) has ordinal 0, which names no day; use 1...53 from the start or -53...-1"
+                        + " from the end (1\(weekday.code), -1\(weekday.code))"
+                )
             } else if abs(ordinal) > 53 {
-                fail(.outOfRange, "BYDAY", text, element.lowerBound,
-                     "BYDAY ordinal in \(text) is out of range; \(Self.accepted["BYDAY"]!)")
+                fail(
+                    .outOfRange,
+                    "BYDAY",
+                    text,
+                    element.lowerBound,
+                    "BYDAY ordinal in \(text) is out of range; \(Self.accepted["BYDAY"]!)"
+                )
             } else {
                 byDay.append((RecurrenceRule.OrdinalWeekday(weekday, ordinal: ordinal), text, element.lowerBound))
             }
@@ -406,32 +513,53 @@ struct RecurrenceRuleParser {
         let isUTC = text.last == "Z"
         let body = isUTC ? Array(text.dropLast()) : text
         func digits(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= body.count, body[range].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            guard range.upperBound <= body.count, body[range].allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                return nil
+            }
             return Int(String(body[range]))
         }
         let hasTime = body.count == 15 && body[8] == "T"
         guard body.count == 8 || hasTime, let year = digits(0..<4), let month = digits(4..<6), let day = digits(6..<8),
-              !(isUTC && !hasTime)
+            !(isUTC && !hasTime)
         else {
-            fail(.invalidValue, "UNTIL", value, offset, "UNTIL=\(value) is not a date or date-time; \(Self.accepted["UNTIL"]!)")
+            fail(
+                .invalidValue,
+                "UNTIL",
+                value,
+                offset,
+                "UNTIL=\(value) is not a date or date-time; \(Self.accepted["UNTIL"]!)"
+            )
             return nil
         }
         guard let date = CivilDate(year: year, month: month, day: day) else {
             let why =
-                if !(1...9999).contains(year) { "years run from 0001 to 9999" }
-                else if !(1...12).contains(month) { "there is no month \(month)" }
-                else { "\(Self.monthNames[month - 1]) \(year) has \(CivilDate.daysInMonth(year: year, month: month)) days" }
+                if !(1...9999).contains(year) { "years run from 0001 to 9999" } else if !(1...12).contains(month) {
+                    "there is no month \(month)"
+                } else {
+                    "\(Self.monthNames[month - 1]) \(year) has \(CivilDate.daysInMonth(year: year, month: month)) days"
+                }
             fail(.invalidDate, "UNTIL", value, offset, "UNTIL=\(value) is not a calendar date: \(why)")
             return nil
         }
         guard hasTime else { return .date(date) }
         guard let hour = digits(9..<11), let minute = digits(11..<13), let second = digits(13..<15) else {
-            fail(.invalidValue, "UNTIL", value, offset, "UNTIL=\(value) is not a date or date-time; \(Self.accepted["UNTIL"]!)")
+            fail(
+                .invalidValue,
+                "UNTIL",
+                value,
+                offset,
+                "UNTIL=\(value) is not a date or date-time; \(Self.accepted["UNTIL"]!)"
+            )
             return nil
         }
         guard let time = CivilDateTime(date: date, hour: hour, minute: minute, second: second) else {
-            fail(.invalidDate, "UNTIL", value, offset,
-                 "UNTIL=\(value) is not a time of day: hours run 00...23, minutes and seconds 00...59")
+            fail(
+                .invalidDate,
+                "UNTIL",
+                value,
+                offset,
+                "UNTIL=\(value) is not a time of day: hours run 00...23, minutes and seconds 00...59"
+            )
             return nil
         }
         return isUTC ? .utc(time) : .local(time)
@@ -441,48 +569,94 @@ struct RecurrenceRuleParser {
 
     private mutating func checkBetweenParts(ruleStart: Int) {
         guard seen["FREQ"] != nil else {
-            fail(.missingFrequency, "FREQ", "", ruleStart, "the rule has no FREQ; every rule needs one, e.g. FREQ=WEEKLY")
+            fail(
+                .missingFrequency,
+                "FREQ",
+                "",
+                ruleStart,
+                "the rule has no FREQ; every rule needs one, e.g. FREQ=WEEKLY"
+            )
             return
         }
         if let countPart = seen["COUNT"], let untilPart = seen["UNTIL"] {
             let later = countPart.valueOffset > untilPart.valueOffset ? countPart : untilPart
-            fail(.conflictingParts, later.name, later.value, later.valueOffset,
-                 "COUNT and UNTIL cannot both be given; keep one of them to end the rule")
+            fail(
+                .conflictingParts,
+                later.name,
+                later.value,
+                later.valueOffset,
+                "COUNT and UNTIL cannot both be given; keep one of them to end the rule"
+            )
         }
         if let setPart = seen["BYSETPOS"],
-           !seen.keys.contains(where: { $0.hasPrefix("BY") && $0 != "BYSETPOS" })
+            !seen.keys.contains(where: { $0.hasPrefix("BY") && $0 != "BYSETPOS" })
         {
-            fail(.setPositionWithoutFilter, "BYSETPOS", setPart.value, setPart.valueOffset,
-                 "BYSETPOS picks from the days another BYxxx part gives; add one, e.g. BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1")
+            fail(
+                .setPositionWithoutFilter,
+                "BYSETPOS",
+                setPart.value,
+                setPart.valueOffset,
+                "BYSETPOS picks from the days another BYxxx part gives; add one, e.g. BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
+            )
         }
         guard let frequency else { return }
         let freqText = "FREQ=\(frequency)"
         if let part = seen["BYWEEKNO"], frequency != .yearly {
-            fail(.notAllowedWithFrequency, "BYWEEKNO", part.value, part.valueOffset,
-                 "BYWEEKNO is only allowed with FREQ=YEARLY, not with \(freqText)")
+            fail(
+                .notAllowedWithFrequency,
+                "BYWEEKNO",
+                part.value,
+                part.valueOffset,
+                "BYWEEKNO is only allowed with FREQ=YEARLY, not with \(freqText)"
+            )
         }
         if let part = seen["BYYEARDAY"], frequency != .yearly {
-            fail(.notAllowedWithFrequency, "BYYEARDAY", part.value, part.valueOffset,
-                 "BYYEARDAY is only allowed with FREQ=YEARLY, not with \(freqText)")
+            fail(
+                .notAllowedWithFrequency,
+                "BYYEARDAY",
+                part.value,
+                part.valueOffset,
+                "BYYEARDAY is only allowed with FREQ=YEARLY, not with \(freqText)"
+            )
         }
         if let part = seen["BYMONTHDAY"], frequency == .weekly {
-            fail(.notAllowedWithFrequency, "BYMONTHDAY", part.value, part.valueOffset,
-                 "BYMONTHDAY is not allowed with FREQ=WEEKLY; use BYDAY, or FREQ=MONTHLY")
+            fail(
+                .notAllowedWithFrequency,
+                "BYMONTHDAY",
+                part.value,
+                part.valueOffset,
+                "BYMONTHDAY is not allowed with FREQ=WEEKLY; use BYDAY, or FREQ=MONTHLY"
+            )
         }
         for (entry, text, offset) in byDay {
             guard let ordinal = entry.ordinal else { continue }
             switch frequency {
             case .daily, .weekly:
-                fail(.notAllowedWithFrequency, "BYDAY", text, offset,
-                     "BYDAY ordinals such as \(text) need FREQ=MONTHLY or FREQ=YEARLY; with \(freqText) write"
-                        + " \(entry.weekday.code)")
+                fail(
+                    .notAllowedWithFrequency,
+                    "BYDAY",
+                    text,
+                    offset,
+                    "BYDAY ordinals such as \(text) need FREQ=MONTHLY or FREQ=YEARLY; with \(freqText) write"
+                        + " \(entry.weekday.code)"
+                )
             case .monthly where abs(ordinal) > 5:
-                fail(.outOfRange, "BYDAY", text, offset,
-                     "BYDAY ordinal in \(text) is out of range: with FREQ=MONTHLY it is -5...-1 or 1...5, as a month"
-                        + " has at most five of each weekday")
+                fail(
+                    .outOfRange,
+                    "BYDAY",
+                    text,
+                    offset,
+                    "BYDAY ordinal in \(text) is out of range: with FREQ=MONTHLY it is -5...-1 or 1...5, as a month"
+                        + " has at most five of each weekday"
+                )
             case .yearly where seen["BYWEEKNO"] != nil:
-                fail(.notAllowedWithFrequency, "BYDAY", text, offset,
-                     "BYDAY ordinals such as \(text) cannot be combined with BYWEEKNO; write \(entry.weekday.code)")
+                fail(
+                    .notAllowedWithFrequency,
+                    "BYDAY",
+                    text,
+                    offset,
+                    "BYDAY ordinals such as \(text) cannot be combined with BYWEEKNO; write \(entry.weekday.code)"
+                )
             default: break
             }
         }
@@ -490,7 +664,13 @@ struct RecurrenceRuleParser {
 
     // MARK: - Helpers
 
-    private mutating func fail(_ kind: RecurrenceRuleError.Kind, _ part: String, _ value: String, _ offset: Int, _ message: String) {
+    private mutating func fail(
+        _ kind: RecurrenceRuleError.Kind,
+        _ part: String,
+        _ value: String,
+        _ offset: Int,
+        _ message: String
+    ) {
         errors.append(RecurrenceRuleError(kind, part: part, value: value, offset: offset, message: message))
     }
 

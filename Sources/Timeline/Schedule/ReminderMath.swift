@@ -28,12 +28,7 @@ public enum ReminderMath {
 
     /// The rule's UNTIL as local civil time of `zone` (a date means 00:00 of that day, as dateutil does).
     static func untilLocal(_ rule: RecurrenceRule, zone: Zone) -> CivilDateTime? {
-        switch rule.until {
-        case nil: nil
-        case .date(let d): CivilDateTime(date: d, secondOfDay: 0)
-        case .local(let dt): dt
-        case .utc(let dt): zone.localTime(at: Instant(secondsSinceEpoch: dt.secondsSinceEpoch))
-        }
+        rule.until?.localBound { zone.localTime(at: Instant(secondsSinceEpoch: $0.secondsSinceEpoch)) }
     }
 
     /// A warning when `local` does not exist (DST gap) or exists twice (DST overlap) in `zone`.

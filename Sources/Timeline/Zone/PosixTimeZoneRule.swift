@@ -295,7 +295,8 @@ extension PosixTimeZoneRule {
 extension UInt8 {
     fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
     fileprivate var isLetter: Bool {
-        (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z")) || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z"))
+        (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
+            || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z"))
     }
     fileprivate var isQuotedNameCharacter: Bool {
         isDigit || isLetter || self == UInt8(ascii: "+") || self == UInt8(ascii: "-")

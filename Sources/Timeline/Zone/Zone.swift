@@ -11,7 +11,10 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
     let storage: Storage
 
     /// Coordinated Universal Time.
-    public static let utc = Zone(identifier: "UTC", storage: Storage(fixed: ZoneOffset(seconds: 0, abbreviation: "UTC")))
+    public static let utc = Zone(
+        identifier: "UTC",
+        storage: Storage(fixed: ZoneOffset(seconds: 0, abbreviation: "UTC"))
+    )
 
     /// The largest offset from UTC a zone may have, in seconds: 25:59:59, as RFC 8536 allows.
     public static let maximumOffsetSeconds = 93599
@@ -91,7 +94,9 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
             guard let next, next <= windowEnd else { break }
             let following = storage.offset(at: next)
             // The wall clock jumps from next + current to next + following: `wall` is skipped if in between.
-            if gap == nil, saturating(next, plus: current.seconds) <= wall, wall < saturating(next, plus: following.seconds) {
+            if gap == nil, saturating(next, plus: current.seconds) <= wall,
+                wall < saturating(next, plus: following.seconds)
+            {
                 gap = (candidate, following.seconds - current.seconds)
             }
             segmentStart = next
@@ -188,7 +193,12 @@ extension Zone {
         /// The offset when it never changes, to skip the searches.
         let fixedOffset: ZoneOffset?
 
-        init(transitionTimes: [Int64], transitionOffsetIndices: [UInt8], offsets: [ZoneOffset], rule: PosixTimeZoneRule?) {
+        init(
+            transitionTimes: [Int64],
+            transitionOffsetIndices: [UInt8],
+            offsets: [ZoneOffset],
+            rule: PosixTimeZoneRule?
+        ) {
             precondition(!offsets.isEmpty && transitionTimes.count == transitionOffsetIndices.count)
             self.transitionTimes = transitionTimes
             self.transitionOffsetIndices = transitionOffsetIndices
