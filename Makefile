@@ -96,7 +96,7 @@ install: release
 
 # Removes what `install` added; the config in $(SYSCONFDIR)/sse-timeline and the state stay.
 uninstall:
-	@if $(SYSTEMD_RUNNING) && systemctl list-unit-files sse-timeline.service >/dev/null 2>&1; then \
+	@if $(SYSTEMD_RUNNING) && [ -e $(UNITDIR)/sse-timeline.service ]; then \
 		echo "systemctl disable --now sse-timeline.service"; \
 		systemctl disable --now sse-timeline.service || true; \
 	fi

@@ -418,6 +418,21 @@ def write_instants_timeline(path, instants, per_instant):
 # Peers: atd and a systemd timer in a container
 
 
+def unit_journal_settings():
+    """[(name, value)] of the shipped unit's settings that decide what journald keeps of a burst."""
+    wanted = ("LogRateLimitIntervalSec", "LogRateLimitBurst", "LogLevelMax")
+    out = []
+    try:
+        with open(os.path.join(REPO, "systemd", "sse-timeline.service.in")) as f:
+            for line in f:
+                name, sep, value = line.strip().partition("=")
+                if sep and name in wanted:
+                    out.append((name, value.strip()))
+    except OSError:
+        pass
+    return out
+
+
 def run(argv, **kwargs):
     return subprocess.run(argv, capture_output=True, text=True, **kwargs)
 
@@ -570,7 +585,14 @@ class Container:
         return "/srv/ssebench/" + os.path.basename(path)
 
     def start_daemon(self, unit, config):
-        """The daemon as a Type=notify service writing to the container's journal; returns once READY=1."""
+        """The daemon as a Type=notify service writing to the container's journal; returns once READY=1.
+
+        The journal settings of the shipped unit (systemd/sse-timeline.service.in) are copied, so that a burst
+        meets the rate limit the real service would meet.
+        """
+        properties = []
+        for name, value in unit_journal_settings():
+            properties += ["-p", f"{name}={value}"]
         result = self.sh(
             [
                 "systemd-run",
@@ -579,9 +601,7 @@ class Container:
                 "Type=notify",
                 "-p",
                 "NotifyAccess=main",
-                # As the shipped unit has it: a burst must not be cut by journald's per-service limit.
-                "-p",
-                "LogRateLimitIntervalSec=0",
+                *properties,
                 "-p",
                 f"StateDirectory={unit}",
                 "/srv/ssebench/sse-timeline",
@@ -617,28 +637,13 @@ class Container:
                 out.append((int(entry["__REALTIME_TIMESTAMP"]) * 1000, due_epoch))
         return out
 
-    def follow_count(self, unit, count, deadline_wall):
-        """Follows the unit's journal until `count` reminder entries are in it or the deadline passes."""
-        proc = subprocess.Popen(
-            ["nsenter", "-t", str(self.leader), "-a", "journalctl", "-q", "-f", "-n", "all", "-o", "cat",
-             "--output-fields=DUE_AT", f"_SYSTEMD_UNIT={unit}.service"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        seen = 0
-        timer = threading.Timer(max(0.0, deadline_wall - time.time()), proc.terminate)
-        timer.start()
-        try:
-            for line in proc.stdout:
-                if line.strip():
-                    seen += 1
-                    if seen >= count:
-                        break
-        finally:
-            timer.cancel()
-            proc.terminate()
-            proc.wait()
-        return seen
+    def status_text(self, unit):
+        result = self.sh(["systemctl", "show", "-p", "StatusText", "--value", f"{unit}.service"])
+        return result.stdout.strip()
+
+    def sync_journal(self):
+        """`journalctl --sync`: returns once journald has written everything sent before it."""
+        self.sh(["journalctl", "--sync"], timeout=120)
 
     def read(self, path):
         result = self.sh(["cat", path])
@@ -1167,7 +1172,18 @@ def journal_burst(ctx, container):
                 log(f"journal burst run {index + 1}: not ready before the due instant; again")
             else:
                 raise Unmeasurable("the daemon in the container was never ready before the burst came due")
-            seen = container.follow_count(unit, count, due + ctx.args.burst_deadline)
+            # The daemon says in STATUS= when nothing is pending any more (read once a second, after the due
+            # instant); then `journalctl --sync` returns once journald has stored all it was sent.
+            pause = due + 1 - time.time()
+            if pause > 0:
+                time.sleep(pause)  # waiting for the due instant to pass
+            finished = False
+            while time.time() < due + ctx.args.burst_deadline:
+                if pending_from_status(container.status_text(unit)) == 0:
+                    finished = True
+                    break
+                time.sleep(1)
+            container.sync_journal()
             rows = container.journal_reminders(unit)
             container.stop_unit(unit)
             if not rows:
@@ -1180,7 +1196,8 @@ def journal_burst(ctx, container):
                 "first_lateness_ns": first - due * NS,
                 "last_lateness_ns": last - due * NS,
                 "throughput_per_s": len(rows) / ((last - due * NS) / NS) if last > due * NS else None,
-                "followed": seen,
+                "daemon_finished": finished,
+                "unit_settings": dict(unit_journal_settings()),
             }
             log(f"journal burst run {index + 1}: {run['delivered']} of {count} in the journal, last after "
                 f"{run['last_lateness_ns'] / NS:.2f} s, {run['throughput_per_s']:.0f}/s")
@@ -1255,6 +1272,7 @@ def finish_idle(ctx, idle):
     start_ns, end_ns = int(idle["start_wall"] * NS), int((idle["start_wall"] + data["seconds"]) * NS)
     pings = [wall for _, wall, fields in dog.notify.all_with("WATCHDOG") if start_ns <= wall <= end_ns]
     reminders = {"sse-timeline": idle["quiet"].reminder_lines, "sse-timeline-watchdog": dog.reminder_lines}
+    rss = {name: kib(read_proc_status(t["pid"]), "VmRSS") for name, t in data["targets"].items()}
     idle["quiet"].stop()
     dog.stop()
     out = {"seconds": data["seconds"], "interval": data["interval"], "watchdog_usec": idle["watchdog_usec"],
@@ -1268,6 +1286,7 @@ def finish_idle(ctx, idle):
             "threads_ended": t["threads_ended"],
             "threads_new": t["threads_new"],
             "threads": t["threads_at_end"],
+            "rss": rss.get(name),
         }
         if name in reminders:
             entry["reminders_written"] = reminders[name]
@@ -1458,8 +1477,12 @@ def side_table(ctx):
 
         line(f"idle context switches, {I['seconds']:.0f} s", switches("sse-timeline"), None, switches("atd"),
              switches("systemd"), fmt_count)
+        rss = {name: (t.get(name) or {}).get("rss") for name in ("sse-timeline", "atd", "systemd")}
+        line("RSS while idle", rss["sse-timeline"], None, rss["atd"], rss["systemd"], fmt_mb)
     lines.append("Ratios: the peer's figure over sse-timeline's (stderr). (journal): the same daemon in the "
                  "container, timed by journald's receive time.")
+    lines.append("Idle: sse-timeline holds 1,000 pending reminders, atd one job, the container's systemd (PID 1) "
+                 "one timer besides its own units.")
     return lines
 
 
@@ -1553,7 +1576,9 @@ def main(argv):
     only = set(filter(None, args.only.split(",")))
     want = lambda name: not only or name in only
     ctx = Context(args)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # SIGTERM (e.g. from `timeout`) ends the run through the cleanup below: the container, the daemons and
+    # the at jobs started here are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.time()
     load_start = os.getloadavg()
     atd = container = None

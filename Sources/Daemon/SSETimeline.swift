@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The `sse-timeline` command: the daemon and the tools around its timeline.
-@main
+
 struct SSETimeline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sse-timeline",

@@ -17,7 +17,10 @@ readonly UNIT=sse-timeline.service
 readonly DUE_ID=5d62f99487414d09a86c67131bc79872
 readonly CAUGHT_UP_ID=56917b90748648e782bd402cf29b16f2
 readonly RELOAD_FAILED_ID=f27d112d57714245a006dc03c9d3a692
-readonly BURST=20000
+# journald's default rate limit lets about 32000-40000 entries of a burst through on a machine with
+# gigabytes free (10000 per 30 s, scaled up with free space): the burst is larger, so that it passes only
+# thanks to the unit's LogRateLimitBurst= (the issue asks for at least 20000).
+readonly BURST=50000
 # LATENESS_USEC of an on-time reminder: the daemon manages 1-2 ms on an idle machine; CI machines are shared
 # (and the first reminder after a start pays for thread start-up), so allow a quarter of a second.
 readonly MAX_LATENESS_USEC=250000
@@ -39,6 +42,7 @@ fail() {
 [ "$(id -u)" = 0 ] || { echo "e2e: must run as root (it boots a systemd container)" >&2; exit 1; }
 if ! command -v systemd-nspawn >/dev/null; then
     say "installing systemd-container"
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd-container >/dev/null
 fi
 
@@ -69,7 +73,7 @@ cleanup() {
         local deadline=$(( $(date +%s) + 20 ))
         while kill -0 "$nspawn_pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
         if kill -0 "$nspawn_pid" 2>/dev/null; then
-            [ -n "$ct_pid" ] && kill -KILL "$ct_pid" 2>/dev/null || true
+            if [ -n "$ct_pid" ]; then kill -KILL "$ct_pid" 2>/dev/null || true; fi
             kill -KILL "$nspawn_pid" 2>/dev/null || true
         fi
         wait "$nspawn_pid" 2>/dev/null || true
@@ -170,6 +174,8 @@ field() {
 }
 has_count() { local n=$1; shift; [ "$(count "$@")" -ge "$n" ]; }
 status_has() { prop StatusText | grep -qF -- "$1"; }
+status_lacks() { ! status_has "$1"; }
+clock_past() { [ "$(date +%s)" -ge "$1" ]; }
 active_with_new_pid() { [ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)" != "$1" ] && [ "$(prop MainPID)" != 0 ]; }
 
 # -- 0. what an install leaves, before anything runs -----------------------------------------------------
@@ -181,7 +187,7 @@ sctl clean --what=state "$UNIT"
 ct journalctl --update-catalog
 fragment=$(prop FragmentPath)
 case $fragment in
-/usr/lib/systemd/system/$UNIT | /lib/systemd/system/$UNIT) ;;
+/usr/lib/systemd/system/"$UNIT" | /lib/systemd/system/"$UNIT") ;;
 *) fail "the unit under test is $fragment, not the staged one" ;;
 esac
 out=$(ct systemd-analyze verify "${verify_man[@]}" "$UNIT" 2>&1) || fail "systemd-analyze verify: $out"
@@ -328,7 +334,7 @@ wait_until 5 "a reload failure at PRIORITY=err with $where... from the daemon" r
 wait_until 8 "the milestone of the old timeline fires after the failed reloads" has_count 1 MILESTONE_ID=e2e-after-broken
 ct rm /etc/sse-timeline/timeline.d/30-broken.toml
 sctl reload "$UNIT" || fail "systemctl reload after removing the broken file"
-wait_until 5 "StatusText no longer says the reload failed" eval '! status_has "reload failed"'
+wait_until 5 "StatusText no longer says the reload failed" status_lacks "reload failed"
 ok "3 broken edit: systemctl reload failed, service stayed active (PID $pid) on the old timeline (its next" \
     "milestone fired), the journal has $where... (validate, and the daemon's own PRIORITY=3 entry on SIGHUP)"
 
@@ -431,7 +437,7 @@ printf '[[milestone]]\nid = "e2e-downtime"\ntitle = "E2E downtime milestone"\nst
     | put /etc/sse-timeline/timeline.d/60-downtime.toml
 # The daemon marks CAUGHT_UP=1 only what is more than 60 s late (see the report to the lead): stay down that long.
 say "stopped; waiting 62 s past a reminder's due instant before starting again"
-wait_until 70 "62 s past the due instant" eval '[ "$(date +%s)" -ge $((down + 62)) ]'
+wait_until 70 "62 s past the due instant" clock_past $((down + 62))
 sctl start "$UNIT" || fail "systemctl start after downtime"
 entry=$(entries MILESTONE_ID=e2e-downtime)
 [ "$(grep -c '^MILESTONE_ID=' <<<"$entry")" = 1 ] || fail "MILESTONE_ID=e2e-downtime: not exactly one entry"
@@ -443,14 +449,15 @@ ok "4 downtime: a reminder due while stopped was sent once at start with CAUGHT_
 
 # -- 7. a burst of reminders due in the same second ------------------------------------------------------------
 
-burst=$(in_seconds 6)
+burst=$(in_seconds 8)
 ct sh -c "sse-timeline generate-synthetic --milestones $BURST --reminders 1 --spread 0 --start $(at "$burst") \
     >/etc/sse-timeline/timeline.d/90-burst.toml.new && mv /etc/sse-timeline/timeline.d/90-burst.toml.new /etc/sse-timeline/timeline.d/90-burst.toml"
 sctl reload "$UNIT" || fail "systemctl reload (burst)"
 wait_until 10 "StatusText names the burst" status_has "next: Synthetic milestone"
 [ "$(date +%s)" -lt "$burst" ] || fail "the burst was loaded after its due second; raise its lead time"
 burst_count() { jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" -o cat --output-fields=MILESTONE_ID | grep -c '^synthetic-' || true; }
-wait_until 90 "$BURST burst entries in the journal" eval '[ "$(burst_count)" -ge $BURST ]'
+burst_complete() { [ "$(burst_count)" -ge "$BURST" ]; }
+wait_until 90 "$BURST burst entries in the journal" burst_complete
 got=$(burst_count)
 unique=$(jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" -o cat --output-fields=MILESTONE_ID | grep '^synthetic-' | sort -u | wc -l)
 [ "$got" = "$BURST" ] && [ "$unique" = "$BURST" ] || fail "burst: $got entries, $unique distinct, expected $BURST"

@@ -1,7 +1,7 @@
 import Logging
 import ServiceLifecycle
 import Timeline
-import UnixSignals
+import Glibc
 
 /// Wires the real daemon: the system clock, the journal (or stderr), systemd notify, the state store and
 /// the signal handling, around a `Scheduler`. Kept apart from the command so tests can build the pieces.
@@ -56,14 +56,18 @@ struct DaemonBuilder {
         let scheduler = Scheduler(environment: schedulerEnvironment)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(
-                        service: SchedulerService(scheduler: scheduler),
-                        successTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: ReloadSignalService(scheduler: scheduler)),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
+                services: [.init(service: SchedulerService(scheduler: scheduler))],
                 logger: Logger(label: "sse-timeline.lifecycle") { _ in SwiftLogNoOpLogHandler() }))
+        // Signals come through a signalfd (see SignalWatcher for why not UnixSignalsSequence): SIGHUP reloads,
+        // SIGTERM and SIGINT start the service group's graceful shutdown.
+        let watcher = try SignalWatcher { signal in
+            if signal == SIGHUP {
+                scheduler.requestReload()
+            } else {
+                Task { await group.triggerGracefulShutdown() }
+            }
+        }
+        defer { withExtendedLifetime(watcher) {} }
         try await group.run()
     }
 }
@@ -77,17 +81,6 @@ struct SchedulerService<Clock: WallClock>: Service {
             try await scheduler.run()
         } onGracefulShutdown: {
             scheduler.requestStop()
-        }
-    }
-}
-
-/// Turns SIGHUP into reload requests until the group shuts down.
-struct ReloadSignalService<Clock: WallClock>: Service {
-    let scheduler: Scheduler<Clock>
-
-    func run() async throws {
-        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            scheduler.requestReload()
         }
     }
 }
