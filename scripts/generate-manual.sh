@@ -17,7 +17,8 @@ scratch=${3:-.build-release}
 swift=${SWIFT:-swift}
 
 cd "$(dirname "$0")/.."
-if ! log=$("$swift" build -c release --static-swift-stdlib --scratch-path "$scratch" --product generate-manual 2>&1); then
+if ! log=$("$swift" build -c release --static-swift-stdlib --scratch-path "$scratch" \
+    --product generate-manual 2>&1); then
     printf '%s\n' "$log" >&2
     exit 1
 fi

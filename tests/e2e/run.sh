@@ -102,8 +102,8 @@ fi
 chmod -R a+rX "$work/root"
 
 # /usr/local is hidden: systemd prefers units there, and a `make install` on the host must not stand in for
-# the tree under test. systemd-analyze verify looks up the man page of Documentation=; man-db needs its config, which the
-# container's fresh /etc lacks.
+# the tree under test. systemd-analyze verify looks up the man page of Documentation=; man-db needs its
+# config, which the container's fresh /etc lacks.
 binds=()
 verify_man=()
 if [ -f /etc/manpath.config ]; then binds+=(--bind-ro=/etc/manpath.config); else verify_man=(--man=no); fi
@@ -138,7 +138,10 @@ deadline=$(( $(date +%s) + 60 ))
 while true; do
     state=$(ct systemctl is-system-running 2>/dev/null || true)
     case $state in running | degraded) break ;; esac
-    [ "$(date +%s)" -lt "$deadline" ] || { tail -n 50 "$work/console.log" >&2; fail "container not up after 60 s ($state)"; }
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+        tail -n 50 "$work/console.log" >&2
+        fail "container not up after 60 s ($state)"
+    fi
     sleep 0.2
 done
 ok "container up ($state), PID 1 is $ct_pid on the host"
@@ -176,7 +179,11 @@ has_count() { local n=$1; shift; [ "$(count "$@")" -ge "$n" ]; }
 status_has() { prop StatusText | grep -qF -- "$1"; }
 status_lacks() { ! status_has "$1"; }
 clock_past() { [ "$(date +%s)" -ge "$1" ]; }
-active_with_new_pid() { [ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)" != "$1" ] && [ "$(prop MainPID)" != 0 ]; }
+active_with_new_pid() {
+    local pid
+    pid=$(prop MainPID)
+    [ "$(prop ActiveState)" = active ] && [ "$pid" != "$1" ] && [ "$pid" != 0 ]
+}
 
 # -- 0. what an install leaves, before anything runs -----------------------------------------------------
 
@@ -192,9 +199,9 @@ case $fragment in
 esac
 out=$(ct systemd-analyze verify "${verify_man[@]}" "$UNIT" 2>&1) || fail "systemd-analyze verify: $out"
 [ -z "$out" ] || fail "systemd-analyze verify is not clean: $out"
-exposure=$(ct systemd-analyze security --no-pager "$UNIT" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
-offline=$(ct systemd-analyze security --no-pager --offline=true "/usr/lib/systemd/system/$UNIT" \
-    | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+overall() { sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p'; }
+exposure=$(ct systemd-analyze security --no-pager "$UNIT" | overall)
+offline=$(ct systemd-analyze security --no-pager --offline=true "/usr/lib/systemd/system/$UNIT" | overall)
 awk -v e="$exposure" -v o="$offline" 'BEGIN { exit !(e != "" && o != "" && e <= 1.0 && o <= 1.0) }' \
     || fail "systemd-analyze security: exposure $exposure (offline $offline), must be 1.0 or less"
 ok "0 unit: systemd-analyze verify clean; security exposure $exposure (offline $offline); catalog updated"
@@ -240,7 +247,7 @@ case $status in
 esac
 pid1=$(prop MainPID)
 uid=$(prop UID)
-user=$(ct ps -o user= -p "$pid1" | tr -d ' ')
+user=$(prop User)
 { [ "$uid" -ge 61184 ] && [ "$uid" -le 65519 ]; } || fail "UID $uid is not in the dynamic user range 61184-65519"
 proc=$(ct cat "/proc/$pid1/status")
 for want in "NoNewPrivs:	1" "Seccomp:	2" "CapEff:	0000000000000000" "CapBnd:	0000000000000000"; do
@@ -324,14 +331,16 @@ jctl -u "$UNIT" --since="@$since" -o cat | grep -qF "$where" \
 # The daemon's own check, behind validate: SIGHUP it directly with the broken file in place.
 sctl kill -s HUP --kill-who=main "$UNIT"
 wait_until 5 "StatusText says the reload failed" status_has "reload failed"
-[ "$(prop MainPID)" = "$pid" ] && [ "$(prop ActiveState)" = active ] || fail "the daemon did not survive SIGHUP with a broken config"
+[ "$(prop MainPID)" = "$pid" ] && [ "$(prop ActiveState)" = active ] \
+    || fail "the daemon did not survive SIGHUP with a broken config"
 # STATUS= reaches systemd at once; the journal entry written just before it may still be on its way.
 reload_failure_logged() {
     err=$(entries --since="@$since" "MESSAGE_ID=$RELOAD_FAILED_ID")
     grep -q "^MESSAGE=reload failed: $where" <<<"$err" && grep -qx "PRIORITY=3" <<<"$err"
 }
 wait_until 5 "a reload failure at PRIORITY=err with $where... from the daemon" reload_failure_logged
-wait_until 8 "the milestone of the old timeline fires after the failed reloads" has_count 1 MILESTONE_ID=e2e-after-broken
+wait_until 8 "the old timeline's next milestone after the failed reloads" \
+    has_count 1 MILESTONE_ID=e2e-after-broken
 ct rm /etc/sse-timeline/timeline.d/30-broken.toml
 sctl reload "$UNIT" || fail "systemctl reload after removing the broken file"
 wait_until 5 "StatusText no longer says the reload failed" status_lacks "reload failed"
@@ -343,7 +352,8 @@ ok "3 broken edit: systemctl reload failed, service stayed active (PID $pid) on 
 stream0=$(in_seconds 3)
 {
     for i in $(seq -w 1 12); do
-        printf '[[milestone]]\nid = "e2e-stream-%s"\ntitle = "E2E stream %s"\nstart = %s\n\n' "$i" "$i" "$(at $((stream0 + 10#$i)))"
+        printf '[[milestone]]\nid = "e2e-stream-%s"\ntitle = "E2E stream %s"\nstart = %s\n\n' \
+            "$i" "$i" "$(at $((stream0 + 10#$i)))"
     done
 } | put /etc/sse-timeline/timeline.d/40-stream.toml
 sctl reload "$UNIT" || fail "systemctl reload (stream)"
@@ -371,10 +381,15 @@ for i in $(seq -w 1 12); do
     n=$(count "MILESTONE_ID=e2e-stream-$i")
     [ "$n" = 1 ] || fail "MILESTONE_ID=e2e-stream-$i has $n entries, expected exactly 1"
     lateness=$(field LATENESS_USEC "MILESTONE_ID=e2e-stream-$i")
-    [ "$lateness" -lt 50000 ] || late="$late $i:$((lateness / 1000))ms$(field CAUGHT_UP "MILESTONE_ID=e2e-stream-$i" | sed 's/^/,CAUGHT_UP=/')"
+    if [ "$lateness" -ge 50000 ]; then
+        late="$late e2e-stream-$i"
+        caught_up=$(field CAUGHT_UP "MILESTONE_ID=e2e-stream-$i")
+        [ -n "$caught_up" ] || note "e2e-stream-$i came due while the daemon was down and was sent" \
+            "$((lateness / 1000)) ms late without CAUGHT_UP=1 (the daemon sets it only past 60 s)"
+    fi
 done
 ok "4 restart (${restart_ms} ms) and SIGKILL + automatic restart amid 12 reminders a second apart:" \
-    "each sent exactly once; more than 50 ms late (across a downtime):${late:- none}"
+    "each sent exactly once; sent after a downtime:${late:- none}"
 
 # A crash after the journal write and before the state write: put back the state from before a reminder.
 crash=$(in_seconds 3)
@@ -443,23 +458,25 @@ entry=$(entries MILESTONE_ID=e2e-downtime)
 [ "$(grep -c '^MILESTONE_ID=' <<<"$entry")" = 1 ] || fail "MILESTONE_ID=e2e-downtime: not exactly one entry"
 grep -qx "CAUGHT_UP=1" <<<"$entry" || fail "e2e-downtime: no CAUGHT_UP=1"
 grep -qx "MESSAGE_ID=$CAUGHT_UP_ID" <<<"$entry" || fail "e2e-downtime: MESSAGE_ID is not $CAUGHT_UP_ID"
-grep -qx "DUE_AT=$(date -u -d "@$down" +%Y-%m-%dT%H:%M:%S)+00:00" <<<"$entry" || fail "e2e-downtime: DUE_AT is not the original"
+grep -qx "DUE_AT=$(date -u -d "@$down" +%Y-%m-%dT%H:%M:%S)+00:00" <<<"$entry" \
+    || fail "e2e-downtime: DUE_AT is not the original"
 ok "4 downtime: a reminder due while stopped was sent once at start with CAUGHT_UP=1," \
     "MESSAGE_ID=$CAUGHT_UP_ID, original DUE_AT, $(( $(sed -n 's/^LATENESS_USEC=//p' <<<"$entry") / 1000000 )) s late"
 
 # -- 7. a burst of reminders due in the same second ------------------------------------------------------------
 
 burst=$(in_seconds 8)
-ct sh -c "sse-timeline generate-synthetic --milestones $BURST --reminders 1 --spread 0 --start $(at "$burst") \
-    >/etc/sse-timeline/timeline.d/90-burst.toml.new && mv /etc/sse-timeline/timeline.d/90-burst.toml.new /etc/sse-timeline/timeline.d/90-burst.toml"
+ct sse-timeline generate-synthetic --milestones "$BURST" --reminders 1 --spread 0 --start "$(at "$burst")" \
+    | put /etc/sse-timeline/timeline.d/90-burst.toml
 sctl reload "$UNIT" || fail "systemctl reload (burst)"
 wait_until 10 "StatusText names the burst" status_has "next: Synthetic milestone"
 [ "$(date +%s)" -lt "$burst" ] || fail "the burst was loaded after its due second; raise its lead time"
-burst_count() { jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" -o cat --output-fields=MILESTONE_ID | grep -c '^synthetic-' || true; }
+burst_ids() { jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" -o cat --output-fields=MILESTONE_ID | grep '^synthetic-' || true; }
+burst_count() { burst_ids | wc -l; }
 burst_complete() { [ "$(burst_count)" -ge "$BURST" ]; }
 wait_until 90 "$BURST burst entries in the journal" burst_complete
 got=$(burst_count)
-unique=$(jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" -o cat --output-fields=MILESTONE_ID | grep '^synthetic-' | sort -u | wc -l)
+unique=$(burst_ids | sort -u | wc -l)
 [ "$got" = "$BURST" ] && [ "$unique" = "$BURST" ] || fail "burst: $got entries, $unique distinct, expected $BURST"
 spread_ms=$(( $(field LATENESS_USEC MILESTONE_ID=synthetic-$((BURST - 1))) / 1000 ))
 suppressed=$(jctl _TRANSPORT=driver -o cat | grep "Suppressed .*$UNIT" || true)
@@ -469,7 +486,8 @@ ok "7 burst: all $BURST reminders due at $(at "$burst") are in the journal, each
 
 # -- nothing sent twice, over the whole run ----------------------------------------------------------------
 
-dups=$(jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" "MESSAGE_ID=$CAUGHT_UP_ID" -o cat --output-fields=REMINDER_KEY | sort | uniq -d)
+dups=$(jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" "MESSAGE_ID=$CAUGHT_UP_ID" -o cat --output-fields=REMINDER_KEY \
+    | sort | uniq -d)
 [ -z "$dups" ] || fail "reminders sent twice: $dups"
 [ "$(prop ActiveState)" = active ] || fail "not active at the end"
 ok "whole run: no REMINDER_KEY sent twice, still active; finished in $(elapsed)"

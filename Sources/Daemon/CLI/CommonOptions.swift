@@ -56,7 +56,7 @@ struct ConfigOptions: ParsableArguments {
             for warning in config.warnings { Output.err(warning.description) }
             return (config, description)
         case .failure(let error):
-            Output.err("config: \(files.describe(dropInCount: 0))")
+            Output.err("config: \(files.describe(dropInCount: files.dropInCount))")
             for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
             let count = error.errors.count
             Output.err("\(count) error\(count == 1 ? "" : "s"); the timeline was not loaded")

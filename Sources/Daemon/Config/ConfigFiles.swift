@@ -92,6 +92,12 @@ struct ConfigFiles: Sendable {
             return .failure(ConfigError(diagnostics: problems + error.diagnostics))
         }
     }
+
+    /// The number of drop-in files present (for messages when loading failed).
+    var dropInCount: Int {
+        guard let dropInDirectory, case .success(let names) = FileReader.list(dropInDirectory) else { return 0 }
+        return names.count { $0.hasSuffix(".toml") && !$0.hasPrefix(".") }
+    }
 }
 
 /// Small stat(2) questions.

@@ -73,16 +73,20 @@ public struct ConfigLoader: Sendable {
                 }
                 var decoder = MilestoneDecoder(
                     node: node, source: index, path: path, defaults: defaults, zones: zones)
-                guard let milestone = decoder.decode(context: &context) else { continue }
-                if let first = firstDefinition[milestone.id] {
-                    let firstPlace = context.location(first.source, "\(first.path).id", atKey: false)
-                    context.error(
-                        index, "\(path).id", value: milestone.id,
-                        "duplicate milestone id, first defined at \(firstPlace)",
-                        hint: "ids must be unique across timeline.toml and timeline.d/*.toml")
-                    continue
+                let milestone = decoder.decode(context: &context)
+                // Duplicates are checked even when the milestone has other errors, so all come in one run.
+                if case .string(let id)? = node["id"]?.value {
+                    if let first = firstDefinition[id] {
+                        let firstPlace = context.location(first.source, "\(first.path).id", atKey: false)
+                        context.error(
+                            index, "\(path).id", value: id,
+                            "duplicate milestone id, first defined at \(firstPlace)",
+                            hint: "ids must be unique across timeline.toml and timeline.d/*.toml")
+                        continue
+                    }
+                    firstDefinition[id] = (index, path)
                 }
-                firstDefinition[milestone.id] = (index, path)
+                guard let milestone else { continue }
                 milestones.append(milestone)
             }
         }
