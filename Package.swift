@@ -48,5 +48,20 @@ let package = Package(
         ),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "DefaultTimeline"], exclude: ["Fixtures"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Timeline"]),
+
+        // ---- Fuzz targets (issue 6; Fuzz/README.md). Keep this block last. --------------------------------
+        // One libFuzzer target per parser. `make fuzz` / `make fuzz-smoke` build them with -DFUZZING and
+        // -sanitize=fuzzer,address into .build-fuzz; a plain `swift build` builds them as replayers of
+        // their committed corpora and findings (`make fuzz-replay`). The Daemon-internal parsers are
+        // compiled from symbolic links in Fuzz/<target>/Linked/, since an executable target cannot be imported.
+        .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzer"], path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzConfigLoader", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzConfigLoader"),
+        .executableTarget(name: "FuzzRecurrenceRule", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzRecurrenceRule"),
+        .executableTarget(name: "FuzzReminderOffset", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzReminderOffset"),
+        .executableTarget(name: "FuzzZone", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzZone"),
+        .executableTarget(name: "FuzzStateFile", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzStateFile"),
+        .executableTarget(name: "FuzzStderrLine", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzStderrLine"),
+        // ---- End of fuzz targets. ---------------------------------------------------------------------------
     ]
 )

@@ -217,3 +217,22 @@ struct SchedulerTests {
         #expect(state.hasPrefix("sse-timeline-state 1\nwatermark \(wall("2030-01-01T11:00:00Z").seconds)"))
     }
 }
+
+@Suite("Scheduler reload")
+struct SchedulerReloadTests {
+    @Test func milestoneAddedWithPastRemindersDoesNotSendThem() async throws {
+        let harness = SchedulerHarness(now: "2030-01-01T10:00:00Z", config: threeMilestones)
+        let scheduler = harness.makeScheduler()
+        let (task, _) = try await harness.start(scheduler)
+        // Twenty minutes later, a milestone is added whose reminder came due ten minutes ago.
+        try await harness.step(to: "2030-01-01T10:20:00Z")
+        harness.setConfig(
+            threeMilestones + "\n[[milestone]]\nid = \"e\"\ntitle = \"E\"\nstart = 2030-01-01T10:10:00Z\nreminders = [\"at start\"]\n")
+        let before = harness.clock.sleepCount
+        scheduler.requestReload()
+        let next = try await harness.nextSleep(after: before)
+        #expect(next == wall("2030-01-01T11:00:00Z"))
+        #expect(harness.sink.reminders.isEmpty)
+        try await harness.stop(scheduler, task)
+    }
+}

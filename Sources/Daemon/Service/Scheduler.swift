@@ -53,6 +53,9 @@ actor Scheduler<Clock: WallClock> {
     /// How many reminder entries were written (including caught-up ones).
     private(set) var sentCount = 0
 
+    /// journald's default per-service burst (RateLimitBurst=10000 per RateLimitIntervalSec=30s).
+    static var journaldDefaultBurst: Int { 10_000 }
+
     init(environment: SchedulerEnvironment<Clock>) {
         self.environment = environment
     }
@@ -173,6 +176,14 @@ actor Scheduler<Clock: WallClock> {
         _ = environment.notifier?.reloading(status: "reloading the timeline")
         switch environment.loadTimeline() {
         case .success(let loaded):
+            // What the old timeline has due by now goes out first; the new one starts from now, so a milestone
+            // added with reminders in the past does not send them (as on a first start).
+            deliverDue(now: now)
+            if (state.watermark ?? now.seconds) < now.seconds {
+                state.watermark = now.seconds
+                stateDirty = true
+                commitState()
+            }
             install(loaded.config, description: loaded.description)
             environment.logger.notice(
                 "reloaded \(loaded.description): \(status(now: now))",
@@ -224,6 +235,12 @@ actor Scheduler<Clock: WallClock> {
         let batch = queue.popAll(through: Instant(secondsSinceEpoch: nowSeconds))
         self.queue = queue
         guard !batch.isEmpty else { return }
+        if batch.count > Self.journaldDefaultBurst {
+            // journald drops a service's messages beyond 10,000 per 30 s unless its unit sets
+            // LogRateLimitIntervalSec=0 (the shipped unit does); say so before the burst, not after.
+            environment.logger.notice(
+                "\(batch.count) reminders are due at once; if the unit does not set LogRateLimitIntervalSec=0, journald may drop some of them")
+        }
         let formatter = ReminderEntry(schedule: schedule)
         let window = schedule.config.defaults.catchUpWindow
         var missed: [ReminderInstance] = []
