@@ -115,3 +115,35 @@ bench: release
 
 clean:
 	rm -rf .build $(RELEASE_DIR)
+
+# ---- Fuzzing (issue 6; see Fuzz/README.md) -------------------------------------------------------------------
+# fuzz          every target for FUZZ_SECONDS in total (default 300 s, split evenly); fails on any crash, leak,
+#               timeout (an input over 1 s) or out-of-memory (over 2 GiB RSS)
+# fuzz-smoke    a short pass of each (FUZZ_SMOKE_SECONDS, default 15 s each): what `make test` runs
+# fuzz-replay   the committed corpora and findings through the normal debug build (no sanitizers): regressions
+FUZZ_TARGETS       := FuzzConfigLoader FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine
+FUZZ_SECONDS       ?= 300
+FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_SCRATCH       := .build-fuzz
+FUZZ_BUILD_FLAGS   := -c release --scratch-path $(FUZZ_SCRATCH) -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address \
+	-Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address
+
+.PHONY: fuzz-build fuzz-smoke fuzz-replay
+
+fuzz-build: deps
+	@for target in $(FUZZ_TARGETS); do \
+		$(SWIFT) build $(FUZZ_BUILD_FLAGS) --product $$target 2>&1 | grep -E 'error|Compiling Fuzz|Build of' || exit 1; \
+		test -x $(FUZZ_SCRATCH)/release/$$target || exit 1; \
+	done
+
+fuzz: fuzz-build fuzz-replay
+	Fuzz/run.sh $$(( $(FUZZ_SECONDS) / $(words $(FUZZ_TARGETS)) ))
+
+fuzz-smoke: fuzz-build fuzz-replay
+	Fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
+
+fuzz-replay: deps
+	@$(SWIFT) build $(foreach target,$(FUZZ_TARGETS),--product $(target)) >/dev/null 2>&1 || $(SWIFT) build
+	@for target in $(FUZZ_TARGETS); do \
+		.build/debug/$$target Fuzz/Corpus/$$target Fuzz/Findings/$$target || exit 1; \
+	done

@@ -95,17 +95,19 @@ private enum CrashReport {
         }
     }
 
+    /// The actions in place before ours (Swift's backtracer), restored before the signal is raised again.
+    nonisolated(unsafe) private static var previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+
     static func install() {
         for signal in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
                 if CrashReport.length > 0 { _ = write(STDERR_FILENO, CrashReport.buffer, CrashReport.length) }
-                // Back to the default action, and again: the process dies of the original signal.
-                Glibc.signal(number, SIG_DFL)
+                // Hand the signal on: the previous handler prints its backtrace and the process dies of it.
+                sigaction(number, CrashReport.previous + Int(number), nil)
                 raise(number)
             }
-            action.sa_flags = Int32(SA_RESETHAND)
-            sigaction(signal, &action, nil)
+            sigaction(signal, &action, previous + Int(signal))
         }
     }
 }

@@ -11,7 +11,7 @@ public enum FuzzMain {
     ) -> Never {
         #if FUZZING
             var argc = CommandLine.argc
-            var argv = CommandLine.unsafeArgv
+            var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
             exit(LLVMFuzzerRunDriver(&argc, &argv, entry))
         #else
             CorpusReplay.main(replay)

@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <malloc.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #endif
