@@ -143,7 +143,7 @@ fuzz-smoke: fuzz-build fuzz-replay
 	Fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 
 fuzz-replay: deps
-	@$(SWIFT) build $(foreach target,$(FUZZ_TARGETS),--product $(target)) >/dev/null 2>&1 || $(SWIFT) build
+	@$(SWIFT) build 2>&1 | grep -E 'error|Build complete' ; test -x .build/debug/FuzzStderrLine
 	@for target in $(FUZZ_TARGETS); do \
-		.build/debug/$$target Fuzz/Corpus/$$target Fuzz/Findings/$$target || exit 1; \
+		.build/debug/$$target Fuzz/Corpus/$$target $$(ls -d Fuzz/Findings/$$target 2>/dev/null) || exit 1; \
 	done

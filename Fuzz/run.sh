@@ -19,6 +19,8 @@ bin=.build-fuzz/release
 timeout=${FUZZ_TIMEOUT:-1}
 rss=${FUZZ_RSS_MB:-2048}
 # Leaks fail the run. Fuzz/lsan.supp documents the one suppression and why it is safe.
+# libFuzzer, not the Swift runtime, reports a trap: its backtracer would read memory ASan guards.
+export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:symbolize=1:allocator_may_return_null=0}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0}
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer || echo /opt/swift/usr/bin/llvm-symbolizer)}
@@ -36,12 +38,14 @@ summary=()
 for target in "${targets[@]}"; do
     corpus=.build-fuzz/corpus/$target
     artifacts=.build-fuzz/artifacts/$target/
-    mkdir -p "$corpus" "$artifacts" "Fuzz/Findings/$target"
+    mkdir -p "$corpus" "$artifacts"
+    rm -f "$artifacts"*
+    findings=(); [ -d "Fuzz/Findings/$target" ] && findings=("Fuzz/Findings/$target")
     log=.build-fuzz/$target.log
     dict=()
     [ -f "Fuzz/Dictionaries/$target.dict" ] && dict=(-dict="Fuzz/Dictionaries/$target.dict")
     echo "== $target: ${seconds}s"
-    "$bin/$target" "$corpus" "Fuzz/Corpus/$target" "Fuzz/Findings/$target" \
+    "$bin/$target" "$corpus" "Fuzz/Corpus/$target" "${findings[@]}" \
         -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss" -max_len="$(max_len "$target")" \
         -artifact_prefix="$artifacts" -print_final_stats=1 -close_fd_mask=1 "${dict[@]}" >"$log" 2>&1
     status=$?

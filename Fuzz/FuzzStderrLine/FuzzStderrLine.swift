@@ -8,7 +8,7 @@ import FuzzSupport
 ///   one line (no newline) and parse back to the entry with `MESSAGE` first, `PRIORITY` second (when it is
 ///   `0`-`7`) and every name made a valid journal field name.
 /// - anything else: the input is a line. It must parse, and the entry it gives must format to a line that
-///   parses to the same entry.
+///   parses to the same entry (names made valid).
 ///
 /// `StderrLine` lives in the `Daemon` executable, which other targets cannot import: its files are symbolic
 /// links in `Linked/`.
@@ -25,7 +25,10 @@ enum FuzzStderrLine {
         guard let entry = StderrLine.parse(line) else { fatalError("parse never fails, but did") }
         let formatted = StderrLine.format(entry)
         precondition(!formatted.utf8.contains(10), "a formatted entry spans several lines")
-        precondition(StderrLine.parse(formatted) == entry, "parse(format(parse(line))) differs: \(formatted)")
+        // The parser also takes names the formatter never writes (`1A`, `_A`, longer than 64 bytes); those
+        // come back made valid, like any name.
+        let valid = JournalEntry(fields: entry.fields.map { (JournalEntry.fieldName($0.name), $0.value) })
+        precondition(StderrLine.parse(formatted) == valid, "parse(format(parse(line))) differs: \(formatted)")
     }
 
     static func checkEntry(_ bytes: ArraySlice<UInt8>) {

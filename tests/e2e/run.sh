@@ -100,6 +100,12 @@ if ! ${MAKE:-make} --no-print-directory -s install PREFIX=/usr DESTDIR="$work/ro
 fi
 # A dynamic user runs the binary and reads the tree; nothing in it may be private.
 chmod -R a+rX "$work/root"
+# The binary must run without the Swift toolchain: the Swift runtime linked in, only system libraries left.
+libs=$(ldd "$work/root/usr/bin/sse-timeline")
+if grep -E 'not found|libswift|libFoundation|libdispatch|/opt/' <<<"$libs"; then
+    fail "the binary needs more than system libraries"
+fi
+grep -q 'libsystemd\.so\.0 => /' <<<"$libs" || fail "the binary does not link libsystemd: $libs"
 
 # /usr/local is hidden: systemd prefers units there, and a `make install` on the host must not stand in for
 # the tree under test. systemd-analyze verify looks up the man page of Documentation=; man-db needs its
@@ -204,7 +210,8 @@ exposure=$(ct systemd-analyze security --no-pager "$UNIT" | overall)
 offline=$(ct systemd-analyze security --no-pager --offline=true "/usr/lib/systemd/system/$UNIT" | overall)
 awk -v e="$exposure" -v o="$offline" 'BEGIN { exit !(e != "" && o != "" && e <= 1.0 && o <= 1.0) }' \
     || fail "systemd-analyze security: exposure $exposure (offline $offline), must be 1.0 or less"
-ok "0 unit: systemd-analyze verify clean; security exposure $exposure (offline $offline); catalog updated"
+ok "0 install: the binary links only system libraries ($(awk '/=>/ {printf "%s%s", sep, $1; sep=" "}' <<<"$libs"));" \
+    "systemd-analyze verify clean; security exposure $exposure (offline $offline); catalog updated"
 
 # -- 1. start ---------------------------------------------------------------------------------------------
 
@@ -384,8 +391,8 @@ for i in $(seq -w 1 12); do
     if [ "$lateness" -ge 50000 ]; then
         late="$late e2e-stream-$i"
         caught_up=$(field CAUGHT_UP "MILESTONE_ID=e2e-stream-$i")
-        [ -n "$caught_up" ] || note "e2e-stream-$i came due while the daemon was down and was sent" \
-            "$((lateness / 1000)) ms late without CAUGHT_UP=1 (the daemon sets it only past 60 s)"
+        [ -n "$caught_up" ] || note "e2e-stream-$i was sent $((lateness / 1000)) ms late without CAUGHT_UP=1" \
+            "(a loaded machine, not a downtime: at start everything due earlier is marked caught up)"
     fi
 done
 ok "4 restart (${restart_ms} ms) and SIGKILL + automatic restart amid 12 reminders a second apart:" \
@@ -445,14 +452,13 @@ result=$(prop Result)
 [ "$stop_ms" -lt 1000 ] || fail "systemctl stop took $stop_ms ms"
 ok "6 systemctl stop: Result=success, exit status 0, in $stop_ms ms"
 
-# -- 4 (cont.). A reminder due while stopped for longer than a minute is caught up with CAUGHT_UP=1 ----------
+# -- 4 (cont.). A reminder due while stopped is caught up at start with CAUGHT_UP=1 -----------------------------
 
 down=$(in_seconds 2)
 printf '[[milestone]]\nid = "e2e-downtime"\ntitle = "E2E downtime milestone"\nstart = %s\n' "$(at "$down")" \
     | put /etc/sse-timeline/timeline.d/60-downtime.toml
-# The daemon marks CAUGHT_UP=1 only what is more than 60 s late (see the report to the lead): stay down that long.
-say "stopped; waiting 62 s past a reminder's due instant before starting again"
-wait_until 70 "62 s past the due instant" clock_past $((down + 62))
+say "stopped; waiting 3 s past a reminder's due instant before starting again"
+wait_until 10 "3 s past the due instant" clock_past $((down + 3))
 sctl start "$UNIT" || fail "systemctl start after downtime"
 entry=$(entries MILESTONE_ID=e2e-downtime)
 [ "$(grep -c '^MILESTONE_ID=' <<<"$entry")" = 1 ] || fail "MILESTONE_ID=e2e-downtime: not exactly one entry"

@@ -58,8 +58,7 @@ struct ConfigOptions: ParsableArguments {
         case .failure(let error):
             Output.err("config: \(files.describe(dropInCount: files.dropInCount))")
             for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
-            let count = error.errors.count
-            Output.err("\(count) error\(count == 1 ? "" : "s"); the timeline was not loaded")
+            Output.err("\(plural(error.errors.count, "error")); the timeline was not loaded")
             throw ExitCode(1)
         }
     }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Logging
 import ServiceLifecycle
 import Timeline
@@ -6,6 +7,9 @@ import Glibc
 /// Wires the real daemon: the system clock, the journal (or stderr), systemd notify, the state store and
 /// the signal handling, around a `Scheduler`. Kept apart from the command so tests can build the pieces.
 struct DaemonBuilder {
+    /// The exit status when the timeline cannot be loaded at start (EX_CONFIG, sysexits.h).
+    static let configErrorExitCode: Int32 = 78
+
     let options: ConfigOptions
     let stateDirectory: String
     let logTarget: RunCommand.LogTarget
@@ -24,7 +28,6 @@ struct DaemonBuilder {
     func run() async throws {
         let sink = makeSink()
         let logger = Logger(label: "sse-timeline") { label in JournalLogHandler(label: label, sink: sink) }
-        let files = options.files
         let options = self.options
         let reader = JournalReader()
         let canReadJournal = (sink is SystemdJournalSink)
@@ -36,6 +39,8 @@ struct DaemonBuilder {
             notifier: SystemdNotifier(environment: environment),
             store: StateStore(directory: stateDirectory),
             loadTimeline: {
+                // Located again on every load: a timeline.toml or timeline.d/ created after start counts.
+                let files = options.files
                 let loader = ConfigLoader(zones: ZoneDatabase.shared, systemZone: options.systemZone)
                 return files.load(loader: loader).map { config in
                     (config, files.describe(dropInCount: config.sources.count - 1))
@@ -68,7 +73,14 @@ struct DaemonBuilder {
             }
         }
         defer { withExtendedLifetime(watcher) {} }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as SchedulerError {
+            // The errors are in the journal already; EX_CONFIG lets the unit's RestartPreventExitStatus= stop
+            // systemd from restarting a service whose config cannot load.
+            Output.err("sse-timeline: \(error)")
+            throw ExitCode(DaemonBuilder.configErrorExitCode)
+        }
     }
 }
 

@@ -118,14 +118,19 @@ actor Scheduler<Clock: WallClock> {
         case .failure(let error):
             for diagnostic in error.diagnostics {
                 environment.logger.error(
-                    "\(diagnostic)", metadata: ["message_id": "\(MessageID.reloadFailed)"])
+                    "\(diagnostic)",
+                    metadata: [
+                        "message_id": "\(MessageID.reloadFailed)", "config_file": "\(diagnostic.location.file)",
+                        "config_line": "\(diagnostic.location.line)", "config_column": "\(diagnostic.location.column)",
+                    ])
             }
-            throw SchedulerError(description: "the timeline has \(error.errors.count) errors; not starting")
+            throw SchedulerError(description: "the timeline has \(plural(error.errors.count, "error")); not starting")
         }
         let now = environment.clock.now()
         loadState(now: now)
         install(loaded.config, description: loaded.description)
-        deliverDue(now: now)
+        // Everything due before this start came due while the daemon was not running: caught up.
+        deliverDue(now: now, catchingUp: true)
         commitState()
         if let watchdog = environment.watchdog {
             nextWatchdogPing = now.advanced(by: watchdog.pingInterval)
@@ -200,13 +205,13 @@ actor Scheduler<Clock: WallClock> {
                 environment.logger.error(
                     "reload failed: \(diagnostic)",
                     metadata: [
-                        "message_id": "\(MessageID.reloadFailed)", "code_file": "\(diagnostic.location.file)",
-                        "code_line": "\(diagnostic.location.line)", "config_column": "\(diagnostic.location.column)",
+                        "message_id": "\(MessageID.reloadFailed)", "config_file": "\(diagnostic.location.file)",
+                        "config_line": "\(diagnostic.location.line)", "config_column": "\(diagnostic.location.column)",
                     ])
             }
             let first = error.errors.first.map { " (first: \($0.location))" } ?? ""
             setStatus(
-                "reload failed: \(error.errors.count) errors\(first); still running the previous timeline. "
+                "reload failed: \(plural(error.errors.count, "error"))\(first); still running the previous timeline. "
                     + status(now: now),
                 ready: true)
         }
@@ -234,17 +239,21 @@ actor Scheduler<Clock: WallClock> {
     }
 
     /// Writes every reminder due at or before `now`, in order; then saves the state once.
-    private func deliverDue(now: WallTime) {
+    ///
+    /// A reminder is marked caught up (`CAUGHT_UP=1`, its own MESSAGE_ID) when it is sent at start after
+    /// downtime (`catchingUp`), or more than `caughtUpThreshold` late (a clock jump, a resume from suspend).
+    private func deliverDue(now: WallTime, catchingUp: Bool = false) {
         guard var queue, let schedule else { return }
         let nowSeconds = now.seconds
         let batch = queue.popAll(through: Instant(secondsSinceEpoch: nowSeconds))
         self.queue = queue
         guard !batch.isEmpty else { return }
         if batch.count > Self.journaldDefaultBurst {
-            // journald drops a service's messages beyond 10,000 per 30 s unless its unit sets
-            // LogRateLimitIntervalSec=0 (the shipped unit does); say so before the burst, not after.
+            // journald drops a service's messages beyond its burst limit (10,000 per 30 s by default, raised
+            // with free disk space) unless the unit raises LogRateLimitBurst= (the shipped unit does); say so
+            // before the burst, not after.
             environment.logger.notice(
-                "\(batch.count) reminders are due at once; if the unit does not set LogRateLimitIntervalSec=0, journald may drop some of them")
+                "\(batch.count) reminders are due at once; if the unit does not raise LogRateLimitBurst= (the shipped unit does), journald may drop some of them")
         }
         let formatter = ReminderEntry(schedule: schedule)
         let window = schedule.config.defaults.catchUpWindow
@@ -257,8 +266,8 @@ actor Scheduler<Clock: WallClock> {
                 missed.append(instance)
                 continue
             }
-            let entry = formatter.entry(
-                for: instance, now: environment.clock.now(), caughtUp: lateness > environment.caughtUpThreshold)
+            let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
+            let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp)
             write(entry)
             sentCount += 1
             state.sentAfterWatermark.insert(key)
@@ -357,4 +366,9 @@ actor Scheduler<Clock: WallClock> {
             _ = environment.notifier?.status(text)
         }
     }
+}
+
+/// "1 error", "3 errors".
+func plural(_ count: Int, _ noun: String) -> String {
+    count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
 }
