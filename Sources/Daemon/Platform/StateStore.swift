@@ -331,18 +331,7 @@ final class StateStore: Sendable {
     }
 
     private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(StateStoreError) {
-        let failure: Int32? = bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
-        }
+        let failure = bytes.withUnsafeBytes { FileDescriptor.writeAll(descriptor, $0) }
         if let failure {
             throw StateStoreError(call: "write", path: path, errno: failure)
         }

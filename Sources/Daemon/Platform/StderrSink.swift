@@ -21,19 +21,7 @@ struct StderrSink: NotificationSink {
     func write(_ entry: JournalEntry) throws {
         var line = Array(StderrLine.format(entry).utf8)
         line.append(UInt8(ascii: "\n"))
-        let failure: Int32? = line.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                // A short write (a full pipe, a signal) leaves the rest for another call.
-                offset += written
-            }
-            return nil
-        }
+        let failure = line.withUnsafeBytes { FileDescriptor.writeAll(descriptor, $0) }
         if let failure {
             throw SystemCallError("write", operand: "descriptor \(descriptor)", errno: failure)
         }

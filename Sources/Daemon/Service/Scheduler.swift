@@ -116,14 +116,7 @@ actor Scheduler<Clock: WallClock> {
         switch environment.loadTimeline() {
         case .success(let value): loaded = value
         case .failure(let error):
-            for diagnostic in error.diagnostics {
-                environment.logger.error(
-                    "\(diagnostic)",
-                    metadata: [
-                        "message_id": "\(MessageID.reloadFailed)", "config_file": "\(diagnostic.location.file)",
-                        "config_line": "\(diagnostic.location.line)", "config_column": "\(diagnostic.location.column)",
-                    ])
-            }
+            logConfigErrors(error.diagnostics, prefix: "")
             throw SchedulerError(description: "the timeline has \(plural(error.errors.count, "error")); not starting")
         }
         let now = environment.clock.now()
@@ -201,19 +194,24 @@ actor Scheduler<Clock: WallClock> {
             for warning in loaded.config.warnings { environment.logger.warning("\(warning)") }
             setStatus(status(now: now), ready: true)
         case .failure(let error):
-            for diagnostic in error.errors {
-                environment.logger.error(
-                    "reload failed: \(diagnostic)",
-                    metadata: [
-                        "message_id": "\(MessageID.reloadFailed)", "config_file": "\(diagnostic.location.file)",
-                        "config_line": "\(diagnostic.location.line)", "config_column": "\(diagnostic.location.column)",
-                    ])
-            }
+            logConfigErrors(error.errors, prefix: "reload failed: ")
             let first = error.errors.first.map { " (first: \($0.location))" } ?? ""
             setStatus(
                 "reload failed: \(plural(error.errors.count, "error"))\(first); still running the previous timeline. "
                     + status(now: now),
                 ready: true)
+        }
+    }
+
+    /// Logs each config problem at PRIORITY=err with its place as fields.
+    private func logConfigErrors(_ diagnostics: [Diagnostic], prefix: String) {
+        for diagnostic in diagnostics {
+            environment.logger.error(
+                "\(prefix)\(diagnostic)",
+                metadata: [
+                    "message_id": "\(MessageID.reloadFailed)", "config_file": "\(diagnostic.location.file)",
+                    "config_line": "\(diagnostic.location.line)", "config_column": "\(diagnostic.location.column)",
+                ])
         }
     }
 
