@@ -155,7 +155,7 @@ public struct ConfigLoader: Sendable {
             context.error(source, "defaults", value: nil, "must be a table", hint: "write it as [defaults]")
             return
         }
-        var reader = FieldReader(node: table, source: source, path: "defaults")
+        let reader = FieldReader(node: table, source: source, path: "defaults")
         reader.checkKeys(["timezone", "all_day_time", "reminders", "priority", "catch_up_window"], context: &context)
         if let name = reader.string("timezone", context: &context) {
             do {
