@@ -42,7 +42,10 @@ enum StderrLine {
                 + "]"
         }
         let line = prefix + escaped(message, guarded: false, hasPrefix: !prefix.isEmpty) + block
-        if parse(line)?.message == message {
+        // Only a message with a `[` or a leading `<` can be misread; checking by parsing costs too much to
+        // do for every line of a burst.
+        let ambiguous = message.utf8.contains(UInt8(ascii: "[")) || message.utf8.first == UInt8(ascii: "<")
+        if !ambiguous || parse(line)?.message == message {
             return line
         }
         return prefix + escaped(message, guarded: true, hasPrefix: !prefix.isEmpty) + block
@@ -103,10 +106,17 @@ enum StderrLine {
     }
 
     private static func quoted(_ value: String) -> String {
-        let special: Set<Unicode.Scalar> = [" ", "\t", "\"", "[", "]", "\\", "\n", "\r"]
-        guard value.isEmpty || value.unicodeScalars.contains(where: special.contains) else {
-            return value
-        }
+        let needsQuotes =
+            value.isEmpty
+            || value.utf8.contains { byte in
+                switch byte {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\""), UInt8(ascii: "["), UInt8(ascii: "]"),
+                    UInt8(ascii: "\\"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                    true
+                default: false
+                }
+            }
+        guard needsQuotes else { return value }
         var result = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
