@@ -58,6 +58,9 @@ unit-test: deps
 
 # The unit tests always; the end-to-end test under a real systemd when running as root (CI does).
 test: unit-test
+	$(MAKE) fuzz-replay
+	python3 tests/robustness/kill9.py
+	$(MAKE) fuzz-smoke
 	@if [ "$$(id -u)" = 0 ] && [ -f tests/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
 
 # The end-to-end test under a real systemd in a throwaway container (root only); see tests/e2e/run.sh.
@@ -121,6 +124,8 @@ clean:
 #               timeout (an input over 1 s) or out-of-memory (over 2 GiB RSS)
 # fuzz-smoke    a short pass of each (FUZZ_SMOKE_SECONDS, default 15 s each): what `make test` runs
 # fuzz-replay   the committed corpora and findings through the normal debug build (no sanitizers): regressions
+# fuzz-open     the reproducers of open findings (Fuzz/Open): fails until they are fixed, then move them to
+#               Fuzz/Findings
 FUZZ_TARGETS       := FuzzConfigLoader FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine
 FUZZ_SECONDS       ?= 300
 FUZZ_SMOKE_SECONDS ?= 15
@@ -128,11 +133,11 @@ FUZZ_SCRATCH       := .build-fuzz
 FUZZ_BUILD_FLAGS   := -c release --scratch-path $(FUZZ_SCRATCH) -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address \
 	-Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address
 
-.PHONY: fuzz-build fuzz-smoke fuzz-replay
+.PHONY: fuzz-build fuzz-smoke fuzz-replay fuzz-open
 
 fuzz-build: deps
 	@for target in $(FUZZ_TARGETS); do \
-		$(SWIFT) build $(FUZZ_BUILD_FLAGS) --product $$target 2>&1 | grep -E 'error|Compiling Fuzz|Build of' || exit 1; \
+		$(SWIFT) build $(FUZZ_BUILD_FLAGS) --product $$target 2>&1 | grep -E 'error:|Compiling Fuzz|Build of' || exit 1; \
 		test -x $(FUZZ_SCRATCH)/release/$$target || exit 1; \
 	done
 
@@ -143,7 +148,17 @@ fuzz-smoke: fuzz-build fuzz-replay
 	Fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 
 fuzz-replay: deps
-	@$(SWIFT) build 2>&1 | grep -E 'error|Build complete' ; test -x .build/debug/FuzzStderrLine
+	@$(SWIFT) build 2>&1 | grep -E 'error:|Build complete' ; test -x .build/debug/FuzzStderrLine
 	@for target in $(FUZZ_TARGETS); do \
 		.build/debug/$$target Fuzz/Corpus/$$target $$(ls -d Fuzz/Findings/$$target 2>/dev/null) || exit 1; \
 	done
+
+fuzz-open: deps
+	@$(SWIFT) build 2>&1 | grep -E 'error:|Build complete'
+	@status=0; for target in $(FUZZ_TARGETS); do \
+		[ -d Fuzz/Open/$$target ] || continue; \
+		for input in Fuzz/Open/$$target/*; do \
+			if SWIFT_BACKTRACE=enable=no .build/debug/$$target $$input >/dev/null 2>&1; then echo "fixed: $$input"; \
+			else echo "still failing: $$input"; status=1; fi; \
+		done; \
+	done; exit $$status

@@ -16,9 +16,12 @@ let package = Package(
     ],
     targets: [
         // The pure core: config model, parsing, recurrence, time zones, what comes due when.
+        // Turns an abort inside the TOML parser (toml++ assertions) into an error instead of a crash.
+        .target(name: "CParseGuard"),
         .target(
             name: "Timeline",
             dependencies: [
+                "CParseGuard",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]

@@ -16,11 +16,21 @@ DROP_IN = "\n#--- drop-in ---\n"
 SENT_LOG = "\n#--- sent.log ---\n"
 
 
+def open_reproducers(target):
+    """The inputs of open findings (Fuzz/Open/<target>): not seeds, or every run would stop on them at once."""
+    directory = os.path.join(ROOT, "Fuzz", "Open", target)
+    if not os.path.isdir(directory):
+        return set()
+    return {open(os.path.join(directory, name), "rb").read() for name in os.listdir(directory)}
+
+
 def write(target, name, data):
     directory = os.path.join(CORPUS, target)
     os.makedirs(directory, exist_ok=True)
     if isinstance(data, str):
         data = data.encode()
+    if data in open_reproducers(target):
+        return
     with open(os.path.join(directory, name), "wb") as f:
         f.write(data)
 

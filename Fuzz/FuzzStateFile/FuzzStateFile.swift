@@ -13,7 +13,9 @@ enum FuzzStateFile {
 
     /// A private directory for the files, on tmpfs when there is one (fsync is then cheap).
     static let directory: String = {
-        var template = Array(((access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp") + "/sse-fuzz-state-XXXXXX").utf8CString)
+        var template = Array(
+            ((access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp") + "/sse-fuzz-state-XXXXXX").utf8CString
+        )
         guard let made = mkdtemp(&template) else { fatalError("mkdtemp: \(String(cString: strerror(errno)))") }
         let path = String(cString: made)
         atexit { FuzzStateFile.cleanUp() }
@@ -33,7 +35,10 @@ enum FuzzStateFile {
         }
         if let log {
             for key in StateStore.keys(inLog: Array(log)) {
-                precondition(!key.isEmpty && !key.utf8.contains(10) && !key.utf8.contains(0), "invalid key from the log")
+                precondition(
+                    !key.isEmpty && !key.utf8.contains(10) && !key.utf8.contains(0),
+                    "invalid key from the log"
+                )
             }
         }
 

@@ -36,8 +36,11 @@ enum FuzzStderrLine {
         for field in bytes.split(separator: 2, omittingEmptySubsequences: false) {
             let parts = field.split(separator: 3, maxSplits: 1, omittingEmptySubsequences: false)
             fields.append(
-                (String(decoding: parts[0], as: UTF8.self),
-                 parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : ""))
+                (
+                    String(decoding: parts[0], as: UTF8.self),
+                    parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : ""
+                )
+            )
         }
         let entry = JournalEntry(fields: fields)
         let line = StderrLine.format(entry)

@@ -12,7 +12,9 @@ public enum CorpusReplay {
         let name = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "fuzz"
         let paths = CommandLine.arguments.dropFirst().flatMap(expand)
         guard !paths.isEmpty else {
-            print("usage: \(name) FILE_OR_DIRECTORY...   (replays each input once; built with -DFUZZING it is a libFuzzer binary)")
+            print(
+                "usage: \(name) FILE_OR_DIRECTORY...   (replays each input once; built with -DFUZZING it is a libFuzzer binary)"
+            )
             exit(2)
         }
         let limit = Int64(getenv("FUZZ_REPLAY_LIMIT_MS").flatMap { Int(String(cString: $0)) } ?? 5000)
@@ -29,14 +31,16 @@ public enum CorpusReplay {
             let start = monotonicNanoseconds()
             body(bytes)
             let milliseconds = (monotonicNanoseconds() - start) / 1_000_000
-            if milliseconds > slowest.milliseconds { slowest = (milliseconds, path) }
+            if milliseconds >= slowest.milliseconds { slowest = (milliseconds, path) }
             if milliseconds > limit {
                 print("\(name): \(path) took \(milliseconds) ms (limit \(limit) ms)")
                 failures += 1
             }
         }
         CrashReport.current = nil
-        print("\(name): \(paths.count) inputs replayed, \(failures) failed; slowest \(slowest.milliseconds) ms (\(slowest.path))")
+        print(
+            "\(name): \(paths.count) inputs replayed, \(failures) failed; slowest \(slowest.milliseconds) ms (\(slowest.path))"
+        )
         exit(failures == 0 ? 0 : 1)
     }
 

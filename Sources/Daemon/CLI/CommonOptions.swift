@@ -28,9 +28,12 @@ struct ConfigOptions: ParsableArguments {
     var now: String?
 
     /// The system's zone: $TZ, then /etc/localtime.
-    var systemZone: Zone {
+    var systemZone: Zone { systemZone(in: .shared) }
+
+    /// The system's zone, read from `zones`.
+    func systemZone(in zones: ZoneDatabase) -> Zone {
         let tz = getenv("TZ").map { String(cString: $0) }
-        return ZoneDatabase.shared.systemZone(tz: tz)
+        return zones.systemZone(tz: tz)
     }
 
     /// "Now", from --now or the clock.

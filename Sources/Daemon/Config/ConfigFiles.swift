@@ -64,7 +64,8 @@ struct ConfigFiles: Sendable {
         } else {
             sources.append(ConfigSource(name: DefaultTimeline.name, text: DefaultTimeline.text))
         }
-        if let dropInDirectory, FileStatus.exists(dropInDirectory) {
+        // lstat: a drop-in directory that is a dangling or looping symlink is reported, not skipped.
+        if let dropInDirectory, FileStatus.entryExists(dropInDirectory) {
             switch FileReader.list(dropInDirectory) {
             case .success(let names):
                 for name in names where name.hasSuffix(".toml") && !name.hasPrefix(".") {
@@ -105,6 +106,12 @@ enum FileStatus {
     static func exists(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0
+    }
+
+    /// Whether there is a directory entry at `path` (a symlink counts, wherever it points).
+    static func entryExists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -41,7 +41,9 @@ struct DaemonBuilder {
             loadTimeline: {
                 // Located again on every load: a timeline.toml or timeline.d/ created after start counts.
                 let files = options.files
-                let loader = ConfigLoader(zones: ZoneDatabase.shared, systemZone: options.systemZone)
+                // A fresh zone database each load, so an OS tzdata update takes effect at the next reload.
+                let zones = ZoneDatabase()
+                let loader = ConfigLoader(zones: zones, systemZone: options.systemZone(in: zones))
                 return files.load(loader: loader).map { config in
                     (config, files.describe(dropInCount: config.sources.count - 1))
                 }

@@ -131,6 +131,13 @@ public struct ConfigLoader: Sendable {
                 hint: "save the file as UTF-8")
             return nil
         }
+        if let line = Self.firstOverlyDeepKeyLine(bytes) {
+            context.error(
+                index, at: (line, 1), "",
+                "a key or table name with more than \(Self.maximumKeyDepth) dotted parts",
+                hint: "nothing in a timeline nests this deep; is this the right file?")
+            return nil
+        }
         do {
             return try TOMLDocument(parsing: String(decoding: bytes, as: UTF8.self))
         } catch {
@@ -139,6 +146,35 @@ public struct ConfigLoader: Sendable {
                 hint: "see https://toml.io/en/v1.0.0")
             return nil
         }
+    }
+
+    /// Keys nested deeper than this are refused before parsing: toml++ frees such trees recursively and
+    /// overflows the stack at some thousands of levels.
+    static let maximumKeyDepth = 100
+
+    /// The first line whose key (before `=`) or table header has more than `maximumKeyDepth` dots.
+    static func firstOverlyDeepKeyLine(_ bytes: [UInt8]) -> Int? {
+        var line = 1
+        var dots = 0
+        var inKey = true
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                line += 1
+                dots = 0
+                inKey = true
+            case UInt8(ascii: "="):
+                inKey = false
+            case UInt8(ascii: "."):
+                if inKey {
+                    dots += 1
+                    if dots > maximumKeyDepth { return line }
+                }
+            default:
+                break
+            }
+        }
+        return nil
     }
 
     private func decodeTopLevel(

@@ -1,3 +1,4 @@
+import CParseGuard
 import CTOML
 import Glibc
 
@@ -20,60 +21,48 @@ final class TOMLDocument {
 
     private let table: OpaquePointer
 
+    /// A description pointer that stays valid (the parser replaces it on error).
+    nonisolated(unsafe) private static let noDescription: UnsafePointer<CChar> = {
+        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
+
     /// Parses `text` (which must not contain NUL bytes).
     init(parsing text: String) throws(SyntaxError) {
-        // A header toml++ would abort the process on (see TOMLHeaderGuard) is reported here instead.
-        var utf8 = text
-        let bad = utf8.withUTF8 { TOMLHeaderGuard.firstBadHeader(in: $0) }
-        if let bad {
-            throw Self.syntaxError(for: bad, in: text)
-        }
-        switch Self.parseTable(text) {
-        case .success(let parsed):
-            table = parsed
-            root = TOMLNode(table: parsed)
-        case .failure(let error):
-            throw error
-        }
-    }
-
-    /// The root table of `text`, or toml++'s syntax error.
-    private static func parseTable(_ text: String) -> Result<OpaquePointer, SyntaxError> {
         var error = CTOMLParseError(
-            description: "",
+            description: TOMLDocument.noDescription,
             source: CTOMLSourceRegion(begin: .init(line: 0, column: 0), end: .init(line: 0, column: 0))
         )
-        guard let parsed = text.withCString({ tableCreateFromString($0, &error) }) else {
+        var aborted: Int32 = 0
+        let parsed = text.withCString { cText in
+            withUnsafeMutablePointer(to: &error) { errorPointer in
+                sse_guarded_parse(
+                    { text, error in
+                        UnsafeMutableRawPointer(
+                            tableCreateFromString(text, error.assumingMemoryBound(to: CTOMLParseError.self)))
+                    }, cText, errorPointer, &aborted)
+            }
+        }
+        if aborted != 0 {
+            // toml++ (bundled by TOMLKit 0.6.0) asserts on a few malformed inputs such as `[#`; the guard turns
+            // the abort into this error, so a bad config never takes the daemon down.
+            throw SyntaxError(
+                message: "the TOML parser gave up on this file (malformed TOML it cannot report a position for)",
+                line: 1, column: 1)
+        }
+        guard let parsed else {
             let message = String(cString: error.description)
             free(UnsafeMutableRawPointer(mutating: error.description))
-            return .failure(
-                SyntaxError(
-                    message: message,
-                    line: Int(error.source.begin.line),
-                    column: Int(error.source.begin.column)
-                ))
+            throw SyntaxError(
+                message: message,
+                line: Int(error.source.begin.line),
+                column: Int(error.source.begin.column)
+            )
         }
-        return .success(parsed)
-    }
-
-    /// The error for a header without a valid key start: toml++'s own error when the text before that line
-    /// already has one (it comes first), else the one toml++ gives once fixed.
-    private static func syntaxError(for bad: TOMLHeaderGuard.Finding, in text: String) -> SyntaxError {
-        let bytes = Array(text.utf8)
-        switch parseTable(String(decoding: bytes[..<bad.lineStart], as: UTF8.self)) {
-        case .failure(let earlier):
-            return earlier
-        case .success(let prefix):
-            tableClear(prefix)
-            deleteEmptyTable?(UnsafeMutableRawPointer(prefix))
-        }
-        let before = bytes[..<bad.offset]
-        let lineStart = (before.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        return SyntaxError(
-            message: "expected bare key starting character or string delimiter, saw '\(bad.shown)'",
-            line: before.count { $0 == UInt8(ascii: "\n") } + 1,
-            column: bytes[lineStart..<bad.offset].count { $0 & 0xC0 != 0x80 } + 1
-        )
+        let table = OpaquePointer(parsed)
+        self.table = table
+        root = TOMLNode(table: table)
     }
 
     deinit {
