@@ -106,9 +106,6 @@ actor Scheduler<Clock: WallClock> {
         commitState()
     }
 
-    /// The number of reminder streams with an instance still to come.
-    var pendingCount: Int { queue?.pendingCount ?? 0 }
-
     // MARK: - Start and reload
 
     private func start() throws {

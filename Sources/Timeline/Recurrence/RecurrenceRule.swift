@@ -726,21 +726,12 @@ struct RecurrenceRuleParser {
 
     /// The candidate nearest to `word` when it is plausibly a typo of it.
     private static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { (candidate: $0, distance: editDistance(Array(word), Array($0))) }
+        let target = Array(word.unicodeScalars)
+        let scored = candidates.map {
+            (candidate: $0, distance: Suggestion.distance(target, Array($0.unicodeScalars)))
+        }
         guard let best = scored.min(by: { $0.distance < $1.distance }) else { return nil }
         return best.distance <= max(1, min(2, word.count / 3)) ? best.candidate : nil
-    }
-
-    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 
     private static let monthNames = [

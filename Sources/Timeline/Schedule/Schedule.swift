@@ -38,12 +38,6 @@ public struct Schedule: Sendable {
         Occurrence(start: instance.occurrenceStart, milestone: milestone(of: instance))
     }
 
-    /// When the occurrence of an instance starts (for all-day milestones, that day's midnight).
-    public func occurrenceStartInstant(of instance: ReminderInstance) -> Instant {
-        let m = milestone(of: instance)
-        return m.zone.instant(for: instance.occurrenceStart)
-    }
-
     /// Every reminder instance due in `from...to`, in firing order.
     public func instances(from: Instant, through to: Instant) -> [ReminderInstance] {
         var queue = DueQueue(schedule: self, after: Instant(secondsSinceEpoch: from.secondsSinceEpoch - 1))
