@@ -4,8 +4,10 @@ import Timeline
 /// Fuzzes the RRULE parser and a bounded expansion.
 ///
 /// Input: an optional first line `YYYYMMDDTHHMMSS` (DTSTART; default 2030-01-15T09:30:00), then the rule
-/// text. A rule that parses must print (`rfcString`) as a rule that parses back equal, and its first 500
-/// occurrences must be ascending, not before DTSTART, not after UNTIL and at most COUNT.
+/// text. A rule that parses must print (`rfcString`) as a rule that parses back equal; its first 500
+/// occurrences must be ascending, not before DTSTART, not after UNTIL and at most COUNT; `neverOccursReason`
+/// must give a reason exactly when there is no occurrence; and seeking to, just before or just after an
+/// occurrence must yield the same occurrences as walking there.
 enum FuzzRecurrenceRule {
     static let defaultStart = CivilDateTime(date: CivilDate(year: 2030, month: 1, day: 15)!, hour: 9, minute: 30)!
 
@@ -30,17 +32,33 @@ enum FuzzRecurrenceRule {
         precondition(reparsed == rule, "rfcString does not round-trip: \(printed)")
 
         let untilLocal = rule.until?.localBound { $0 }
-        _ = rule.neverOccursReason(from: start, untilLocal: untilLocal)
-        var previous: CivilDateTime?
-        var produced = 0
-        for occurrence in rule.occurrences(from: start, untilLocal: untilLocal).prefix(500) {
+        let reason = rule.neverOccursReason(from: start, untilLocal: untilLocal)
+        let occurrences = rule.occurrences(from: start, untilLocal: untilLocal)
+        let walked = Array(occurrences.prefix(500))
+        precondition(
+            (reason == nil) == !walked.isEmpty, "\(printed): \(walked.count) occurrences but reason \(reason ?? "nil")")
+        for (index, occurrence) in walked.enumerated() {
             precondition(occurrence >= start, "\(printed): \(occurrence) is before DTSTART \(start)")
             if let untilLocal { precondition(occurrence <= untilLocal, "\(printed): \(occurrence) is after UNTIL") }
-            if let previous { precondition(previous < occurrence, "\(printed): \(occurrence) after \(previous)") }
-            previous = occurrence
-            produced += 1
+            if index > 0 { precondition(walked[index - 1] < occurrence, "\(printed): \(occurrence) out of order") }
         }
-        if let count = rule.count { precondition(produced <= count, "\(printed): \(produced) occurrences") }
+        if let count = rule.count { precondition(walked.count <= count, "\(printed): \(walked.count) occurrences") }
+
+        // Seeking, at a point the input chooses.
+        guard !walked.isEmpty else { return }
+        let pivot = walked[bytes.count % walked.count]
+        for target in [pivot.adding(seconds: -1), pivot, pivot.adding(seconds: 1)] {
+            let expected = walked.filter { $0 >= target }
+            var iterator = occurrences.makeIterator()
+            iterator.seek(to: target)
+            for occurrence in expected.prefix(50) {
+                let sought = iterator.next()
+                precondition(sought == occurrence, "\(printed): seek to \(target) gave \(sought.map { "\($0)" } ?? "nil")")
+            }
+            if walked.count < 500, expected.count <= 50 {
+                precondition(iterator.next() == nil, "\(printed): seek to \(target) gave more")
+            }
+        }
     }
 
     /// `YYYYMMDDTHHMMSS` as a civil date-time, or nil.

@@ -81,6 +81,39 @@ struct RecurrenceRuleOracleTests {
         )
     }
 
+    /// Seeking to a time yields exactly the occurrences at or after it: at every expected occurrence, a second
+    /// before and after it, and past the last, for every fixture rule (with and without COUNT).
+    @Test func seekingYieldsTheOccurrencesFromThatTimeOn() throws {
+        let (_, cases) = try Self.loadCases()
+        var mismatches: [String] = []
+        for item in cases {
+            let rule = try RecurrenceRule(parsing: item.rule)
+            let until = min(rule.until?.localBound(localTimeForUTC: { $0 }) ?? item.bound, item.bound)
+            let occurrences = rule.occurrences(from: item.start, untilLocal: until)
+            let ended = item.expected.count < item.limit
+            var targets = [item.start.adding(seconds: -86400 * 400)]
+            for (index, time) in item.expected.enumerated() where index % 7 == 0 || index == item.expected.count - 1 {
+                targets += [time.adding(seconds: -1), time, time.adding(seconds: 1)]
+            }
+            if let last = item.expected.last { targets.append(last.adding(seconds: 86400 * 800)) }
+            for target in targets {
+                let expected = item.expected.filter { $0 >= target }
+                var iterator = occurrences.makeIterator()
+                iterator.seek(to: target)
+                var produced: [CivilDateTime] = []
+                while produced.count < expected.count, let next = iterator.next() { produced.append(next) }
+                // Past the fixture's last occurrence, only a rule the fixture saw end must be over.
+                let extra = ended ? iterator.next() : nil
+                if produced != expected || extra != nil {
+                    mismatches.append(
+                        "\(item.rule) from \(item.start), seek to \(target): got \(produced.prefix(3).map(\.description))"
+                            + "\(extra.map { " then \($0)" } ?? ""), expected \(expected.prefix(3).map(\.description))")
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) seeks differ:\n\(mismatches.prefix(20).joined(separator: "\n"))")
+    }
+
     @Test func fixtureCoversEveryPartAndFrequency() throws {
         let (_, cases) = try Self.loadCases()
         let rules = try cases.map { try RecurrenceRule(parsing: $0.rule) }

@@ -170,4 +170,109 @@ struct ScheduleTests {
                 "2011-12-31T09:00:00+14:00",
             ])
     }
+
+    /// Every reminder instance due after `after`, found the slow way: each stream walked from DTSTART.
+    static func walkedFromStart(_ schedule: Schedule, after: Instant, limit: Int) -> [String] {
+        var found: [(Instant, Int, Int, CivilDateTime)] = []
+        for (m, milestone) in schedule.milestones.enumerated() {
+            for (r, reminder) in milestone.reminders.enumerated() {
+                var produced = 0
+                for start in OccurrenceStarts(milestone) {
+                    let occurrence = Occurrence(start: start, milestone: milestone)
+                    guard
+                        let due = ReminderMath.due(
+                            of: reminder.offset, occurrence: occurrence, milestone: milestone,
+                            allDayTime: schedule.config.defaults.allDayTime)
+                    else { break }
+                    if due > after {
+                        found.append((due, m, r, start))
+                        produced += 1
+                        if produced == limit { break }
+                    }
+                }
+            }
+        }
+        return found.sorted { ($0.0, $0.1, $0.2, $0.3) < ($1.0, $1.1, $1.2, $1.3) }.prefix(limit)
+            .map { "\($0.0.secondsSinceEpoch) \($0.1) \($0.2) \($0.3)" }
+    }
+
+    /// The schedule seeks each stream close to "now" instead of walking from DTSTART; it must find exactly what
+    /// walking finds, for reminders long before or after their occurrence, anchored at the end, all-day, across
+    /// DST and Samoa's skipped day, with COUNT, UNTIL, RDATE and EXDATE.
+    @Test(arguments: [
+        "1930-01-01T00:00:00Z", "2011-12-25T00:00:00Z", "2011-12-30T09:00:00Z", "2030-03-31T00:59:59Z",
+        "2030-03-31T01:00:00Z", "2030-10-27T00:30:00Z", "2031-06-15T12:00:00Z", "2044-02-29T08:00:00Z",
+        "2100-01-01T00:00:00Z",
+    ])
+    func seekingFindsWhatWalkingFromStartFinds(now: String) throws {
+        let config = try load(
+            """
+            [defaults]
+            all_day_time = "09:00"
+            [[milestone]]
+            id = "weekly-paris"
+            title = "W"
+            start = 2001-01-01T02:30:00
+            timezone = "Europe/Paris"
+            rrule = "FREQ=WEEKLY;BYDAY=SU,MO"
+            reminders = ["at start", "3 days before", "1 hour after", "2 weeks 3 hours before"]
+            [[milestone]]
+            id = "apia"
+            title = "A"
+            start = 2011-12-20
+            end = 2011-12-22
+            timezone = "Pacific/Apia"
+            rrule = "FREQ=DAILY;INTERVAL=3"
+            exdate = [2011-12-26]
+            rdate = [2011-12-30, 2011-12-31]
+            reminders = ["at start", "1 day after end", "10 days before end"]
+            [[milestone]]
+            id = "leap"
+            title = "L"
+            start = 1904-02-29T08:00:00
+            timezone = "America/New_York"
+            rrule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYHOUR=1,8"
+            reminders = ["at start", "400 days before", "30 days after"]
+            [[milestone]]
+            id = "counted"
+            title = "C"
+            start = 1990-01-01T09:00:00
+            end = 1990-01-01T10:30:00
+            timezone = "Australia/Lord_Howe"
+            rrule = "FREQ=DAILY;BYHOUR=9,21;COUNT=40000"
+            reminders = ["at end", "1 day before", "5 minutes after end"]
+            [[milestone]]
+            id = "until"
+            title = "U"
+            start = 2020-01-31T23:00:00
+            rrule = "FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20310101T000000Z"
+            reminders = ["at start", "31 days before"]
+            """)
+        let schedule = Schedule(config: config)
+        let after = utc(now)
+        let expected = Self.walkedFromStart(schedule, after: after, limit: 60)
+        let found = schedule.next(after: after, count: 60).map {
+            "\($0.due.secondsSinceEpoch) \($0.milestoneIndex) \($0.reminderIndex) \($0.occurrenceStart)"
+        }
+        #expect(found == expected)
+        #expect(found.count == 60 || now == "2100-01-01T00:00:00Z")
+    }
+
+    @Test func scheduleFromAndToTheEndsOfTime() throws {
+        let config = try load(
+            """
+            [[milestone]]
+            id = "daily"
+            title = "D"
+            start = 2030-01-01T09:00:00
+            timezone = "Pacific/Kiritimati"
+            rrule = "FREQ=DAILY;COUNT=3"
+            reminders = ["at start"]
+            """)
+        let schedule = Schedule(config: config)
+        #expect(schedule.next(after: Instant(secondsSinceEpoch: .min), count: 5).count == 3)
+        #expect(schedule.next(after: Instant(secondsSinceEpoch: .max), count: 5).isEmpty)
+        #expect(schedule.occurrences(from: Instant(secondsSinceEpoch: .min), through: Instant(secondsSinceEpoch: .max)).count == 3)
+        #expect(schedule.occurrences(from: Instant(secondsSinceEpoch: .max), through: Instant(secondsSinceEpoch: .max)).isEmpty)
+    }
 }

@@ -20,7 +20,9 @@ extension RecurrenceRule {
     /// (months outside `BYMONTH`) are skipped without looking at their days, and nothing beyond the
     /// current period is ever held, so an endless rule or `COUNT=1000000000` costs only what is read.
     /// A rule that ``neverOccursReason(from:untilLocal:)`` shows never occurs ends at once; one that
-    /// stops matching some other way is walked to the end of time (a tenth of a second at worst).
+    /// never matches some other way ends after one 400-year calendar cycle of periods without a candidate
+    /// (at most 146,097 days looked at, a few milliseconds). ``OccurrenceIterator/seek(to:)`` starts
+    /// later without producing what comes before.
     ///
     /// - Parameters:
     ///   - start: DTSTART; use 00:00 for all-day events.
@@ -49,7 +51,9 @@ extension RecurrenceRule {
 
         /// The first occurrence at or after `time`, or nil when there is none.
         public func first(onOrAfter time: CivilDateTime) -> CivilDateTime? {
-            first { $0 >= time }
+            var iterator = makeIterator()
+            iterator.seek(to: time)
+            return iterator.next()
         }
     }
 
@@ -61,7 +65,14 @@ extension RecurrenceRule {
         private var period = 0
         private var started = false
         private var finished = false
+        /// Occurrences counted against `COUNT`, including those skipped by ``seek(to:)``.
         private var emitted = 0
+        /// Nothing before this is returned: DTSTART, or the time last passed to ``seek(to:)``.
+        private var floor: CivilDateTime
+        /// The last period that had a candidate, or the period the walk started from.
+        private var lastProductivePeriod = 0
+        /// How many periods have been looked at: the iterator's work, for tests.
+        private(set) var periodsLoaded = 0
         /// The matching days of the current period, ascending.
         private var days: [Int] = []
         private var dayIndex = 0
@@ -77,6 +88,7 @@ extension RecurrenceRule {
 
         init(plan: RecurrenceExpansionPlan) {
             self.plan = plan
+            self.floor = plan.start
             self.finished = plan.provablyEmpty
         }
 
@@ -91,10 +103,40 @@ extension RecurrenceRule {
                 if let until = plan.until, candidate > until { break }
                 if candidate < plan.start { continue }
                 emitted += 1
+                if candidate < floor { continue }
                 return candidate
             }
             finished = true
             return nil
+        }
+
+        /// Skips the occurrences before `time`, so that ``next()`` returns the first at or after it.
+        ///
+        /// Without `COUNT` this jumps straight to the period holding `time`; with `COUNT` the periods in
+        /// between are still counted, a whole period at a time, never an occurrence at a time. Seeking
+        /// backwards does nothing.
+        public mutating func seek(to time: CivilDateTime) {
+            guard time > floor else { return }
+            floor = time
+            guard plan.count == nil, !finished else { return }
+            let (target, step) =
+                switch plan.frequency {
+                case .yearly: (time.date.year, plan.interval)
+                case .monthly: (time.date.year * 12 + time.date.month - 1, plan.interval)
+                case .weekly: (time.date.daysSinceEpoch, 7 * plan.interval)
+                case .daily: (time.date.daysSinceEpoch, plan.interval)
+                }
+            guard target - plan.firstPeriod >= step else { return }
+            let aligned = plan.firstPeriod + (target - plan.firstPeriod) / step * step
+            guard !started || aligned > period else { return }
+            started = true
+            period = aligned - step
+            lastProductivePeriod = aligned
+            days.removeAll(keepingCapacity: true)
+            picked.removeAll(keepingCapacity: true)
+            dayIndex = 0
+            timeIndex = 0
+            pickedIndex = 0
         }
 
         private mutating func nextCandidate() -> CivilDateTime? {
@@ -116,7 +158,12 @@ extension RecurrenceRule {
             return candidate
         }
 
-        /// Moves to the next period with a candidate; false when the rule has run out of time.
+        /// Moves to the next period with a candidate at or after ``floor``; false when the rule has run
+        /// out of time, or when a whole calendar cycle of periods (``RecurrenceExpansionPlan/quietSpan``)
+        /// has gone by without a candidate, which proves that none will ever come.
+        ///
+        /// A period whose candidates all lie before ``floor`` (and after DTSTART) is passed over whole,
+        /// counted against `COUNT` without producing its occurrences one by one.
         private mutating func loadNextPeriod() -> Bool {
             while true {
                 if started {
@@ -124,18 +171,39 @@ extension RecurrenceRule {
                 } else {
                     started = true
                     period = plan.firstPeriod
+                    lastProductivePeriod = period
                 }
-                guard firstDay(of: period) <= plan.lastDay else { return false }
+                guard firstDay(of: period) <= plan.lastDay, period - lastProductivePeriod < plan.quietSpan else {
+                    return false
+                }
+                periodsLoaded += 1
                 collectDays()
                 dayIndex = 0
                 timeIndex = 0
-                guard !days.isEmpty else { continue }
-                if !plan.setPositions.isEmpty {
-                    pickPositions()
-                    guard !picked.isEmpty else { continue }
+                if !plan.setPositions.isEmpty { pickPositions() }
+                let candidates = plan.setPositions.isEmpty ? days.count * plan.times.count : picked.count
+                guard candidates > 0 else { continue }
+                lastProductivePeriod = period
+                if lastCandidate < floor, firstCandidate >= plan.start {
+                    emitted += candidates
+                    if let count = plan.count, emitted >= count { return false }
+                    continue
                 }
                 return true
             }
+        }
+
+        /// The earliest candidate of the current period, which has at least one.
+        private var firstCandidate: CivilDateTime {
+            plan.setPositions.isEmpty
+                ? CivilDateTime(date: CivilDate(daysSinceEpoch: days[0]), secondOfDay: plan.times[0]) : picked[0]
+        }
+
+        /// The latest candidate of the current period, which has at least one.
+        private var lastCandidate: CivilDateTime {
+            plan.setPositions.isEmpty
+                ? CivilDateTime(date: CivilDate(daysSinceEpoch: days[days.count - 1]), secondOfDay: plan.times[plan.times.count - 1])
+                : picked[picked.count - 1]
         }
 
         private func firstDay(of period: Int) -> Int {
@@ -388,6 +456,10 @@ struct RecurrenceExpansionPlan: Sendable {
     let times: [Int]
     /// ``RecurrenceRule/neverOccursReason(from:untilLocal:)`` found a reason: no need to walk to the end of time.
     let provablyEmpty: Bool
+    /// How far apart, in period units (years, months or days), two periods are that hold the same calendar:
+    /// the Gregorian calendar repeats every 400 years (4,800 months, 146,097 days, a whole number of weeks),
+    /// and the periods every `INTERVAL`. A stretch this long without a candidate means there will never be one.
+    let quietSpan: Int
 
     init(rule: RecurrenceRule, start: CivilDateTime, untilLocal: CivilDateTime?) {
         frequency = rule.frequency
@@ -449,13 +521,21 @@ struct RecurrenceExpansionPlan: Sendable {
         times = hours.flatMap { hour in minutes.flatMap { minute in seconds.map { hour * 3600 + minute * 60 + $0 } } }
             .sorted()
 
-        provablyEmpty = rule.neverOccursReason(from: start, untilLocal: untilLocal) != nil
+        provablyEmpty = rule.evidentlyNeverOccursReason(from: start, untilLocal: untilLocal) != nil
 
         switch rule.frequency {
-        case .yearly: firstPeriod = start.date.year
-        case .monthly: firstPeriod = start.date.year * 12 + start.date.month - 1
-        case .weekly: firstPeriod = startDay - (weekdayIndex(startDay) - weekStart + 7) % 7
-        case .daily: firstPeriod = startDay
+        case .yearly:
+            firstPeriod = start.date.year
+            quietSpan = leastCommonMultiple(interval, 400)
+        case .monthly:
+            firstPeriod = start.date.year * 12 + start.date.month - 1
+            quietSpan = leastCommonMultiple(interval, 4800)
+        case .weekly:
+            firstPeriod = startDay - (weekdayIndex(startDay) - weekStart + 7) % 7
+            quietSpan = leastCommonMultiple(7 * interval, 146_097)
+        case .daily:
+            firstPeriod = startDay
+            quietSpan = leastCommonMultiple(interval, 146_097)
         }
     }
 
@@ -484,15 +564,29 @@ struct RecurrenceExpansionPlan: Sendable {
 }
 
 extension RecurrenceRule {
-    /// Why the rule, expanded from `start`, can be seen never to occur; nil when it may occur.
+    /// Why the rule, expanded from `start`, never occurs; nil when it occurs at least once.
     ///
-    /// This is a cheap static check for configuration warnings, not a proof either way: it catches an
-    /// `untilLocal` before `start`; `BYMONTH`, `BYMONTHDAY` and `BYYEARDAY` (with the defaults `start`
-    /// supplies, and the months a `MONTHLY` `INTERVAL` can reach) that no calendar date satisfies, such as
-    /// `BYMONTH=2;BYMONTHDAY=30,31` or `BYMONTHDAY=31` in 30-day months; `YEARLY` `BYDAY` ordinals beyond
-    /// five within a `BYMONTH`; and `BYSETPOS` beyond the candidates one period can hold. Without `start`
-    /// the defaults it would supply are not checked.
+    /// With `start` this is exact: when none of the evident reasons below applies, the rule is expanded
+    /// until its first occurrence, which takes at most one 400-year calendar cycle of periods (a few
+    /// milliseconds). The evident reasons, checked first and named precisely: an `untilLocal` before
+    /// `start`; `BYMONTH`, `BYMONTHDAY` and `BYYEARDAY` (with the defaults `start` supplies, and the months
+    /// a `MONTHLY` `INTERVAL` can reach) that no calendar date satisfies, such as `BYMONTH=2;BYMONTHDAY=30,31`
+    /// or `BYMONTHDAY=31` in 30-day months; `YEARLY` `BYDAY` ordinals beyond five within a `BYMONTH`; and
+    /// `BYSETPOS` beyond the candidates one period can hold. Without `start` only these are checked, and
+    /// not the defaults `start` would supply.
     public func neverOccursReason(from start: CivilDateTime? = nil, untilLocal: CivilDateTime? = nil) -> String? {
+        if let reason = evidentlyNeverOccursReason(from: start, untilLocal: untilLocal) { return reason }
+        guard let start else { return nil }
+        var occurrences = occurrences(from: start, untilLocal: untilLocal).makeIterator()
+        guard occurrences.next() == nil else { return nil }
+        if let untilLocal {
+            return "no date from DTSTART (\(start)) to UNTIL (\(untilLocal)) matches the rule, so it never occurs"
+        }
+        return "no date in a whole 400-year cycle of the calendar matches the rule, so it never occurs"
+    }
+
+    /// The cheap, static part of ``neverOccursReason(from:untilLocal:)``.
+    func evidentlyNeverOccursReason(from start: CivilDateTime?, untilLocal: CivilDateTime?) -> String? {
         if let start, let untilLocal, untilLocal < start {
             return "UNTIL (\(untilLocal)) is before DTSTART (\(start)), so the rule never occurs"
         }
@@ -551,10 +645,14 @@ extension RecurrenceRule {
         }
 
         if !bySetPosition.isEmpty {
-            let daysPerPeriod = [RecurrenceRule.Frequency.daily: 1, .weekly: 7, .monthly: 31, .yearly: 366][frequency]!
+            // A WEEKLY rule has as many days a week as BYDAY names, or only DTSTART's weekday.
+            let weekdays =
+                !byDay.isEmpty ? Set(byDay.map(\.weekday)).count
+                : start != nil && byMonthDay.isEmpty && byYearDay.isEmpty && byWeekNumber.isEmpty ? 1 : 7
+            let daysPerPeriod = [RecurrenceRule.Frequency.daily: 1, .weekly: weekdays, .monthly: 31, .yearly: 366][frequency]!
             let candidates = daysPerPeriod * max(byHour.count, 1) * max(byMinute.count, 1) * max(bySecond.count, 1)
             if bySetPosition.allSatisfy({ abs($0) > candidates }) {
-                return "a \(frequency) period has at most \(candidates) candidates, so BYSETPOS="
+                return "a \(frequency) period has at most \(candidates) candidate\(candidates == 1 ? "" : "s"), so BYSETPOS="
                     + bySetPosition.map(String.init).joined(separator: ",") + " never picks one"
             }
         }
@@ -586,4 +684,8 @@ private func ceilingDivision(_ a: Int, _ b: Int) -> Int {
 
 private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
     b == 0 ? a : greatestCommonDivisor(b, a % b)
+}
+
+private func leastCommonMultiple(_ a: Int, _ b: Int) -> Int {
+    a / greatestCommonDivisor(a, b) * b
 }

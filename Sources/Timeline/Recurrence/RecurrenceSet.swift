@@ -40,15 +40,20 @@ public struct RecurrenceSet: Sequence, Sendable {
     }
 
     /// The first date at or after `time`, or nil when there is none.
-    ///
-    /// Iterates from the beginning, which is cheap for rules that start at most decades back.
     public func first(onOrAfter time: CivilDateTime) -> CivilDateTime? {
-        first { $0 >= time }
+        var iterator = makeIterator()
+        iterator.seek(to: time)
+        return iterator.next()
     }
 
     /// The first date strictly after `time`, or nil when there is none.
     public func first(after time: CivilDateTime) -> CivilDateTime? {
-        first { $0 > time }
+        var iterator = makeIterator()
+        iterator.seek(to: time)
+        while let date = iterator.next() {
+            if date > time { return date }
+        }
+        return nil
     }
 
     /// Merges the rule's occurrences with the extra dates.
@@ -65,6 +70,16 @@ public struct RecurrenceSet: Sequence, Sendable {
             self.nextRuleDate = self.ruleDates?.next()
             self.dates = set.dates
             self.exceptions = set.exceptions
+        }
+
+        /// Skips the dates before `time`, so that ``next()`` returns the first at or after it; the rule
+        /// seeks without producing what it skips (see ``RecurrenceRule/OccurrenceIterator/seek(to:)``).
+        public mutating func seek(to time: CivilDateTime) {
+            if let ruleDate = nextRuleDate, ruleDate < time {
+                ruleDates?.seek(to: time)
+                nextRuleDate = ruleDates?.next()
+            }
+            while dateIndex < dates.count, dates[dateIndex] < time { dateIndex += 1 }
         }
 
         /// The next date, or nil when both the rule and the extra dates are exhausted.

@@ -22,6 +22,8 @@ public struct DueQueue: Sendable {
     private var iterators: [Int64: OccurrenceStarts.Iterator] = [:]
 
     /// The instances of `schedule` due strictly after `after`.
+    ///
+    /// Each recurring stream seeks close to `after` instead of walking its occurrences from DTSTART.
     public init(schedule: Schedule, after: Instant) {
         self.schedule = schedule
         var cursors: [Cursor] = []
@@ -29,6 +31,7 @@ public struct DueQueue: Sendable {
         for (m, milestone) in schedule.milestones.enumerated() {
             for (r, reminder) in milestone.reminders.enumerated() {
                 var occurrences = OccurrenceStarts(milestone).makeIterator()
+                occurrences.seek(to: ReminderMath.earliestStart(dueAfter: after, offset: reminder.offset, milestone: milestone))
                 while let start = occurrences.next() {
                     let occurrence = Occurrence(start: start, milestone: milestone)
                     guard

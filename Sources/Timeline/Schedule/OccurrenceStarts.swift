@@ -24,6 +24,12 @@ public struct OccurrenceStarts: Sequence, Sendable {
         init(single: CivilDateTime) { self.single = single }
         init(set: RecurrenceSet.Iterator) { self.set = set }
 
+        /// Skips the starts before `time` without generating them.
+        public mutating func seek(to time: CivilDateTime) {
+            if let value = single, value < time { single = nil }
+            set?.seek(to: time)
+        }
+
         public mutating func next() -> CivilDateTime? {
             if let value = single {
                 single = nil

@@ -26,6 +26,22 @@ public enum ReminderMath {
         return Instant(secondsSinceEpoch: instant)
     }
 
+    /// A local start no later than that of any occurrence whose `offset` reminder comes due after `instant`:
+    /// where to seek a milestone's occurrences to instead of walking them from DTSTART.
+    ///
+    /// The arithmetic of ``due(of:occurrence:milestone:allDayTime:)`` run backwards, with three days to spare
+    /// for what it leaves out: the zone's offset changing in between (at most about a day, crossing the
+    /// date line) and the all-day time of day.
+    static func earliestStart(dueAfter instant: Instant, offset: ReminderOffset, milestone: Milestone) -> CivilDateTime {
+        let bounded = Instant(secondsSinceEpoch: min(max(instant.secondsSinceEpoch, earliest), latest))
+        var seconds = milestone.zone.localTime(at: bounded).secondsSinceEpoch
+        seconds -= offset.seconds + Int64(offset.days) * 86400 + 3 * 86400
+        if offset.anchor == .end, let end = milestone.end {
+            seconds -= end.secondsSinceEpoch - milestone.start.secondsSinceEpoch
+        }
+        return CivilDateTime(secondsSinceEpoch: max(seconds, earliest))
+    }
+
     /// The rule's UNTIL as local civil time of `zone` (a date means 00:00 of that day, as dateutil does).
     static func untilLocal(_ rule: RecurrenceRule, zone: Zone) -> CivilDateTime? {
         rule.until?.localBound { zone.localTime(at: Instant(secondsSinceEpoch: $0.secondsSinceEpoch)) }

@@ -57,7 +57,11 @@ public struct Schedule: Sendable {
     {
         var result: [(milestoneIndex: Int, start: CivilDateTime, at: Instant)] = []
         for (index, milestone) in milestones.enumerated() {
-            for start in OccurrenceStarts(milestone) {
+            var starts = OccurrenceStarts(milestone).makeIterator()
+            // A day to spare for the zone's offset.
+            let seekFrom = max(from.secondsSinceEpoch, ReminderMath.earliest) - 86400
+            starts.seek(to: milestone.zone.localTime(at: Instant(secondsSinceEpoch: seekFrom)))
+            while let start = starts.next() {
                 let at = milestone.zone.instant(for: start)
                 if at > to { break }
                 if at >= from { result.append((index, start, at)) }
