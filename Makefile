@@ -126,7 +126,7 @@ clean:
 # fuzz-replay   the committed corpora and findings through the normal debug build (no sanitizers): regressions
 # fuzz-open     the reproducers of open findings (Fuzz/Open): fails until they are fixed, then move them to
 #               Fuzz/Findings
-FUZZ_TARGETS       := FuzzConfigLoader FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine
+FUZZ_TARGETS       := FuzzConfigLoader FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine FuzzTimeArgument
 FUZZ_SECONDS       ?= 300
 FUZZ_SMOKE_SECONDS ?= 15
 FUZZ_SCRATCH       := .build-fuzz
@@ -142,10 +142,10 @@ fuzz-build: deps
 	done
 
 fuzz: fuzz-build fuzz-replay
-	Fuzz/run.sh $$(( $(FUZZ_SECONDS) / $(words $(FUZZ_TARGETS)) ))
+	Fuzz/run.sh $$(( $(FUZZ_SECONDS) / $(words $(FUZZ_TARGETS)) )) $(FUZZ_TARGETS)
 
 fuzz-smoke: fuzz-build fuzz-replay
-	Fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
+	Fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-replay: deps
 	@$(SWIFT) build 2>&1 | grep -E 'error:|Build complete' ; test -x .build/debug/FuzzStderrLine

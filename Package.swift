@@ -65,6 +65,7 @@ let package = Package(
         .executableTarget(name: "FuzzZone", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzZone"),
         .executableTarget(name: "FuzzStateFile", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzStateFile"),
         .executableTarget(name: "FuzzStderrLine", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzStderrLine"),
+        .executableTarget(name: "FuzzTimeArgument", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzTimeArgument"),
         // ---- End of fuzz targets. ---------------------------------------------------------------------------
     ]
 )

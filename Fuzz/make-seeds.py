@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets into Fuzz/Corpus/<target>/ from the project's fixtures:
 the default timeline, the TOML examples of docs/configuration.md, a sample of the RRULE oracle fixture,
-a few real TZif files and POSIX TZ strings, the documented state-file and stderr formats.
+a few real TZif files and POSIX TZ strings, the documented state-file and stderr formats, every form of
+the command line's dates and times.
 
 Run from the repository root when the fixtures change; the output is committed. Deterministic."""
 import json
@@ -129,6 +130,23 @@ def main():
     for i, entry in enumerate(entries):
         data = b"\x01" + b"\x02".join(n.encode() + b"\x03" + v.encode() for n, v in entry)
         write("FuzzStderrLine", "entry-%02d" % i, data)
+
+    # Command-line dates and times (--now, --from, --to, --start): every accepted form, at the edges of the years
+    # and of the offsets, in a DST gap and overlap, then texts one step outside a form.
+    accepted = ["now", "2030-06-10", "2030-06-10T09:30", "2030-06-10T09:30:15", "2030-06-10T09:30Z",
+                "2030-06-10T09:30:15Z", "2030-06-10T09:30:00+02:00", "2030-06-10 09:30:00-05:30", "2030-06-10 09:30",
+                "2030-06-10 09:30:15", "2030-06-10T09:30+05:45", "2030-06-10T09:30:00-00:00", "2024-02-29T23:59:59",
+                "0001-01-01", "0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59", "2030-03-31T02:30",
+                "2030-10-27T02:30:00", "2027-01-01", "2030-01-01T00:00:00Z", "2030-06-10 09:30Z"]
+    rejected = ["", "tomorrow", "NOW", "now ", "2030-02-30", "2031-02-29", "0000-01-01", "2030-13-01", "2030-6-10",
+                "2030-06-10T", "2030-06-10T25:00", "2030-06-10T09:60", "2030-06-10T09:30:60", "2030-06-10T9:30",
+                "2030-06-10t09:30", "2030-06-10T09:30+2", "2030-06-10T09:30:00+24:00", "2030-06-10T09:30:00+02:60",
+                "2030-06-10T09:30:00+0200", "2030-06-10T09:30:00Zx", "2030-06-10T09:30:00.5Z", "2030-06-10T09:30:",
+                "2030-06-10T09:30:0", "2030-06-10T09:30:00z", "+2030-06-10", "2030-06-10\n", "２０３０-06-10"]
+    for i, text in enumerate(accepted):
+        write("FuzzTimeArgument", "form-%02d" % i, text)
+    for i, text in enumerate(rejected):
+        write("FuzzTimeArgument", "bad-%02d" % i, text)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: Fuzz/run.sh SECONDS_PER_TARGET [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzConfigLoader FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzConfigLoader FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine FuzzTimeArgument)
 bin=.build-fuzz/release
 # No input may take over a second; 2 GiB of RSS (ASan's shadow and quarantine included) is out of memory.
 timeout=${FUZZ_TIMEOUT:-1}

@@ -67,60 +67,23 @@ struct ConfigOptions: ParsableArguments {
     }
 }
 
-/// Parses the dates and times given on the command line.
-enum TimeArgument {
-    /// `now`, `YYYY-MM-DD` (local midnight), `YYYY-MM-DDTHH:MM[:SS]` (local), with `Z` or `±HH:MM` (absolute).
+extension TimeArgument {
+    /// ``parse(_:option:zone:now:)`` at the clock's now, its error thrown as ArgumentParser's `ValidationError`
+    /// (printed with the usage; exit status 64), as the commands want it.
     static func parse(_ text: String, option: String, zone: Zone) throws -> Instant {
-        if text == "now" { return SystemTime.now() }
-        guard let value = parseValue(text) else {
-            throw ValidationError(
-                "\(option): \"\(text)\" is not a date or time; accepted: now, 2026-06-10, 2026-06-10T09:30, "
-                    + "2026-06-10T09:30:00Z, 2026-06-10T09:30:00+02:00")
-        }
-        switch value {
-        case .local(let dt): return zone.instant(for: dt)
-        case .absolute(let dt, let offset): return Instant(secondsSinceEpoch: dt.secondsSinceEpoch - Int64(offset))
+        do {
+            return try parse(text, option: option, zone: zone, now: SystemTime.now())
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
-    enum Value {
-        case local(CivilDateTime)
-        case absolute(CivilDateTime, offsetSeconds: Int)
-    }
-
-    static func parseValue(_ text: String) -> Value? {
-        let chars = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= chars.count, !range.isEmpty else { return nil }
-            var n = 0
-            for c in chars[range] {
-                guard c >= 48 && c <= 57 else { return nil }
-                n = n * 10 + Int(c - 48)
-            }
-            return n
+    /// ``parseEnd(_:option:zone:now:)`` at the clock's now, its error thrown as ArgumentParser's `ValidationError`.
+    static func parseEnd(_ text: String, option: String, zone: Zone) throws -> Instant {
+        do {
+            return try parseEnd(text, option: option, zone: zone, now: SystemTime.now())
+        } catch {
+            throw ValidationError(error.description)
         }
-        guard chars.count >= 10, chars[4] == UInt8(ascii: "-"), chars[7] == UInt8(ascii: "-"),
-            let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
-            let date = CivilDate(year: y, month: m, day: d)
-        else { return nil }
-        if chars.count == 10 { return .local(CivilDateTime(date: date, secondOfDay: 0)) }
-        guard chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: " "), chars.count >= 16,
-            chars[13] == UInt8(ascii: ":"), let h = number(11..<13), let mi = number(14..<16)
-        else { return nil }
-        var index = 16
-        var s = 0
-        if chars.count >= 19, chars[16] == UInt8(ascii: ":"), let sec = number(17..<19) {
-            s = sec
-            index = 19
-        }
-        guard let dt = CivilDateTime(date: date, hour: h, minute: mi, second: s) else { return nil }
-        if index == chars.count { return .local(dt) }
-        if chars[index] == UInt8(ascii: "Z") && index + 1 == chars.count { return .absolute(dt, offsetSeconds: 0) }
-        guard chars.count == index + 6, chars[index] == UInt8(ascii: "+") || chars[index] == UInt8(ascii: "-"),
-            chars[index + 3] == UInt8(ascii: ":"), let oh = number(index + 1..<index + 3),
-            let om = number(index + 4..<index + 6), oh <= 23, om <= 59
-        else { return nil }
-        let sign = chars[index] == UInt8(ascii: "-") ? -1 : 1
-        return .absolute(dt, offsetSeconds: sign * (oh * 3600 + om * 60))
     }
 }

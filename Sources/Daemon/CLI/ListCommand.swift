@@ -34,12 +34,9 @@ struct ListCommand: ParsableCommand {
         let (config, _) = try options.loadOrExit()
         let zone = options.systemZone
         let start = try from.map { try TimeArgument.parse($0, option: "--from", zone: zone) } ?? options.currentInstant()
-        var end = try to.map { try TimeArgument.parse($0, option: "--to", zone: zone) }
+        // A bare date as the end means through the end of that day.
+        let end = try to.map { try TimeArgument.parseEnd($0, option: "--to", zone: zone) }
             ?? start.adding(seconds: 366 * 86400)
-        if let to, to.count == 10 {
-            // A bare date as the end means through the end of that day.
-            end = end.adding(seconds: 86399)
-        }
         guard start <= end else { throw ValidationError("--from must not be after --to") }
         let schedule = Schedule(config: config)
         let formatting = InstanceFormatting(schedule: schedule)

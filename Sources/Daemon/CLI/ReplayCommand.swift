@@ -28,8 +28,7 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         let zone = options.systemZone
         let start = try TimeArgument.parse(from, option: "--from", zone: zone)
-        var end = try TimeArgument.parse(to, option: "--to", zone: zone)
-        if to.count == 10 { end = end.adding(seconds: 86399) }
+        let end = try TimeArgument.parseEnd(to, option: "--to", zone: zone)
         guard start <= end else { throw ValidationError("--from must not be after --to") }
         let (config, description) = try options.loadOrExit()
         let sink = StderrSink(descriptor: 1)

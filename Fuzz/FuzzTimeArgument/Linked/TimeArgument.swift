@@ -1,0 +1,1 @@
+../../../Sources/Daemon/CLI/TimeArgument.swift

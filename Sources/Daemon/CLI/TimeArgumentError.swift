@@ -1,0 +1,14 @@
+/// A date or time on the command line that ``TimeArgument`` does not read: which option, the text given, and
+/// the forms it accepts.
+struct TimeArgumentError: Error, Equatable, CustomStringConvertible {
+    /// The option the text was given to, e.g. `--from`.
+    var option: String
+    /// The text given.
+    var text: String
+
+    /// `--from: "tomorrow" is not a date or time; accepted: now, 2026-06-10, ...`, with every accepted form.
+    var description: String {
+        "\(option): \"\(text)\" is not a date or time; accepted: now, 2026-06-10, 2026-06-10T09:30, "
+            + "2026-06-10T09:30:00Z, 2026-06-10T09:30:00+02:00"
+    }
+}
