@@ -580,9 +580,9 @@ extension RecurrenceRule {
         var occurrences = occurrences(from: start, untilLocal: untilLocal).makeIterator()
         guard occurrences.next() == nil else { return nil }
         if let untilLocal {
-            return "no date from DTSTART (\(start)) to UNTIL (\(untilLocal)) matches the rule, so it never occurs"
+            return "no date from DTSTART (\(start)) to UNTIL (\(untilLocal)) matches, so the rule never occurs"
         }
-        return "no date in a whole 400-year cycle of the calendar matches the rule, so it never occurs"
+        return "no date in a whole 400-year cycle of the calendar matches, so the rule never occurs"
     }
 
     /// The cheap, static part of ``neverOccursReason(from:untilLocal:)``.
