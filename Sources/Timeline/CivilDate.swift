@@ -91,7 +91,21 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO 8601: `2022-06-10`.
     public var description: String {
-        "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        guard (0...9999).contains(year) else { return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            writeDate(into: buffer)
+            return 10
+        }
+    }
+
+    /// `YYYY-MM-DD` into the first 10 bytes of `buffer`; the year is in 0...9999.
+    @inline(__always)
+    func writeDate(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        writeDigits(year, count: 4, into: buffer, at: 0)
+        buffer[4] = UInt8(ascii: "-")
+        writeDigits(month, count: 2, into: buffer, at: 5)
+        buffer[7] = UInt8(ascii: "-")
+        writeDigits(day, count: 2, into: buffer, at: 8)
     }
 
     /// RFC 5545 basic form: `20220610`.
@@ -151,7 +165,20 @@ public struct CivilDateTime: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// ISO 8601 without offset: `2022-06-10T09:00:00`.
     public var description: String {
-        "\(date)T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+        guard (0...9999).contains(date.year) else {
+            return "\(date)T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+        }
+        // Built in place: the daemon writes several of these for every reminder.
+        return String(unsafeUninitializedCapacity: 19) { buffer in
+            date.writeDate(into: buffer)
+            buffer[10] = UInt8(ascii: "T")
+            writeDigits(hour, count: 2, into: buffer, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            writeDigits(minute, count: 2, into: buffer, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            writeDigits(second, count: 2, into: buffer, at: 17)
+            return 19
+        }
     }
 
     /// RFC 5545 basic form: `20220610T090000`.
@@ -186,6 +213,16 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { "\(utc)Z" }
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
+}
+
+/// The last `count` decimal digits of `value` (not negative), zero-padded, into `buffer` from `offset`.
+@inline(__always)
+func writeDigits(_ value: Int, count: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+    var rest = value
+    for index in stride(from: offset + count - 1, through: offset, by: -1) {
+        buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+    }
 }
 
 /// Zero-padded decimal of at least `width` digits.

@@ -16,39 +16,60 @@
 enum StderrLine {
     /// `entry` as one line, without the final newline.
     static func format(_ entry: JournalEntry) -> String {
+        String(decoding: bytes(of: entry), as: UTF8.self)
+    }
+
+    /// ``format(_:)`` as UTF-8 bytes, built in one buffer (a burst formats tens of thousands of lines).
+    static func bytes(of entry: JournalEntry) -> [UInt8] {
         let message = entry.message ?? ""
-        var prefix = ""
-        var others: [(name: String, value: String)] = []
-        var seenMessage = false
-        var seenPriority = false
-        for field in entry.fields {
-            if field.name == "MESSAGE" && !seenMessage {
-                seenMessage = true
-            } else if field.name == "PRIORITY" && !seenPriority {
-                seenPriority = true
-                if let level = Int(field.value), JournalPriority(rawValue: level) != nil, field.value.utf8.count == 1 {
-                    prefix = "<\(level)>"
-                } else {
-                    others.append(field)
-                }
-            } else {
-                others.append(field)
+        // The first MESSAGE is the text; the first PRIORITY is the `<P>` prefix when it is one digit 0-7.
+        var messageIndex: Int?
+        var priorityIndex: Int?
+        var level: UInt8?
+        for (index, field) in entry.fields.enumerated() {
+            if field.name == "MESSAGE" {
+                if messageIndex == nil { messageIndex = index }
+            } else if field.name == "PRIORITY", priorityIndex == nil {
+                priorityIndex = index
+                let value = Array(field.value.utf8)
+                if value.count == 1, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(value[0]) { level = value[0] }
             }
         }
-        var block = ""
-        if !others.isEmpty {
-            block =
-                " [" + others.map { JournalEntry.fieldName($0.name) + "=" + quoted($0.value) }.joined(separator: " ")
-                + "]"
+        var line: [UInt8] = []
+        line.reserveCapacity(message.utf8.count + entry.fields.count * 48 + 8)
+        if let level { line += [UInt8(ascii: "<"), level, UInt8(ascii: ">")] }
+        let messageStart = line.count
+        appendEscaped(message, guarded: false, hasPrefix: level != nil, to: &line)
+        var block: [UInt8] = []
+        block.reserveCapacity(entry.fields.count * 48)
+        var first = true
+        for (index, field) in entry.fields.enumerated()
+        where index != messageIndex && !(index == priorityIndex && level != nil) {
+            block.append(first ? UInt8(ascii: "[") : UInt8(ascii: " "))
+            first = false
+            appendFieldName(field.name, to: &block)
+            block.append(UInt8(ascii: "="))
+            appendQuoted(field.value, to: &block)
         }
-        let line = prefix + escaped(message, guarded: false, hasPrefix: !prefix.isEmpty) + block
+        if !first {
+            line.append(UInt8(ascii: " "))
+            line += block
+            line.append(UInt8(ascii: "]"))
+        }
         // Only a message with a `[` or a leading `<` can be misread; checking by parsing costs too much to
         // do for every line of a burst.
         let ambiguous = message.utf8.contains(UInt8(ascii: "[")) || message.utf8.first == UInt8(ascii: "<")
-        if !ambiguous || parse(line)?.message == message {
+        if !ambiguous || parse(String(decoding: line, as: UTF8.self))?.message == message {
             return line
         }
-        return prefix + escaped(message, guarded: true, hasPrefix: !prefix.isEmpty) + block
+        var guardedLine = Array(line[..<messageStart])
+        appendEscaped(message, guarded: true, hasPrefix: level != nil, to: &guardedLine)
+        if !first {
+            guardedLine.append(UInt8(ascii: " "))
+            guardedLine += block
+            guardedLine.append(UInt8(ascii: "]"))
+        }
+        return guardedLine
     }
 
     /// The entry written as `line` (a final newline is ignored), or nil when the field list is malformed.
@@ -90,22 +111,44 @@ enum StderrLine {
 
     // MARK: - Writing
 
-    private static func escaped(_ message: String, guarded: Bool, hasPrefix: Bool) -> String {
-        var result = ""
-        for (offset, scalar) in message.unicodeScalars.enumerated() {
-            switch scalar {
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "[" where guarded: result += "\\["
-            case "<" where guarded && offset == 0 && !hasPrefix: result += "\\<"
-            default: result.unicodeScalars.append(scalar)
+    private static func appendEscaped(_ message: String, guarded: Bool, hasPrefix: Bool, to line: inout [UInt8]) {
+        // Every escape is ASCII, so bytes can be looked at one by one: no byte of a multi-byte character is ASCII.
+        var atStart = true
+        for byte in message.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): line += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): line += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): line += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "[") where guarded: line += [UInt8(ascii: "\\"), UInt8(ascii: "[")]
+            case UInt8(ascii: "<") where guarded && atStart && !hasPrefix: line += [UInt8(ascii: "\\"), UInt8(ascii: "<")]
+            default: line.append(byte)
             }
+            atStart = false
         }
-        return result
     }
 
-    private static func quoted(_ value: String) -> String {
+    /// `JournalEntry.fieldName(name)`, appended without building the string.
+    private static func appendFieldName(_ name: String, to line: inout [UInt8]) {
+        var length = 0
+        for byte in name.utf8 {
+            let mapped: UInt8 =
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - 32
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
+                default: UInt8(ascii: "_")
+                }
+            if length == 0, mapped == UInt8(ascii: "_") || mapped <= UInt8(ascii: "9") {
+                line.append(UInt8(ascii: "X"))
+                length = 1
+            }
+            guard length < 64 else { return }
+            line.append(mapped)
+            length += 1
+        }
+        if length == 0 { line.append(UInt8(ascii: "X")) }
+    }
+
+    private static func appendQuoted(_ value: String, to line: inout [UInt8]) {
         let needsQuotes =
             value.isEmpty
             || value.utf8.contains { byte in
@@ -116,18 +159,21 @@ enum StderrLine {
                 default: false
                 }
             }
-        guard needsQuotes else { return value }
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": result += "\\\\"
-            case "\"": result += "\\\""
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            default: result.unicodeScalars.append(scalar)
+        guard needsQuotes else {
+            line.append(contentsOf: value.utf8)
+            return
+        }
+        line.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): line += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\""): line += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\n"): line += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): line += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            default: line.append(byte)
             }
         }
-        return result + "\""
+        line.append(UInt8(ascii: "\""))
     }
 
     // MARK: - Reading

@@ -19,7 +19,7 @@ struct StderrSink: NotificationSink {
     ///
     /// - Throws: `SystemCallError` (`write`) when the descriptor refuses it.
     func write(_ entry: JournalEntry) throws {
-        var line = Array(StderrLine.format(entry).utf8)
+        var line = StderrLine.bytes(of: entry)
         line.append(UInt8(ascii: "\n"))
         let failure = line.withUnsafeBytes { FileDescriptor.writeAll(descriptor, $0) }
         if let failure {

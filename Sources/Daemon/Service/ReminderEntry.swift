@@ -5,7 +5,8 @@ struct ReminderEntry {
     let schedule: Schedule
 
     /// The entry for `instance`, delivered at `now`; `caughtUp` when it is sent late after downtime or a jump.
-    func entry(for instance: ReminderInstance, now: WallTime, caughtUp: Bool) -> JournalEntry {
+    /// `key` is the instance's ``Schedule/key(of:)`` when the caller already has it.
+    func entry(for instance: ReminderInstance, now: WallTime, caughtUp: Bool, key: String? = nil) -> JournalEntry {
         let milestone = schedule.milestone(of: instance)
         let reminder = schedule.reminder(of: instance)
         let occurrence = schedule.occurrence(of: instance)
@@ -27,7 +28,7 @@ struct ReminderEntry {
         if let location = milestone.location { fields.append(("MILESTONE_LOCATION", location)) }
         fields += [
             ("REMINDER", reminder.text),
-            ("REMINDER_KEY", schedule.key(of: instance)),
+            ("REMINDER_KEY", key ?? schedule.key(of: instance)),
             ("DUE_AT", ReminderMath.iso8601(instance.due, in: milestone.zone)),
             ("LATENESS_USEC", String(lateness)),
         ]

@@ -62,11 +62,23 @@ public enum ReminderMath {
 
     /// `+02:00`, `-05:00`, `+10:30`, `Z` never (offsets are always explicit).
     public static func offsetText(seconds: Int) -> String {
-        let sign = seconds < 0 ? "-" : "+"
         let a = abs(seconds)
-        var text = "\(sign)\(pad(a / 3600, 2)):\(pad(a / 60 % 60, 2))"
-        if a % 60 != 0 { text += ":\(pad(a % 60, 2))" }
-        return text
+        guard a < 100 * 3600 else {
+            let text = (seconds < 0 ? "-" : "+") + "\(pad(a / 3600, 2)):\(pad(a / 60 % 60, 2))"
+            return a % 60 == 0 ? text : text + ":\(pad(a % 60, 2))"
+        }
+        let length = a % 60 == 0 ? 6 : 9
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            buffer[0] = seconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+            writeDigits(a / 3600, count: 2, into: buffer, at: 1)
+            buffer[3] = UInt8(ascii: ":")
+            writeDigits(a / 60 % 60, count: 2, into: buffer, at: 4)
+            if length == 9 {
+                buffer[6] = UInt8(ascii: ":")
+                writeDigits(a % 60, count: 2, into: buffer, at: 7)
+            }
+            return length
+        }
     }
 
     /// ISO 8601 with the zone's offset at that instant: `2027-06-03T09:00:00+02:00`.
