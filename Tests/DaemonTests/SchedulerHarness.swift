@@ -59,6 +59,8 @@ final class SchedulerHarness: Sendable {
     let logs = LogStore()
     let stateDirectory: String
     private let configText: Mutex<String>
+    /// How many times the scheduler said it had finished loading (its `afterLoad` hook).
+    let afterLoadCount = Atomic<Int>(0)
 
     init(now: String, config: String, stateDirectory: String? = nil) {
         clock = ManualWallClock(now: wall(now))
@@ -95,7 +97,8 @@ final class SchedulerHarness: Sendable {
             loadTimeline: { [self] in self.loadConfig() },
             journalKeys: { _ in nil },
             watchdog: watchdog,
-            logger: logs.logger())
+            logger: logs.logger(),
+            afterLoad: { [self] in _ = self.afterLoadCount.add(1, ordering: .relaxed) })
         return Scheduler(environment: environment)
     }
 

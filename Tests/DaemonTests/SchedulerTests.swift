@@ -147,6 +147,7 @@ struct SchedulerTests {
         let scheduler = harness.makeScheduler()
         let (task, first) = try await harness.start(scheduler)
         #expect(first == wall("2030-01-01T11:00:00Z"))
+        #expect(harness.afterLoadCount.load(ordering: .relaxed) == 1)
 
         harness.setConfig(
             threeMilestones + "\n[[milestone]]\nid = \"d\"\ntitle = \"D\"\nstart = 2030-01-01T10:30:00Z\nreminders = [\"at start\"]\n")
@@ -162,6 +163,8 @@ struct SchedulerTests {
         #expect(afterBadReload == wall("2030-01-01T10:30:00Z"))
         #expect(await scheduler.lastStatus.hasPrefix("reload failed: 2 errors (first: t.toml:1:1)"))
         #expect(harness.logs.all.contains { $0.contains("reload failed: t.toml:3:9: error: milestone[0].title") })
+        // The loading code's pages are given back after every load, good or bad.
+        #expect(harness.afterLoadCount.load(ordering: .relaxed) == 3)
 
         try await harness.advance(to: "2030-01-01T11:00:00Z")
         #expect(harness.sink.reminderNames == ["d at start", "b 1 hour before", "a 1 hour before"])

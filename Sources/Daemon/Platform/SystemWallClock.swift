@@ -31,6 +31,7 @@ final class SystemWallClock: WallClock {
     private let zoneWatchDescriptor: Int32
     private let zoneFileName: [UInt8]
     private let sleeping = Atomic<Bool>(false)
+    private let releaseCodePages = Atomic<Bool>(false)
 
     /// Opens the timer, the two event counters and the zone watch.
     ///
@@ -83,6 +84,13 @@ final class SystemWallClock: WallClock {
         eventfd_write(interruptDescriptor, 1)
     }
 
+    /// Has the next sleep give back the executable's code pages (`CodePages.release`) as it starts waiting:
+    /// the moment the process goes idle, so that only what the idle process and its next wake-up use is
+    /// mapped again.
+    func releaseCodePagesWhenIdle() {
+        releaseCodePages.store(true, ordering: .releasing)
+    }
+
     func sleep(until deadline: WallTime?) async -> WakeReason {
         precondition(
             !sleeping.exchange(true, ordering: .acquiring),
@@ -128,6 +136,9 @@ final class SystemWallClock: WallClock {
     fileprivate func waitForWake() -> WakeReason {
         var descriptors = [interruptDescriptor, cancelDescriptor, timerDescriptor, zoneWatchDescriptor].map {
             pollfd(fd: $0, events: Int16(POLLIN), revents: 0)
+        }
+        if releaseCodePages.exchange(false, ordering: .acquiring) {
+            CodePages.release()
         }
         while true {
             let ready = poll(&descriptors, nfds_t(descriptors.count), -1)

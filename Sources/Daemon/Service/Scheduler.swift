@@ -28,6 +28,10 @@ struct SchedulerEnvironment<Clock: WallClock>: Sendable {
     var caughtUpThreshold: Duration = .seconds(60)
     /// Stop instead of sleeping past this time (replay's window end); nil: run until asked to stop.
     var stopAfter: WallTime? = nil
+    /// Called after each load of the timeline (at start and at every reload, good or bad), when the loading
+    /// code will not run again for a while: the daemon has its clock give back the code pages when it next
+    /// goes idle (`SystemWallClock.releaseCodePagesWhenIdle`).
+    var afterLoad: @Sendable () -> Void = {}
 }
 
 /// Why the scheduler stopped or could not start.
@@ -132,6 +136,7 @@ actor Scheduler<Clock: WallClock> {
             environment.logger.warning("\(warning)")
         }
         setStatus(status(now: now), ready: true)
+        environment.afterLoad()
     }
 
     private func loadState(now: WallTime) {
@@ -198,6 +203,7 @@ actor Scheduler<Clock: WallClock> {
                     + status(now: now),
                 ready: true)
         }
+        environment.afterLoad()
     }
 
     /// Logs each config problem at PRIORITY=err with its place as fields.
@@ -262,7 +268,7 @@ actor Scheduler<Clock: WallClock> {
                 continue
             }
             let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
-            let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp)
+            let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
             write(entry)
             sentCount += 1
             state.sentAfterWatermark.insert(key)
