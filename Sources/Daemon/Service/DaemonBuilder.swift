@@ -47,7 +47,6 @@ struct DaemonBuilder {
                 // A fresh zone database each load, so an OS tzdata update takes effect at the next reload.
                 let zones = ZoneDatabase()
                 let loader = ConfigLoader(zones: zones, systemZone: options.systemZone(in: zones))
-                defer { CodePages.release() }
                 return files.load(loader: loader).map { config in
                     (config, files.describe(dropInCount: config.sources.count - 1))
                 }
