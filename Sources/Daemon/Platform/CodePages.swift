@@ -8,6 +8,11 @@ import Glibc
 /// copies of the file in the page cache, so dropping the mapping loses nothing: a page used again is mapped
 /// back from the cache (a minor fault, no I/O). This is what the kernel does by itself under memory pressure.
 ///
+/// The daemon releases them once the command line is parsed and whenever it goes idle after a load (start-up
+/// or reload). The price: the code a reload or the first reminder after a load needs comes back page by page
+/// (docs/performance.md has the figures: a reload takes a few milliseconds more, and so does the first
+/// reminder after one).
+///
 /// Only the executable's `r-xp` mappings holding no private copy of a page (`Anonymous: 0` in smaps) are
 /// released; relocated (RELRO) and writable data are never touched.
 enum CodePages {
