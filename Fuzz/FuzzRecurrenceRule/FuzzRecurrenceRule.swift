@@ -36,7 +36,9 @@ enum FuzzRecurrenceRule {
         let occurrences = rule.occurrences(from: start, untilLocal: untilLocal)
         let walked = Array(occurrences.prefix(500))
         precondition(
-            (reason == nil) == !walked.isEmpty, "\(printed): \(walked.count) occurrences but reason \(reason ?? "nil")")
+            (reason == nil) == !walked.isEmpty,
+            "\(printed): \(walked.count) occurrences but reason \(reason ?? "nil")"
+        )
         for (index, occurrence) in walked.enumerated() {
             precondition(occurrence >= start, "\(printed): \(occurrence) is before DTSTART \(start)")
             if let untilLocal { precondition(occurrence <= untilLocal, "\(printed): \(occurrence) is after UNTIL") }
@@ -53,7 +55,10 @@ enum FuzzRecurrenceRule {
             iterator.seek(to: target)
             for occurrence in expected.prefix(50) {
                 let sought = iterator.next()
-                precondition(sought == occurrence, "\(printed): seek to \(target) gave \(sought.map { "\($0)" } ?? "nil")")
+                precondition(
+                    sought == occurrence,
+                    "\(printed): seek to \(target) gave \(sought.map { "\($0)" } ?? "nil")"
+                )
             }
             if walked.count < 500, expected.count <= 50 {
                 precondition(iterator.next() == nil, "\(printed): seek to \(target) gave more")

@@ -71,10 +71,16 @@ enum FuzzTimeArgument {
             let end = try? TimeArgument.parseEnd(text, option: "--to", zone: zone, now: now)
             if text.utf8.count == 10, case .local(let midnight)? = value {
                 let next = zone.instant(for: CivilDateTime(date: midnight.date.adding(days: 1), secondOfDay: 0))
-                precondition(end == next.adding(seconds: -1), "\"\(text)\" as an end in \(zone) is \(String(describing: end))")
+                precondition(
+                    end == next.adding(seconds: -1),
+                    "\"\(text)\" as an end in \(zone) is \(String(describing: end))"
+                )
                 precondition(instant < next, "\"\(text)\" in \(zone) starts at \(instant), after its end")
             } else {
-                precondition(end == instant, "\"\(text)\" as an end in \(zone) is \(String(describing: end)), not \(instant)")
+                precondition(
+                    end == instant,
+                    "\"\(text)\" as an end in \(zone) is \(String(describing: end)), not \(instant)"
+                )
             }
         }
     }

@@ -75,7 +75,10 @@ struct ConfigFilesTests {
             #expect(ConfigFiles.locate(explicitPath: nil, environment: env).mainPath == nil)
         }
         try "[[milestone]]\nid = \"a\"\ntitle = \"A\"\nstart = 2030-01-01\n".write(
-            toFile: directory + "/timeline.toml", atomically: true, encoding: .utf8)
+            toFile: directory + "/timeline.toml",
+            atomically: true,
+            encoding: .utf8
+        )
         let files = ConfigFiles.locate(explicitPath: nil, environment: env)
         #expect(files.mainPath == directory + "/timeline.toml")
         #expect(files.dropInDirectory == directory + "/timeline.d")
@@ -85,13 +88,21 @@ struct ConfigFilesTests {
         let directory = SchedulerHarness.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory + "/timeline.d", withIntermediateDirectories: true)
         try "[[milestone]]\nid = \"main\"\ntitle = \"M\"\nstart = 2030-01-01\n".write(
-            toFile: directory + "/timeline.toml", atomically: true, encoding: .utf8)
+            toFile: directory + "/timeline.toml",
+            atomically: true,
+            encoding: .utf8
+        )
         for name in ["20-b.toml", "10-a.toml", "notes.txt"] {
             try "[[milestone]]\nid = \"\(name.prefix(4))\"\ntitle = \"X\"\nstart = 2030-01-01\n".write(
-                toFile: directory + "/timeline.d/" + name, atomically: true, encoding: .utf8)
+                toFile: directory + "/timeline.d/" + name,
+                atomically: true,
+                encoding: .utf8
+            )
         }
         try FileManager.default.createSymbolicLink(
-            atPath: directory + "/timeline.d/30-loop.toml", withDestinationPath: directory + "/timeline.d/30-loop.toml")
+            atPath: directory + "/timeline.d/30-loop.toml",
+            withDestinationPath: directory + "/timeline.d/30-loop.toml"
+        )
         let files = ConfigFiles(mainPath: directory + "/timeline.toml", dropInDirectory: directory + "/timeline.d")
         let (sources, problems) = files.read()
         #expect(sources.map { ($0.name as NSString).lastPathComponent } == ["timeline.toml", "10-a.toml", "20-b.toml"])
@@ -104,8 +115,12 @@ struct ConfigFilesTests {
 @Suite("JSON")
 struct JSONTests {
     @Test func escapesAndKeepsKeyOrder() {
-        let json = JSON.object([("b", .string("quote \" slash \\ newline \n tab \t bell \u{07}")), ("a", .int(-3)), ("n", .null)])
-        #expect(json.render(pretty: false) == #"{"b":"quote \" slash \\ newline \n tab \t bell \u0007","a":-3,"n":null}"#)
+        let json = JSON.object([
+            ("b", .string("quote \" slash \\ newline \n tab \t bell \u{07}")), ("a", .int(-3)), ("n", .null),
+        ])
+        #expect(
+            json.render(pretty: false) == #"{"b":"quote \" slash \\ newline \n tab \t bell \u0007","a":-3,"n":null}"#
+        )
     }
 }
 
@@ -126,13 +141,16 @@ struct ReminderEntryTests {
                     tags = ["un", "coop"]
                     source = "https://www.un.org/en/observances/cooperative-day"
                     reminders = [{ at = "30 days before", priority = "warning" }]
-                    """)
+                    """
+            )
         ])
         let schedule = Schedule(config: config)
         let instance = schedule.next(after: Instant(secondsSinceEpoch: 0), count: 1)[0]
         let entry = ReminderEntry(schedule: schedule).entry(
-            for: instance, now: WallTime(seconds: instance.due.secondsSinceEpoch, nanoseconds: 1_500_000),
-            caughtUp: false)
+            for: instance,
+            now: WallTime(seconds: instance.due.secondsSinceEpoch, nanoseconds: 1_500_000),
+            caughtUp: false
+        )
         #expect(entry.message == "International Day of Cooperatives starts in 30 days (2030-07-06, worldwide).")
         #expect(entry.priority == .warning)
         #expect(entry["MESSAGE_ID"] == MessageID.reminderDue)

@@ -98,7 +98,8 @@ final class SchedulerHarness: Sendable {
             journalKeys: { _ in nil },
             watchdog: watchdog,
             logger: logs.logger(),
-            afterLoad: { [self] in _ = self.afterLoadCount.add(1, ordering: .relaxed) })
+            afterLoad: { [self] in _ = self.afterLoadCount.add(1, ordering: .relaxed) }
+        )
         return Scheduler(environment: environment)
     }
 

@@ -60,7 +60,11 @@ struct SchedulerTests {
         let scheduler = harness.makeScheduler()
         let (task, _) = try await harness.start(scheduler)
         let next = try await harness.step(to: "2030-01-01T13:30:00Z")
-        #expect(harness.sink.reminderNames == ["b 1 hour before", "a 1 hour before", "b at start", "a at start", "c 1 hour before"])
+        #expect(
+            harness.sink.reminderNames == [
+                "b 1 hour before", "a 1 hour before", "b at start", "a at start", "c 1 hour before",
+            ]
+        )
         #expect(harness.sink.reminders.allSatisfy { $0["CAUGHT_UP"] == "1" })
         #expect(harness.sink.reminders[0]["LATENESS_USEC"] == String(Int64(2.5 * 3600) * 1_000_000))
         #expect(next == wall("2030-01-01T14:00:00Z"))
@@ -95,7 +99,11 @@ struct SchedulerTests {
         harness.clock.step(to: wall("2030-01-01T13:30:00Z"))
         let second = harness.makeScheduler()
         let (task2, next) = try await harness.start(second)
-        #expect(harness.sink.reminderNames == ["b 1 hour before", "a 1 hour before", "b at start", "a at start", "c 1 hour before"])
+        #expect(
+            harness.sink.reminderNames == [
+                "b 1 hour before", "a 1 hour before", "b at start", "a at start", "c 1 hour before",
+            ]
+        )
         let caughtUp = harness.sink.reminders.suffix(3)
         #expect(caughtUp.allSatisfy { $0["CAUGHT_UP"] == "1" && $0["MESSAGE_ID"] == MessageID.reminderCaughtUp })
         #expect(next == wall("2030-01-01T14:00:00Z"))
@@ -150,7 +158,9 @@ struct SchedulerTests {
         #expect(harness.afterLoadCount.load(ordering: .relaxed) == 1)
 
         harness.setConfig(
-            threeMilestones + "\n[[milestone]]\nid = \"d\"\ntitle = \"D\"\nstart = 2030-01-01T10:30:00Z\nreminders = [\"at start\"]\n")
+            threeMilestones
+                + "\n[[milestone]]\nid = \"d\"\ntitle = \"D\"\nstart = 2030-01-01T10:30:00Z\nreminders = [\"at start\"]\n"
+        )
         var before = harness.clock.sleepCount
         scheduler.requestReload()
         let afterReload = try await harness.nextSleep(after: before)
@@ -230,7 +240,9 @@ struct SchedulerReloadTests {
         // Twenty minutes later, a milestone is added whose reminder came due ten minutes ago.
         try await harness.step(to: "2030-01-01T10:20:00Z")
         harness.setConfig(
-            threeMilestones + "\n[[milestone]]\nid = \"e\"\ntitle = \"E\"\nstart = 2030-01-01T10:10:00Z\nreminders = [\"at start\"]\n")
+            threeMilestones
+                + "\n[[milestone]]\nid = \"e\"\ntitle = \"E\"\nstart = 2030-01-01T10:10:00Z\nreminders = [\"at start\"]\n"
+        )
         let before = harness.clock.sleepCount
         scheduler.requestReload()
         let next = try await harness.nextSleep(after: before)

@@ -126,7 +126,8 @@ struct BadInputZoneAndRuleTests {
         #expect(next[1].occurrenceStart == CivilDateTime(secondsSinceEpoch: 1_900_000_080 + 86400))
 
         var occurrences = try RecurrenceRule(parsing: rule).occurrences(
-            from: CivilDateTime(secondsSinceEpoch: ReminderMath.earliest), untilLocal: nil
+            from: CivilDateTime(secondsSinceEpoch: ReminderMath.earliest),
+            untilLocal: nil
         ).makeIterator()
         occurrences.seek(to: CivilDateTime(secondsSinceEpoch: 1_900_000_030))
         #expect(occurrences.next() == CivilDateTime(secondsSinceEpoch: 1_900_000_080))
@@ -142,7 +143,9 @@ struct BadInputZoneAndRuleTests {
         var occurrences = rule.occurrences(from: start, untilLocal: nil).makeIterator()
         // 2,000,000 minutes from 2000-01-01 end on 2003-10-20 at 21:19, the last of them.
         occurrences.seek(to: CivilDateTime(date: CivilDate(year: 2003, month: 10, day: 20)!, hour: 21, minute: 19)!)
-        #expect(occurrences.next() == CivilDateTime(date: CivilDate(year: 2003, month: 10, day: 20)!, hour: 21, minute: 19)!)
+        #expect(
+            occurrences.next() == CivilDateTime(date: CivilDate(year: 2003, month: 10, day: 20)!, hour: 21, minute: 19)!
+        )
         #expect(occurrences.next() == nil)
         #expect(occurrences.periodsLoaded == 1389)
     }

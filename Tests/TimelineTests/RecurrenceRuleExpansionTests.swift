@@ -578,7 +578,9 @@ struct RecurrenceRuleExpansionTests {
         let start = RecurrenceTesting.basic("20010416T090000")
         let rule = try RecurrenceRule(parsing: "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;UNTIL=20030101")
         let until = rule.until?.localBound(localTimeForUTC: { $0 })
-        #expect(rule.neverOccursReason(from: start, untilLocal: until)?.contains("to UNTIL (2003-01-01T00:00:00)") == true)
+        #expect(
+            rule.neverOccursReason(from: start, untilLocal: until)?.contains("to UNTIL (2003-01-01T00:00:00)") == true
+        )
     }
 
     @Test func hugeCountIsLazy() throws {

@@ -107,11 +107,15 @@ struct RecurrenceRuleOracleTests {
                 if produced != expected || extra != nil {
                     mismatches.append(
                         "\(item.rule) from \(item.start), seek to \(target): got \(produced.prefix(3).map(\.description))"
-                            + "\(extra.map { " then \($0)" } ?? ""), expected \(expected.prefix(3).map(\.description))")
+                            + "\(extra.map { " then \($0)" } ?? ""), expected \(expected.prefix(3).map(\.description))"
+                    )
                 }
             }
         }
-        #expect(mismatches.isEmpty, "\(mismatches.count) seeks differ:\n\(mismatches.prefix(20).joined(separator: "\n"))")
+        #expect(
+            mismatches.isEmpty,
+            "\(mismatches.count) seeks differ:\n\(mismatches.prefix(20).joined(separator: "\n"))"
+        )
     }
 
     @Test func fixtureCoversEveryPartAndFrequency() throws {

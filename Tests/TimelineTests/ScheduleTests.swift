@@ -7,7 +7,12 @@ func utc(_ text: String) -> Instant {
     let parts = text.dropLast().split(separator: "T")
     let d = parts[0].split(separator: "-").map { Int($0)! }
     let t = parts[1].split(separator: ":").map { Int($0)! }
-    let local = CivilDateTime(date: CivilDate(year: d[0], month: d[1], day: d[2])!, hour: t[0], minute: t[1], second: t[2])!
+    let local = CivilDateTime(
+        date: CivilDate(year: d[0], month: d[1], day: d[2])!,
+        hour: t[0],
+        minute: t[1],
+        second: t[2]
+    )!
     return Instant(secondsSinceEpoch: local.secondsSinceEpoch)
 }
 
@@ -25,7 +30,8 @@ struct ScheduleTests {
             timezone = "Europe/Paris"
             reminders = ["7 days before", "1 day before", "at start", "2 hours before", "1 day after end"]
             end = 2030-04-03
-            """)
+            """
+        )
         let schedule = Schedule(config: config)
         let due = schedule.instances(from: utc("2030-01-01T00:00:00Z"), through: utc("2031-01-01T00:00:00Z"))
             .map { ReminderMath.iso8601($0.due, in: schedule.milestone(of: $0).zone) }
@@ -34,7 +40,8 @@ struct ScheduleTests {
             due == [
                 "2030-03-25T09:00:00+01:00", "2030-03-31T09:00:00+02:00", "2030-04-01T07:00:00+02:00",
                 "2030-04-01T09:00:00+02:00", "2030-04-04T09:00:00+02:00",
-            ])
+            ]
+        )
     }
 
     @Test func remindersDueAtTheSameInstantFireInConfigOrder() throws {
@@ -54,12 +61,17 @@ struct ScheduleTests {
             id = "c"
             title = "C"
             start = 2030-01-01T11:00:00Z
-            """)
+            """
+        )
         let schedule = Schedule(config: config)
         let order = schedule.next(after: utc("2029-12-31T00:00:00Z"), count: 10).map {
             "\(schedule.milestone(of: $0).id) \(schedule.reminder(of: $0).text)"
         }
-        #expect(order == ["b 1 hour before", "a 1 hour before", "b at start", "a at start", "c 1 hour before", "c at start"])
+        #expect(
+            order == [
+                "b 1 hour before", "a 1 hour before", "b at start", "a at start", "c 1 hour before", "c at start",
+            ]
+        )
     }
 
     @Test func infiniteRulesAreGeneratedLazily() throws {
@@ -71,7 +83,8 @@ struct ScheduleTests {
             start = 2020-01-01T08:00:00Z
             rrule = "FREQ=DAILY"
             reminders = ["at start"]
-            """)
+            """
+        )
         let schedule = Schedule(config: config)
         var queue = DueQueue(schedule: schedule, after: utc("2099-12-31T12:00:00Z"))
         #expect(queue.pendingCount == 1)
@@ -111,24 +124,47 @@ struct ScheduleTests {
             start = 2030-07-06
             rrule = "FREQ=YEARLY;BYMONTH=7;BYDAY=1SA"
             reminders = ["30 d before"]
-            """)
+            """
+        )
         let schedule = Schedule(config: config)
         let next = schedule.next(after: utc("2030-01-01T00:00:00Z"), count: 2)
-        #expect(next.map(schedule.key(of:)) == ["coop|2030-07-06T00:00:00|30 days before", "coop|2031-07-05T00:00:00|30 days before"])
+        #expect(
+            next.map(schedule.key(of:)) == [
+                "coop|2030-07-06T00:00:00|30 days before", "coop|2031-07-05T00:00:00|30 days before",
+            ]
+        )
     }
 
     /// DST transitions, by zone: a daily 02:30 (or 00:00 in Apia) milestone around each transition.
     @Test(arguments: [
         // Europe/Paris: 02:30 does not exist on 2030-03-31 (moves forward to 03:30 CEST); on 2030-10-27 it
         // happens twice (the first, CEST, is taken).
-        ("Europe/Paris", "2030-03-30T02:30:00", ["2030-03-30T02:30:00+01:00", "2030-03-31T03:30:00+02:00", "2030-04-01T02:30:00+02:00"]),
-        ("Europe/Paris", "2030-10-26T02:30:00", ["2030-10-26T02:30:00+02:00", "2030-10-27T02:30:00+02:00", "2030-10-28T02:30:00+01:00"]),
-        ("America/New_York", "2030-03-09T02:30:00", ["2030-03-09T02:30:00-05:00", "2030-03-10T03:30:00-04:00", "2030-03-11T02:30:00-04:00"]),
-        ("America/New_York", "2030-11-02T01:30:00", ["2030-11-02T01:30:00-04:00", "2030-11-03T01:30:00-04:00", "2030-11-04T01:30:00-05:00"]),
+        (
+            "Europe/Paris", "2030-03-30T02:30:00",
+            ["2030-03-30T02:30:00+01:00", "2030-03-31T03:30:00+02:00", "2030-04-01T02:30:00+02:00"]
+        ),
+        (
+            "Europe/Paris", "2030-10-26T02:30:00",
+            ["2030-10-26T02:30:00+02:00", "2030-10-27T02:30:00+02:00", "2030-10-28T02:30:00+01:00"]
+        ),
+        (
+            "America/New_York", "2030-03-09T02:30:00",
+            ["2030-03-09T02:30:00-05:00", "2030-03-10T03:30:00-04:00", "2030-03-11T02:30:00-04:00"]
+        ),
+        (
+            "America/New_York", "2030-11-02T01:30:00",
+            ["2030-11-02T01:30:00-04:00", "2030-11-03T01:30:00-04:00", "2030-11-04T01:30:00-05:00"]
+        ),
         // Lord Howe: 30-minute DST; 02:15 does not exist on 2030-10-06 (+10:30 → +11:00).
-        ("Australia/Lord_Howe", "2030-10-05T02:15:00", ["2030-10-05T02:15:00+10:30", "2030-10-06T02:45:00+11:00", "2030-10-07T02:15:00+11:00"]),
+        (
+            "Australia/Lord_Howe", "2030-10-05T02:15:00",
+            ["2030-10-05T02:15:00+10:30", "2030-10-06T02:45:00+11:00", "2030-10-07T02:15:00+11:00"]
+        ),
         // Lord Howe falls back at 02:00 to 01:30 on 2030-04-07: 01:45 happens twice, the first (+11:00) is taken.
-        ("Australia/Lord_Howe", "2030-04-06T01:45:00", ["2030-04-06T01:45:00+11:00", "2030-04-07T01:45:00+11:00", "2030-04-08T01:45:00+10:30"]),
+        (
+            "Australia/Lord_Howe", "2030-04-06T01:45:00",
+            ["2030-04-06T01:45:00+11:00", "2030-04-07T01:45:00+11:00", "2030-04-08T01:45:00+10:30"]
+        ),
     ])
     func dailyTimedMilestonesAcrossDST(zone: String, start: String, expected: [String]) throws {
         let config = try load(
@@ -140,7 +176,8 @@ struct ScheduleTests {
             timezone = "\(zone)"
             rrule = "FREQ=DAILY;COUNT=3"
             reminders = ["at start"]
-            """)
+            """
+        )
         let schedule = Schedule(config: config)
         let due = schedule.next(after: Instant(secondsSinceEpoch: 0), count: 5).map {
             ReminderMath.iso8601($0.due, in: schedule.milestone(of: $0).zone)
@@ -158,7 +195,8 @@ struct ScheduleTests {
             timezone = "Pacific/Apia"
             rrule = "FREQ=DAILY;COUNT=4"
             reminders = ["at start"]
-            """)
+            """
+        )
         let schedule = Schedule(config: config)
         let due = schedule.next(after: Instant(secondsSinceEpoch: 0), count: 5).map {
             ReminderMath.iso8601($0.due, in: schedule.milestone(of: $0).zone)
@@ -168,7 +206,8 @@ struct ScheduleTests {
             due == [
                 "2011-12-28T09:00:00-10:00", "2011-12-29T09:00:00-10:00", "2011-12-31T09:00:00+14:00",
                 "2011-12-31T09:00:00+14:00",
-            ])
+            ]
+        )
     }
 
     /// Every reminder instance due after `after`, found the slow way: each stream walked from DTSTART.
@@ -181,8 +220,11 @@ struct ScheduleTests {
                     let occurrence = Occurrence(start: start, milestone: milestone)
                     guard
                         let due = ReminderMath.due(
-                            of: reminder.offset, occurrence: occurrence, milestone: milestone,
-                            allDayTime: schedule.config.defaults.allDayTime)
+                            of: reminder.offset,
+                            occurrence: occurrence,
+                            milestone: milestone,
+                            allDayTime: schedule.config.defaults.allDayTime
+                        )
                     else { break }
                     if due > after {
                         found.append((due, m, r, start))
@@ -247,7 +289,8 @@ struct ScheduleTests {
             start = 2020-01-31T23:00:00
             rrule = "FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20310101T000000Z"
             reminders = ["at start", "31 days before"]
-            """)
+            """
+        )
         let schedule = Schedule(config: config)
         let after = utc(now)
         let expected = Self.walkedFromStart(schedule, after: after, limit: 60)
@@ -268,11 +311,18 @@ struct ScheduleTests {
             timezone = "Pacific/Kiritimati"
             rrule = "FREQ=DAILY;COUNT=3"
             reminders = ["at start"]
-            """)
+            """
+        )
         let schedule = Schedule(config: config)
         #expect(schedule.next(after: Instant(secondsSinceEpoch: .min), count: 5).count == 3)
         #expect(schedule.next(after: Instant(secondsSinceEpoch: .max), count: 5).isEmpty)
-        #expect(schedule.occurrences(from: Instant(secondsSinceEpoch: .min), through: Instant(secondsSinceEpoch: .max)).count == 3)
-        #expect(schedule.occurrences(from: Instant(secondsSinceEpoch: .max), through: Instant(secondsSinceEpoch: .max)).isEmpty)
+        #expect(
+            schedule.occurrences(from: Instant(secondsSinceEpoch: .min), through: Instant(secondsSinceEpoch: .max))
+                .count == 3
+        )
+        #expect(
+            schedule.occurrences(from: Instant(secondsSinceEpoch: .max), through: Instant(secondsSinceEpoch: .max))
+                .isEmpty
+        )
     }
 }

@@ -12,19 +12,24 @@ struct ConfigOptions: ParsableArguments {
                 Without it: $CONFIGURATION_DIRECTORY/timeline.toml, then /etc/sse-timeline/timeline.toml, \
                 then the embedded default SSE timeline.
                 """,
-            valueName: "path"))
+            valueName: "path"
+        )
+    )
     var config: String?
 
     @Flag(
         name: .long,
-        help: "Use the embedded default SSE timeline, ignoring config files and drop-ins.")
+        help: "Use the embedded default SSE timeline, ignoring config files and drop-ins."
+    )
     var defaultTimeline = false
 
     @Option(
         name: .long,
         help: ArgumentHelp(
             "Pretend the current time is this (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]); for previews and tests.",
-            valueName: "time"))
+            valueName: "time"
+        )
+    )
     var now: String?
 
     /// The system's zone: $TZ, then /etc/localtime.
@@ -63,27 +68,6 @@ struct ConfigOptions: ParsableArguments {
             for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
             Output.err("\(plural(error.errors.count, "error")); the timeline was not loaded")
             throw ExitCode(1)
-        }
-    }
-}
-
-extension TimeArgument {
-    /// ``parse(_:option:zone:now:)`` at the clock's now, its error thrown as ArgumentParser's `ValidationError`
-    /// (printed with the usage; exit status 64), as the commands want it.
-    static func parse(_ text: String, option: String, zone: Zone) throws -> Instant {
-        do {
-            return try parse(text, option: option, zone: zone, now: SystemTime.now())
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-
-    /// ``parseEnd(_:option:zone:now:)`` at the clock's now, its error thrown as ArgumentParser's `ValidationError`.
-    static func parseEnd(_ text: String, option: String, zone: Zone) throws -> Instant {
-        do {
-            return try parseEnd(text, option: option, zone: zone, now: SystemTime.now())
-        } catch {
-            throw ValidationError(error.description)
         }
     }
 }

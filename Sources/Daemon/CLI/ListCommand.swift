@@ -17,7 +17,8 @@ struct ListCommand: ParsableCommand {
               sse-timeline list
               sse-timeline list --from 2021-01-01 --to 2023-12-31
               sse-timeline list --from 2027-01-01 --to 2027-12-31 --json
-            """)
+            """
+    )
 
     @OptionGroup var options: ConfigOptions
 
@@ -33,9 +34,11 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let (config, _) = try options.loadOrExit()
         let zone = options.systemZone
-        let start = try from.map { try TimeArgument.parse($0, option: "--from", zone: zone) } ?? options.currentInstant()
+        let start =
+            try from.map { try TimeArgument.parse($0, option: "--from", zone: zone) } ?? options.currentInstant()
         // A bare date as the end means through the end of that day.
-        let end = try to.map { try TimeArgument.parseEnd($0, option: "--to", zone: zone) }
+        let end =
+            try to.map { try TimeArgument.parseEnd($0, option: "--to", zone: zone) }
             ?? start.adding(seconds: 366 * 86400)
         guard start <= end else { throw ValidationError("--from must not be after --to") }
         let schedule = Schedule(config: config)
@@ -50,7 +53,9 @@ struct ListCommand: ParsableCommand {
                 }
             }
         }
-        var rows: [Row] = schedule.occurrences(from: start, through: end).map { .occurrence($0.milestoneIndex, $0.start, $0.at) }
+        var rows: [Row] = schedule.occurrences(from: start, through: end).map {
+            .occurrence($0.milestoneIndex, $0.start, $0.at)
+        }
         rows += schedule.instances(from: start, through: end).map { .reminder($0) }
         // Stable: by instant; at the same instant the occurrence before its reminders (already in order).
         rows = rows.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
@@ -86,7 +91,8 @@ struct ListCommand: ParsableCommand {
                         ReminderMath.iso8601(at, in: milestone.zone), milestone.id,
                         formatting.occurrenceText(milestone: milestone, start: startLocal), "(occurrence)",
                         milestone.title,
-                    ].joined(separator: "  "))
+                    ].joined(separator: "  ")
+                )
             }
         }
     }

@@ -15,14 +15,17 @@ struct ReplayCommand: AsyncParsableCommand {
             Examples:
               sse-timeline replay --from 2021-01-01 --to 2023-12-31
               sse-timeline replay --from 2027-01-01 --to 2027-12-31 --config ./timeline.toml
-            """)
+            """
+    )
 
     @OptionGroup var options: ConfigOptions
 
     @Option(help: ArgumentHelp("Start of the window (exclusive).", valueName: "date"))
     var from: String
 
-    @Option(help: ArgumentHelp("End of the window (inclusive; a bare date means the end of that day).", valueName: "date"))
+    @Option(
+        help: ArgumentHelp("End of the window (inclusive; a bare date means the end of that day).", valueName: "date")
+    )
     var to: String
 
     func run() async throws {
@@ -44,7 +47,9 @@ struct ReplayCommand: AsyncParsableCommand {
                 journalKeys: { _ in nil },
                 watchdog: nil,
                 logger: Logger(label: "sse-timeline.replay") { _ in SwiftLogNoOpLogHandler() },
-                stopAfter: WallTime(seconds: end.secondsSinceEpoch)))
+                stopAfter: WallTime(seconds: end.secondsSinceEpoch)
+            )
+        )
         try await scheduler.run()
     }
 }

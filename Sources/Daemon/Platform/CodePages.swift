@@ -24,9 +24,8 @@ enum CodePages {
         var current: (start: UInt, end: UInt, rss: Int, copied: Int)?
         func finish() {
             guard let mapping = current, mapping.copied == 0, mapping.rss > 0 else { return }
-            if madvise(UnsafeMutableRawPointer(bitPattern: mapping.start), Int(mapping.end - mapping.start), MADV_DONTNEED)
-                == 0
-            {
+            let length = Int(mapping.end - mapping.start)
+            if madvise(UnsafeMutableRawPointer(bitPattern: mapping.start), length, MADV_DONTNEED) == 0 {
                 released += mapping.rss
             }
         }

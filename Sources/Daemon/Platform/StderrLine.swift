@@ -120,7 +120,8 @@ enum StderrLine {
             case UInt8(ascii: "\n"): line += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
             case UInt8(ascii: "\r"): line += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case UInt8(ascii: "[") where guarded: line += [UInt8(ascii: "\\"), UInt8(ascii: "[")]
-            case UInt8(ascii: "<") where guarded && atStart && !hasPrefix: line += [UInt8(ascii: "\\"), UInt8(ascii: "<")]
+            case UInt8(ascii: "<") where guarded && atStart && !hasPrefix:
+                line += [UInt8(ascii: "\\"), UInt8(ascii: "<")]
             default: line.append(byte)
             }
             atStart = false

@@ -1,8 +1,8 @@
 import ArgumentParser
+import Glibc
 import Logging
 import ServiceLifecycle
 import Timeline
-import Glibc
 
 /// Wires the real daemon: the system clock, the journal (or stderr), systemd notify, the state store and
 /// the signal handling, around a `Scheduler`. Kept apart from the command so tests can build the pieces.
@@ -59,16 +59,20 @@ struct DaemonBuilder {
                         JournalMatch("MESSAGE_ID", anyOf: MessageID.reminderIDs),
                         JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
                     ],
-                    since: since)
+                    since: since
+                )
             },
             watchdog: WatchdogSettings(environment: environment),
             logger: logger,
-            afterLoad: { clock.releaseCodePagesWhenIdle() })
+            afterLoad: { clock.releaseCodePagesWhenIdle() }
+        )
         let scheduler = Scheduler(environment: schedulerEnvironment)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: SchedulerService(scheduler: scheduler))],
-                logger: Logger(label: "sse-timeline.lifecycle") { _ in SwiftLogNoOpLogHandler() }))
+                logger: Logger(label: "sse-timeline.lifecycle") { _ in SwiftLogNoOpLogHandler() }
+            )
+        )
         // Signals come through a signalfd (see SignalWatcher for why not UnixSignalsSequence): SIGHUP reloads,
         // SIGTERM and SIGINT start the service group's graceful shutdown.
         let watcher = try SignalWatcher { signal in

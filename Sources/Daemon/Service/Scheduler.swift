@@ -131,7 +131,8 @@ actor Scheduler<Clock: WallClock> {
         }
         environment.logger.info(
             "loaded \(loaded.description): \(status(now: now))",
-            metadata: ["message_id": "\(MessageID.timelineLoaded)", "config": "\(loaded.description)"])
+            metadata: ["message_id": "\(MessageID.timelineLoaded)", "config": "\(loaded.description)"]
+        )
         for warning in loaded.config.warnings {
             environment.logger.warning("\(warning)")
         }
@@ -192,7 +193,8 @@ actor Scheduler<Clock: WallClock> {
             install(loaded.config, description: loaded.description)
             environment.logger.notice(
                 "reloaded \(loaded.description): \(status(now: now))",
-                metadata: ["message_id": "\(MessageID.timelineReloaded)", "config": "\(loaded.description)"])
+                metadata: ["message_id": "\(MessageID.timelineReloaded)", "config": "\(loaded.description)"]
+            )
             for warning in loaded.config.warnings { environment.logger.warning("\(warning)") }
             setStatus(status(now: now), ready: true)
         case .failure(let error):
@@ -201,7 +203,8 @@ actor Scheduler<Clock: WallClock> {
             setStatus(
                 "reload failed: \(plural(error.errors.count, "error"))\(first); still running the previous timeline. "
                     + status(now: now),
-                ready: true)
+                ready: true
+            )
         }
         environment.afterLoad()
     }
@@ -214,7 +217,8 @@ actor Scheduler<Clock: WallClock> {
                 metadata: [
                     "message_id": "\(MessageID.reloadFailed)", "config_file": "\(diagnostic.location.file)",
                     "config_line": "\(diagnostic.location.line)", "config_column": "\(diagnostic.location.column)",
-                ])
+                ]
+            )
         }
     }
 
@@ -254,7 +258,8 @@ actor Scheduler<Clock: WallClock> {
             // with free disk space) unless the unit raises LogRateLimitBurst= (the shipped unit does); say so
             // before the burst, not after.
             environment.logger.notice(
-                "\(batch.count) reminders are due at once; if the unit does not raise LogRateLimitBurst= (the shipped unit does), journald may drop some of them")
+                "\(batch.count) reminders are due at once; if the unit does not raise LogRateLimitBurst= (the shipped unit does), journald may drop some of them"
+            )
         }
         let formatter = ReminderEntry(schedule: schedule)
         let window = schedule.config.defaults.catchUpWindow
@@ -314,7 +319,8 @@ actor Scheduler<Clock: WallClock> {
                 ("MISSED_MILESTONES", ids.joined(separator: ",")),
                 ("MISSED_FROM", ReminderMath.iso8601(first.due, in: zone)),
                 ("MISSED_TO", ReminderMath.iso8601(last.due, in: zone)),
-            ])
+            ]
+        )
         write(entry)
     }
 
@@ -328,7 +334,9 @@ actor Scheduler<Clock: WallClock> {
             if stateErrorReported {
                 stateErrorReported = false
                 environment.logger.notice(
-                    "the state can be saved again", metadata: ["message_id": "\(MessageID.stateError)"])
+                    "the state can be saved again",
+                    metadata: ["message_id": "\(MessageID.stateError)"]
+                )
             }
         } catch {
             reportStateError("cannot save the state: \(error)")
@@ -341,7 +349,8 @@ actor Scheduler<Clock: WallClock> {
         stateErrorReported = true
         environment.logger.error(
             "\(text); reminders are still sent, the state is saved when it can be",
-            metadata: ["message_id": "\(MessageID.stateError)"])
+            metadata: ["message_id": "\(MessageID.stateError)"]
+        )
     }
 
     // MARK: - Status
@@ -351,8 +360,12 @@ actor Scheduler<Clock: WallClock> {
         guard let schedule, let queue else { return "no timeline" }
         var text = "\(schedule.milestones.count) milestones, \(queue.pendingCount) reminders pending"
         if let next = queue.peek {
-            text += "; next: " + InstanceFormatting(schedule: schedule).sentence(
-                next, now: Instant(secondsSinceEpoch: now.seconds))
+            text +=
+                "; next: "
+                + InstanceFormatting(schedule: schedule).sentence(
+                    next,
+                    now: Instant(secondsSinceEpoch: now.seconds)
+                )
         } else {
             text += "; nothing more is due"
         }

@@ -202,7 +202,10 @@ extension RecurrenceRule {
         /// The latest candidate of the current period, which has at least one.
         private var lastCandidate: CivilDateTime {
             plan.setPositions.isEmpty
-                ? CivilDateTime(date: CivilDate(daysSinceEpoch: days[days.count - 1]), secondOfDay: plan.times[plan.times.count - 1])
+                ? CivilDateTime(
+                    date: CivilDate(daysSinceEpoch: days[days.count - 1]),
+                    secondOfDay: plan.times[plan.times.count - 1]
+                )
                 : picked[picked.count - 1]
         }
 
@@ -647,12 +650,20 @@ extension RecurrenceRule {
         if !bySetPosition.isEmpty {
             // A WEEKLY rule has as many days a week as BYDAY names, or only DTSTART's weekday.
             let weekdays =
-                !byDay.isEmpty ? Set(byDay.map(\.weekday)).count
+                !byDay.isEmpty
+                ? Set(byDay.map(\.weekday)).count
                 : start != nil && byMonthDay.isEmpty && byYearDay.isEmpty && byWeekNumber.isEmpty ? 1 : 7
-            let daysPerPeriod = [RecurrenceRule.Frequency.daily: 1, .weekly: weekdays, .monthly: 31, .yearly: 366][frequency]!
+            let daysPerPeriod =
+                switch frequency {
+                case .daily: 1
+                case .weekly: weekdays
+                case .monthly: 31
+                case .yearly: 366
+                }
             let candidates = daysPerPeriod * max(byHour.count, 1) * max(byMinute.count, 1) * max(bySecond.count, 1)
             if bySetPosition.allSatisfy({ abs($0) > candidates }) {
-                return "a \(frequency) period has at most \(candidates) candidate\(candidates == 1 ? "" : "s"), so BYSETPOS="
+                return
+                    "a \(frequency) period has at most \(candidates) candidate\(candidates == 1 ? "" : "s"), so BYSETPOS="
                     + bySetPosition.map(String.init).joined(separator: ",") + " never picks one"
             }
         }

@@ -31,19 +31,28 @@ public struct DueQueue: Sendable {
         for (m, milestone) in schedule.milestones.enumerated() {
             for (r, reminder) in milestone.reminders.enumerated() {
                 var occurrences = OccurrenceStarts(milestone).makeIterator()
-                occurrences.seek(to: ReminderMath.earliestStart(dueAfter: after, offset: reminder.offset, milestone: milestone))
+                occurrences.seek(
+                    to: ReminderMath.earliestStart(dueAfter: after, offset: reminder.offset, milestone: milestone)
+                )
                 while let start = occurrences.next() {
                     let occurrence = Occurrence(start: start, milestone: milestone)
                     guard
                         let due = ReminderMath.due(
-                            of: reminder.offset, occurrence: occurrence, milestone: milestone,
-                            allDayTime: allDayTime)
+                            of: reminder.offset,
+                            occurrence: occurrence,
+                            milestone: milestone,
+                            allDayTime: allDayTime
+                        )
                     else { break }
                     if due > after {
                         cursors.append(
                             Cursor(
-                                due: due.secondsSinceEpoch, milestone: Int32(m), reminder: Int32(r),
-                                occurrence: start.secondsSinceEpoch))
+                                due: due.secondsSinceEpoch,
+                                milestone: Int32(m),
+                                reminder: Int32(r),
+                                occurrence: start.secondsSinceEpoch
+                            )
+                        )
                         if milestone.recurrence != nil {
                             iterators[Int64(m) << 32 | Int64(r)] = occurrences
                         }
@@ -81,9 +90,11 @@ public struct DueQueue: Sendable {
 
     private func instance(of cursor: Cursor) -> ReminderInstance {
         ReminderInstance(
-            milestoneIndex: cursor.milestone, reminderIndex: cursor.reminder,
+            milestoneIndex: cursor.milestone,
+            reminderIndex: cursor.reminder,
             occurrenceStart: CivilDateTime(secondsSinceEpoch: cursor.occurrence),
-            due: Instant(secondsSinceEpoch: cursor.due))
+            due: Instant(secondsSinceEpoch: cursor.due)
+        )
     }
 
     /// Pushes the stream's next instance, if it has one.
@@ -96,15 +107,22 @@ public struct DueQueue: Sendable {
             let occurrence = Occurrence(start: start, milestone: milestone)
             guard
                 let due = ReminderMath.due(
-                    of: reminder.offset, occurrence: occurrence, milestone: milestone,
-                    allDayTime: schedule.config.defaults.allDayTime)
+                    of: reminder.offset,
+                    occurrence: occurrence,
+                    milestone: milestone,
+                    allDayTime: schedule.config.defaults.allDayTime
+                )
             else { break }
             if due.secondsSinceEpoch >= cursor.due {
                 iterators[stream] = occurrences
                 heap.insert(
                     Cursor(
-                        due: due.secondsSinceEpoch, milestone: cursor.milestone, reminder: cursor.reminder,
-                        occurrence: start.secondsSinceEpoch))
+                        due: due.secondsSinceEpoch,
+                        milestone: cursor.milestone,
+                        reminder: cursor.reminder,
+                        occurrence: start.secondsSinceEpoch
+                    )
+                )
                 return
             }
         }

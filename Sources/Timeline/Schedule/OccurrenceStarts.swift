@@ -11,8 +11,12 @@ public struct OccurrenceStarts: Sequence, Sendable {
     public func makeIterator() -> Iterator {
         guard let recurrence = milestone.recurrence else { return Iterator(single: milestone.start) }
         let set = RecurrenceSet(
-            start: milestone.start, rule: recurrence.rule, untilLocal: recurrence.untilLocal,
-            dates: recurrence.rdates + [milestone.start], exceptions: recurrence.exdates)
+            start: milestone.start,
+            rule: recurrence.rule,
+            untilLocal: recurrence.untilLocal,
+            dates: recurrence.rdates + [milestone.start],
+            exceptions: recurrence.exdates
+        )
         return Iterator(set: set.makeIterator())
     }
 

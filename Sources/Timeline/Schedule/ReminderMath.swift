@@ -32,7 +32,8 @@ public enum ReminderMath {
     /// The arithmetic of ``due(of:occurrence:milestone:allDayTime:)`` run backwards, with three days to spare
     /// for what it leaves out: the zone's offset changing in between (at most about a day, crossing the
     /// date line) and the all-day time of day.
-    static func earliestStart(dueAfter instant: Instant, offset: ReminderOffset, milestone: Milestone) -> CivilDateTime {
+    static func earliestStart(dueAfter instant: Instant, offset: ReminderOffset, milestone: Milestone) -> CivilDateTime
+    {
         let bounded = Instant(secondsSinceEpoch: min(max(instant.secondsSinceEpoch, earliest), latest))
         var seconds = milestone.zone.localTime(at: bounded).secondsSinceEpoch
         seconds -= offset.seconds + Int64(offset.days) * 86400 + 3 * 86400

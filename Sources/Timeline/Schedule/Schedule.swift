@@ -53,8 +53,9 @@ public struct Schedule: Sendable {
     }
 
     /// Occurrences of every milestone starting in `from...to`, ordered by start instant then config order.
-    public func occurrences(from: Instant, through to: Instant) -> [(milestoneIndex: Int, start: CivilDateTime, at: Instant)]
-    {
+    public func occurrences(from: Instant, through to: Instant) -> [(
+        milestoneIndex: Int, start: CivilDateTime, at: Instant
+    )] {
         var result: [(milestoneIndex: Int, start: CivilDateTime, at: Instant)] = []
         for (index, milestone) in milestones.enumerated() {
             var starts = OccurrenceStarts(milestone).makeIterator()
