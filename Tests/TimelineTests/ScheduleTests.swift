@@ -299,6 +299,21 @@ struct ScheduleTests {
         }
         #expect(found == expected)
         #expect(found.count == 60 || now == "2100-01-01T00:00:00Z")
+
+        // The occurrences in a window (what `list` shows) seek too.
+        let to = after.adding(seconds: 400 * 86400)
+        var walked: [(at: Int64, index: Int, start: CivilDateTime)] = []
+        for (index, milestone) in schedule.milestones.enumerated() {
+            for start in OccurrenceStarts(milestone) {
+                let at = milestone.zone.instant(for: start)
+                if at > to { break }
+                if at >= after { walked.append((at.secondsSinceEpoch, index, start)) }
+            }
+        }
+        walked.sort { ($0.at, $0.index) < ($1.at, $1.index) }
+        let listed = schedule.occurrences(from: after, through: to)
+        #expect(listed.map(\.start) == walked.map(\.start))
+        #expect(listed.map(\.milestoneIndex) == walked.map(\.index))
     }
 
     @Test func scheduleFromAndToTheEndsOfTime() throws {

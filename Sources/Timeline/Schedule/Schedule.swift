@@ -59,8 +59,8 @@ public struct Schedule: Sendable {
         var result: [(milestoneIndex: Int, start: CivilDateTime, at: Instant)] = []
         for (index, milestone) in milestones.enumerated() {
             var starts = OccurrenceStarts(milestone).makeIterator()
-            // A day to spare for the zone's offset.
-            let seekFrom = max(from.secondsSinceEpoch, ReminderMath.earliest) - 86400
+            // Two days to spare: a zone's offset may change by a whole day (Samoa, 2011; Alaska, 1867).
+            let seekFrom = max(from.secondsSinceEpoch, ReminderMath.earliest) - 2 * 86400
             starts.seek(to: milestone.zone.localTime(at: Instant(secondsSinceEpoch: seekFrom)))
             while let start = starts.next() {
                 let at = milestone.zone.instant(for: start)
