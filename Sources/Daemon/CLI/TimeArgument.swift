@@ -3,8 +3,8 @@ import Timeline
 /// Parses the dates and times given on the command line (`--now`, `--from`, `--to`, `--start`).
 ///
 /// It takes "now" as an argument and throws its own ``TimeArgumentError``, so that it needs nothing of the CLI:
-/// the fuzz target `FuzzTimeArgument` compiles this file on its own. The commands call the overload in
-/// `CommonOptions.swift`, which reads the clock and hands the error to ArgumentParser.
+/// the fuzz target `FuzzTimeArgument` compiles this file on its own. The commands call the overloads in
+/// `TimeArgument+CommandLine.swift`, which read the clock and hand the error to ArgumentParser.
 enum TimeArgument {
     /// What a time argument says, before a zone gives it an instant.
     enum Value: Hashable {

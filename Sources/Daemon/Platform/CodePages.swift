@@ -63,13 +63,8 @@ enum CodePages {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = read(descriptor, &chunk, chunk.count)
-            if count <= 0 { break }
-            bytes += chunk[..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        var content: [UInt8] = []
+        guard FileDescriptor.readAll(descriptor, into: &content) == nil else { return nil }
+        return String(decoding: content, as: UTF8.self)
     }
 }

@@ -54,16 +54,29 @@ struct JournalEntry: Sendable, Equatable {
     /// with a digit or `_` (or be empty) gets an `X` in front: `reminder-key` → `REMINDER_KEY`,
     /// `_PID` → `X_PID`.
     static func fieldName(_ name: String) -> String {
-        var bytes: [UInt8] = name.utf8.map { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - 32
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
-            default: UInt8(ascii: "_")
+        var bytes: [UInt8] = []
+        appendFieldName(name, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``fieldName(_:)``, appended to `bytes` without building a string (the sinks do it for every field).
+    static func appendFieldName(_ name: String, to bytes: inout [UInt8]) {
+        var length = 0
+        for byte in name.utf8 {
+            let mapped: UInt8 =
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - 32
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
+                default: UInt8(ascii: "_")
+                }
+            if length == 0, mapped == UInt8(ascii: "_") || mapped <= UInt8(ascii: "9") {
+                bytes.append(UInt8(ascii: "X"))
+                length = 1
             }
+            guard length < 64 else { return }
+            bytes.append(mapped)
+            length += 1
         }
-        if bytes.first.map({ $0 == UInt8(ascii: "_") || $0 <= UInt8(ascii: "9") }) ?? true {
-            bytes.insert(UInt8(ascii: "X"), at: 0)
-        }
-        return String(decoding: bytes.prefix(64), as: UTF8.self)
+        if length == 0 { bytes.append(UInt8(ascii: "X")) }
     }
 }

@@ -284,18 +284,10 @@ final class StateStore: Sendable {
         }
         defer { close(descriptor) }
         var content: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw StateStoreError(call: "read", path: path)
-            }
-            if count == 0 {
-                return content
-            }
-            content += chunk[..<count]
+        if let failure = FileDescriptor.readAll(descriptor, into: &content) {
+            throw StateStoreError(call: "read", path: path, errno: failure)
         }
+        return content
     }
 
     private func syncDirectory() throws(StateStoreError) {

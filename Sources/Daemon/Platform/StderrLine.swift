@@ -47,7 +47,7 @@ enum StderrLine {
         where index != messageIndex && !(index == priorityIndex && level != nil) {
             block.append(first ? UInt8(ascii: "[") : UInt8(ascii: " "))
             first = false
-            appendFieldName(field.name, to: &block)
+            JournalEntry.appendFieldName(field.name, to: &block)
             block.append(UInt8(ascii: "="))
             appendQuoted(field.value, to: &block)
         }
@@ -126,27 +126,6 @@ enum StderrLine {
             }
             atStart = false
         }
-    }
-
-    /// `JournalEntry.fieldName(name)`, appended without building the string.
-    private static func appendFieldName(_ name: String, to line: inout [UInt8]) {
-        var length = 0
-        for byte in name.utf8 {
-            let mapped: UInt8 =
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - 32
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
-                default: UInt8(ascii: "_")
-                }
-            if length == 0, mapped == UInt8(ascii: "_") || mapped <= UInt8(ascii: "9") {
-                line.append(UInt8(ascii: "X"))
-                length = 1
-            }
-            guard length < 64 else { return }
-            line.append(mapped)
-            length += 1
-        }
-        if length == 0 { line.append(UInt8(ascii: "X")) }
     }
 
     private static func appendQuoted(_ value: String, to line: inout [UInt8]) {

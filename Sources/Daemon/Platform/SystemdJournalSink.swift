@@ -24,7 +24,7 @@ struct SystemdJournalSink: NotificationSink {
         var buffer: [UInt8] = []
         var ends: [Int] = []
         for field in entry.fields {
-            buffer += JournalEntry.fieldName(field.name).utf8
+            JournalEntry.appendFieldName(field.name, to: &buffer)
             buffer.append(UInt8(ascii: "="))
             buffer += field.value.utf8
             ends.append(buffer.count)

@@ -27,37 +27,23 @@ public struct DueQueue: Sendable {
     public init(schedule: Schedule, after: Instant) {
         self.schedule = schedule
         var cursors: [Cursor] = []
-        let allDayTime = schedule.config.defaults.allDayTime
         for (m, milestone) in schedule.milestones.enumerated() {
             for (r, reminder) in milestone.reminders.enumerated() {
                 var occurrences = OccurrenceStarts(milestone).makeIterator()
-                occurrences.seek(
-                    to: ReminderMath.earliestStart(dueAfter: after, offset: reminder.offset, milestone: milestone)
-                )
-                while let start = occurrences.next() {
-                    let occurrence = Occurrence(start: start, milestone: milestone)
-                    guard
-                        let due = ReminderMath.due(
-                            of: reminder.offset,
-                            occurrence: occurrence,
-                            milestone: milestone,
-                            allDayTime: allDayTime
-                        )
-                    else { break }
-                    if due > after {
-                        cursors.append(
-                            Cursor(
-                                due: due.secondsSinceEpoch,
-                                milestone: Int32(m),
-                                reminder: Int32(r),
-                                occurrence: start.secondsSinceEpoch
-                            )
-                        )
-                        if milestone.recurrence != nil {
-                            iterators[Int64(m) << 32 | Int64(r)] = occurrences
-                        }
-                        break
-                    }
+                if milestone.recurrence != nil {
+                    let earliest = ReminderMath.earliestStart(
+                        dueAfter: after,
+                        offset: reminder.offset,
+                        milestone: milestone
+                    )
+                    occurrences.seek(to: earliest)
+                }
+                let stream = (milestone: Int32(m), reminder: Int32(r))
+                guard let cursor = Self.firstCursor(of: stream, in: &occurrences, schedule: schedule, dueAfter: after)
+                else { continue }
+                cursors.append(cursor)
+                if milestone.recurrence != nil {
+                    iterators[Int64(m) << 32 | Int64(r)] = occurrences
                 }
             }
         }
@@ -101,31 +87,45 @@ public struct DueQueue: Sendable {
     private mutating func advance(_ cursor: Cursor) {
         let stream = Int64(cursor.milestone) << 32 | Int64(cursor.reminder)
         guard var occurrences = iterators[stream] else { return }
-        let milestone = schedule.milestones[Int(cursor.milestone)]
-        let reminder = milestone.reminders[Int(cursor.reminder)]
+        // Due at or after the instance just taken: reminders of one stream come in order.
+        let next = Self.firstCursor(
+            of: (cursor.milestone, cursor.reminder),
+            in: &occurrences,
+            schedule: schedule,
+            dueAfter: Instant(secondsSinceEpoch: cursor.due - 1)
+        )
+        iterators[stream] = next == nil ? nil : occurrences
+        if let next { heap.insert(next) }
+    }
+
+    /// The stream's first instance due after `after`, taking occurrences from `occurrences`; nil when it has
+    /// none (its occurrences end, or fall outside the years 1 to 9999).
+    private static func firstCursor(
+        of stream: (milestone: Int32, reminder: Int32),
+        in occurrences: inout OccurrenceStarts.Iterator,
+        schedule: Schedule,
+        dueAfter after: Instant
+    ) -> Cursor? {
+        let milestone = schedule.milestones[Int(stream.milestone)]
+        let reminder = milestone.reminders[Int(stream.reminder)]
         while let start = occurrences.next() {
-            let occurrence = Occurrence(start: start, milestone: milestone)
             guard
                 let due = ReminderMath.due(
                     of: reminder.offset,
-                    occurrence: occurrence,
+                    occurrence: Occurrence(start: start, milestone: milestone),
                     milestone: milestone,
                     allDayTime: schedule.config.defaults.allDayTime
                 )
-            else { break }
-            if due.secondsSinceEpoch >= cursor.due {
-                iterators[stream] = occurrences
-                heap.insert(
-                    Cursor(
-                        due: due.secondsSinceEpoch,
-                        milestone: cursor.milestone,
-                        reminder: cursor.reminder,
-                        occurrence: start.secondsSinceEpoch
-                    )
+            else { return nil }
+            if due > after {
+                return Cursor(
+                    due: due.secondsSinceEpoch,
+                    milestone: stream.milestone,
+                    reminder: stream.reminder,
+                    occurrence: start.secondsSinceEpoch
                 )
-                return
             }
         }
-        iterators[stream] = nil
+        return nil
     }
 }
