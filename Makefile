@@ -59,13 +59,13 @@ unit-test: deps
 # The unit tests always; the end-to-end test under a real systemd when running as root (CI does).
 test: unit-test
 	$(MAKE) fuzz-replay
-	python3 tests/robustness/kill9.py
+	python3 integration/robustness/kill9.py
 	$(MAKE) fuzz-smoke
-	@if [ "$$(id -u)" = 0 ] && [ -f tests/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
+	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
 
-# The end-to-end test under a real systemd in a throwaway container (root only); see tests/e2e/run.sh.
+# The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh.
 e2e: release
-	bash tests/e2e/run.sh
+	bash integration/e2e/run.sh
 
 # The release binary, the unit, the journal catalog, the man page, shell completions, the docs, and the
 # default config (never over an existing one). `make install PREFIX=/usr` for a system install;

@@ -17,7 +17,7 @@ At the end every reminder due in the window (as `sse-timeline replay` lists them
     (the test writes a marker line into the ledger before each start); any other duplicate is a bug and
     fails the test, and so do more than --max-duplicates in the window (default: no limit).
 
-Usage: tests/robustness/kill9.py [--bin .build/debug/sse-timeline] [--kills 60] [--window 40] [--seed N]
+Usage: integration/robustness/kill9.py [--bin .build/debug/sse-timeline] [--kills 60] [--window 40] [--seed N]
 Exit status 0 when nothing was lost, no state file was unreadable and every duplicate is in the window.
 Python 3 standard library only; takes about WINDOW + 15 seconds.
 """

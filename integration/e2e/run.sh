@@ -7,8 +7,8 @@
 # would. Every wait is on an event with a deadline. Prints one line per check; on a failure prints the
 # unit's journal and exits non-zero. The container is ended by the PID this script started, on every path.
 #
-#   bash tests/e2e/run.sh            (or: make e2e)
-#   E2E_KEEP=1 bash tests/e2e/run.sh keeps the staged tree and the console log in /tmp for a post-mortem.
+#   bash integration/e2e/run.sh            (or: make e2e)
+#   E2E_KEEP=1 bash integration/e2e/run.sh keeps the staged tree and the console log in /tmp for a post-mortem.
 set -eEuo pipefail
 umask 022
 cd "$(dirname "$0")/../.."
