@@ -3,6 +3,8 @@
 #   make test     install what is missing, build, and run every test
 # See README.md for the rest.
 
+SHELL        := bash
+.SHELLFLAGS  := -eo pipefail -c
 SWIFT        ?= swift
 PREFIX       ?= /usr/local
 DESTDIR      ?=
@@ -46,7 +48,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR)
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR) --product sse-timeline
 
 run: build
 	mkdir -p .build/state
@@ -119,46 +121,5 @@ bench: release
 clean:
 	rm -rf .build $(RELEASE_DIR)
 
-# ---- Fuzzing (issue 6; see Fuzz/README.md) -------------------------------------------------------------------
-# fuzz          every target for FUZZ_SECONDS in total (default 300 s, split evenly); fails on any crash, leak,
-#               timeout (an input over 1 s) or out-of-memory (over 2 GiB RSS)
-# fuzz-smoke    a short pass of each (FUZZ_SMOKE_SECONDS, default 15 s each): what `make test` runs
-# fuzz-replay   the committed corpora and findings through the normal debug build (no sanitizers): regressions
-# fuzz-open     the reproducers of open findings (Fuzz/Open): fails until they are fixed, then move them to
-#               Fuzz/Findings
-FUZZ_TARGETS       := FuzzConfigLoader FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine FuzzTimeArgument
-FUZZ_SECONDS       ?= 300
-FUZZ_SMOKE_SECONDS ?= 15
-FUZZ_SCRATCH       := .build-fuzz
-FUZZ_BUILD_FLAGS   := -c release --scratch-path $(FUZZ_SCRATCH) -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address \
-	-Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address
-
-.PHONY: fuzz-build fuzz-smoke fuzz-replay fuzz-open
-
-fuzz-build: deps
-	@for target in $(FUZZ_TARGETS); do \
-		$(SWIFT) build $(FUZZ_BUILD_FLAGS) --product $$target 2>&1 | grep -E 'error:|Compiling Fuzz|Build of' || exit 1; \
-		test -x $(FUZZ_SCRATCH)/release/$$target || exit 1; \
-	done
-
-fuzz: fuzz-build fuzz-replay
-	Fuzz/run.sh $$(( $(FUZZ_SECONDS) / $(words $(FUZZ_TARGETS)) )) $(FUZZ_TARGETS)
-
-fuzz-smoke: fuzz-build fuzz-replay
-	Fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
-
-fuzz-replay: deps
-	@$(SWIFT) build 2>&1 | grep -E 'error:|Build complete' ; test -x .build/debug/FuzzStderrLine
-	@for target in $(FUZZ_TARGETS); do \
-		.build/debug/$$target Fuzz/Corpus/$$target $$(ls -d Fuzz/Findings/$$target 2>/dev/null) || exit 1; \
-	done
-
-fuzz-open: deps
-	@$(SWIFT) build 2>&1 | grep -E 'error:|Build complete'
-	@status=0; for target in $(FUZZ_TARGETS); do \
-		[ -d Fuzz/Open/$$target ] || continue; \
-		for input in Fuzz/Open/$$target/*; do \
-			if SWIFT_BACKTRACE=enable=no .build/debug/$$target $$input >/dev/null 2>&1; then echo "fixed: $$input"; \
-			else echo "still failing: $$input"; status=1; fi; \
-		done; \
-	done; exit $$status
+# Fuzzing: make fuzz, fuzz-smoke, fuzz-replay, fuzz-open (Fuzz/README.md).
+include Fuzz/fuzz.mk

@@ -1,23 +1,23 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Dependencies are pinned to the versions tested: Package.resolved stays out of git here (the local package
+// mirror's commit ids are not upstream's), so the manifest alone decides what a fresh clone builds.
 let package = Package(
     name: "sse-timeline",
-    platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "sse-timeline", targets: ["Daemon"])
+        .executable(name: "sse-timeline", targets: ["CLI"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
-        // The pure core: config model, parsing, recurrence, time zones, what comes due when.
-        // Turns an abort inside the TOML parser (toml++ assertions) into an error instead of a crash.
-        .target(name: "CParseGuard"),
+        // The pure core: config model, parsing, recurrence, time zones, what comes due when. Takes "now" as an
+        // argument; never sleeps, reads a clock or logs.
         .target(
             name: "Timeline",
             dependencies: [
@@ -26,45 +26,74 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        // Turns an abort inside the TOML parser (toml++ assertions) into an error instead of a crash.
+        .target(name: "CParseGuard"),
         // The default SSE timeline, embedded in the binary.
         .target(
             name: "DefaultTimeline",
             path: "Config",
             resources: [.embedInCode("timeline.toml")]
         ),
-        // libsystemd: sd_journal_sendv and the journal reader.
+        // libsystemd's headers: sd-event (the loop), sd-journal, sd-daemon.
         .systemLibrary(
             name: "CSystemd",
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
-        .executableTarget(
+        // Linux system calls Glibc does not import in a usable form (timerfd, prctl, malloc_trim).
+        .systemLibrary(name: "CLinux"),
+        // The daemon as a library: the sd-event loop, the journal, systemd, the state, the scheduler, the config
+        // files. Imported by the command line, the tests and the fuzz targets.
+        .target(
             name: "Daemon",
             dependencies: [
                 "Timeline",
                 "DefaultTimeline",
                 "CSystemd",
+                "CLinux",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Test support: a manual clock, memory sinks, a scheduler harness. Never linked into the shipped binary.
+        .target(
+            name: "DaemonTesting",
+            dependencies: ["Daemon", "Timeline", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The `sse-timeline` command: only the command-line commands.
+        .executableTarget(
+            name: "CLI",
+            dependencies: [
+                "Daemon",
+                "Timeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "DefaultTimeline"], exclude: ["Fixtures"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Timeline"]),
+        // The `sse-timeline` binary run as a user and systemd run it (built by `swift build`, found beside the tests).
+        .testTarget(name: "CommandLineTests", dependencies: ["DaemonTesting"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Daemon", "DaemonTesting", "Timeline", .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
 
-        // ---- Fuzz targets (issue 6; Fuzz/README.md). Keep this block last. --------------------------------
+        // ---- Fuzz targets (Fuzz/README.md). Keep this block last. ---------------------------------------------
         // One libFuzzer target per parser. `make fuzz` / `make fuzz-smoke` build them with -DFUZZING and
         // -sanitize=fuzzer,address into .build-fuzz; a plain `swift build` builds them as replayers of
-        // their committed corpora and findings (`make fuzz-replay`). The Daemon-internal parsers are
-        // compiled from symbolic links in Fuzz/<target>/Linked/, since an executable target cannot be imported.
+        // their committed corpora and findings (`make fuzz-replay`).
         .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzer"], path: "Fuzz/FuzzSupport"),
         .executableTarget(name: "FuzzConfigLoader", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzConfigLoader"),
         .executableTarget(name: "FuzzRecurrenceRule", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzRecurrenceRule"),
         .executableTarget(name: "FuzzReminderOffset", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzReminderOffset"),
         .executableTarget(name: "FuzzZone", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzZone"),
-        .executableTarget(name: "FuzzStateFile", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzStateFile"),
-        .executableTarget(name: "FuzzStderrLine", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzStderrLine"),
+        .executableTarget(name: "FuzzStateFile", dependencies: ["FuzzSupport", "Daemon"], path: "Fuzz/FuzzStateFile"),
+        .executableTarget(name: "FuzzStderrLine", dependencies: ["FuzzSupport", "Daemon"], path: "Fuzz/FuzzStderrLine"),
         .executableTarget(name: "FuzzTimeArgument", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzTimeArgument"),
         // ---- End of fuzz targets. ---------------------------------------------------------------------------
     ]

@@ -1,3 +1,4 @@
+import Daemon
 import FuzzSupport
 import Glibc
 
@@ -6,8 +7,6 @@ import Glibc
 /// loaded back unchanged (`commit` then `load`).
 ///
 /// Input: the `state` file, optionally followed by a `#--- sent.log ---` line and the `sent.log` file.
-/// `StateStore` lives in the `Daemon` executable, which other targets cannot import: its three files are
-/// symbolic links in `Linked/`.
 enum FuzzStateFile {
     static let marker = Array("\n#--- sent.log ---\n".utf8)
 

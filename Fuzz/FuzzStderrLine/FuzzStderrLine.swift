@@ -1,3 +1,4 @@
+import Daemon
 import FuzzSupport
 
 /// Fuzzes the stderr line format (`StderrLine`), which is the daemon's output without journald and the
@@ -9,9 +10,6 @@ import FuzzSupport
 ///   `0`-`7`) and every name made a valid journal field name.
 /// - anything else: the input is a line. It must parse, and the entry it gives must format to a line that
 ///   parses to the same entry (names made valid).
-///
-/// `StderrLine` lives in the `Daemon` executable, which other targets cannot import: its files are symbolic
-/// links in `Linked/`.
 enum FuzzStderrLine {
     static func run(_ bytes: [UInt8]) {
         if bytes.first == 1 {

@@ -12,9 +12,6 @@ import Timeline
 ///   takes as the second before the next day's midnight; any other text ends where `parse` says.
 /// - `now` is the given now; an absolute time is its offset before its wall time, in every zone; a local time is
 ///   where the zone's clock shows it: moved forward over a gap, the first of a repeat.
-///
-/// `TimeArgument` lives in the `Daemon` executable, which other targets cannot import: its files are symbolic
-/// links in `Linked/`.
 enum FuzzTimeArgument {
     /// 2026-06-10T09:30:00Z.
     static let now = Instant(secondsSinceEpoch: 1_781_083_800)

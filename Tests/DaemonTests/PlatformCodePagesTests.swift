@@ -1,4 +1,6 @@
+import DaemonTesting
 import Testing
+import Timeline
 
 @testable import Daemon
 

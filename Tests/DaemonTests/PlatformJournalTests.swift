@@ -1,6 +1,8 @@
 import CSystemd
+import DaemonTesting
 import Glibc
 import Synchronization
+import SystemPackage
 import Testing
 
 @testable import Daemon
@@ -96,11 +98,11 @@ final class SendRecorder: Sendable {
 
     @Test func throwsTheErrnoOfANegativeResult() {
         let sink = SystemdJournalSink(send: SendRecorder(result: -ENOSPC).send)
-        #expect(throws: SystemCallError("sd_journal_sendv", errno: ENOSPC)) {
+        #expect(throws: SystemCallError("sd_journal_sendv", errno: .noSpace)) {
             try sink.write(JournalEntry(message: "x"))
         }
         #expect(
-            SystemCallError("sd_journal_sendv", errno: ENOSPC).description
+            SystemCallError("sd_journal_sendv", errno: .noSpace).description
                 == "sd_journal_sendv: No space left on device"
         )
     }

@@ -1,3 +1,4 @@
+import DaemonTesting
 import Glibc
 import Testing
 
@@ -188,7 +189,7 @@ import Testing
             try store.commit(DeliveryState(watermark: 1, sentAfterWatermark: []))
         }
         #expect(error.code == .diskFull)
-        #expect(error.errno == ENOSPC)
+        #expect(error.errno == .noSpace)
         #expect(try store.load() == Self.sample)
         #expect(!fileExists(directory.file("state.tmp")))
     }
@@ -240,7 +241,7 @@ import Testing
             let store = StateStore(directory: directory.path)
             let loadError = try #require(throws: StateStoreError.self) { try store.load() }
             #expect(loadError.code == .readOnly)
-            #expect(loadError.errno == EROFS)
+            #expect(loadError.errno == .readOnlyFileSystem)
             let commitError = try #require(throws: StateStoreError.self) {
                 try store.commit(DeliveryState(watermark: 4, sentAfterWatermark: []))
             }

@@ -1,44 +1,9 @@
 import CSystemd
+import DaemonTesting
 import Glibc
 import Testing
 
 @testable import Daemon
-
-/// A datagram socket standing in for systemd's notification socket.
-final class NotifySocketStub {
-    let descriptor: Int32
-    /// The address to put in `NOTIFY_SOCKET`: a path, or `@name` for the abstract namespace.
-    let address: String
-
-    init(address: String) {
-        self.address = address
-        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        precondition(descriptor >= 0)
-        var socketAddress = sockaddr_un()
-        socketAddress.sun_family = sa_family_t(AF_UNIX)
-        var bytes = Array(address.utf8)
-        let isAbstract = bytes.first == UInt8(ascii: "@")
-        if isAbstract { bytes[0] = 0 }
-        withUnsafeMutableBytes(of: &socketAddress.sun_path) { $0.copyBytes(from: bytes) }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (isAbstract ? 0 : 1))
-        let bound = withUnsafePointer(to: &socketAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        precondition(bound == 0, "bind \(address): \(errno)")
-    }
-
-    deinit {
-        close(descriptor)
-    }
-
-    /// The next datagram already queued, or nil when there is none: sending is synchronous on a local
-    /// datagram socket, so there is nothing to wait for.
-    func receive() -> String? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-        return count < 0 ? nil : String(decoding: buffer[..<count], as: UTF8.self)
-    }
-}
 
 @Suite struct SystemdNotifierTests {
     let directory = TemporaryDirectory()
@@ -82,14 +47,10 @@ final class NotifySocketStub {
         #expect(stamp >= before && stamp <= after)
     }
 
-    @Test func sendsStoppingWatchdogAndExtendTimeout() {
+    @Test func sendsStoppingAndAnyAssignments() {
         let (socket, notifier) = stub()
         #expect(notifier.stopping())
         #expect(socket.receive() == "STOPPING=1")
-        #expect(notifier.watchdog())
-        #expect(socket.receive() == "WATCHDOG=1")
-        #expect(notifier.extendTimeout(usec: 5_000_000))
-        #expect(socket.receive() == "EXTEND_TIMEOUT_USEC=5000000")
         #expect(notifier.send("CUSTOM=1\nOTHER=2"))
         #expect(socket.receive() == "CUSTOM=1\nOTHER=2")
     }
@@ -106,8 +67,8 @@ final class NotifySocketStub {
     @Test func reachesAPathSocketFromTheEnvironment() throws {
         let socket = NotifySocketStub(address: directory.file("notify"))
         let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.address]))
-        #expect(notifier.watchdog())
-        #expect(socket.receive() == "WATCHDOG=1")
+        #expect(notifier.status("idle"))
+        #expect(socket.receive() == "STATUS=idle")
     }
 
     @Test(arguments: [
@@ -124,31 +85,6 @@ final class NotifySocketStub {
 
     @Test func sendFailsWhenNobodyListens() {
         #expect(!SystemdNotifier(socketPath: directory.file("missing")).ready())
-    }
-}
-
-@Suite struct WatchdogSettingsTests {
-    @Test func pingsAtHalfTheTimeout() throws {
-        let settings = try #require(WatchdogSettings(environment: ["WATCHDOG_USEC": "30000000"], processID: 42))
-        #expect(settings.timeout == .seconds(30))
-        #expect(settings.pingInterval == .seconds(15))
-    }
-
-    @Test func appliesWhenThePIDIsOursOrUnset() {
-        #expect(WatchdogSettings(environment: ["WATCHDOG_USEC": "1000", "WATCHDOG_PID": "42"], processID: 42) != nil)
-        #expect(WatchdogSettings(environment: ["WATCHDOG_USEC": "1000", "WATCHDOG_PID": "\(getpid())"]) != nil)
-    }
-
-    @Test(arguments: [
-        [:],
-        ["WATCHDOG_USEC": "0"],
-        ["WATCHDOG_USEC": "soon"],
-        ["WATCHDOG_USEC": "-5"],
-        ["WATCHDOG_USEC": "1000", "WATCHDOG_PID": "43"],
-        ["WATCHDOG_USEC": "1000", "WATCHDOG_PID": "not-a-pid"],
-    ])
-    func noWatchdog(environment: [String: String]) {
-        #expect(WatchdogSettings(environment: environment, processID: 42) == nil)
     }
 }
 

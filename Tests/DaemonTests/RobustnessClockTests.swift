@@ -1,3 +1,4 @@
+import DaemonTesting
 import Foundation
 import Logging
 import Synchronization
@@ -12,19 +13,7 @@ import Timeline
 /// milestones, on the manual clock.
 @Suite("Robustness: clock and time zone")
 struct RobustnessClockTests {
-    /// Moves the clock from deadline to deadline until `end`, as real time would, and returns the last deadline.
-    @discardableResult
-    func run(_ harness: SchedulerHarness, from first: WallTime?, through end: String) async throws -> WallTime? {
-        var deadline = first
-        while let next = deadline, next <= wall(end) {
-            let before = harness.clock.sleepCount
-            harness.clock.advance(to: next)
-            deadline = try await harness.nextSleep(after: before)
-        }
-        return deadline
-    }
-
-    @Test func suspendOfSeveralDaysSendsRecentRemindersLateAndSummarizesOlderOnes() async throws {
+    @Test func suspendOfSeveralDaysSendsRecentRemindersLateAndSummarizesOlderOnes() throws {
         let config = """
             [defaults]
             catch_up_window = "2 days"
@@ -46,12 +35,11 @@ struct RobustnessClockTests {
             title = "Future"
             start = 2030-01-09T00:00:00Z
             """
-        let harness = SchedulerHarness(now: "2030-01-01T10:00:00Z", config: config)
-        let scheduler = harness.makeScheduler()
-        let (task, first) = try await harness.start(scheduler)
+        let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: config)
+        let first = try harness.start()
         #expect(first == wall("2030-01-02T12:00:00Z"))
         // Suspended at 10:00 on the 1st, resumed at 13:00 on the 6th: the wall clock jumps while running.
-        let next = try await harness.step(to: "2030-01-06T13:00:00Z")
+        let next = harness.step(to: wall("2030-01-06T13:00:00Z"))
         #expect(harness.sink.reminderNames == ["recent at start", "just at start"])
         #expect(
             harness.sink.reminders.allSatisfy {
@@ -63,10 +51,10 @@ struct RobustnessClockTests {
         #expect(missed.count == 1)
         #expect(missed.first?["MISSED_MILESTONES"] == "old")
         #expect(next == wall("2030-01-09T00:00:00Z"))
-        try await harness.stop(scheduler, task)
+        harness.stop()
     }
 
-    @Test func localZoneChangeWhileRunningMovesFloatingMilestones() async throws {
+    @Test func localZoneChangeWhileRunningMovesFloatingMilestones() throws {
         let config = """
             [[milestone]]
             id = "standup"
@@ -79,60 +67,37 @@ struct RobustnessClockTests {
             start = 2030-01-01T12:30:00Z
             reminders = ["at start"]
             """
-        let clock = ManualWallClock(now: wall("2030-01-01T09:00:00Z"))
         let zone = Mutex(Zone.utc)
-        let sink = MemorySink()
-        let logs = LogStore()
-        let environment = SchedulerEnvironment<ManualWallClock>(
-            clock: clock,
-            sink: sink,
-            fallbackSink: sink,
-            notifier: nil,
-            store: StateStore(directory: SchedulerHarness.temporaryDirectory()),
-            loadTimeline: {
-                // As the daemon does: the system zone is read again on every load.
-                let loader = ConfigLoader(zones: ZoneDatabase(), systemZone: zone.withLock { $0 })
-                do throws(ConfigError) {
-                    return .success((try loader.load([ConfigSource(name: "t.toml", text: config)]), "t.toml"))
-                } catch {
-                    return .failure(error)
-                }
-            },
-            journalKeys: { _ in nil },
-            watchdog: nil,
-            logger: logs.logger()
-        )
-        let scheduler = Scheduler<ManualWallClock>(environment: environment)
-        let before = clock.sleepCount
-        let task = Task { try await scheduler.run() }
-        #expect(try await bounded { try await clock.waitForSleep(after: before) } == wall("2030-01-01T11:00:00Z"))
+        let harness = SchedulerHarness(now: wall("2030-01-01T09:00:00Z"), config: config)
+        var environment = harness.environment()
+        environment.loadTimeline = {
+            // As the daemon does: the system zone is read again on every load.
+            let loader = ConfigLoader(zones: ZoneDatabase(), systemZone: zone.withLock { $0 })
+            do throws(ConfigError) {
+                let loaded = try loader.load([ConfigSource(name: "t.toml", text: config)])
+                return .success(LoadedTimeline(config: loaded, description: "t.toml"))
+            } catch {
+                return .failure(error)
+            }
+        }
+        #expect(try harness.start(environment: environment) == wall("2030-01-01T11:00:00Z"))
 
         // /etc/localtime now says Paris (UTC+1): the floating 12:00 is an hour earlier; the fixed one stays.
         zone.withLock { $0 = try! ZoneDatabase().zone("Europe/Paris") }
-        let beforeChange = clock.sleepCount
-        clock.changeZone()
-        #expect(try await bounded { try await clock.waitForSleep(after: beforeChange) } == wall("2030-01-01T10:00:00Z"))
-        #expect(logs.all.contains { $0.contains("time zone changed") })
+        #expect(harness.changeZone() == wall("2030-01-01T10:00:00Z"))
+        #expect(harness.logs.all.contains { $0.contains("time zone changed") })
 
-        for time in ["2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z", "2030-01-01T12:30:00Z"] {
-            let count = clock.sleepCount
-            clock.advance(to: wall(time))
-            _ = try await bounded { try await clock.waitForSleep(after: count) }
-        }
-        #expect(sink.reminderNames == ["standup 1 hour before", "standup at start", "fixed at start"])
-        #expect(sink.reminders[1]["DUE_AT"] == "2030-01-01T12:00:00+01:00")
+        harness.run(through: wall("2030-01-01T12:30:00Z"))
+        #expect(harness.sink.reminderNames == ["standup 1 hour before", "standup at start", "fixed at start"])
+        #expect(harness.sink.reminders[1]["DUE_AT"] == "2030-01-01T12:00:00+01:00")
 
         // Back to UTC at 12:45: the stand-up's 12:00 is now 13:00, ahead of the clock again. Its reminders were
         // sent (same REMINDER_KEY), so nothing is due any more.
         zone.withLock { $0 = .utc }
-        let beforeBack = clock.sleepCount
-        clock.advance(to: wall("2030-01-01T12:45:00Z"))
-        clock.changeZone()
-        let deadline = try await bounded { try await clock.waitForSleep(after: beforeBack) }
-        #expect(deadline == nil)
-        #expect(sink.reminders.count == 3)
-        scheduler.requestStop()
-        try await bounded { try await task.value }
+        harness.advance(to: wall("2030-01-01T12:45:00Z"))
+        #expect(harness.changeZone() == nil)
+        #expect(harness.sink.reminders.count == 3)
+        harness.stop()
     }
 
     /// Europe/Paris springs forward on 2030-03-31 (02:00 → 03:00) and falls back on 2030-10-27 (03:00 → 02:00).
@@ -140,7 +105,7 @@ struct RobustnessClockTests {
     /// on the second; a timed milestone sits at 02:30 on the second. RFC 5545: a skipped time moves forward by
     /// the gap, a repeated time is the first; "1 day before" keeps the local time, minutes are exact. Each fires
     /// once, on time, in order, though the clock runs through both transitions.
-    @Test func dstGapsAndOverlapsFireOnceAtTheRFC5545Instant() async throws {
+    @Test func dstGapsAndOverlapsFireOnceAtTheRFC5545Instant() throws {
         let config = """
             [defaults]
             timezone = "Europe/Paris"
@@ -160,10 +125,10 @@ struct RobustnessClockTests {
             start = 2030-10-27T02:30:00
             reminders = ["1 day before", "90 minutes before", "at start", "30 minutes after"]
             """
-        let harness = SchedulerHarness(now: "2030-03-29T00:00:00Z", config: config)
-        let scheduler = harness.makeScheduler()
-        let (task, first) = try await harness.start(scheduler)
-        let last = try await run(harness, from: first, through: "2030-12-31T00:00:00Z")
+        let harness = SchedulerHarness(now: wall("2030-03-29T00:00:00Z"), config: config)
+        let first = try harness.start()
+        _ = first
+        let last = harness.run(through: wall("2030-12-31T00:00:00Z"))
         #expect(last == nil)
         let fired = harness.sink.reminders.map { "\($0["MILESTONE_ID"]!) \($0["REMINDER"]!) \($0["DUE_AT"]!)" }
         #expect(
@@ -182,6 +147,6 @@ struct RobustnessClockTests {
             ]
         )
         #expect(harness.sink.reminders.allSatisfy { $0["LATENESS_USEC"] == "0" && $0["CAUGHT_UP"] == nil })
-        try await harness.stop(scheduler, task)
+        harness.stop()
     }
 }

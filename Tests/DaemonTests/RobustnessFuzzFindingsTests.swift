@@ -1,3 +1,4 @@
+import DaemonTesting
 import Testing
 
 @testable import Daemon

@@ -1,3 +1,4 @@
+import DaemonTesting
 import Testing
 import Timeline
 
@@ -23,29 +24,26 @@ struct RobustnessReloadTests {
         ),
         ("rule out of range", threeMilestones + "\nrrule = \"FREQ=DAILY;BYHOUR=24\"\n", "BYHOUR"),
     ])
-    func badConfigOnReloadKeepsTheLastGoodTimeline(kind: String, text: String, expected: String) async throws {
-        let harness = SchedulerHarness(now: "2030-01-01T10:00:00Z", config: threeMilestones)
-        let scheduler = harness.makeScheduler()
-        let (task, first) = try await harness.start(scheduler)
+    func badConfigOnReloadKeepsTheLastGoodTimeline(kind: String, text: String, expected: String) throws {
+        let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: threeMilestones)
+        let first = try harness.start()
         #expect(first == wall("2030-01-01T11:00:00Z"))
 
         harness.setConfig(text)
-        let before = harness.clock.sleepCount
-        scheduler.requestReload()
-        #expect(try await harness.nextSleep(after: before) == wall("2030-01-01T11:00:00Z"))
-        #expect(await scheduler.lastStatus.hasPrefix("reload failed: "))
-        #expect(await scheduler.lastStatus.contains("still running the previous timeline"))
+        #expect(harness.reload() == wall("2030-01-01T11:00:00Z"))
+        #expect(harness.scheduler!.lastStatus.hasPrefix("reload failed: "))
+        #expect(harness.scheduler!.lastStatus.contains("still running the previous timeline"))
         let failures = harness.logs.all.filter { $0.hasPrefix("error") && $0.contains("reload failed: t.toml:") }
         #expect(!failures.isEmpty)
         #expect(failures.contains { $0.contains(expected) }, "\(kind): \(failures)")
 
-        try await harness.advance(to: "2030-01-01T12:00:00Z")
-        try await harness.advance(to: "2030-01-01T14:00:00Z")
+        harness.advance(to: wall("2030-01-01T12:00:00Z"))
+        harness.advance(to: wall("2030-01-01T14:00:00Z"))
         #expect(
             harness.sink.reminderNames == [
                 "b 1 hour before", "a 1 hour before", "b at start", "a at start", "c 1 hour before", "c at start",
             ]
         )
-        try await harness.stop(scheduler, task)
+        harness.stop()
     }
 }

@@ -1,3 +1,4 @@
+import DaemonTesting
 import Foundation
 import Glibc
 import Testing
@@ -17,36 +18,35 @@ struct RobustnessStateDirectoryTests {
     }
 
     /// Restarts on the same state at `time` and checks that nothing is sent again.
-    func expectRestartSendsNothingTwice(_ harness: SchedulerHarness, at time: String) async throws {
+    func expectRestartSendsNothingTwice(_ harness: SchedulerHarness, at time: String) throws {
         let sent = harness.sink.reminders.count
-        harness.clock.step(to: wall(time))
-        let again = harness.makeScheduler()
-        let (task, _) = try await harness.start(again)
+        harness.clock.time = wall(time)
+        try harness.start()
         #expect(harness.sink.reminders.count == sent)
-        try await harness.stop(again, task)
+        harness.stop()
     }
 
     /// Mounts a tmpfs of `size` on `path` for the duration of `body` (root only).
-    func withTmpfs(_ path: String, size: String, _ body: () async throws -> Void) async throws {
+    func withTmpfs(_ path: String, size: String, _ body: () throws -> Void) throws {
         guard mount("tmpfs", path, "tmpfs", 0, "size=\(size)") == 0 else {
             Issue.record("cannot mount a tmpfs on \(path) (errno \(errno)); the test did not run")
             return
         }
         defer { umount2(path, Int32(MNT_DETACH)) }
-        try await body()
+        try body()
     }
 
     @Test(.enabled(if: geteuid() == 0))
-    func fullStateDirectoryKeepsSendingLogsOnceAndSavesWhenThereIsRoomAgain() async throws {
-        let directory = SchedulerHarness.temporaryDirectory()
-        try await withTmpfs(directory, size: "64k") {
+    func fullStateDirectoryKeepsSendingLogsOnceAndSavesWhenThereIsRoomAgain() throws {
+        let temporary = TemporaryDirectory()
+        let directory = temporary.path
+        try withTmpfs(directory, size: "64k") {
             let harness = SchedulerHarness(
-                now: "2030-01-01T10:00:00Z",
+                now: wall("2030-01-01T10:00:00Z"),
                 config: threeMilestones,
                 stateDirectory: directory
             )
-            let scheduler = harness.makeScheduler()
-            let (task, _) = try await harness.start(scheduler)
+            try harness.start()
             // Fill the file system.
             let filler = open(directory + "/filler", O_WRONLY | O_CREAT, 0o644)
             let block = [UInt8](repeating: 0x41, count: 4096)
@@ -54,69 +54,73 @@ struct RobustnessStateDirectoryTests {
             #expect(errno == ENOSPC)
             close(filler)
 
-            try await harness.advance(to: "2030-01-01T11:00:00Z")
-            try await harness.advance(to: "2030-01-01T12:00:00Z")
+            harness.advance(to: wall("2030-01-01T11:00:00Z"))
+            harness.advance(to: wall("2030-01-01T12:00:00Z"))
             #expect(harness.sink.reminderNames == ["b 1 hour before", "a 1 hour before", "b at start", "a at start"])
             #expect(stateErrors(harness).count == 1)
             #expect(stateErrors(harness).first?.contains("disk full") == true)
 
             unlink(directory + "/filler")
-            try await harness.advance(to: "2030-01-01T13:00:00Z")
+            harness.advance(to: wall("2030-01-01T13:00:00Z"))
             #expect(harness.sink.reminders.count == 5)
             #expect(stateErrors(harness).count == 1)
             #expect(harness.logs.all.contains { $0.hasPrefix("notice") && $0.contains("the state can be saved again") })
-            try await harness.stop(scheduler, task)
-            try await expectRestartSendsNothingTwice(harness, at: "2030-01-01T13:30:00Z")
+            harness.stop()
+            try expectRestartSendsNothingTwice(harness, at: "2030-01-01T13:30:00Z")
         }
     }
 
     @Test(.enabled(if: geteuid() == 0))
-    func readOnlyStateDirectoryKeepsSendingLogsOnceAndSavesWhenWritableAgain() async throws {
-        let directory = SchedulerHarness.temporaryDirectory()
-        try await withTmpfs(directory, size: "1m") {
+    func readOnlyStateDirectoryKeepsSendingLogsOnceAndSavesWhenWritableAgain() throws {
+        let temporary = TemporaryDirectory()
+        let directory = temporary.path
+        try withTmpfs(directory, size: "1m") {
             #expect(mount("tmpfs", directory, "tmpfs", UInt(MS_REMOUNT | MS_RDONLY), "size=1m") == 0)
             let harness = SchedulerHarness(
-                now: "2030-01-01T10:00:00Z",
+                now: wall("2030-01-01T10:00:00Z"),
                 config: threeMilestones,
                 stateDirectory: directory
             )
-            let scheduler = harness.makeScheduler()
-            let (task, first) = try await harness.start(scheduler)
+            let first = try harness.start()
             #expect(first == wall("2030-01-01T11:00:00Z"))
-            try await harness.advance(to: "2030-01-01T11:00:00Z")
+            harness.advance(to: wall("2030-01-01T11:00:00Z"))
             #expect(harness.sink.reminders.count == 2)
             #expect(stateErrors(harness).count == 1)
             #expect(stateErrors(harness).first?.contains("read-only") == true)
 
             #expect(mount("tmpfs", directory, "tmpfs", UInt(MS_REMOUNT), "size=1m") == 0)
-            try await harness.advance(to: "2030-01-01T12:00:00Z")
+            harness.advance(to: wall("2030-01-01T12:00:00Z"))
             #expect(harness.sink.reminders.count == 4)
             #expect(stateErrors(harness).count == 1)
             #expect(harness.logs.all.contains { $0.contains("the state can be saved again") })
-            try await harness.stop(scheduler, task)
-            try await expectRestartSendsNothingTwice(harness, at: "2030-01-01T12:30:00Z")
+            harness.stop()
+            try expectRestartSendsNothingTwice(harness, at: "2030-01-01T12:30:00Z")
         }
     }
 
-    @Test func stateDirectoryRemovedWhileRunningIsReportedOnceAndSavedWhenBack() async throws {
-        let directory = SchedulerHarness.temporaryDirectory()
-        let harness = SchedulerHarness(now: "2030-01-01T10:00:00Z", config: threeMilestones, stateDirectory: directory)
-        let scheduler = harness.makeScheduler()
-        let (task, _) = try await harness.start(scheduler)
+    @Test func stateDirectoryRemovedWhileRunningIsReportedOnceAndSavedWhenBack() throws {
+        let temporary = TemporaryDirectory()
+        let directory = temporary.path
+        let harness = SchedulerHarness(
+            now: wall("2030-01-01T10:00:00Z"),
+            config: threeMilestones,
+            stateDirectory: directory
+        )
+        try harness.start()
         try FileManager.default.removeItem(atPath: directory)
 
-        try await harness.advance(to: "2030-01-01T11:00:00Z")
-        try await harness.advance(to: "2030-01-01T12:00:00Z")
+        harness.advance(to: wall("2030-01-01T11:00:00Z"))
+        harness.advance(to: wall("2030-01-01T12:00:00Z"))
         #expect(harness.sink.reminders.count == 4)
         #expect(stateErrors(harness).count == 1)
         #expect(stateErrors(harness).first?.contains("state directory missing") == true)
 
         mkdir(directory, 0o700)
-        try await harness.advance(to: "2030-01-01T13:00:00Z")
+        harness.advance(to: wall("2030-01-01T13:00:00Z"))
         #expect(harness.sink.reminders.count == 5)
         #expect(harness.logs.all.contains { $0.contains("the state can be saved again") })
-        try await harness.stop(scheduler, task)
-        try await expectRestartSendsNothingTwice(harness, at: "2030-01-01T13:30:00Z")
+        harness.stop()
+        try expectRestartSendsNothingTwice(harness, at: "2030-01-01T13:30:00Z")
     }
 
     /// A torn snapshot, one whose checksum does not match, and one of a future version: each is set aside as
@@ -126,21 +130,25 @@ struct RobustnessStateDirectoryTests {
         ("checksum", "sse-timeline-state 1\nwatermark 1893495600\nchecksum 0000000000000000\n"),
         ("future version", "sse-timeline-state 2\nformat = \"json\"\n"),
     ])
-    func damagedStateFileIsSetAsideReportedOnceAndReplaced(kind: String, content: String) async throws {
-        let directory = SchedulerHarness.temporaryDirectory()
+    func damagedStateFileIsSetAsideReportedOnceAndReplaced(kind: String, content: String) throws {
+        let temporary = TemporaryDirectory()
+        let directory = temporary.path
         try content.write(toFile: directory + "/state", atomically: true, encoding: .utf8)
-        let harness = SchedulerHarness(now: "2030-01-01T10:00:00Z", config: threeMilestones, stateDirectory: directory)
-        let scheduler = harness.makeScheduler()
-        let (task, first) = try await harness.start(scheduler)
+        let harness = SchedulerHarness(
+            now: wall("2030-01-01T10:00:00Z"),
+            config: threeMilestones,
+            stateDirectory: directory
+        )
+        let first = try harness.start()
         #expect(first == wall("2030-01-01T11:00:00Z"))
         #expect(stateErrors(harness).count == 1)
         #expect(stateErrors(harness).first?.contains(directory + "/state") == true)
         #expect(try String(contentsOfFile: directory + "/state.bad", encoding: .utf8) == content)
 
-        try await harness.advance(to: "2030-01-01T11:00:00Z")
+        harness.advance(to: wall("2030-01-01T11:00:00Z"))
         #expect(harness.sink.reminders.count == 2)
         #expect(stateErrors(harness).count == 1)
-        try await harness.stop(scheduler, task)
+        harness.stop()
         let state = try #require(readFile(directory + "/state"))
         #expect(try StateStore.decode(state, path: "state").watermark == wall("2030-01-01T11:00:00Z").seconds)
     }

@@ -518,10 +518,7 @@ struct RecurrenceRuleParser {
             }
             return Int(String(body[range]))
         }
-        let hasTime = body.count == 15 && body[8] == "T"
-        guard body.count == 8 || hasTime, let year = digits(0..<4), let month = digits(4..<6), let day = digits(6..<8),
-            !(isUTC && !hasTime)
-        else {
+        func notADateOrTime() {
             fail(
                 .invalidValue,
                 "UNTIL",
@@ -529,6 +526,12 @@ struct RecurrenceRuleParser {
                 offset,
                 "UNTIL=\(value) is not a date or date-time; \(Self.accepted["UNTIL"]!)"
             )
+        }
+        let hasTime = body.count == 15 && body[8] == "T"
+        guard body.count == 8 || hasTime, let year = digits(0..<4), let month = digits(4..<6), let day = digits(6..<8),
+            !(isUTC && !hasTime)
+        else {
+            notADateOrTime()
             return nil
         }
         guard let date = CivilDate(year: year, month: month, day: day) else {
@@ -543,13 +546,7 @@ struct RecurrenceRuleParser {
         }
         guard hasTime else { return .date(date) }
         guard let hour = digits(9..<11), let minute = digits(11..<13), let second = digits(13..<15) else {
-            fail(
-                .invalidValue,
-                "UNTIL",
-                value,
-                offset,
-                "UNTIL=\(value) is not a date or date-time; \(Self.accepted["UNTIL"]!)"
-            )
+            notADateOrTime()
             return nil
         }
         guard let time = CivilDateTime(date: date, hour: hour, minute: minute, second: second) else {

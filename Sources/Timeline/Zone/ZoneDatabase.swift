@@ -10,6 +10,10 @@ public struct ZoneDatabase: Sendable {
     /// Where Debian (and most Linux distributions) install tzdata.
     public static let defaultRoot = "/usr/share/zoneinfo"
 
+    /// The process-wide database over ``defaultRoot``, for the command line's one-shot commands (the daemon makes
+    /// a new one at each load, so that a tzdata update takes effect at the next reload).
+    public static let shared = ZoneDatabase()
+
     /// The directory holding the TZif files, e.g. `/usr/share/zoneinfo`.
     public let root: String
     private let cache = Cache()

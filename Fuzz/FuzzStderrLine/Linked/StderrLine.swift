@@ -1,1 +1,0 @@
-../../../Sources/Daemon/Platform/StderrLine.swift

@@ -1,1 +1,0 @@
-../../../Sources/Daemon/CLI/TimeArgument.swift

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Daemon
+import Timeline
+
+/// Options every command that reads the timeline takes.
+struct ConfigOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The timeline file to use (its drop-ins are read from <name>.d/ beside it).",
+            discussion: """
+                Without it: $CONFIGURATION_DIRECTORY/timeline.toml, then /etc/sse-timeline/timeline.toml, \
+                then the embedded default SSE timeline.
+                """,
+            valueName: "path"
+        )
+    )
+    var config: String?
+
+    @Flag(
+        name: .long,
+        help: "Use the embedded default SSE timeline, ignoring config files and drop-ins."
+    )
+    var defaultTimeline = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Pretend the current time is this (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]); for previews and tests.",
+            valueName: "time"
+        )
+    )
+    var now: String?
+
+    /// Which timeline these options name.
+    var source: TimelineSource {
+        TimelineSource(explicitPath: config, defaultOnly: defaultTimeline, environment: ProcessEnvironment.current())
+    }
+
+    /// The system's zone: $TZ, then /etc/localtime.
+    var systemZone: Zone { source.systemZone(in: .shared) }
+
+    /// "Now", from --now or the clock.
+    func currentInstant() throws -> Instant {
+        guard let now else { return SystemTime.now() }
+        return try TimeArgument.parse(now, option: "--now", zone: systemZone)
+    }
+
+    /// Loads the timeline or prints every problem and exits 1. Says which config was used, on stderr.
+    func loadOrExit(quiet: Bool = false) throws -> (config: TimelineConfig, description: String) {
+        let source = self.source
+        switch source.load(zones: .shared) {
+        case .success(let loaded):
+            if !quiet { Output.err("config: \(loaded.description)") }
+            for warning in loaded.config.warnings { Output.err(warning.description) }
+            return (loaded.config, loaded.description)
+        case .failure(let error):
+            let files = source.files
+            Output.err("config: \(files.describe(dropInCount: files.dropInCount))")
+            for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
+            Output.err("\(plural(error.errors.count, "error")); the timeline was not loaded")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Timeline
+
+/// `sse-timeline export --format json`: the whole timeline as data.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Print the whole timeline (defaults and milestones) as JSON.",
+        discussion: """
+            The shape is documented in docs/configuration.md ("JSON output"). Only json is supported for now.
+
+            Example:
+              sse-timeline export --format json > timeline.json
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json
+    }
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Output format.")
+    var format: Format = .json
+
+    func run() throws {
+        let (config, description) = try options.loadOrExit()
+        let d = config.defaults
+        let defaults: JSON = .object([
+            ("timezone", .string(d.zone.identifier)),
+            (
+                "all_day_time",
+                .string(
+                    CivilDateTime(date: CivilDate(year: 2000, month: 1, day: 1)!, secondOfDay: d.allDayTime).description
+                        .suffix(8).description
+                )
+            ),
+            ("reminders", .array(d.reminders.map(Self.reminder))),
+            ("priority", .string(d.priority.name)),
+            ("catch_up_window_seconds", .int(d.catchUpWindow)),
+        ])
+        let milestones: [JSON] = config.milestones.map { m in
+            var fields: [(String, JSON)] = [
+                ("id", .string(m.id)),
+                ("title", .string(m.title)),
+                (
+                    "start",
+                    .string(
+                        m.isAllDay
+                            ? m.start.date.description : ReminderMath.iso8601(m.zone.instant(for: m.start), in: m.zone)
+                    )
+                ),
+                (
+                    "end",
+                    m.end.map { e in
+                        .string(
+                            m.isAllDay ? e.date.description : ReminderMath.iso8601(m.zone.instant(for: e), in: m.zone)
+                        )
+                    } ?? .null
+                ),
+                ("all_day", .bool(m.isAllDay)),
+                ("precision", .string(m.precision.rawValue)),
+                ("timezone", .string(m.zone.identifier)),
+                ("description", .optional(m.description)),
+                ("location", .optional(m.location)),
+                ("source", .optional(m.source)),
+                ("tags", .array(m.tags.map(JSON.string))),
+                ("priority", .string(m.priority.name)),
+                ("reminders", .array(m.reminders.map(Self.reminder))),
+            ]
+            if let r = m.recurrence {
+                let dateText: (CivilDateTime) -> JSON = { .string(m.isAllDay ? $0.date.description : $0.description) }
+                fields.append(("rrule", .optional(r.ruleText)))
+                fields.append(("rdate", .array(r.rdates.map(dateText))))
+                fields.append(("exdate", .array(r.exdates.map(dateText))))
+            } else {
+                fields.append(("rrule", .null))
+            }
+            return .object(fields)
+        }
+        Output.out(
+            JSON.object([
+                ("config", .string(description)),
+                ("defaults", defaults),
+                ("milestones", .array(milestones)),
+            ]).render()
+        )
+    }
+
+    static func reminder(_ r: Reminder) -> JSON {
+        .object([
+            ("offset", .string(r.text)),
+            ("canonical", .string(r.offset.description)),
+            ("priority", r.priority.map { .string($0.name) } ?? .null),
+        ])
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Timeline
+
+/// `sse-timeline next`: the next reminders due after now.
+struct NextCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "next",
+        abstract: "Show the next reminders due after now.",
+        discussion: """
+            Examples:
+              sse-timeline next
+              sse-timeline next --count 3 --json
+              sse-timeline next --now 2027-01-01
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "How many reminders to show.")
+    var count = 10
+
+    @Flag(help: "Print JSON (the same objects as list --json, plus in_seconds).")
+    var json = false
+
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+    }
+
+    func run() throws {
+        let (config, _) = try options.loadOrExit()
+        let now = try options.currentInstant()
+        let schedule = Schedule(config: config)
+        let formatting = InstanceFormatting(schedule: schedule)
+        let upcoming = schedule.next(after: now, count: count)
+        if json {
+            Output.out(JSON.array(upcoming.map { formatting.json($0, now: now) }).render())
+            return
+        }
+        if upcoming.isEmpty { Output.out("nothing is due after now") }
+        for instance in upcoming {
+            Output.out(formatting.sentence(instance, now: now) + "  [\(schedule.milestone(of: instance).id)]")
+        }
+    }
+}

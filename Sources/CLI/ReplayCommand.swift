@@ -1,0 +1,49 @@
+import ArgumentParser
+import Daemon
+import Logging
+import Timeline
+
+/// `sse-timeline replay`: the scheduler on a virtual clock, printing what it would have sent.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Print every notification the daemon would send in a window, as fast as it can.",
+        discussion: """
+            Runs the same scheduler as `run` on a virtual clock that jumps from one due instant to the next, \
+            and prints each notification to standard output in the daemon's stderr format: \
+            <PRIORITY>MESSAGE [FIELD=value ...]. No state is read or written.
+
+            Examples:
+              sse-timeline replay --from 2021-01-01 --to 2023-12-31
+              sse-timeline replay --from 2027-01-01 --to 2027-12-31 --config ./timeline.toml
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: ArgumentHelp("Start of the window (exclusive).", valueName: "date"))
+    var from: String
+
+    @Option(
+        help: ArgumentHelp("End of the window (inclusive; a bare date means the end of that day).", valueName: "date")
+    )
+    var to: String
+
+    func run() throws {
+        let zone = options.systemZone
+        let start = try TimeArgument.parse(from, option: "--from", zone: zone)
+        let end = try TimeArgument.parseEnd(to, option: "--to", zone: zone)
+        guard start <= end else { throw ValidationError("--from must not be after --to") }
+        let (config, description) = try options.loadOrExit()
+        let sink = StderrSink(descriptor: 1)
+        let clock = ReplayClock(now: WallTime(start))
+        let scheduler = Scheduler(
+            environment: SchedulerEnvironment(
+                clock: clock,
+                sink: sink,
+                logger: Logger(label: "sse-timeline.replay") { _ in SwiftLogNoOpLogHandler() }
+            ) { .success(LoadedTimeline(config: config, description: description)) }
+        )
+        try scheduler.replay(on: clock, through: WallTime(end))
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Daemon
+
+/// `sse-timeline run`: the daemon.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon: sleep until each reminder is due and write it into the journal.",
+        discussion: """
+            Runs in the foreground, as a Type=notify systemd service or in a terminal. Reminders go to the \
+            systemd journal when /run/systemd/journal/socket exists, otherwise to stderr as one line each with \
+            a <N> priority prefix. Talks to systemd through $NOTIFY_SOCKET (READY=1, STATUS=, RELOADING=1, \
+            STOPPING=1, WATCHDOG=1 when $WATCHDOG_USEC is set).
+
+            Signals: SIGHUP reloads the config (a broken config keeps the old timeline running); SIGTERM and \
+            SIGINT stop after saving the state.
+
+            The state (which reminders were sent) lives in $STATE_DIRECTORY (systemd sets it), or --state-dir. \
+            On the first start nothing before now is sent; after downtime, reminders that came due meanwhile are \
+            sent once with CAUGHT_UP=1 when younger than [defaults] catch_up_window (default 7 days).
+
+            Examples:
+              sse-timeline run --state-dir /var/lib/sse-timeline
+              sse-timeline run --default-timeline --state-dir /tmp/sse-state
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: ArgumentHelp("Where the state is kept (default: $STATE_DIRECTORY).", valueName: "dir"))
+    var stateDir: String?
+
+    @Option(help: "Where entries go: auto (the journal when journald runs, else stderr), journal or stderr.")
+    var logTarget: LogTarget = .auto
+
+    func run() throws {
+        let environment = ProcessEnvironment.current()
+        guard
+            let directory = stateDir
+                ?? environment["STATE_DIRECTORY"].flatMap({ $0.split(separator: ":").first.map(String.init) })
+        else {
+            throw ValidationError(
+                "no state directory: pass --state-dir DIR, or run under systemd with StateDirectory=sse-timeline"
+            )
+        }
+        let configuration = DaemonConfiguration(
+            source: options.source,
+            stateDirectory: directory,
+            logTarget: logTarget,
+            environment: environment
+        )
+        let status: Int32
+        do {
+            status = try DaemonService(configuration: configuration).run()
+        } catch {
+            throw ValidationError("cannot run: \(error)")
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension LogTarget: ExpressibleByArgument {}

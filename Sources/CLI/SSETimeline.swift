@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `sse-timeline` command: the daemon and the tools around its timeline.
+@main
+struct SSETimeline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sse-timeline",
+        abstract: "A timeline of dated milestones that writes reminders into the systemd journal.",
+        discussion: """
+            The default timeline is the Social and Solidarity Economy (SSE): the ILO's SSE academies, the UN \
+            task force, the 2022 International Labour Conference discussion, the OECD conferences and the \
+            field's observances. Schedule your own in /etc/sse-timeline/timeline.toml and timeline.d/*.toml \
+            (see docs/configuration.md); read what it said with journalctl -u sse-timeline.
+
+            Config lookup: --config PATH, then $CONFIGURATION_DIRECTORY/timeline.toml, then \
+            /etc/sse-timeline/timeline.toml, then the embedded default. Every command says which it used.
+            """,
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self,
+            ReplayCommand.self, GenerateCommand.self,
+        ],
+        defaultSubcommand: NextCommand.self
+    )
+}

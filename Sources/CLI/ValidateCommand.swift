@@ -1,0 +1,42 @@
+import ArgumentParser
+import Timeline
+
+/// `sse-timeline validate`: checks the config; exit 0 with a summary, or 1 with every error.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check the timeline config and report every problem with file:line:column.",
+        discussion: """
+            Reads the same config the daemon would (see --config) and reports every error of every file, \
+            each as FILE:LINE:COLUMN: error: KEY = VALUE: what is wrong; what is accepted. Warnings (a local \
+            time in a DST gap or overlap, a rule that never occurs) are printed too but do not fail.
+
+            Exit status: 0 when the config is valid (a one-line summary is printed), 1 otherwise. Suitable \
+            for ExecReload= and for editors.
+
+            Examples:
+              sse-timeline validate
+              sse-timeline validate --config ./my-timeline.toml
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let (config, _) = try options.loadOrExit()
+        let now = try options.currentInstant()
+        let schedule = Schedule(config: config)
+        var queue = DueQueue(schedule: schedule, after: now)
+        let reminderCount = config.milestones.reduce(0) { $0 + $1.reminders.count }
+        var summary =
+            "valid: \(config.milestones.count) milestones, \(reminderCount) reminders configured, "
+            + "\(queue.pendingCount) pending"
+        if let next = queue.pop() {
+            summary += "; next: " + InstanceFormatting(schedule: schedule).sentence(next, now: now)
+        } else {
+            summary += "; nothing is due after now"
+        }
+        if !config.warnings.isEmpty { summary += " (\(config.warnings.count) warnings)" }
+        Output.out(summary)
+    }
+}

@@ -1,0 +1,108 @@
+import DefaultTimeline
+import Glibc
+import Timeline
+
+/// Finds and reads the config: the main file and its `timeline.d/*.toml` drop-ins.
+///
+/// Lookup order: `--config PATH`, then `$CONFIGURATION_DIRECTORY/timeline.toml` (systemd sets it), then
+/// `/etc/sse-timeline/timeline.toml`, then the embedded default timeline. Drop-ins live beside the main
+/// file in `<name>.d/` (for `timeline.toml`: `timeline.d/`), read in lexical order. When a config directory
+/// exists without a main file, the embedded default is the main file and that directory's drop-ins apply.
+public struct ConfigFiles: Sendable {
+    /// The main file, or nil for the embedded default.
+    public var mainPath: String?
+    /// The drop-in directory, if any.
+    public var dropInDirectory: String?
+
+    /// The files `mainPath` (nil: the embedded default) and the drop-ins in `dropInDirectory`.
+    public init(mainPath: String?, dropInDirectory: String?) {
+        self.mainPath = mainPath
+        self.dropInDirectory = dropInDirectory
+    }
+
+    /// The default system config directory.
+    public static let systemDirectory = "/etc/sse-timeline"
+
+    /// Resolves the lookup order.
+    public static func locate(explicitPath: String?, environment: [String: String]) -> ConfigFiles {
+        if let explicitPath {
+            return ConfigFiles(mainPath: explicitPath, dropInDirectory: dropInDirectory(for: explicitPath))
+        }
+        var directories: [String] = []
+        if let dir = environment["CONFIGURATION_DIRECTORY"], !dir.isEmpty {
+            // systemd may pass several, separated by ":"; ours is the first.
+            directories.append(String(dir.split(separator: ":").first ?? Substring(dir)))
+        }
+        directories.append(systemDirectory)
+        for directory in directories where FileStatus.exists("\(directory)/timeline.toml") {
+            let path = "\(directory)/timeline.toml"
+            return ConfigFiles(mainPath: path, dropInDirectory: "\(directory)/timeline.d")
+        }
+        let dropIns = directories.map { "\($0)/timeline.d" }.first(where: FileStatus.isDirectory)
+        return ConfigFiles(mainPath: nil, dropInDirectory: dropIns)
+    }
+
+    /// `dir/name.d` for `dir/name.toml`.
+    public static func dropInDirectory(for path: String) -> String {
+        var base = path
+        if base.hasSuffix(".toml") { base.removeLast(5) }
+        return base + ".d"
+    }
+
+    /// A one-line account of what was used, for every command to print.
+    public func describe(dropInCount: Int) -> String {
+        var text = mainPath ?? DefaultTimeline.name
+        if let dropInDirectory, dropInCount > 0 {
+            text += " + \(dropInCount) drop-in\(dropInCount == 1 ? "" : "s") from \(dropInDirectory)/"
+        }
+        return text
+    }
+
+    /// Reads every file; problems reading a file are reported like config errors.
+    public func read() -> (sources: [ConfigSource], problems: [Diagnostic]) {
+        var sources: [ConfigSource] = []
+        var problems: [Diagnostic] = []
+        if let mainPath {
+            switch FileReader.read(mainPath, limit: ConfigLoader.maximumFileSize) {
+            case .success(let bytes): sources.append(ConfigSource(name: mainPath, bytes: bytes))
+            case .failure(let error): problems.append(error.diagnostic(path: mainPath))
+            }
+        } else {
+            sources.append(ConfigSource(name: DefaultTimeline.name, text: DefaultTimeline.text))
+        }
+        // lstat: a drop-in directory that is a dangling or looping symlink is reported, not skipped.
+        if let dropInDirectory, FileStatus.entryExists(dropInDirectory) {
+            switch FileReader.list(dropInDirectory) {
+            case .success(let names):
+                for name in names where name.hasSuffix(".toml") && !name.hasPrefix(".") {
+                    let path = "\(dropInDirectory)/\(name)"
+                    switch FileReader.read(path, limit: ConfigLoader.maximumFileSize) {
+                    case .success(let bytes): sources.append(ConfigSource(name: path, bytes: bytes))
+                    case .failure(let error): problems.append(error.diagnostic(path: path))
+                    }
+                }
+            case .failure(let error):
+                problems.append(error.diagnostic(path: dropInDirectory))
+            }
+        }
+        return (sources, problems)
+    }
+
+    /// Reads and loads the config; the error carries read problems and config diagnostics together.
+    public func load(loader: ConfigLoader) -> Result<TimelineConfig, ConfigError> {
+        let (sources, problems) = read()
+        do {
+            let config = try loader.load(sources)
+            if !problems.isEmpty { return .failure(ConfigError(diagnostics: problems + config.warnings)) }
+            return .success(config)
+        } catch {
+            return .failure(ConfigError(diagnostics: problems + error.diagnostics))
+        }
+    }
+
+    /// The number of drop-in files present (for messages when loading failed).
+    public var dropInCount: Int {
+        guard let dropInDirectory, case .success(let names) = FileReader.list(dropInDirectory) else { return 0 }
+        return names.count { $0.hasSuffix(".toml") && !$0.hasPrefix(".") }
+    }
+}

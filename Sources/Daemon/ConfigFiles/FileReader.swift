@@ -1,0 +1,105 @@
+import Glibc
+import SystemPackage
+import Timeline
+
+/// Reading whole config files and listing directories, with errors a person can act on.
+enum FileReader {
+    /// Why a file could not be read: a message and a hint for the person who wrote the config.
+    struct Failure: Error {
+        var message: String
+        var hint: String?
+
+        init(message: String, hint: String?) {
+            self.message = message
+            self.hint = hint
+        }
+
+        /// The failure of a system call, said as what could not be done and how to fix it.
+        init(_ error: SystemCallError) {
+            let doing =
+                switch error.call {
+                case "open": "open the file"
+                case "opendir": "read the directory"
+                default: "read the file"
+                }
+            let hint: String? =
+                switch error.errno {
+                case .permissionDenied, .notPermitted: "check the permissions of the file and its directories"
+                case .tooManySymbolicLinkLevels: "a symbolic link points back at itself; fix or remove it"
+                case .noSuchFileOrDirectory: "check the path"
+                case .isDirectory: "give the path of a .toml file"
+                default: nil
+                }
+            self.init(message: "cannot \(doing): \(error.message)", hint: hint)
+        }
+
+        /// The failure as a config error at the start of `path`.
+        func diagnostic(path: String) -> Diagnostic {
+            Diagnostic(
+                .error,
+                at: SourceLocation(file: path, line: 1, column: 1),
+                key: "",
+                message: message,
+                hint: hint
+            )
+        }
+    }
+
+    private static let tooLargeHint = "split the milestones into drop-in files in the timeline.d/ directory"
+
+    /// Reads a regular file whole, up to `limit` bytes; retries when the file changes while being read.
+    static func read(_ path: String, limit: Int) -> Result<[UInt8], Failure> {
+        for _ in 0..<3 {
+            do throws(SystemCallError) {
+                let descriptor = try FileDescriptor.open(path, .readOnly)
+                defer { try? descriptor.close() }
+                var before = stat()
+                try SystemCall.run("fstat", operand: path) { fstat(descriptor.rawValue, &before) }
+                guard (before.st_mode & S_IFMT) == S_IFREG else {
+                    return .failure(Failure(message: "not a regular file", hint: "give the path of a .toml file"))
+                }
+                if Int(before.st_size) > limit {
+                    return .failure(
+                        Failure(
+                            message: "file too large (\(before.st_size) bytes; the limit is \(limit) bytes)",
+                            hint: tooLargeHint
+                        )
+                    )
+                }
+                guard let bytes = try descriptor.readAll(operand: path, limit: limit) else {
+                    return .failure(Failure(message: "file too large (over \(limit) bytes)", hint: tooLargeHint))
+                }
+                var after = stat()
+                try SystemCall.run("fstat", operand: path) { fstat(descriptor.rawValue, &after) }
+                let unchanged =
+                    after.st_size == before.st_size && after.st_mtim.tv_sec == before.st_mtim.tv_sec
+                    && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && bytes.count == Int(after.st_size)
+                if unchanged { return .success(bytes) }
+            } catch {
+                return .failure(Failure(error))
+            }
+        }
+        return .failure(
+            Failure(
+                message: "the file kept changing while it was read",
+                hint: "write config files atomically (to a temporary file, then rename), then reload"
+            )
+        )
+    }
+
+    /// The entry names of a directory, sorted bytewise (the systemd drop-in order).
+    static func list(_ path: String) -> Result<[String], Failure> {
+        guard let directory = opendir(path) else {
+            return .failure(Failure(SystemCallError("opendir", operand: path)))
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return .success(names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+    }
+}

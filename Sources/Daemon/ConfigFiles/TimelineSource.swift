@@ -1,0 +1,43 @@
+import Timeline
+
+/// Which timeline to load: what the command line (`--config`, `--default-timeline`) and the environment
+/// (`$CONFIGURATION_DIRECTORY`, `$TZ`) say. The daemon and every command load through it.
+public struct TimelineSource: Sendable {
+    /// `--config PATH`: the main file, its drop-ins in `<name>.d/` beside it.
+    public var explicitPath: String?
+    /// `--default-timeline`: the embedded default only, no files.
+    public var defaultOnly: Bool
+    /// The process environment (`CONFIGURATION_DIRECTORY`, `TZ`).
+    public var environment: [String: String]
+
+    /// The source that `explicitPath`, `defaultOnly` and `environment` describe.
+    public init(explicitPath: String? = nil, defaultOnly: Bool = false, environment: [String: String]) {
+        self.explicitPath = explicitPath
+        self.defaultOnly = defaultOnly
+        self.environment = environment
+    }
+
+    /// The config files, located now (so that a `timeline.toml` or `timeline.d/` created after start counts at
+    /// the next reload). See `ConfigFiles.locate` for the lookup order.
+    public var files: ConfigFiles {
+        if defaultOnly { return ConfigFiles(mainPath: nil, dropInDirectory: nil) }
+        return ConfigFiles.locate(explicitPath: explicitPath, environment: environment)
+    }
+
+    /// The system's zone, the zone of milestones that name none: `$TZ`, then `/etc/localtime`.
+    public func systemZone(in zones: ZoneDatabase) -> Zone {
+        zones.systemZone(tz: environment["TZ"])
+    }
+
+    /// Locates and loads the timeline, its zones read from `zones`.
+    ///
+    /// The daemon passes a fresh database at each load, so that an OS tzdata update takes effect at the next
+    /// reload; one-shot commands pass `ZoneDatabase.shared`.
+    public func load(zones: ZoneDatabase = ZoneDatabase()) -> Result<LoadedTimeline, ConfigError> {
+        let files = self.files
+        let loader = ConfigLoader(zones: zones, systemZone: systemZone(in: zones))
+        return files.load(loader: loader).map { config in
+            LoadedTimeline(config: config, description: files.describe(dropInCount: config.sources.count - 1))
+        }
+    }
+}

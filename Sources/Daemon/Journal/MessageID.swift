@@ -1,0 +1,21 @@
+/// The fixed 128-bit MESSAGE_IDs of this daemon's journal entries (explained by
+/// `systemd/sse-timeline.catalog`, so `journalctl -x` shows what each means).
+public enum MessageID {
+    /// A reminder came due and was sent on time.
+    public static let reminderDue = "5d62f99487414d09a86c67131bc79872"
+    /// A reminder that came due while the daemon was not running (or the clock jumped) sent late.
+    public static let reminderCaughtUp = "56917b90748648e782bd402cf29b16f2"
+    /// Reminders older than the catch-up window, recorded as missed in one summary entry.
+    public static let remindersMissed = "da782e2976c845e88f1c7c7ff1063349"
+    /// The daemon started with a timeline.
+    public static let timelineLoaded = "78a933bccce148dda28b4f43b25024c2"
+    /// A reload (SIGHUP) took a new timeline.
+    public static let timelineReloaded = "af7d6442ef984da3a95669da0e611632"
+    /// A reload failed; the previous timeline keeps running.
+    public static let reloadFailed = "f27d112d57714245a006dc03c9d3a692"
+    /// The state directory or file had a problem.
+    public static let stateError = "3ddf402d29b54e0fa5820d3faa5aff4c"
+
+    /// The IDs under which reminders are written (for reading them back from the journal).
+    public static let reminderIDs = [reminderDue, reminderCaughtUp]
+}

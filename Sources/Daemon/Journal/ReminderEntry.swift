@@ -1,0 +1,74 @@
+import Timeline
+
+/// Builds the journal entry of a due reminder: a sentence for people and fields to filter on.
+public struct ReminderEntry {
+    /// The schedule the instances come from.
+    public let schedule: Schedule
+
+    /// The builder for `schedule`'s instances.
+    public init(schedule: Schedule) {
+        self.schedule = schedule
+    }
+
+    /// The entry for `instance`, delivered at `now`; `caughtUp` when it is sent late after downtime or a jump.
+    /// `key` is the instance's ``Schedule/key(of:)`` when the caller already has it.
+    public func entry(for instance: ReminderInstance, now: WallTime, caughtUp: Bool, key: String? = nil) -> JournalEntry
+    {
+        let milestone = schedule.milestone(of: instance)
+        let reminder = schedule.reminder(of: instance)
+        let occurrence = schedule.occurrence(of: instance)
+        let formatting = InstanceFormatting(schedule: schedule)
+        let dueWall = WallTime(instance.due)
+        let lateness = max(0, now.nanosecondsSinceEpoch - dueWall.nanosecondsSinceEpoch) / 1000
+        let start = formatting.occurrenceText(milestone: milestone, start: occurrence.start)
+
+        var fields: [(name: String, value: String)] = [
+            ("MESSAGE_ID", caughtUp ? MessageID.reminderCaughtUp : MessageID.reminderDue),
+            ("SYSLOG_IDENTIFIER", "sse-timeline"),
+            ("MILESTONE_ID", milestone.id),
+            ("MILESTONE_TITLE", milestone.title),
+            ("MILESTONE_START", start),
+        ]
+        if milestone.end != nil {
+            fields.append(("MILESTONE_END", formatting.occurrenceText(milestone: milestone, start: occurrence.end)))
+        }
+        if let location = milestone.location { fields.append(("MILESTONE_LOCATION", location)) }
+        fields += [
+            ("REMINDER", reminder.text),
+            ("REMINDER_KEY", key ?? schedule.key(of: instance)),
+            ("DUE_AT", ReminderMath.iso8601(instance.due, in: milestone.zone)),
+            ("LATENESS_USEC", String(lateness)),
+        ]
+        if milestone.recurrence != nil { fields.append(("OCCURRENCE", start)) }
+        if !milestone.tags.isEmpty { fields.append(("TAGS", milestone.tags.joined(separator: ","))) }
+        if let source = milestone.source { fields.append(("SOURCE_URL", source)) }
+        if caughtUp { fields.append(("CAUGHT_UP", "1")) }
+
+        let message = sentence(milestone: milestone, reminder: reminder, start: start, caughtUp: caughtUp)
+        return JournalEntry(message: message, priority: schedule.priority(of: instance), fields: fields)
+    }
+
+    /// "International Day of Cooperatives: in 30 days, on 2027-07-03 (worldwide)."
+    public func sentence(milestone: Milestone, reminder: Reminder, start: String, caughtUp: Bool) -> String {
+        let offset = reminder.offset
+        let anchor = offset.anchor == .start ? "starts" : "ends"
+        let past = offset.anchor == .start ? "started" : "ended"
+        var amount = ReminderOffset(anchor: offset.anchor, days: abs(offset.days), seconds: abs(offset.seconds))
+            .description
+        amount = String(amount.dropLast(offset.anchor == .end ? " after end".count : " after".count))
+        let before = offset.days < 0 || (offset.days == 0 && offset.seconds < 0)
+        let relation: String
+        if offset.days == 0 && offset.seconds == 0 {
+            relation = "\(anchor) now"
+        } else if before {
+            relation = "\(anchor) in \(amount)"
+        } else {
+            relation = "\(past) \(amount) ago"
+        }
+        var text = "\(milestone.title) \(relation) (\(start)"
+        if let location = milestone.location { text += ", \(location)" }
+        text += ")."
+        if caughtUp { text += " Sent late: it came due while sse-timeline was not running." }
+        return text
+    }
+}

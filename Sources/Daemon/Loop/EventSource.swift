@@ -1,0 +1,43 @@
+import CSystemd
+
+/// An sd-event source owned by a Swift object: the source is disabled and released when the object goes away,
+/// so its C callback, which finds the object through an unretained pointer, never outlives it.
+///
+/// The concrete sources (`TimerSource`, `SignalSource`, `IOSource`, `InotifySource`) add themselves to a loop
+/// in their initialisers and hand C `Unmanaged.passUnretained(self).toOpaque()` as the callback's context.
+public class EventSource {
+    /// The `sd_event_source`, set by the subclass's initialiser.
+    var source: OpaquePointer?
+
+    init() {}
+
+    deinit {
+        if let source { sd_event_source_disable_unref(source) }
+    }
+
+    /// Adds the source with `add` (an `sd_event_add_*` call that fills in the source) and names it in sd-event's
+    /// debug logs (`SYSTEMD_LOG_LEVEL=debug`) as `name`.
+    ///
+    /// - Throws: `SystemCallError` naming `call` and `operand` when `add` fails.
+    func attach(
+        _ call: String,
+        operand: String? = nil,
+        name: String,
+        _ add: (inout OpaquePointer?) -> Int32
+    ) throws(SystemCallError) {
+        var source: OpaquePointer?
+        try SystemCall.check(call, operand: operand, add(&source))
+        self.source = source
+        _ = sd_event_source_set_description(source, name)
+    }
+
+    /// The context pointer handed to C for this object.
+    var context: UnsafeMutableRawPointer {
+        Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// The object behind a context pointer that C hands back.
+    static func object<Source: EventSource>(_ context: UnsafeMutableRawPointer?, as type: Source.Type) -> Source {
+        Unmanaged<Source>.fromOpaque(context!).takeUnretainedValue()
+    }
+}

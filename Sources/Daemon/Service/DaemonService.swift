@@ -1,0 +1,166 @@
+import CLinux
+import Glibc
+import Logging
+import Timeline
+
+/// Where the daemon writes its entries.
+public enum LogTarget: String, CaseIterable, Sendable {
+    /// The journal when journald runs (its socket exists), otherwise stderr.
+    case auto
+    /// The systemd journal.
+    case journal
+    /// Standard error, one line per entry.
+    case stderr
+}
+
+/// What `sse-timeline run` was asked to do.
+public struct DaemonConfiguration: Sendable {
+    /// Which timeline to load (again at each reload).
+    public var source: TimelineSource
+    /// Where the state lives (`$STATE_DIRECTORY` under systemd); created (mode 0700) when missing.
+    public var stateDirectory: String
+    /// Where entries go.
+    public var logTarget: LogTarget
+    /// The process environment (`NOTIFY_SOCKET`, `WATCHDOG_USEC`, ...).
+    public var environment: [String: String]
+    /// The zone file whose changes reload the timeline.
+    public var zoneFilePath: String = ZoneFileWatch.defaultPath
+
+    /// A configuration; `zoneFilePath` keeps its default.
+    public init(source: TimelineSource, stateDirectory: String, logTarget: LogTarget, environment: [String: String]) {
+        self.source = source
+        self.stateDirectory = stateDirectory
+        self.logTarget = logTarget
+        self.environment = environment
+    }
+}
+
+/// The daemon: a `Scheduler` on one sd-event loop, wired to the journal, systemd and the state directory.
+///
+/// One thread. The loop waits for the first of: the due timer (armed at the scheduler's answer), SIGHUP (reload),
+/// SIGTERM or SIGINT (stop), a step of the wall clock, a change of `/etc/localtime`, and the watchdog's ping.
+/// Each handler tells the scheduler what happened and re-arms the timer at its answer.
+public final class DaemonService {
+    /// The exit status when the timeline cannot be loaded at start (EX_CONFIG, sysexits.h); the unit's
+    /// `RestartPreventExitStatus=` keeps systemd from restarting a daemon whose config cannot load.
+    public static let configErrorExitCode: Int32 = 78
+
+    /// The signals the daemon handles: SIGHUP reloads, SIGTERM and SIGINT stop.
+    public static let handledSignals: [Int32] = [SIGHUP, SIGTERM, SIGINT]
+
+    private let configuration: DaemonConfiguration
+
+    /// A daemon that will run with `configuration`.
+    public init(configuration: DaemonConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The sink that `target` asks for.
+    public static func sink(for target: LogTarget) -> any NotificationSink {
+        switch target {
+        case .auto: JournalDetector().sink()
+        case .journal: SystemdJournalSink()
+        case .stderr: StderrSink()
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns the exit status: 0, or `configErrorExitCode` when the timeline
+    /// cannot be loaded at start (its errors are logged and printed).
+    ///
+    /// - Throws: `SystemCallError` when the state directory cannot be created or the loop cannot be set up.
+    public func run() throws(SystemCallError) -> Int32 {
+        // Before anything else, so that none of them takes its default action once the loop owns them.
+        SignalSource.block(Self.handledSignals)
+        // A closed stderr pipe must not kill the daemon; the write fails and the journal still has the entry.
+        signal(SIGPIPE, SIG_IGN)
+        // Timers may otherwise expire up to 50 µs late (the default slack).
+        _ = sse_set_timer_slack(1)
+        // The command line is parsed: its code is not needed again, and releasing its pages now lowers the peak
+        // RSS of loading (the rest goes when the daemon is first idle after a load).
+        CodePages.release()
+        let directory = configuration.stateDirectory
+        if !FileStatus.isDirectory(directory) {
+            try SystemCall.run("mkdir", operand: directory) { mkdir(directory, 0o700) }
+        }
+
+        let loop = try EventLoop()
+        let clock = SystemClock()
+        let sink = Self.sink(for: configuration.logTarget)
+        let logger = Logger(label: "sse-timeline") { label in JournalLogHandler(label: label, sink: sink) }
+        var releaseCodePages = false
+        let scheduler = Scheduler(
+            environment: makeEnvironment(clock: clock, sink: sink, logger: logger) {
+                releaseCodePages = true
+            }
+        )
+
+        // Every handler tells the scheduler what happened and arms the due timer at its answer.
+        var timer: TimerSource!
+        func act(_ answer: WallTime?) { timer.schedule(at: answer) }
+        timer = try TimerSource(loop: loop, name: "due") { act(scheduler.advance(to: clock.now())) }
+        let sources: [AnyObject] = [
+            try SignalSource(loop: loop, signal: SIGHUP) { act(scheduler.reload()) },
+            try SignalSource(loop: loop, signal: SIGTERM) { loop.exit(code: 0) },
+            try SignalSource(loop: loop, signal: SIGINT) { loop.exit(code: 0) },
+            try ClockChangeWatch(loop: loop) { act(scheduler.advance(to: clock.now())) },
+        ]
+        var zoneWatch: ZoneFileWatch?
+        do {
+            zoneWatch = try ZoneFileWatch(loop: loop, path: configuration.zoneFilePath) {
+                act(scheduler.timeZoneChanged())
+            }
+        } catch {
+            logger.warning("changes of the system time zone will not be noticed: \(error)")
+        }
+        try loop.enableWatchdog()
+        loop.beforeWaiting = {
+            if releaseCodePages {
+                releaseCodePages = false
+                CodePages.release()
+            }
+        }
+
+        let first: WallTime?
+        do {
+            first = try scheduler.start()
+        } catch {
+            // The errors are in the journal already; say why on stderr too, for a terminal.
+            let text = "sse-timeline: \(error)\n"
+            _ = text.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+            return Self.configErrorExitCode
+        }
+        act(first)
+        let status = try loop.run()
+        scheduler.stop()
+        withExtendedLifetime((sources, zoneWatch, timer)) {}
+        return status
+    }
+
+    private func makeEnvironment(
+        clock: SystemClock,
+        sink: any NotificationSink,
+        logger: Logger,
+        afterLoad: @escaping () -> Void
+    ) -> SchedulerEnvironment {
+        let reader = JournalReader()
+        let canReadJournal = sink is SystemdJournalSink
+        let source = configuration.source
+        var environment = SchedulerEnvironment(clock: clock, sink: sink, logger: logger) { source.load() }
+        environment.fallbackSink = StderrSink()
+        environment.notifier = SystemdNotifier(environment: configuration.environment)
+        environment.store = StateStore(directory: configuration.stateDirectory)
+        environment.journalKeys = { since in
+            guard canReadJournal else { return nil }
+            return reader.values(
+                of: "REMINDER_KEY",
+                matching: [
+                    JournalMatch("MESSAGE_ID", anyOf: MessageID.reminderIDs),
+                    JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
+                ],
+                since: since
+            )
+        }
+        environment.afterLoad = afterLoad
+        return environment
+    }
+}

@@ -1,0 +1,13 @@
+/// What the daemon has already delivered, as saved across restarts by `StateStore`.
+public struct DeliveryState: Sendable, Equatable {
+    /// Unix seconds: every reminder due at or before it has been dealt with; nil on the first start (no state).
+    public var watermark: Int64?
+    /// The keys of reminders due after the watermark that were already sent (a batch cut short).
+    public var sentAfterWatermark: Set<String>
+
+    /// A state with the given watermark and keys; the empty first-start state by default.
+    public init(watermark: Int64? = nil, sentAfterWatermark: Set<String> = []) {
+        self.watermark = watermark
+        self.sentAfterWatermark = sentAfterWatermark
+    }
+}

@@ -1,0 +1,137 @@
+import DaemonTesting
+import Dispatch
+import Foundation
+import Glibc
+import Testing
+
+/// Lines from a pipe, each waited for with a bound (poll), so that a daemon that never writes fails the test.
+final class LineReader {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+
+    init(_ handle: FileHandle) {
+        descriptor = handle.fileDescriptor
+    }
+
+    /// The next line, waiting at most `milliseconds` for more bytes each time; nil on timeout or end of file.
+    func next(waitingAtMost milliseconds: Int32) -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: 10) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+            guard poll(&descriptors, 1, milliseconds) > 0 else { return nil }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { return nil }
+            buffer += chunk[..<count]
+        }
+    }
+
+    /// Lines until one contains `text` (returned last), or nil when none came in time.
+    func lines(until text: String, waitingAtMost milliseconds: Int32) -> [String]? {
+        var lines: [String] = []
+        while let line = next(waitingAtMost: milliseconds) {
+            lines.append(line)
+            if line.contains(text) { return lines }
+        }
+        return nil
+    }
+}
+
+/// `sse-timeline run` as systemd runs it: a separate process, talking to a notify socket of the test's own, its
+/// entries on stderr. Signals go to the process, as `systemctl reload` and `stop` send them.
+@Suite("Daemon process", .enabled(if: FileManager.default.isExecutableFile(atPath: binary)), .timeLimit(.minutes(1)))
+struct DaemonProcessTests {
+    let directory = TemporaryDirectory()
+
+    /// A timeline with one reminder `seconds` from now (UTC, whole seconds).
+    func timelineDue(in seconds: Int) -> String {
+        let due = Date(timeIntervalSinceNow: Double(seconds))
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return """
+            [[milestone]]
+            id = "soon"
+            title = "Soon"
+            start = \(formatter.string(from: due))
+            reminders = ["at start"]
+            """
+    }
+
+    func start(config: String, notify: NotifySocketStub, watchdogMicroseconds: Int? = nil) throws -> (
+        Process, LineReader
+    ) {
+        let path = directory.file("timeline.toml")
+        writeFile(path, Array(config.utf8))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "--config", path, "--state-dir", directory.file("state"), "--log-target", "stderr"]
+        var environment = ["NOTIFY_SOCKET": notify.address, "TZ": "UTC"]
+        if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
+        process.environment = environment
+        let error = Pipe()
+        process.standardError = error
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return (process, LineReader(error.fileHandleForReading))
+    }
+
+    /// Waits for `process` to end, at most `seconds`; its exit status, or nil if it is still running.
+    func exitStatus(_ process: Process, waitingAtMost seconds: Int) -> Int32? {
+        let ended = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in ended.signal() }
+        if !process.isRunning { return process.terminationStatus }
+        guard ended.wait(timeout: .now() + .seconds(seconds)) == .success else {
+            process.terminate()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    @Test func notifiesSystemdRunsOnOneThreadReloadsAndStops() throws {
+        let notify = NotifySocketStub(address: directory.file("notify"))
+        let (process, stderr) = try start(config: timelineDue(in: 3), notify: notify, watchdogMicroseconds: 400_000)
+        defer { if process.isRunning { process.terminate() } }
+
+        let ready = try #require(notify.receive(until: { $0.contains("READY=1") }, waitingAtMost: 10_000))
+        #expect(ready.last?.contains("STATUS=1 milestones, 1 reminders pending; next: Soon, at start") == true)
+        // While idle the daemon is one thread: the sd-event loop.
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")
+        #expect(tasks.count == 1)
+
+        // sd-event pings the watchdog on time (every 200-300 ms of the 400 ms given), also while idle.
+        let pings = notify.receive(until: { $0 == "WATCHDOG=1" }, waitingAtMost: 1_000)
+        #expect(pings?.last == "WATCHDOG=1")
+        #expect(notify.receive(until: { $0 == "WATCHDOG=1" }, waitingAtMost: 1_000)?.last == "WATCHDOG=1")
+
+        kill(process.processIdentifier, SIGHUP)
+        let reload = try #require(notify.receive(until: { $0.contains("READY=1") }, waitingAtMost: 10_000))
+        #expect(reload.contains { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") })
+        #expect(stderr.lines(until: "reloaded", waitingAtMost: 10_000) != nil)
+
+        // The reminder comes out at its instant, from the due timer.
+        let reminder = try #require(stderr.lines(until: "MILESTONE_ID=soon", waitingAtMost: 10_000)?.last)
+        #expect(reminder.hasPrefix("<5>Soon starts now"))
+        let lateness = reminder.split(separator: " ").first { $0.hasPrefix("LATENESS_USEC=") }
+        let value = lateness?.dropFirst("LATENESS_USEC=".count).prefix { $0.isNumber }
+        let microseconds = try #require(value.flatMap { Int($0) })
+        #expect(microseconds < 1_000_000)
+
+        kill(process.processIdentifier, SIGTERM)
+        #expect(notify.receive(until: { $0.hasPrefix("STOPPING=1") }, waitingAtMost: 10_000) != nil)
+        #expect(exitStatus(process, waitingAtMost: 10) == 0)
+    }
+
+    @Test func aTimelineThatCannotLoadAtStartExitsWithEXCONFIG() throws {
+        let notify = NotifySocketStub(address: directory.file("notify"))
+        let (process, stderr) = try start(config: "[[milestone]]\nid = \"x\"\ntitle = 5\n", notify: notify)
+        defer { if process.isRunning { process.terminate() } }
+        let lines = try #require(stderr.lines(until: "not starting", waitingAtMost: 10_000))
+        #expect(lines.contains { $0.contains("timeline.toml:3:9: error: milestone[0].title") })
+        #expect(exitStatus(process, waitingAtMost: 10) == 78)
+        #expect(notify.receive() == nil)
+    }
+}
