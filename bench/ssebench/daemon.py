@@ -95,40 +95,27 @@ class NotifyListener:
             pass
 
 
-class Daemon:
-    """`sse-timeline run` as a child process: stderr read (and time-stamped) on a thread, notify socket bound."""
+class StampedPipe:
+    """Reads a pipe on a thread of its own and stamps each read with the wall clock (CLOCK_REALTIME) as soon as
+    read(2) returns: [(wall ns at read, bytes of whole lines)], and a count of the lines holding `marker`.
 
-    counter = 0
+    The daemon's stderr and the reference sleeper's stdout (part 8) are read by this one class, so that both
+    are timed the same way.
+    """
 
-    def __init__(self, ctx, args, name, env_extra=None):
-        Daemon.counter += 1
-        self.name = f"{name}-{Daemon.counter}"
-        self.ctx = ctx
-        self.state_dir = os.path.join(ctx.workdir, f"state-{self.name}")
-        os.mkdir(self.state_dir)
-        self.notify = NotifyListener(os.path.join(ctx.workdir, f"notify-{self.name}.sock"))
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
-        env["NOTIFY_SOCKET"] = self.notify.path
-        env.update(env_extra or {})
-        argv = [ctx.binary, "run", *args, "--state-dir", self.state_dir, "--log-target", "stderr"]
+    def __init__(self, fd, marker, on_eof=None):
+        self.fd = fd
+        self.marker = marker
+        self.on_eof = on_eof
         self.chunks = []  # (wall ns at read, bytes of whole lines)
-        self.reminder_lines = 0
+        self.marked = 0
         self.cond = threading.Condition()
-        self.stdout_path = os.path.join(ctx.workdir, f"stdout-{self.name}.txt")
         self.eof = False
-        self.exit_code = None
-        self.rusage = None
-        with open(self.stdout_path, "wb") as stdout:
-            self.exec_mono = time.monotonic_ns()
-            self.proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE, env=env, close_fds=True
-            )
-        self.pid = self.proc.pid
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
 
     def _read(self):
-        fd = self.proc.stderr.fileno()
+        fd = self.fd
         try:
             # A big pipe, so that a burst is limited by the daemon, not by this reader.
             fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
@@ -145,18 +132,72 @@ class Daemon:
             partial = data[cut:]
             whole = data[:cut]
             if whole:
-                found = whole.count(b" DUE_AT=")
+                found = whole.count(self.marker)
                 with self.cond:
                     self.chunks.append((wall, whole))
-                    self.reminder_lines += found
+                    self.marked += found
                     self.cond.notify_all()
         with self.cond:
             if partial:
                 self.chunks.append((time.time_ns(), partial))
             self.eof = True
             self.cond.notify_all()
+        if self.on_eof:
+            self.on_eof()
+
+    def wait_marked(self, count, deadline_wall):
+        """Waits until `count` marked lines arrived, the pipe closed or the wall deadline passed; returns the
+        count seen."""
+        with self.cond:
+            while self.marked < count and not self.eof:
+                remaining = (deadline_wall - time.time_ns()) / NS
+                if remaining <= 0:
+                    break
+                self.cond.wait(remaining)
+            return self.marked
+
+    def snapshot(self):
+        """The chunks received so far."""
+        with self.cond:
+            return list(self.chunks)
+
+    def join(self, timeout):
+        self.thread.join(timeout)
+
+
+class Daemon:
+    """`sse-timeline run` as a child process: stderr read (and time-stamped) on a thread, notify socket bound."""
+
+    counter = 0
+
+    def __init__(self, ctx, args, name, env_extra=None):
+        Daemon.counter += 1
+        self.name = f"{name}-{Daemon.counter}"
+        self.ctx = ctx
+        self.state_dir = os.path.join(ctx.workdir, f"state-{self.name}")
+        os.mkdir(self.state_dir)
+        self.notify = NotifyListener(os.path.join(ctx.workdir, f"notify-{self.name}.sock"))
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+        env["NOTIFY_SOCKET"] = self.notify.path
+        env.update(env_extra or {})
+        argv = [ctx.binary, "run", *args, "--state-dir", self.state_dir, "--log-target", "stderr"]
+        self.stdout_path = os.path.join(ctx.workdir, f"stdout-{self.name}.txt")
+        self.exit_code = None
+        self.rusage = None
+        with open(self.stdout_path, "wb") as stdout:
+            self.exec_mono = time.monotonic_ns()
+            self.proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE, env=env, close_fds=True
+            )
+        self.pid = self.proc.pid
         # stderr closes when the daemon ends: whoever waits for a notify message stops waiting.
-        self.notify.sender_exited()
+        self.stderr = StampedPipe(self.proc.stderr.fileno(), b" DUE_AT=", self.notify.sender_exited)
+
+    @property
+    def reminder_lines(self):
+        """Reminder lines received so far."""
+        with self.stderr.cond:
+            return self.stderr.marked
 
     # -- waiting on events
 
@@ -171,13 +212,7 @@ class Daemon:
 
     def wait_reminders(self, count, deadline_wall):
         """Waits until `count` reminder lines arrived or the wall deadline passed; returns the count seen."""
-        with self.cond:
-            while self.reminder_lines < count and not self.eof:
-                remaining = (deadline_wall - time.time_ns()) / NS
-                if remaining <= 0:
-                    break
-                self.cond.wait(remaining)
-            return self.reminder_lines
+        return self.stderr.wait_marked(count, deadline_wall)
 
     def reload(self, timeout):
         """Nanoseconds from SIGHUP to the READY=1 that follows a RELOADING=1."""
@@ -237,7 +272,7 @@ class Daemon:
         self.proc.returncode = outcome.get("code") if isinstance(outcome.get("code"), int) else -9
         self.exit_code = outcome.get("code")
         self.rusage = outcome.get("rusage")
-        self.reader.join(5)
+        self.stderr.join(5)
         self.notify.close()
         return self.exit_code, elapsed
 
@@ -255,9 +290,7 @@ class Daemon:
         """[(arrival wall ns, due epoch seconds, daemon's LATENESS_USEC, REMINDER_KEY)] in arrival order."""
         out = []
         due_cache = {}
-        with self.cond:
-            chunks = list(self.chunks)
-        for wall, data in chunks:
+        for wall, data in self.stderr.snapshot():
             for line in data.split(b"\n"):
                 match = RE_DUE.search(line)
                 if not match:
@@ -273,8 +306,7 @@ class Daemon:
         return out
 
     def _stderr_tail(self):
-        with self.cond:
-            text = b"".join(c for _, c in self.chunks[-5:]).decode("utf-8", "replace")
+        text = b"".join(c for _, c in self.stderr.snapshot()[-5:]).decode("utf-8", "replace")
         lines = text.strip().splitlines()[-3:]
         return ("; stderr: " + " | ".join(lines)) if lines else ""
 
