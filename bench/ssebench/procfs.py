@@ -35,19 +35,25 @@ def anonymous_memory(pid):
 
 def context_switches(pid):
     """{tid: voluntary + involuntary} over the threads of `pid`, from /proc/PID/task/*/status."""
+    return {tid: voluntary + involuntary for tid, (voluntary, involuntary) in context_switch_kinds(pid).items()}
+
+
+def context_switch_kinds(pid):
+    """{tid: (voluntary, involuntary)} over the threads of `pid`, from /proc/PID/task/*/status."""
     out = {}
     try:
         tids = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return out
     for tid in tids:
-        total = 0
+        counts = {}
         try:
             with open(f"/proc/{pid}/task/{tid}/status") as f:
                 for line in f:
                     if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                        total += int(line.split(":")[1])
+                        name, _, value = line.partition(":")
+                        counts[name] = int(value)
         except OSError:
             continue
-        out[int(tid)] = total
+        out[int(tid)] = (counts.get("voluntary_ctxt_switches", 0), counts.get("nonvoluntary_ctxt_switches", 0))
     return out
