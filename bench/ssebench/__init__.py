@@ -5,7 +5,7 @@ Run it through `make bench` (or `bash bench/run.sh`); `--help` lists the knobs. 
 only. Everything is measured from outside the daemon: its stderr pipe, its notify socket (bound here),
 /proc, and perf where it works.
 
-The run has two phases:
+The run has three phases:
 1. Side by side (quiet machine): reminders due at the same minute boundaries for the daemon, atd (`at`
    has minute resolution) and a systemd timer inside a throwaway systemd-nspawn container.
    The same reminders go to the daemon inside the container too (journal sink), and then a burst of
@@ -13,6 +13,9 @@ The run has two phases:
 2. The idle window (--idle-seconds, 300 by default): an idle daemon, one with WATCHDOG_USEC, atd and the
    container's systemd are watched for context switches while the daemon's other benchmarks run beside
    them (a sleeping process is not woken by load elsewhere, so this costs no accuracy and saves time).
+3. The first reminder after idle (part 8, --idle-rounds x --idle-gap-seconds): the daemon's first entry of
+   an instant after a long sleep, beside a reference C sleeper woken at the same instant, alone on the
+   machine (the peers are stopped first).
 
 Exit status: 0 when every figure was measured (targets met or not), 1 when something could not be.
 

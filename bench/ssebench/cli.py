@@ -13,6 +13,7 @@ from . import __doc__ as PACKAGE_DOC
 from .common import DEFAULT_BINARY, REPO, Unmeasurable, log
 from .context import Context
 from .monitor import monitor_main
+from .parts.after_idle import bench_after_idle
 from .parts.burst import bench_burst
 from .parts.idle import finish_idle, start_idle
 from .parts.journal import journal_burst
@@ -57,8 +58,24 @@ def parse_args(argv):
     p.add_argument("--settle-seconds", type=float, default=1.0, help="READY=1 to the steady RSS sample")
     p.add_argument("--no-peers", dest="peers", action="store_false", help="skip atd and the systemd timer")
     p.add_argument("--no-perf", dest="perf", action="store_false", help="do not cross-check with perf stat")
-    p.add_argument("--only", default="", help="comma list of: side,journal,idle,lateness,startup,reload,burst")
-    return p.parse_args(argv)
+    p.add_argument("--idle-rounds", type=int, default=int(env("BENCH_IDLE_ROUNDS", "5")),
+                   help="part 8, first reminder after idle: rounds, each after an idle of --idle-gap-seconds "
+                        "(env BENCH_IDLE_ROUNDS)")
+    p.add_argument("--idle-gap-seconds", type=float, default=float(env("BENCH_IDLE_GAP_SECONDS", "60")),
+                   help="part 8: the least idle before each round's instant (env BENCH_IDLE_GAP_SECONDS)")
+    p.add_argument("--idle-ten-minutes", action="store_true",
+                   help="part 8 as one round after 10 minutes idle (--idle-rounds 1 --idle-gap-seconds 600)")
+    p.add_argument("--idle-margin", type=float, default=1.0,
+                   help="part 8: /proc is read this long before and after each instant; the context switches "
+                        "in between count as the instant's, those outside as idle ones")
+    p.add_argument("--idle-deadline", type=float, default=10,
+                   help="part 8: seconds after an instant before a missing entry counts as lost")
+    p.add_argument("--only", default="",
+                   help="comma list of: side,journal,idle,lateness,startup,reload,burst,after-idle")
+    args = p.parse_args(argv)
+    if args.idle_ten_minutes:
+        args.idle_rounds, args.idle_gap_seconds = 1, 600.0
+    return args
 
 
 def attempt(ctx, part, function, *args):
@@ -125,6 +142,16 @@ def main(argv):
                 attempt(ctx, name, bench, ctx)
         if idle:
             attempt(ctx, "idle", finish_idle, ctx, idle)
+        # Phase 3: the first reminder after idle, alone on the machine (the peers are stopped first): its
+        # instants are for the daemon and the reference sleeper only.
+        if want("after-idle"):
+            if container:
+                container.stop()
+                container = None
+            if atd:
+                atd.cleanup()
+                atd = None
+            attempt(ctx, "after idle", bench_after_idle, ctx)
     finally:
         for d in ctx.daemons:
             d.kill_if_running()

@@ -156,6 +156,30 @@ def build_report(ctx):
             f"all {n:,}", "met" if JB["all_delivered_every_run"] else "MISSED")
         row("", "journal: throughput (reminders/s)", JB["throughput_per_s"], fmt_count)
         row("", "journal: last one received after", JB["last_lateness_ns"], fmt_ms)
+    A = R.get("after_idle")
+    if A:
+        idle = A["idle_seconds"]["min"]
+        row("8 After idle", "first entry after " + ("n/a" if idle is None else f"{idle:.0f} s") + " idle, daemon",
+            A["daemon_ns"], fmt_ms)
+        row("", "reference sleeper woken at the same instant", A["reference_ns"], fmt_ms)
+        row("", "difference (daemon - reference)", A["difference_ns"], fmt_ms, "<= 0.5 ms",
+            verdict(A["difference_ns"]["median"], 0.5 * MS))
+        row("", "difference, worst round", A["worst_difference_ns"], fmt_ms, "<= 1 ms",
+            verdict(A["worst_difference_ns"], 1 * MS))
+        row("", "  the daemon's own LATENESS_USEC", A["daemon_lateness_usec_ns"], fmt_ms)
+        row("", "  the reference's own wake stamp", A["reference_own_ns"], fmt_ms)
+        quiet = A["quiet_switches"] + A["quiet_thread_changes"] if A["rounds"] else None
+        row("", f"context switches while nothing due, {A['quiet_seconds']:.0f} s", A["quiet_switches"], fmt_count,
+            "0", verdict(quiet, 0, "=="))
+        if A["quiet_thread_changes"]:
+            row("", "  threads started or ended while nothing due", A["quiet_thread_changes"], fmt_count)
+        row("", "context switches from just before to after", A["at_instant_switches"], fmt_count)
+        row("", "  reference sleeper, the same windows", A["reference_at_instant_switches"], fmt_count)
+        row("", "  most more than the reference's, a round", A["most_extra_switches_at_instant"], fmt_count,
+            "<= 1", verdict(A["most_extra_switches_at_instant"], 1))
+        row("", "RSS while idle (before each instant)", A["rss_idle"], fmt_mb, "<= 10 MB",
+            verdict(A["rss_idle"]["median"], 10e6))
+        row("", "  of which anonymous (heap, stacks)", A["anonymous_idle"], fmt_mb)
     return rows, targets
 
 
@@ -218,7 +242,33 @@ def render(ctx, rows):
         out.append(fmt(r))
     out.append("")
     out.extend(side_table(ctx))
+    rounds = after_idle_table(ctx)
+    if rounds:
+        out.append("")
+        out.extend(rounds)
     return "\n".join(out)
+
+
+def after_idle_table(ctx):
+    """Part 8, round by round: how late the daemon's first entry and the reference sleeper were at each instant."""
+    A = ctx.results.get("after_idle")
+    if not A:
+        return []
+    header = (f"{'8 After idle, each round':<33} {'idle':>7} {'daemon':>9} {'reference':>10} {'difference':>10}  "
+              f"switches: idle, at instant (reference)")
+    lines = [header, "-" * len(header)]
+    for k, r in enumerate(A["rounds"]):
+        ended = r["at_instant"]["threads_ended"]
+        label = f"round {k + 1}, {r['instant']}"
+        lines.append(
+            f"{label:<33} {r['idle_seconds']:>6.1f}s {fmt_ms(r['daemon_ns']):>9} {fmt_ms(r['reference_ns']):>10} "
+            f"{fmt_ms(r['difference_ns']):>10}  {r['quiet']['switches']}, {r['at_instant']['switches']} "
+            f"({r['reference_at_instant']['switches']})" + (f", {ended} threads ended" if ended else ""))
+    lines.append(f"Each round: {A['per_instant']} reminders due at the instant; the daemon's first entry and the "
+                 "sleeper's line, each stamped on arrival through its pipe by the same reader.")
+    lines.append(f"Context switches at the instant: from {A['margin_seconds']:g} s before it to "
+                 f"{A['margin_seconds']:g} s after; idle: the rest of the time between instants.")
+    return lines
 
 
 def machine():
