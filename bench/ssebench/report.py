@@ -241,10 +241,12 @@ def render(ctx, rows):
     for r in rows:
         out.append(fmt(r))
     out.append("")
-    out.extend(side_table(ctx))
+    side = side_table(ctx)
+    out.extend(side)
     rounds = after_idle_table(ctx)
     if rounds:
-        out.append("")
+        if side:
+            out.append("")
         out.extend(rounds)
     return "\n".join(out)
 
