@@ -42,7 +42,7 @@ public struct ICalendarExport: Sendable {
     /// The UID of a reminder's alarm: the milestone id and the canonical offset, which do not change when
     /// reminders are reordered or reworded.
     public static func uid(of reminder: Reminder, in milestone: Milestone) -> String {
-        let offset = String(reminder.offset.description.map { $0 == " " ? "-" : $0 })
+        let offset = String(reminder.identity.map { $0 == " " ? "-" : $0 })
         return "\(milestone.id)-\(offset)\(uidDomain)"
     }
 
@@ -197,8 +197,19 @@ public struct ICalendarExport: Sendable {
         writer.line("X-WR-ALARMUID", value: uid)
         writer.line("ACTION", value: "DISPLAY")
         writer.line("DESCRIPTION", value: ICalendarWriter.text("\(milestone.title) (\(reminder.text))"))
-        let (parameters, value) = Self.trigger(reminder.offset, of: milestone, allDayTime: config.defaults.allDayTime)
-        writer.line("TRIGGER", parameters, value: value)
+        if let absolute = reminder.absolute {
+            writer.line("TRIGGER", [.init("VALUE", "DATE-TIME")], value: ICalendarFormat.utc(absolute))
+        } else {
+            let (parameters, value) = Self.trigger(
+                reminder.offset,
+                of: milestone,
+                allDayTime: config.defaults.allDayTime
+            )
+            writer.line("TRIGGER", parameters, value: value)
+        }
+        if let acknowledged = reminder.acknowledged {
+            writer.line("ACKNOWLEDGED", value: ICalendarFormat.utc(acknowledged))
+        }
         writer.end("VALARM")
     }
 
