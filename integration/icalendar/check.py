@@ -391,6 +391,25 @@ path = {home}/khal.db
 
 
 # ---------------------------------------------------------------------------------------------------
+# Back in
+
+
+def check_round_trip(timeline, binary, directory, start, end, expected):
+    """The export dropped into a timeline.d/ as an .ics file: validate accepts it, and list shows the same
+    occurrences (each UID <id>@sse-timeline gives back the id)."""
+    root = os.path.join(directory, "round-trip")
+    os.makedirs(os.path.join(root, "timeline.d"))
+    main_file = os.path.join(root, "timeline.toml")
+    with open(main_file, "w") as file:
+        file.write('[[milestone]]\nid = "main"\ntitle = "Main"\nstart = 2030-01-01\n')
+    with open(os.path.join(root, "timeline.d", "sse.ics"), "wb") as file:
+        file.write(timeline.ics)
+    validated = subprocess.run([binary, "validate", "--config", main_file], capture_output=True, text=True)
+    check(validated.returncode == 0, f"{timeline.name}: validate accepts the export as timeline.d/sse.ics",
+          validated.stderr[-2000:])
+    again = Timeline(binary, ["--config", main_file], f"{timeline.name} imported").listed(start, end)
+    again = {item for item in again if not item[0].startswith("main@")}
+    compare(again, expected, f"{timeline.name}: imported back, it lists the same occurrences", "the import")
 
 
 def main():
@@ -410,6 +429,8 @@ def main():
             check_recurrence(default, calendar, start, end, expected)
         check_libical(default, libical, directory, start, end, expected)
         check_khal(default, directory, start, end, expected)
+
+        check_round_trip(default, binary, directory, start, end, expected)
 
         seed = int(os.environ.get("ICS_SEED", "5545"))
         rng = random.Random(seed)
