@@ -32,7 +32,7 @@ DOCS         := $(wildcard README.md docs/*.md)
 # Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
 SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-.PHONY: all deps build release run test unit-test e2e bench fuzz install uninstall clean
+.PHONY: all deps build release run test unit-test icalendar-test e2e bench fuzz install uninstall clean
 
 all: build
 
@@ -60,10 +60,16 @@ unit-test: deps
 
 # The unit tests always; the end-to-end test under a real systemd when running as root (CI does).
 test: unit-test
+	$(MAKE) icalendar-test
 	$(MAKE) fuzz-replay
 	python3 integration/robustness/kill9.py
 	$(MAKE) fuzz-smoke
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
+
+# The iCalendar export read back by icalendar, ical, recurring-ical-events, libical and khal (installs them
+# when missing); see integration/icalendar/check.py.
+icalendar-test: build
+	bash integration/icalendar/run.sh $(DEBUG_BIN)
 
 # The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh.
 e2e: release

@@ -1,21 +1,24 @@
 import ArgumentParser
 import Timeline
 
-/// `sse-timeline export --format json`: the whole timeline as data.
+/// `sse-timeline export --format json|ics`: the whole timeline as data, or as an iCalendar file.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print the whole timeline (defaults and milestones) as JSON.",
+        abstract: "Print the whole timeline as JSON or as an iCalendar (.ics) file.",
         discussion: """
-            The shape is documented in docs/configuration.md ("JSON output"). Only json is supported for now.
+            json: the shape is documented in docs/configuration.md ("JSON output"). ics: an RFC 5545 calendar \
+            with one event per milestone, its recurrence, time zones and one alarm per reminder, for calendar \
+            apps (docs/configuration.md, "iCalendar export").
 
-            Example:
+            Examples:
               sse-timeline export --format json > timeline.json
+              sse-timeline export --format ics > sse-timeline.ics
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case json
+        case json, ics
     }
 
     @OptionGroup var options: ConfigOptions
@@ -23,8 +26,23 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .json
 
+    @Option(
+        help: ArgumentHelp(
+            "The DTSTAMP of every event (ics only; default: now), for output that does not change between runs.",
+            valueName: "time"
+        )
+    )
+    var dtstamp: String?
+
     func run() throws {
         let (config, description) = try options.loadOrExit()
+        if format == .ics {
+            let stamp =
+                try dtstamp.map { try TimeArgument.parse($0, option: "--dtstamp", zone: .utc) } ?? SystemTime.now()
+            let bytes = ICalendarExport(config: config, dtstamp: stamp).bytes()
+            Output.out(bytes: bytes)
+            return
+        }
         let d = config.defaults
         let defaults: JSON = .object([
             ("timezone", .string(d.zone.identifier)),

@@ -15,6 +15,11 @@ enum Output {
         write(text + "\n", to: STDERR_FILENO)
     }
 
+    /// Writes `bytes` as they are to standard output.
+    static func out(bytes: [UInt8]) {
+        _ = try? FileDescriptor.standardOutput.writeAll(bytes)
+    }
+
     static func write(_ text: String, to fd: Int32) {
         var text = text
         text.withUTF8 { _ = try? FileDescriptor(rawValue: fd).writeAll(UnsafeRawBufferPointer($0)) }

@@ -16,7 +16,7 @@ struct SSETimeline: ParsableCommand {
             /etc/sse-timeline/timeline.toml, then the embedded default. Every command says which it used.
             """,
         subcommands: [
-            RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self,
+            RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self, ImportCommand.self,
             ReplayCommand.self, GenerateCommand.self,
         ],
         defaultSubcommand: NextCommand.self

@@ -2,7 +2,7 @@ import DefaultTimeline
 import Glibc
 import Timeline
 
-/// Finds and reads the config: the main file and its `timeline.d/*.toml` drop-ins.
+/// Finds and reads the config: the main file and its `timeline.d/*.toml` and `timeline.d/*.ics` drop-ins.
 ///
 /// Lookup order: `--config PATH`, then `$CONFIGURATION_DIRECTORY/timeline.toml` (systemd sets it), then
 /// `/etc/sse-timeline/timeline.toml`, then the embedded default timeline. Drop-ins live beside the main
@@ -74,7 +74,7 @@ public struct ConfigFiles: Sendable {
         if let dropInDirectory, FileStatus.entryExists(dropInDirectory) {
             switch FileReader.list(dropInDirectory) {
             case .success(let names):
-                for name in names where name.hasSuffix(".toml") && !name.hasPrefix(".") {
+                for name in names where ConfigFiles.isDropIn(name) {
                     let path = "\(dropInDirectory)/\(name)"
                     switch FileReader.read(path, limit: ConfigLoader.maximumFileSize) {
                     case .success(let bytes): sources.append(ConfigSource(name: path, bytes: bytes))
@@ -103,6 +103,11 @@ public struct ConfigFiles: Sendable {
     /// The number of drop-in files present (for messages when loading failed).
     public var dropInCount: Int {
         guard let dropInDirectory, case .success(let names) = FileReader.list(dropInDirectory) else { return 0 }
-        return names.count { $0.hasSuffix(".toml") && !$0.hasPrefix(".") }
+        return names.count(where: ConfigFiles.isDropIn)
+    }
+
+    /// `*.toml` and `*.ics` (iCalendar) files, not hidden ones.
+    public static func isDropIn(_ name: String) -> Bool {
+        (name.hasSuffix(".toml") || name.hasSuffix(".ics")) && !name.hasPrefix(".")
     }
 }

@@ -3,11 +3,13 @@ import SystemPackage
 import Timeline
 
 /// Reading whole config files and listing directories, with errors a person can act on.
-enum FileReader {
+public enum FileReader {
     /// Why a file could not be read: a message and a hint for the person who wrote the config.
-    struct Failure: Error {
-        var message: String
-        var hint: String?
+    public struct Failure: Error {
+        /// What went wrong, e.g. "cannot open the file: Permission denied".
+        public var message: String
+        /// What to do about it, when there is something to say.
+        public var hint: String?
 
         init(message: String, hint: String?) {
             self.message = message
@@ -34,7 +36,7 @@ enum FileReader {
         }
 
         /// The failure as a config error at the start of `path`.
-        func diagnostic(path: String) -> Diagnostic {
+        public func diagnostic(path: String) -> Diagnostic {
             Diagnostic(
                 .error,
                 at: SourceLocation(file: path, line: 1, column: 1),
@@ -48,7 +50,7 @@ enum FileReader {
     private static let tooLargeHint = "split the milestones into drop-in files in the timeline.d/ directory"
 
     /// Reads a regular file whole, up to `limit` bytes; retries when the file changes while being read.
-    static func read(_ path: String, limit: Int) -> Result<[UInt8], Failure> {
+    public static func read(_ path: String, limit: Int) -> Result<[UInt8], Failure> {
         for _ in 0..<3 {
             do throws(SystemCallError) {
                 let descriptor = try FileDescriptor.open(path, .readOnly)
@@ -88,7 +90,7 @@ enum FileReader {
     }
 
     /// The entry names of a directory, sorted bytewise (the systemd drop-in order).
-    static func list(_ path: String) -> Result<[String], Failure> {
+    public static func list(_ path: String) -> Result<[String], Failure> {
         guard let directory = opendir(path) else {
             return .failure(Failure(SystemCallError("opendir", operand: path)))
         }

@@ -58,7 +58,9 @@ public struct ReminderEntry {
         amount = String(amount.dropLast(offset.anchor == .end ? " after end".count : " after".count))
         let before = offset.days < 0 || (offset.days == 0 && offset.seconds < 0)
         let relation: String
-        if offset.days == 0 && offset.seconds == 0 {
+        if reminder.absolute != nil {
+            relation = "is coming up"
+        } else if offset.days == 0 && offset.seconds == 0 {
             relation = "\(anchor) now"
         } else if before {
             relation = "\(anchor) in \(amount)"

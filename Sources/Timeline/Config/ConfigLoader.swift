@@ -15,6 +15,9 @@ public struct ConfigSource: Sendable {
     public init(name: String, text: String) {
         self.init(name: name, bytes: Array(text.utf8))
     }
+
+    /// Whether it is an iCalendar file (`*.ics`) rather than TOML.
+    public var isICalendar: Bool { name.hasSuffix(".ics") }
 }
 
 /// Turns config files into a `TimelineConfig`, reporting every problem with file, line and column.
@@ -43,7 +46,7 @@ public struct ConfigLoader: Sendable {
     public func load(_ sources: [ConfigSource]) throws(ConfigError) -> TimelineConfig {
         var context = DecodeContext(sources: sources)
         var documents: [(index: Int, document: TOMLDocument)] = []
-        for (index, source) in sources.enumerated() {
+        for (index, source) in sources.enumerated() where !source.isICalendar {
             if let document = parse(source, index: index, context: &context) {
                 documents.append((index, document))
             }
@@ -90,7 +93,15 @@ public struct ConfigLoader: Sendable {
                 milestones.append(milestone)
             }
         }
-        let diagnostics = context.resolve()
+        // iCalendar drop-ins (timeline.d/*.ics), after every TOML milestone, with ids made unique among them.
+        var taken = Set(milestones.map(\.id))
+        var calendarDiagnostics: [Diagnostic] = []
+        for source in sources where source.isICalendar {
+            let imported = ICalendarImport(zones: zones, defaults: defaults).read(source, takenIds: &taken)
+            milestones += imported.milestones
+            calendarDiagnostics += imported.diagnostics
+        }
+        let diagnostics = (context.resolve() + calendarDiagnostics).sorted { $0.location < $1.location }
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw ConfigError(diagnostics: diagnostics)
         }

@@ -115,6 +115,7 @@ struct FieldReader {
         }
         var result: [Reminder] = []
         var seen: Set<ReminderOffset> = []
+        var seenAbsolute: Set<Instant> = []
         for (i, element) in field.elements.enumerated() {
             let elementPath = "\(keyPath(key))[\(i)]"
             var text: String?
@@ -124,6 +125,14 @@ struct FieldReader {
                 text = s
             case .table:
                 let inner = FieldReader(node: element, source: source, path: elementPath)
+                if inner.isAbsoluteReminder {
+                    if let absolute = inner.absoluteReminder(context: &context),
+                        seenAbsolute.insert(absolute.absolute!).inserted
+                    {
+                        result.append(absolute)
+                    }
+                    continue
+                }
                 inner.checkKeys(["at", "priority"], context: &context)
                 text = inner.string("at", required: true, context: &context)
                 priority = inner.priority("priority", context: &context)

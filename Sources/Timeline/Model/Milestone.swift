@@ -1,5 +1,11 @@
 /// One dated entry of the timeline, as configured: a one-off or recurring event with its reminders.
 public struct Milestone: Hashable, Sendable {
+    /// Where a milestone was defined: the TOML config, or an iCalendar file (`timeline.d/*.ics`), whose events
+    /// come from other people's calendars and must not trigger anything beyond a reminder.
+    public enum Origin: String, Hashable, Sendable {
+        case config, iCalendar
+    }
+
     /// How precisely the start date is known (the facts behind some milestones give only a month or a year).
     public enum Precision: String, Hashable, Sendable, CaseIterable {
         case day, month, year
@@ -33,6 +39,8 @@ public struct Milestone: Hashable, Sendable {
     public var reminders: [Reminder]
     /// Journal priority of this milestone's reminders unless a reminder says otherwise.
     public var priority: Priority
+    /// Where it was defined; features that act on milestones (beyond reminding) must refuse `.iCalendar`.
+    public var origin: Origin
 
     /// A milestone; see the properties for the meaning of each field.
     public init(
@@ -49,7 +57,8 @@ public struct Milestone: Hashable, Sendable {
         zone: Zone,
         recurrence: Recurrence? = nil,
         reminders: [Reminder],
-        priority: Priority = .notice
+        priority: Priority = .notice,
+        origin: Origin = .config
     ) {
         self.id = id
         self.title = title
@@ -65,17 +74,24 @@ public struct Milestone: Hashable, Sendable {
         self.recurrence = recurrence
         self.reminders = reminders
         self.priority = priority
+        self.origin = origin
     }
 }
 
 /// One reminder of a milestone: when, relative to it, and at which journal priority.
 public struct Reminder: Hashable, Sendable {
-    /// The offset from the milestone's start or end.
+    /// The offset from the milestone's start or end (`at start` for an absolute reminder).
     public var offset: ReminderOffset
     /// The offset as configured ("30 days before"), written into the journal's `REMINDER` field.
     public var text: String
     /// Priority of this reminder, overriding the milestone's.
     public var priority: Priority?
+    /// An absolute reminder's instant (`{ at = 2027-05-01T09:00:00Z }`, an iCalendar alarm's
+    /// `TRIGGER;VALUE=DATE-TIME`): it comes due once, then, for the milestone's first occurrence.
+    public var absolute: Instant?
+    /// Instances due at or before this instant were already dealt with (an iCalendar alarm's
+    /// `ACKNOWLEDGED`) and are not sent.
+    public var acknowledged: Instant?
 
     /// A reminder at `offset`.
     public init(offset: ReminderOffset, text: String? = nil, priority: Priority? = nil) {
@@ -83,6 +99,17 @@ public struct Reminder: Hashable, Sendable {
         self.text = text ?? offset.description
         self.priority = priority
     }
+
+    /// An absolute reminder at `instant`.
+    public init(absolute instant: Instant, priority: Priority? = nil) {
+        self.offset = ReminderOffset(anchor: .start)
+        self.text = "at \(instant)"
+        self.priority = priority
+        self.absolute = instant
+    }
+
+    /// What identifies the reminder within its milestone: the canonical offset, or `at <instant>`.
+    public var identity: String { absolute.map { "at \($0)" } ?? offset.description }
 }
 
 /// How a milestone repeats: an RFC 5545 rule plus extra dates (RDATE) and excluded dates (EXDATE).

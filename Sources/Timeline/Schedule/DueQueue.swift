@@ -30,7 +30,7 @@ public struct DueQueue: Sendable {
         for (m, milestone) in schedule.milestones.enumerated() {
             for (r, reminder) in milestone.reminders.enumerated() {
                 var occurrences = OccurrenceStarts(milestone).makeIterator()
-                if milestone.recurrence != nil {
+                if milestone.recurrence != nil, reminder.absolute == nil {
                     let earliest = ReminderMath.earliestStart(
                         dueAfter: after,
                         offset: reminder.offset,
@@ -42,7 +42,7 @@ public struct DueQueue: Sendable {
                 guard let cursor = Self.firstCursor(of: stream, in: &occurrences, schedule: schedule, dueAfter: after)
                 else { continue }
                 cursors.append(cursor)
-                if milestone.recurrence != nil {
+                if milestone.recurrence != nil, reminder.absolute == nil {
                     iterators[Int64(m) << 32 | Int64(r)] = occurrences
                 }
             }
@@ -108,6 +108,18 @@ public struct DueQueue: Sendable {
     ) -> Cursor? {
         let milestone = schedule.milestones[Int(stream.milestone)]
         let reminder = milestone.reminders[Int(stream.reminder)]
+        // Nothing due at or before an acknowledgement is sent again.
+        let after = max(after, reminder.acknowledged ?? after)
+        if let absolute = reminder.absolute {
+            // Once, for the first occurrence.
+            guard absolute > after, let first = occurrences.next() else { return nil }
+            return Cursor(
+                due: absolute.secondsSinceEpoch,
+                milestone: stream.milestone,
+                reminder: stream.reminder,
+                occurrence: first.secondsSinceEpoch
+            )
+        }
         while let start = occurrences.next() {
             guard
                 let due = ReminderMath.due(

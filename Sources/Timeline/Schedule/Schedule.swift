@@ -29,8 +29,8 @@ public struct Schedule: Sendable {
     /// The stable identity of an instance across restarts and reloads: milestone id, occurrence, offset.
     public func key(of instance: ReminderInstance) -> String {
         let m = milestone(of: instance)
-        let offset = m.reminders[Int(instance.reminderIndex)].offset
-        return "\(m.id)|\(instance.occurrenceStart)|\(offset)"
+        let reminder = m.reminders[Int(instance.reminderIndex)]
+        return "\(m.id)|\(instance.occurrenceStart)|\(reminder.identity)"
     }
 
     /// The occurrence of an instance.

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Daemon
+import Timeline
+
+/// `sse-timeline import FILE.ics`: the TOML that gives the same milestones as an iCalendar file.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Print the [[milestone]] tables equivalent to an iCalendar (.ics) file.",
+        discussion: """
+            Reads FILE.ics as the daemon reads timeline.d/*.ics (docs/configuration.md, "iCalendar files as \\
+            config") and prints TOML, for those who want to edit the milestones. Problems are printed on stderr \\
+            as FILE:LINE:COLUMN; with an error nothing is printed and the exit status is 1.
+
+            Example:
+              sse-timeline import team.ics > /etc/sse-timeline/timeline.d/50-team.toml
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The iCalendar file.", valueName: "file.ics"))
+    var file: String
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let (config, _) = try options.loadOrExit(quiet: true)
+        let bytes: [UInt8]
+        switch FileReader.read(file, limit: ConfigLoader.maximumFileSize) {
+        case .success(let read): bytes = read
+        case .failure(let failure):
+            Output.err(failure.diagnostic(path: file).description)
+            throw ExitCode(1)
+        }
+        var taken: Set<String> = []
+        let imported = ICalendarImport(zones: ZoneDatabase.shared, defaults: config.defaults)
+            .read(ConfigSource(name: file, bytes: bytes), takenIds: &taken)
+        for diagnostic in imported.diagnostics { Output.err(diagnostic.description) }
+        if imported.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
+        Output.out("# Imported from \(file) by sse-timeline import.\n")
+        Output.out(MilestoneTOML.render(imported.milestones, defaults: config.defaults))
+    }
+}

@@ -1,0 +1,41 @@
+extension FieldReader {
+    /// Whether this reminder table is an absolute one: its `at` is a date-time, not a string.
+    var isAbsoluteReminder: Bool {
+        if case .dateTime? = node["at"]?.value { return true }
+        return false
+    }
+
+    /// An absolute reminder, `{ at = 2027-05-01T09:00:00Z, priority = "warning" }` (an offset is required:
+    /// the instant must not depend on a zone); nil when the table has errors (reported).
+    func absoluteReminder(context: inout DecodeContext) -> Reminder? {
+        guard case .dateTime(let y, let mo, let d, let h, let mi, let s, _, let offset)? = node["at"]?.value else {
+            return nil
+        }
+        checkKeys(["at", "priority"], context: &context)
+        let priority = self.priority("priority", context: &context)
+        guard let offset else {
+            context.error(
+                source,
+                keyPath("at"),
+                value: FieldReader.display(node["at"]!.value),
+                "an absolute reminder needs an offset",
+                hint: "e.g. at = 2027-05-01T09:00:00Z or 2027-05-01T09:00:00+02:00"
+            )
+            return nil
+        }
+        guard let date = CivilDate(year: y, month: mo, day: d),
+            let local = CivilDateTime(date: date, hour: h, minute: mi, second: min(s, 59))
+        else {
+            context.error(
+                source,
+                keyPath("at"),
+                value: FieldReader.display(node["at"]!.value),
+                "not a valid date-time",
+                hint: "years 1 to 9999"
+            )
+            return nil
+        }
+        let instant = Instant(secondsSinceEpoch: local.secondsSinceEpoch - Int64(offset) * 60)
+        return Reminder(absolute: instant, priority: priority)
+    }
+}
