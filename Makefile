@@ -33,7 +33,7 @@ DOCS         := $(wildcard README.md docs/*.md)
 # Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
 SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-.PHONY: all deps build release run test unit-test e2e deb deb-deps bench fuzz install uninstall clean
+.PHONY: all deps build release run test unit-test e2e deb deb-deps deb-test fleet-test bench fuzz install uninstall clean
 
 all: build
 
@@ -65,6 +65,8 @@ test: unit-test
 	python3 integration/robustness/kill9.py
 	$(MAKE) fuzz-smoke
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) deb deb-test fleet-test; \
+	else echo "deb, deb-test, fleet-test: skipped (need root: they install build tools and boot containers)"; fi
 
 # The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh.
 e2e: release
@@ -125,6 +127,9 @@ uninstall:
 # deb           sse-timeline_$(DEB_VERSION)_<arch>.deb in DEB_OUTDIR, from `make install PREFIX=/usr
 #               DESTDIR=debian/tmp` around the static release binary, then lintian (fails on any error or
 #               warning that debian/sse-timeline.lintian-overrides does not explain; LINTIAN=no skips it)
+# deb-test      installs, reloads, upgrades, removes and purges the package in a booted systemd container
+# fleet-test    two containers: one forwards its journal with systemd-journal-upload, the other stores it with
+#               systemd-journal-remote
 # DEB_VERSION defaults to scripts/deb-version.sh (from git describe); override it to build a higher version
 # of the same tree, as the upgrade test does.
 DEB_VERSION ?= $(shell scripts/deb-version.sh)
@@ -152,6 +157,12 @@ deb: deb-deps release
 		echo "lintian $(DEB_FILE)"; \
 		lintian --fail-on error,warning --display-info --show-overrides $(DEB_FILE); \
 	fi
+
+deb-test: deb-deps release
+	bash integration/deb/run.sh
+
+fleet-test: deb-deps release
+	bash integration/fleet/run.sh
 
 bench: release
 	bash bench/run.sh
