@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes debian/changelog for the package built from this checkout: one entry, for VERSION, listing the
-# commits since the last v* tag (all of them before the first tag, newest first). The package is native
+# commits since the previous v* tag (all of them before the first tag), newest first. The package is native
 # and versioned by git (scripts/deb-version.sh), so its changelog is made from git too; the date is the
 # last commit's, so that two builds of one commit are alike.
 #
@@ -11,7 +11,15 @@ cd "$(dirname "$0")/.."
 
 maintainer=$(sed -n 's/^Maintainer: *//p' debian/control)
 if head=$(git rev-parse --short=7 HEAD 2>/dev/null); then
-    if tag=$(git describe --tags --abbrev=0 --match 'v[0-9]*' 2>/dev/null); then range="$tag..HEAD"; else range=HEAD; fi
+    # The last tag before this commit (for a tagged commit, the one before that tag).
+    base=HEAD
+    if git describe --tags --exact-match --match 'v[0-9]*' >/dev/null 2>&1; then base=HEAD^; fi
+    if tag=$(git describe --tags --abbrev=0 --match 'v[0-9]*' "$base" 2>/dev/null); then
+        range="$tag..HEAD"
+    else
+        tag=
+        range=HEAD
+    fi
     date=$(git log -1 --format=%cD)
     subjects=$(git log --no-merges --format='%s' "$range")
 else
