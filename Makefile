@@ -158,17 +158,20 @@ deb: deb-deps release
 		lintian --fail-on error,warning --display-info --show-overrides $(DEB_FILE); \
 	fi
 
-deb-test: deb-deps release
-	bash integration/deb/run.sh
+# Both take the package `make deb` has just built (DEB_PREBUILT), and build what else they need.
+deb-test: deb
+	DEB_VERSION="$(DEB_VERSION)" DEB_PREBUILT="$(DEB_OUTDIR)" bash integration/deb/run.sh
 
-fleet-test: deb-deps release
-	bash integration/fleet/run.sh
+fleet-test: deb
+	DEB_VERSION="$(DEB_VERSION)" DEB_PREBUILT="$(DEB_OUTDIR)" bash integration/fleet/run.sh
 
 bench: release
 	bash bench/run.sh
 
 clean:
 	rm -rf .build $(RELEASE_DIR)
+	rm -rf debian/tmp debian/sse-timeline debian/.debhelper debian/debhelper-build-stamp debian/files \
+		debian/*.substvars debian/*.debhelper debian/*.debhelper.log debian/changelog
 
 # ---- Fuzzing (issue 6; see Fuzz/README.md) -------------------------------------------------------------------
 # fuzz          every target for FUZZ_SECONDS in total (default 300 s, split evenly); fails on any crash, leak,

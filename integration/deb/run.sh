@@ -18,7 +18,8 @@
 #
 #   bash integration/deb/run.sh             (or: make deb-test)
 #   DEB_KEEP=1 bash integration/deb/run.sh  keeps the packages and the console log in /tmp for a post-mortem
-#   DEB_TEST_PREBUILT=DIR                   takes both packages from DIR instead of building them
+#   DEB_PREBUILT=DIR                        takes the packages found in DIR instead of building them
+#                                           (make deb-test passes the one make deb built)
 set -eEuo pipefail
 umask 022
 cd "$(dirname "$0")/../.."
@@ -65,8 +66,10 @@ dpkg --compare-versions "$v2" gt "$v1" || fail "$v2 does not sort above $v1"
 arch=$(dpkg --print-architecture)
 mkdir -p "$work/debs"
 for version in "$v1" "$v2"; do
-    if [ -n "${DEB_TEST_PREBUILT:-}" ]; then
-        cp "$DEB_TEST_PREBUILT/sse-timeline_${version}_$arch.deb" "$work/debs/"
+    file=sse-timeline_${version}_$arch.deb
+    if [ -n "${DEB_PREBUILT:-}" ] && [ -f "$DEB_PREBUILT/$file" ]; then
+        cp "$DEB_PREBUILT/$file" "$work/debs/"
+        say "took $file from $DEB_PREBUILT"
         continue
     fi
     t0=$(date +%s%N)
@@ -76,7 +79,7 @@ for version in "$v1" "$v2"; do
         tail -n 40 "$work/build-$version.log" >&2
         fail "make deb DEB_VERSION=$version"
     fi
-    say "built sse-timeline_${version}_$arch.deb in $(ms_since "$t0") ms"
+    say "built $file in $(ms_since "$t0") ms"
 done
 deb1=/mnt/sse-deb/sse-timeline_${v1}_$arch.deb
 deb2=/mnt/sse-deb/sse-timeline_${v2}_$arch.deb

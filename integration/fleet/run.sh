@@ -16,7 +16,8 @@
 #
 #   bash integration/fleet/run.sh             (or: make fleet-test)
 #   FLEET_KEEP=1 bash integration/fleet/run.sh keeps the package and console logs in /tmp for a post-mortem
-#   FLEET_PREBUILT=DIR                          takes the package from DIR instead of building it
+#   DEB_PREBUILT=DIR                            takes the package from DIR when it is there (make fleet-test
+#                                               passes the one make deb built)
 set -eEuo pipefail
 umask 022
 cd "$(dirname "$0")/../.."
@@ -71,8 +72,9 @@ cleanup_extra() {
 version=${DEB_VERSION:-$(scripts/deb-version.sh)}
 arch=$(dpkg --print-architecture)
 mkdir -p "$work/debs"
-if [ -n "${FLEET_PREBUILT:-}" ]; then
-    cp "$FLEET_PREBUILT/sse-timeline_${version}_$arch.deb" "$work/debs/"
+if [ -n "${DEB_PREBUILT:-}" ] && [ -f "$DEB_PREBUILT/sse-timeline_${version}_$arch.deb" ]; then
+    cp "$DEB_PREBUILT/sse-timeline_${version}_$arch.deb" "$work/debs/"
+    say "took sse-timeline_${version}_$arch.deb from $DEB_PREBUILT"
 else
     t0=$(date +%s%N)
     if ! DEB_BUILD_OPTIONS=noautodbgsym ${MAKE:-make} --no-print-directory deb DEB_VERSION="$version" \
