@@ -183,6 +183,9 @@ ok "1 apt-get install ($install_ms ms): $UNIT enabled, active/running after READ
 # -- 2. a user's own instance -------------------------------------------------------------------------------
 
 [ "$(sctl --global is-enabled "$UNIT")" = enabled ] || fail "the user unit is not enabled for users"
+out=$(as_alice systemd-analyze --user verify --man=no "/usr/lib/systemd/user/$UNIT" 2>&1) \
+    || fail "systemd-analyze --user verify: $out"
+[ -z "$out" ] || fail "systemd-analyze --user verify is not clean: $out"
 as_alice systemctl --user daemon-reload
 user_state=$(as_alice systemctl --user is-active "$UNIT" || true)
 [ "$user_state" = inactive ] || fail "the package started alice's user unit: $user_state"
@@ -209,7 +212,7 @@ user_unit=$(jctl "_UID=$alice_uid" MILESTONE_ID=deb-alice -o export | sed -n 's/
 # A running user instance is the user's business: the package does not stop it on removal (debhelper has no
 # way to reach users' managers). Stop it as alice would, so that step 5 sees the system service alone.
 as_alice systemctl --user stop "$UNIT"
-ok "2 user unit: enabled for users, not started by the package; alice's own instance ran her timeline" \
+ok "2 user unit: verify clean, enabled for users, not started by the package; alice's own instance ran her timeline" \
     "(\"$user_status\") into her journal"
 
 # -- 3. the admin's config and a reload ------------------------------------------------------------------
