@@ -204,6 +204,11 @@ EOF
 as_alice systemctl --user start "$UNIT" || fail "systemctl --user start"
 user_status=$(as_alice systemctl --user show -P StatusText "$UNIT")
 case $user_status in *"next: Alice's own milestone"*) ;; *) fail "alice's StatusText: $user_status" ;; esac
+user_pid=$(as_alice systemctl --user show -P MainPID "$UNIT")
+user_proc=$(ct deb cat "/proc/$user_pid/status")
+for want in "NoNewPrivs:	1" "Seccomp:	2" "Uid:	$alice_uid	"; do
+    grep -qF "$want" <<<"$user_proc" || fail "alice's instance (PID $user_pid): no \"$want\" in its status"
+done
 alice_has() { [ "$(jctl "_UID=$alice_uid" MILESTONE_ID=deb-alice -o cat | grep -c .)" -ge 1 ]; }
 wait_until 15 "alice's reminder in her journal" alice_has
 user_unit=$(jctl "_UID=$alice_uid" MILESTONE_ID=deb-alice -o export | sed -n 's/^_SYSTEMD_USER_UNIT=//p')
@@ -212,8 +217,8 @@ user_unit=$(jctl "_UID=$alice_uid" MILESTONE_ID=deb-alice -o export | sed -n 's/
 # A running user instance is the user's business: the package does not stop it on removal (debhelper has no
 # way to reach users' managers). Stop it as alice would, so that step 5 sees the system service alone.
 as_alice systemctl --user stop "$UNIT"
-ok "2 user unit: verify clean, enabled for users, not started by the package; alice's own instance ran her timeline" \
-    "(\"$user_status\") into her journal"
+ok "2 user unit: verify clean, enabled for users, not started by the package; alice's own instance (her UID," \
+    "NoNewPrivs, seccomp) ran her timeline (\"$user_status\") into her journal"
 
 # -- 3. the admin's config and a reload ------------------------------------------------------------------
 
