@@ -52,7 +52,8 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR) --product sse-timeline
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR) --product sse-timeline \
+		-Xlinker -z -Xlinker now
 
 run: build
 	mkdir -p .build/state

@@ -416,7 +416,7 @@ public final class Scheduler {
     /// "22 milestones, 61 reminders pending; next: ..., at ... (in 5 days)".
     public func status(now: WallTime) -> String {
         guard let schedule, let queue else { return "no timeline" }
-        var text = "\(schedule.milestones.count) milestones, \(queue.pendingCount) reminders pending"
+        var text = "\(plural(schedule.milestones.count, "milestone")), \(plural(queue.pendingCount, "reminder")) pending"
         if let next = queue.peek {
             text +=
                 "; next: "

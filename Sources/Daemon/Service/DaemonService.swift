@@ -172,9 +172,12 @@ public final class DaemonService {
             guard canReadJournal else { return nil }
             return reader.values(
                 of: "REMINDER_KEY",
+                // Only this instance's own entries: _UID is set by journald from the sender's credentials, so the
+                // system service and users' services (each their own UID) never take the others' for theirs.
                 matching: [
                     JournalMatch("MESSAGE_ID", anyOf: MessageID.reminderIDs),
                     JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
+                    JournalMatch("_UID", String(getuid())),
                 ],
                 since: since
             )
