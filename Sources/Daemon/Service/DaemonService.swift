@@ -25,6 +25,8 @@ public struct DaemonConfiguration: Sendable {
     public var environment: [String: String]
     /// The zone file whose changes reload the timeline.
     public var zoneFilePath: String = ZoneFileWatch.defaultPath
+    /// The bus whose name the daemon owns (`DaemonService+Bus.swift`); nil: no bus.
+    public var bus: BusScope? = nil
 
     /// A configuration; `zoneFilePath` keeps its default.
     public init(source: TimelineSource, stateDirectory: String, logTarget: LogTarget, environment: [String: String]) {
@@ -113,6 +115,7 @@ public final class DaemonService {
             logger.warning("changes of the system time zone will not be noticed: \(error)")
         }
         try loop.enableWatchdog()
+        let bus = try Self.connectBus(configuration.bus, loop: loop, logger: logger)
         loop.beforeWaiting = {
             if releaseCodePages {
                 releaseCodePages = false
@@ -132,7 +135,7 @@ public final class DaemonService {
         act(first)
         let status = try loop.run()
         scheduler.stop()
-        withExtendedLifetime((sources, zoneWatch, timer)) {}
+        withExtendedLifetime((sources, zoneWatch, timer, bus)) {}
         return status
     }
 
