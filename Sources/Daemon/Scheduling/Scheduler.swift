@@ -71,12 +71,14 @@ public struct SchedulerError: Error, CustomStringConvertible {
 /// Whoever drives it owns time: the sd-event loop (`DaemonService`) arms a timer at the answer, `replay` jumps
 /// a virtual clock from answer to answer, and tests move a manual clock. One thread calls it at a time.
 public final class Scheduler {
-    private let environment: SchedulerEnvironment
-    private var schedule: Schedule?
-    private var queue: DueQueue?
-    private var state = DeliveryState()
+    let environment: SchedulerEnvironment
+    var schedule: Schedule?
+    var queue: DueQueue?
+    var state = DeliveryState()
     private var stateErrorReported = false
-    private var stateDirty = false
+    var stateDirty = false
+    /// Observers of deliveries and the journal read-back of snooze returns (`Scheduler+FollowUps.swift`).
+    public let hooks = SchedulerHooks()
     /// What was last sent as STATUS=, for tests and the bus.
     public private(set) var lastStatus = ""
     /// How many reminder entries were written (including caught-up ones).
@@ -92,7 +94,7 @@ public final class Scheduler {
 
     /// When the next reminder is due (nil: nothing more is due).
     public var nextDeadline: WallTime? {
-        queue?.peek.map { WallTime($0.due) }
+        Self.earliest(queue?.peek.map { WallTime($0.due) }, nextReturn)
     }
 
     /// Loads the timeline and the state, sends what came due while the daemon was not running (caught up),
@@ -108,6 +110,7 @@ public final class Scheduler {
     /// before `now`, in order, and answers when to wake next.
     public func advance(to now: WallTime) -> WallTime? {
         deliverDue(now: now)
+        deliverReturns(now: now)
         return nextDeadline
     }
 
@@ -144,6 +147,7 @@ public final class Scheduler {
         install(loaded.config)
         // Everything due before this start came due while the daemon was not running: caught up.
         deliverDue(now: now, catchingUp: true)
+        deliverReturns(now: now, catchingUp: true)
         commitState()
         environment.logger.info(
             "loaded \(loaded.description): \(status(now: now))",
@@ -181,6 +185,7 @@ public final class Scheduler {
         if let keys = environment.journalKeys(WallTime(seconds: watermark)) {
             state.sentAfterWatermark.formUnion(keys)
         }
+        readBackReturns(watermark: watermark)
     }
 
     private func install(_ config: TimelineConfig) {
@@ -263,6 +268,7 @@ public final class Scheduler {
         for instance in batch {
             let key = schedule.key(of: instance)
             if state.sentAfterWatermark.contains(key) { continue }
+            if state.followUps.holdsBack(key) { continue }
             let lateness = WallTime(instance.due).duration(to: now)
             if lateness > .seconds(window) {
                 missed.append(instance)
@@ -271,6 +277,7 @@ public final class Scheduler {
             let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
             let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
             write(entry)
+            notifyDelivered(entry, instance: instance, key: key)
             sentCount += 1
             state.sentAfterWatermark.insert(key)
             if let store = environment.store {
@@ -289,7 +296,7 @@ public final class Scheduler {
         setStatus(status(now: now), ready: false)
     }
 
-    private func write(_ entry: JournalEntry) {
+    func write(_ entry: JournalEntry) {
         do {
             try environment.sink.write(entry)
         } catch {
@@ -322,7 +329,7 @@ public final class Scheduler {
 
     // MARK: - State
 
-    private func commitState() {
+    func commitState() {
         guard stateDirty, let store = environment.store else { return }
         do {
             try store.commit(state)
@@ -340,7 +347,7 @@ public final class Scheduler {
     }
 
     /// Logs a state problem once (not once per reminder) until the state can be saved again.
-    private func reportStateError(_ text: String) {
+    func reportStateError(_ text: String) {
         guard !stateErrorReported else { return }
         stateErrorReported = true
         environment.logger.error(
