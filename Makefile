@@ -40,12 +40,13 @@ SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
 all: build
 
-# Installs the system packages the build needs, when they are missing (Debian/Ubuntu, as root).
+# Installs the system packages the build and the unit tests need, when they are missing (Debian/Ubuntu, as root):
+# libsystemd-dev and pkg-config to build; dbus-daemon and busctl (systemd) for the bus tests' private buses.
 deps:
-	@if ! pkg-config --exists libsystemd 2>/dev/null; then \
-		echo "installing libsystemd-dev and pkg-config"; \
+	@if ! pkg-config --exists libsystemd 2>/dev/null || ! [ -x /usr/bin/dbus-daemon ]; then \
+		echo "installing libsystemd-dev, pkg-config and dbus-daemon"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libsystemd-dev pkg-config >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libsystemd-dev pkg-config dbus-daemon >/dev/null; \
 	fi
 
 build: deps

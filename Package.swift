@@ -34,12 +34,14 @@ let package = Package(
             path: "Config",
             resources: [.embedInCode("timeline.toml")]
         ),
-        // libsystemd's headers: sd-event (the loop), sd-journal, sd-daemon.
+        // libsystemd's headers: sd-event (the loop), sd-journal, sd-daemon, sd-bus, sd-login.
         .systemLibrary(
             name: "CSystemd",
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        // The sd-bus vtable macros, one C function per kind of entry: Swift cannot write the bit-fields they fill.
+        .target(name: "CSystemdBus", dependencies: ["CSystemd"]),
         // Linux system calls Glibc does not import in a usable form (timerfd, prctl, malloc_trim).
         .systemLibrary(name: "CLinux"),
         // The daemon as a library: the sd-event loop, the journal, systemd, the state, the scheduler, the config
@@ -50,6 +52,7 @@ let package = Package(
                 "Timeline",
                 "DefaultTimeline",
                 "CSystemd",
+                "CSystemdBus",
                 "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -15,6 +15,10 @@ struct RunCommand: ParsableCommand {
             Signals: SIGHUP reloads the config (a broken config keeps the old timeline running); SIGTERM and \
             SIGINT stop after saving the state.
 
+            The bus: the daemon owns io.github.ssetimeline.Timeline1 on the bus of its service manager (the \
+            system bus in a system unit, the user's bus in a user unit). Started by hand it uses no bus unless \
+            told: --user for the user's bus, --system for the system bus; --no-bus turns it off under systemd.
+
             The state (which reminders were sent) lives in $STATE_DIRECTORY (systemd sets it), or --state-dir. \
             On the first start nothing before now is sent; after downtime, reminders that came due meanwhile are \
             sent once with CAUGHT_UP=1 when younger than [defaults] catch_up_window (default 7 days).
@@ -33,6 +37,29 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Where entries go: auto (the journal when journald runs, else stderr), journal or stderr.")
     var logTarget: LogTarget = .auto
 
+    @Flag(name: .customLong("user"), help: "Own the daemon's name on the user's bus (the default in a user unit).")
+    var userBus = false
+
+    @Flag(name: .customLong("system"), help: "Own the daemon's name on the system bus (the default in a system unit).")
+    var systemBus = false
+
+    @Flag(name: .customLong("no-bus"), help: "Use no bus (no D-Bus API, no actions).")
+    var noBus = false
+
+    func validate() throws {
+        if [userBus, systemBus, noBus].filter({ $0 }).count > 1 {
+            throw ValidationError("give at most one of --user, --system and --no-bus")
+        }
+    }
+
+    /// The bus asked for, or the service manager's.
+    func busScope(environment: [String: String]) -> BusScope? {
+        if noBus { return nil }
+        if userBus { return .user }
+        if systemBus { return .system }
+        return BusScope.ofServiceManager(environment: environment)
+    }
+
     func run() throws {
         let environment = ProcessEnvironment.current()
         guard
@@ -43,12 +70,13 @@ struct RunCommand: ParsableCommand {
                 "no state directory: pass --state-dir DIR, or run under systemd with StateDirectory=sse-timeline"
             )
         }
-        let configuration = DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             source: options.source,
             stateDirectory: directory,
             logTarget: logTarget,
             environment: environment
         )
+        configuration.bus = busScope(environment: environment)
         let status: Int32
         do {
             status = try DaemonService(configuration: configuration).run()

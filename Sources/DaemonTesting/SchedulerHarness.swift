@@ -27,6 +27,8 @@ public final class SchedulerHarness {
     public private(set) var deadline: WallTime?
     /// How many times the scheduler said it had finished loading (its `afterLoad` hook).
     public private(set) var afterLoadCount = 0
+    /// Called with each new scheduler before it starts (to set its hooks).
+    public var prepare: ((Scheduler) -> Void)?
     private var configText: String
     private var temporary: TemporaryDirectory?
 
@@ -77,6 +79,7 @@ public final class SchedulerHarness {
     public func start(environment: SchedulerEnvironment? = nil) throws(SchedulerError) -> WallTime? {
         let scheduler = Scheduler(environment: environment ?? self.environment())
         self.scheduler = scheduler
+        prepare?(scheduler)
         deadline = try scheduler.start()
         return deadline
     }
@@ -94,7 +97,7 @@ public final class SchedulerHarness {
     }
 
     /// Wakes the scheduler a little before its deadline to prepare it, as the loop's prepare timer does.
-    public func prepare() {
+    public func wakeToPrepare() {
         if let deadline, let scheduler { scheduler.prepare(for: deadline) }
     }
 
@@ -129,6 +132,28 @@ public final class SchedulerHarness {
     public func changeZone() -> WallTime? {
         if let scheduler { deadline = scheduler.timeZoneChanged() }
         return deadline
+    }
+
+    /// Snoozes `key` for `duration` (as the bus API would); keeps and returns the answer.
+    @discardableResult
+    public func snooze(key: String, for duration: Duration) throws(FollowUpError) -> WallTime? {
+        guard let scheduler else { return deadline }
+        deadline = try scheduler.snooze(key: key, for: duration)
+        return deadline
+    }
+
+    /// Dismisses `key`; keeps and returns the answer.
+    @discardableResult
+    public func dismiss(key: String) throws(FollowUpError) -> WallTime? {
+        guard let scheduler else { return deadline }
+        deadline = try scheduler.dismiss(key: key)
+        return deadline
+    }
+
+    /// Ends the scheduler as `kill -9` would: nothing is saved beyond what it saved as it went.
+    public func crash() {
+        scheduler = nil
+        deadline = nil
     }
 
     /// Stops the scheduler (SIGTERM): it saves the state.

@@ -61,15 +61,20 @@ struct DaemonProcessTests {
             """
     }
 
-    func start(config: String, notify: NotifySocketStub, watchdogMicroseconds: Int? = nil) throws -> (
-        Process, LineReader
-    ) {
+    func start(
+        config: String,
+        notify: NotifySocketStub,
+        watchdogMicroseconds: Int? = nil,
+        arguments: [String] = [],
+        environment extraEnvironment: [String: String] = [:]
+    ) throws -> (Process, LineReader) {
         let path = directory.file("timeline.toml")
         writeFile(path, Array(config.utf8))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", "--config", path, "--state-dir", directory.file("state"), "--log-target", "stderr"]
-        var environment = ["NOTIFY_SOCKET": notify.address, "TZ": "UTC"]
+        process.arguments =
+            ["run", "--config", path, "--state-dir", directory.file("state"), "--log-target", "stderr"] + arguments
+        var environment = ["NOTIFY_SOCKET": notify.address, "TZ": "UTC"].merging(extraEnvironment) { $1 }
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
         process.environment = environment
         let error = Pipe()
@@ -133,5 +138,50 @@ struct DaemonProcessTests {
         #expect(lines.contains { $0.contains("timeline.toml:3:9: error: milestone[0].title") })
         #expect(exitStatus(process, waitingAtMost: 10) == 78)
         #expect(notify.receive() == nil)
+    }
+
+    /// `busctl` against the bus at `address`: its standard output, or nil when it failed.
+    func busctl(_ address: String, _ arguments: [String]) throws -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/busctl")
+        process.arguments = ["--address=\(address)"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+
+    @Test(.enabled(if: TestBus.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/busctl")))
+    func ownsItsBusNameBeforeReadyAndStaysOneThread() throws {
+        let bus = TestBus()
+        let notify = NotifySocketStub(address: directory.file("notify"))
+        let (process, _) = try start(
+            config: timelineDue(in: 3600),
+            notify: notify,
+            arguments: ["--user"],
+            environment: ["DBUS_SESSION_BUS_ADDRESS": bus.address]
+        )
+        defer { if process.isRunning { process.terminate() } }
+        _ = try #require(notify.receive(until: { $0.contains("READY=1") }, waitingAtMost: 10_000))
+
+        // The name is owned by the time READY=1 is sent, by the daemon's process.
+        let owner = try busctl(
+            bus.address,
+            [
+                "call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                "GetConnectionUnixProcessID",
+                "s", "io.github.ssetimeline.Timeline1",
+            ]
+        )
+        #expect(owner == "u \(process.processIdentifier)\n")
+        // The bus connection lives on the sd-event loop: still one thread.
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")
+        #expect(tasks.count == 1)
+
+        kill(process.processIdentifier, SIGTERM)
+        #expect(exitStatus(process, waitingAtMost: 10) == 0)
     }
 }

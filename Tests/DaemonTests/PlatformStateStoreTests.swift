@@ -131,7 +131,7 @@ import Testing
     @Test(arguments: [
         "garbage",
         "#!/bin/sh\necho hi\n",
-        "sse-timeline-state 2\nwatermark 5\nchecksum 0000000000000000\n",
+        "sse-timeline-state 3\nwatermark 5\nchecksum 0000000000000000\n",
     ])
     func foreignFilesAreRejected(content: String) throws {
         writeFile(directory.file("state"), Array(content.utf8))
@@ -247,5 +247,80 @@ import Testing
             }
             #expect(commitError.code == .readOnly)
         }
+    }
+}
+
+/// The state's follow-ups (snoozes, dismissals): version 2 snapshots, records in the log, version 1 still read.
+@Suite struct StateStoreFollowUpTests {
+    let directory = TemporaryDirectory()
+    var store: StateStore { StateStore(directory: directory.path) }
+
+    static let withFollowUps = DeliveryState(
+        watermark: 100,
+        sentAfterWatermark: ["a"],
+        followUps: FollowUps(snoozed: ["k|2030-01-01T12:00:00|1 hour before": 700], dismissedAhead: ["d": 900])
+    )
+
+    @Test func aVersion1FileOfTodayIsStillRead() throws {
+        let body = "sse-timeline-state 1\nwatermark 42\nsent a\n"
+        let checksum = String(StateStore.fnv1a64(Array(body.utf8)), radix: 16)
+        let text = body + "checksum " + String(repeating: "0", count: 16 - checksum.count) + checksum + "\n"
+        writeFile(directory.file("state"), Array(text.utf8))
+        #expect(try store.load() == DeliveryState(watermark: 42, sentAfterWatermark: ["a"]))
+    }
+
+    @Test func followUpsAreWrittenAsVersion2AndWithoutThemAsVersion1() throws {
+        try store.commit(Self.withFollowUps)
+        let text = String(decoding: try #require(readFile(directory.file("state"))), as: UTF8.self)
+        #expect(
+            text.hasPrefix(
+                "sse-timeline-state 2\nwatermark 100\nsent a\nsnooze 700 k|2030-01-01T12:00:00|1 hour before\ndismiss 900 d\n"
+            )
+        )
+        #expect(try store.load() == Self.withFollowUps)
+        try store.commit(DeliveryState(watermark: 100))
+        let plain = String(decoding: try #require(readFile(directory.file("state"))), as: UTF8.self)
+        #expect(plain.hasPrefix("sse-timeline-state 1\n"))
+    }
+
+    @Test func aVersion1FileWithAFollowUpLineIsCorrupt() throws {
+        let body = "sse-timeline-state 1\nwatermark 42\nsnooze 5 k\n"
+        let checksum = String(StateStore.fnv1a64(Array(body.utf8)), radix: 16)
+        let text = body + "checksum " + String(repeating: "0", count: 16 - checksum.count) + checksum + "\n"
+        writeFile(directory.file("state"), Array(text.utf8))
+        #expect(throws: StateStoreError.self) { try store.load() }
+    }
+
+    @Test func recordsInTheLogAreReplayedInOrderOverTheSnapshot() throws {
+        try store.commit(DeliveryState(watermark: 100))
+        let writer = store
+        _ = try writer.load()
+        try writer.record(.snoozed(key: "k", until: 500))
+        try writer.recordSent(key: "sent one")
+        try writer.record(.snoozed(key: "k", until: 600))
+        try writer.record(.dismissed(key: "ahead", due: 800))
+        try writer.record(.snoozed(key: "gone", until: 300))
+        try writer.record(.returned(key: "gone", until: 300))
+        try writer.record(.returned(key: "k", until: 500))  // An older snooze's return leaves the newer one.
+        let loaded = try store.load()
+        #expect(loaded.sentAfterWatermark == ["sent one"])
+        #expect(loaded.followUps == FollowUps(snoozed: ["k": 600], dismissedAhead: ["ahead": 800]))
+        // A crash between a commit and the emptying of the log: replaying what the snapshot has changes nothing.
+        try writer.commit(loaded)
+        writeFile(
+            directory.file("sent.log"),
+            Array("+snooze 500 k\n+snooze 600 k\n+dismiss 800 ahead\n+snooze 300 gone\n+back 300 gone\n".utf8)
+        )
+        #expect(try store.load().followUps == loaded.followUps)
+    }
+
+    @Test func aTornOrForeignRecordIsIgnored() throws {
+        writeFile(
+            directory.file("sent.log"),
+            Array("+snooze 5 k\n+snooze x k2\n+frob 1 k3\nplain\n+dismiss - k\n+back 9 ".utf8)
+        )
+        let loaded = try store.load()
+        #expect(loaded.sentAfterWatermark == ["plain"])
+        #expect(loaded.followUps.isEmpty)
     }
 }

@@ -66,7 +66,7 @@ struct SchedulerPrepareTests {
         let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: threeMilestones)
         #expect(try harness.start() == wall("2030-01-01T11:00:00Z"))
         harness.advance(to: wall("2030-01-01T10:59:59.980Z"))
-        harness.prepare()
+        harness.wakeToPrepare()
         // Nothing is written ahead of the instant, and the answer is still the instant.
         #expect(harness.sink.reminders.isEmpty)
         #expect(harness.deadline == wall("2030-01-01T11:00:00Z"))
@@ -86,7 +86,7 @@ struct SchedulerPrepareTests {
         let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: threeMilestones)
         try harness.start()
         harness.advance(to: wall("2030-01-01T10:59:59.990Z"))
-        harness.prepare()
+        harness.wakeToPrepare()
         // Milestone b is gone and a is renamed: the prepared entries must not be written.
         harness.setConfig(
             threeMilestones.replacing("id = \"b\"\ntitle = \"B\"", with: "id = \"d\"\ntitle = \"D\"")
@@ -103,7 +103,7 @@ struct SchedulerPrepareTests {
         let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: threeMilestones)
         try harness.start()
         harness.advance(to: wall("2030-01-01T10:59:59.990Z"))
-        harness.prepare()
+        harness.wakeToPrepare()
         // Suspended right after preparing, resumed two hours later.
         #expect(harness.step(to: wall("2030-01-01T13:00:00Z")) == wall("2030-01-01T14:00:00Z"))
         #expect(
@@ -120,7 +120,7 @@ struct SchedulerPrepareTests {
         let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: threeMilestones)
         try harness.start()
         harness.advance(to: wall("2030-01-01T10:59:59.990Z"))
-        harness.prepare()
+        harness.wakeToPrepare()
         #expect(harness.step(to: wall("2030-01-01T10:30:00Z")) == wall("2030-01-01T11:00:00Z"))
         #expect(harness.sink.reminders.isEmpty)
         harness.advance(to: wall("2030-01-01T11:00:00Z"))
@@ -132,7 +132,7 @@ struct SchedulerPrepareTests {
         let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: threeMilestones)
         try harness.start()
         harness.advance(to: wall("2030-01-01T10:59:59.990Z"))
-        harness.prepare()
+        harness.wakeToPrepare()
         harness.stop()
         harness.clock.time = wall("2030-01-01T11:00:05Z")
         try harness.start()
@@ -148,7 +148,7 @@ struct SchedulerPrepareTests {
         let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: config)
         #expect(try harness.start() == wall("2030-01-01T12:00:00Z"))
         harness.advance(to: wall("2030-01-01T11:59:59.990Z"))
-        harness.prepare()
+        harness.wakeToPrepare()
         harness.advance(to: wall("2030-01-01T12:00:00Z"))
         #expect(harness.sink.reminderNames == (0..<100).map { "m\($0) at start" })
         harness.stop()

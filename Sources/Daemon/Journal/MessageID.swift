@@ -16,6 +16,19 @@ public enum MessageID {
     /// The state directory or file had a problem.
     public static let stateError = "3ddf402d29b54e0fa5820d3faa5aff4c"
 
+    /// A reminder was snoozed (through the bus, the command line or the desktop): it comes back later.
+    public static let reminderSnoozed = "ef00c3c3556f46f7aec4fdd2e846d0ba"
+    /// A reminder was dismissed: no snooze or repeat brings it back.
+    public static let reminderDismissed = "07db1169f41643d88c439b56caecfe10"
+    /// A snoozed reminder came back: written again, with every field of the reminder.
+    public static let reminderReturned = "c6c7298c4669417aa63518f442586c62"
+    /// An `on_due` action was handed to systemd: a unit started, or a command as a transient service.
+    public static let actionStarted = "eeb99dc57e5f4562a06b2a528345bf4d"
+    /// The job of an `on_due` action finished (its result: done, failed, ...).
+    public static let actionFinished = "bdfb5609cc8b495e9a69265125af60d7"
+    /// An `on_due` action could not be started (systemd refused it, no bus, not allowed).
+    public static let actionFailed = "4cb9a38647614890bbaab3ec70985c84"
+
     /// The IDs under which reminders are written (for reading them back from the journal).
     public static let reminderIDs = [reminderDue, reminderCaughtUp]
 }

@@ -71,14 +71,16 @@ public struct SchedulerError: Error, CustomStringConvertible {
 /// Whoever drives it owns time: the sd-event loop (`DaemonService`) arms a timer at the answer, `replay` jumps
 /// a virtual clock from answer to answer, and tests move a manual clock. One thread calls it at a time.
 public final class Scheduler {
-    private let environment: SchedulerEnvironment
-    private var schedule: Schedule?
-    private var queue: DueQueue?
-    private var state = DeliveryState()
+    let environment: SchedulerEnvironment
+    var schedule: Schedule?
+    var queue: DueQueue?
+    var state = DeliveryState()
     /// The reminders of the next due instant, their entries built ahead of it by `prepare(for:)`.
     private var prepared: PreparedBatch?
     private var stateErrorReported = false
-    private var stateDirty = false
+    var stateDirty = false
+    /// Observers of deliveries and the journal read-back of snooze returns (`Scheduler+FollowUps.swift`).
+    public let hooks = SchedulerHooks()
     /// What was last sent as STATUS=, for tests and the bus.
     public private(set) var lastStatus = ""
     /// How many reminder entries were written (including caught-up ones).
@@ -98,9 +100,7 @@ public final class Scheduler {
 
     /// When the next reminder is due (nil: nothing more is due).
     public var nextDeadline: WallTime? {
-        let queued = queue?.peek.map { WallTime($0.due) }
-        guard let prepared else { return queued }
-        return queued.map { min($0, prepared.due) } ?? prepared.due
+        Self.earliest(Self.earliest(queue?.peek.map { WallTime($0.due) }, prepared?.due), nextReturn)
     }
 
     /// The reminders due at `deadline` (the scheduler's last answer) are coming up: builds their entries and
@@ -139,6 +139,7 @@ public final class Scheduler {
     /// before `now`, in order, and answers when to wake next.
     public func advance(to now: WallTime) -> WallTime? {
         deliverDue(now: now, prepared: takePrepared(dueBy: now))
+        deliverReturns(now: now)
         return nextDeadline
     }
 
@@ -182,6 +183,7 @@ public final class Scheduler {
         install(loaded.config)
         // Everything due before this start came due while the daemon was not running: caught up.
         deliverDue(now: now, catchingUp: true)
+        deliverReturns(now: now, catchingUp: true)
         commitState()
         environment.logger.info(
             "loaded \(loaded.description): \(status(now: now))",
@@ -219,6 +221,7 @@ public final class Scheduler {
         if let keys = environment.journalKeys(WallTime(seconds: watermark)) {
             state.sentAfterWatermark.formUnion(keys)
         }
+        readBackReturns(watermark: watermark)
     }
 
     private func install(_ config: TimelineConfig) {
@@ -306,19 +309,22 @@ public final class Scheduler {
             let instance = item.instance
             let key = item.key ?? schedule.key(of: instance)
             if state.sentAfterWatermark.contains(key) { continue }
+            if state.followUps.holdsBack(key) { continue }
             let lateness = WallTime(instance.due).duration(to: now)
             if lateness > .seconds(window) {
                 missed.append(instance)
                 continue
             }
             let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
-            if let entry = item.entry, !caughtUp {
+            if let prepared = item.entry, !caughtUp {
                 // Built ahead: what is left is the lateness, read now, and one system call.
                 let written = environment.clock.now()
-                write(entry, lateness: WallTime(instance.due).duration(to: written))
+                let entry = write(prepared, lateness: WallTime(instance.due).duration(to: written))
+                notifyDelivered(entry, instance: instance, key: key)
             } else {
                 let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
                 write(entry)
+                notifyDelivered(entry, instance: instance, key: key)
             }
             sentCount += 1
             state.sentAfterWatermark.insert(key)
@@ -338,20 +344,23 @@ public final class Scheduler {
         setStatus(status(now: now), ready: false)
     }
 
-    private func write(_ entry: PreparedEntry, lateness: Duration) {
+    /// Writes a prepared entry with its lateness filled in; returns the entry as written.
+    @discardableResult
+    private func write(_ prepared: PreparedEntry, lateness: Duration) -> JournalEntry {
         let microseconds = max(
             0,
             lateness.components.seconds * 1_000_000 + lateness.components.attoseconds / 1_000_000_000_000
         )
         do {
-            try environment.sink.write(entry, latenessMicroseconds: microseconds)
+            try environment.sink.write(prepared, latenessMicroseconds: microseconds)
         } catch {
             // Never lose a reminder: if the journal refuses it, it goes to stderr.
-            try? environment.fallbackSink.write(entry.entry(latenessMicroseconds: microseconds))
+            try? environment.fallbackSink.write(prepared.entry(latenessMicroseconds: microseconds))
         }
+        return prepared.entry(latenessMicroseconds: microseconds)
     }
 
-    private func write(_ entry: JournalEntry) {
+    func write(_ entry: JournalEntry) {
         do {
             try environment.sink.write(entry)
         } catch {
@@ -384,7 +393,7 @@ public final class Scheduler {
 
     // MARK: - State
 
-    private func commitState() {
+    func commitState() {
         guard stateDirty, let store = environment.store else { return }
         do {
             try store.commit(state)
@@ -402,7 +411,7 @@ public final class Scheduler {
     }
 
     /// Logs a state problem once (not once per reminder) until the state can be saved again.
-    private func reportStateError(_ text: String) {
+    func reportStateError(_ text: String) {
         guard !stateErrorReported else { return }
         stateErrorReported = true
         environment.logger.error(

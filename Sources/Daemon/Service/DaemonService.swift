@@ -30,6 +30,8 @@ public struct DaemonConfiguration: Sendable {
     public var prepareLead: Duration = .milliseconds(20)
     /// The executable's code pages are given back when the daemon goes idle with nothing due for this long.
     public var releaseCodePagesAfter: Duration = .seconds(10)
+    /// The bus whose name the daemon owns (`DaemonService+Bus.swift`); nil: no bus.
+    public var bus: BusScope? = nil
 
     /// A configuration; `zoneFilePath` keeps its default.
     public init(source: TimelineSource, stateDirectory: String, logTarget: LogTarget, environment: [String: String]) {
@@ -131,6 +133,7 @@ public final class DaemonService {
             logger.warning("changes of the system time zone will not be noticed: \(error)")
         }
         try loop.enableWatchdog()
+        let bus = try Self.connectBus(configuration.bus, loop: loop, logger: logger)
         let idleLong = configuration.releaseCodePagesAfter
         loop.beforeWaiting = {
             guard codeInUse else { return }
@@ -151,7 +154,7 @@ public final class DaemonService {
         act(first)
         let status = try loop.run()
         scheduler.stop()
-        withExtendedLifetime((sources, zoneWatch, timer, prepareTimer)) {}
+        withExtendedLifetime((sources, zoneWatch, timer, prepareTimer, bus)) {}
         return status
     }
 

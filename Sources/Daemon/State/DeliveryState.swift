@@ -4,10 +4,13 @@ public struct DeliveryState: Sendable, Equatable {
     public var watermark: Int64?
     /// The keys of reminders due after the watermark that were already sent (a batch cut short).
     public var sentAfterWatermark: Set<String>
+    /// Snoozed and dismissed reminders.
+    public var followUps: FollowUps
 
-    /// A state with the given watermark and keys; the empty first-start state by default.
-    public init(watermark: Int64? = nil, sentAfterWatermark: Set<String> = []) {
+    /// A state with the given watermark, keys and follow-ups; the empty first-start state by default.
+    public init(watermark: Int64? = nil, sentAfterWatermark: Set<String> = [], followUps: FollowUps = FollowUps()) {
         self.watermark = watermark
         self.sentAfterWatermark = sentAfterWatermark
+        self.followUps = followUps
     }
 }

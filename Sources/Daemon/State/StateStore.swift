@@ -13,19 +13,27 @@ import SystemPackage
 ///   checksum 8c3f0a6d2e5b1c47
 ///   ```
 ///   `watermark none` when there is none; the last line is the FNV-1a 64-bit hash of every byte before it.
+///   A state with snoozed or dismissed reminders (`FollowUps`) is written as version 2, which adds
+///   `snooze UNTIL KEY` and `dismiss DUE KEY` lines (Unix seconds); without any, the file stays version 1, so
+///   that an older daemon still reads it. Both versions are read.
 ///   `commit(_:)` writes a temporary file in the same directory, fsyncs it, renames it over `state` and
 ///   fsyncs the directory, so the snapshot on disk is always the old one or the new one.
 /// - `sent.log`, one key per line, appended by `recordSent(key:)` with a single `write(2)` and no fsync: the
-///   page cache keeps it through a `kill -9`, and it costs one system call on the hot path. A commit empties
-///   it. `load()` adds its keys to the snapshot's, ignoring a last line without newline (torn) and lines with
-///   a NUL (a torn line that later appends ended with NUL and newline).
+///   page cache keeps it through a `kill -9`, and it costs one system call on the hot path. Snoozes,
+///   dismissals and returns go into the same log as `+snooze`, `+dismiss` and `+back` lines
+///   (`record(_:)`, see `FollowUpRecord`), written the same way. A commit empties it. `load()` adds its keys to
+///   the snapshot's and replays its records in order, ignoring a last line without newline (torn) and lines
+///   with a NUL (a torn line that later appends ended with NUL and newline).
 ///
-/// Keys are opaque, non-empty and without newline or NUL. After a crash between a commit and the emptying
-/// of the log, `load()` may return keys that the new watermark already covers: callers drop keys of
-/// reminders due at or before the watermark.
+/// Keys are opaque, non-empty, without newline or NUL, and do not start with `+`. After a crash between a
+/// commit and the emptying of the log, `load()` may return keys that the new watermark already covers:
+/// callers drop keys of reminders due at or before the watermark. Replaying records the snapshot already has
+/// gives the same follow-ups: each record sets or removes what its key has, and the last one wins.
 public final class StateStore: Sendable {
-    /// The first line of every snapshot.
+    /// The first line of a snapshot without follow-ups.
     public static let magic = "sse-timeline-state 1"
+    /// The first line of a snapshot with follow-ups (snoozes, dismissals).
+    public static let magicVersion2 = "sse-timeline-state 2"
 
     /// The directory holding the files.
     public let directory: String
@@ -78,6 +86,7 @@ public final class StateStore: Sendable {
         }
         if let entries {
             state.sentAfterWatermark.formUnion(Self.keys(inLog: entries))
+            for record in Self.records(inLog: entries) { state.followUps.apply(record) }
         }
         return state
     }
@@ -85,11 +94,27 @@ public final class StateStore: Sendable {
     /// Appends `key` to the log with one `write(2)`, without fsync. Call it right after the key's entry is
     /// written.
     public func recordSent(key: String) throws(StateStoreError) {
+        precondition(
+            !key.isEmpty && !key.utf8.contains(10) && !key.utf8.contains(0) && !key.hasPrefix("+"),
+            "invalid state key \(key)"
+        )
+        try append(Array(key.utf8))
+    }
+
+    /// Appends a snooze, dismissal or return to the log, as `recordSent(key:)` does a key: one `write(2)`, no
+    /// fsync, right after its journal entry is written.
+    public func record(_ record: FollowUpRecord) throws(StateStoreError) {
+        let key = record.key
         precondition(!key.isEmpty && !key.utf8.contains(10) && !key.utf8.contains(0), "invalid state key \(key)")
+        try append(Array(record.logLine.utf8))
+    }
+
+    /// Appends `line` and a newline with one `write(2)`.
+    private func append(_ line: [UInt8]) throws(StateStoreError) {
         try log.withLock { log throws(StateStoreError) in
             let descriptor = try openLog(&log)
             // After a torn line, a NUL ends it: a line with NUL is never read as a key.
-            let line = (log.mayBeTorn ? [0, 10] : []) + Array(key.utf8) + [10]
+            let line = (log.mayBeTorn ? [0, 10] : []) + line + [10]
             do throws(StateStoreError) {
                 do throws(SystemCallError) {
                     try descriptor.writeAll(line, operand: logPath)
@@ -179,12 +204,19 @@ public final class StateStore: Sendable {
 
     // MARK: - The snapshot format
 
-    /// `state` as snapshot text, checksum line included.
+    /// `state` as snapshot text, checksum line included: version 1 unless it has follow-ups.
     public static func encode(_ state: DeliveryState) -> [UInt8] {
-        var text = magic + "\n"
+        let followUps = state.followUps
+        var text = (followUps.isEmpty ? magic : magicVersion2) + "\n"
         text += "watermark " + (state.watermark.map(String.init) ?? "none") + "\n"
         for key in state.sentAfterWatermark.sorted() {
             text += "sent " + key + "\n"
+        }
+        for (key, until) in followUps.snoozed.sorted(by: { $0.key < $1.key }) {
+            text += "snooze \(until) \(key)\n"
+        }
+        for (key, due) in followUps.dismissedAhead.sorted(by: { $0.key < $1.key }) {
+            text += "dismiss \(due) \(key)\n"
         }
         var bytes = Array(text.utf8)
         bytes += Array("checksum \(hexadecimal(fnv1a64(bytes)))\n".utf8)
@@ -197,13 +229,19 @@ public final class StateStore: Sendable {
             StateStoreError(.corruptSnapshot, path: path, detail: detail)
         }
         let magicBytes = Array((magic + "\n").utf8)
-        guard bytes.starts(with: magicBytes) else {
-            if bytes.isEmpty || magicBytes.starts(with: bytes) {
+        let magic2Bytes = Array((magicVersion2 + "\n").utf8)
+        let isVersion2 = bytes.starts(with: magic2Bytes)
+        guard bytes.starts(with: magicBytes) || isVersion2 else {
+            if bytes.isEmpty || magicBytes.starts(with: bytes) || magic2Bytes.starts(with: bytes) {
                 throw corrupt("cut short within its first line")
             }
             let firstLine = String(decoding: bytes.prefix(while: { $0 != 10 }).prefix(80), as: UTF8.self)
             let what = firstLine.hasPrefix("sse-timeline-state ") ? "unsupported version" : "unknown first line"
-            throw StateStoreError(.foreignFile, path: path, detail: "\(what) \"\(firstLine)\"; expected \"\(magic)\"")
+            throw StateStoreError(
+                .foreignFile,
+                path: path,
+                detail: "\(what) \"\(firstLine)\"; expected \"\(magic)\" or \"\(magicVersion2)\""
+            )
         }
         guard bytes.last == 10 else {
             throw corrupt("cut short: no final newline")
@@ -237,6 +275,12 @@ public final class StateStore: Sendable {
                 }
             } else if lineBytes.starts(with: sentPrefix), lineBytes.count > sentPrefix.count {
                 state.sentAfterWatermark.insert(String(decoding: lineBytes.dropFirst(sentPrefix.count), as: UTF8.self))
+            } else if isVersion2, let (kind, instant, key) = followUpLine(lineBytes) {
+                if kind == "snooze" {
+                    state.followUps.snoozed[key] = instant
+                } else {
+                    state.followUps.dismissedAhead[key] = instant
+                }
             } else {
                 throw corrupt("line \(number + 2): unexpected \"\(line.prefix(80))\"")
             }
@@ -247,11 +291,31 @@ public final class StateStore: Sendable {
         return state
     }
 
-    /// The keys in log text: every complete, non-empty line without NUL (a torn last line is ignored).
-    public static func keys(inLog bytes: [UInt8]) -> [String] {
+    /// A `snooze UNTIL KEY` or `dismiss DUE KEY` line of a version 2 snapshot.
+    private static func followUpLine(_ line: ArraySlice<UInt8>) -> (kind: String, instant: Int64, key: String)? {
+        let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[2].isEmpty, let instant = Int64(String(decoding: parts[1], as: UTF8.self))
+        else { return nil }
+        let kind = String(decoding: parts[0], as: UTF8.self)
+        guard kind == "snooze" || kind == "dismiss" else { return nil }
+        return (kind, instant, String(decoding: parts[2], as: UTF8.self))
+    }
+
+    /// The complete, non-empty lines without NUL of log text (a torn last line is ignored).
+    private static func logLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
         lines.removeLast()  // After the last newline: empty, or a torn line.
-        return lines.filter { !$0.isEmpty && !$0.contains(0) }.map { String(decoding: $0, as: UTF8.self) }
+        return lines.filter { !$0.isEmpty && !$0.contains(0) }
+    }
+
+    /// The keys in log text: every complete, non-empty line without NUL that is not a follow-up record.
+    public static func keys(inLog bytes: [UInt8]) -> [String] {
+        logLines(bytes).filter { $0.first != UInt8(ascii: "+") }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The follow-up records in log text, in order (lines starting with `+` that spell no record are ignored).
+    public static func records(inLog bytes: [UInt8]) -> [FollowUpRecord] {
+        logLines(bytes).compactMap { FollowUpRecord(logLine: $0) }
     }
 
     /// The 64-bit FNV-1a hash of `bytes`.

@@ -1,0 +1,219 @@
+import CSystemd
+import Glibc
+
+extension String: BusValue {
+    /// `s`.
+    public static var busSignature: String { "s" }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        let copy = strdup(self)
+        defer { free(copy) }
+        try writer.appendBasic("s", copy!)
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> String {
+        var text: UnsafePointer<CChar>?
+        try reader.readBasic("s", &text)
+        return String(cString: text!)
+    }
+}
+
+/// A D-Bus object path (`o`), such as `/org/freedesktop/systemd1/job/42`.
+public struct BusObjectPath: BusValue, Hashable, Sendable, CustomStringConvertible {
+    /// The path.
+    public var rawValue: String
+
+    /// The path `rawValue`; it must be a valid object path when sent.
+    public init(_ rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// `o`.
+    public static var busSignature: String { "o" }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        let copy = strdup(rawValue)
+        defer { free(copy) }
+        try writer.appendBasic("o", copy!)
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> BusObjectPath {
+        var text: UnsafePointer<CChar>?
+        try reader.readBasic("o", &text)
+        return BusObjectPath(String(cString: text!))
+    }
+
+    public var description: String { rawValue }
+}
+
+/// The fixed-size basic types, read and written through their bytes.
+protocol FixedBusValue: BusValue {
+    static var typeCharacter: Character { get }
+    init()
+}
+
+extension FixedBusValue {
+    public static var busSignature: String { String(typeCharacter) }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        var value = self
+        try writer.appendBasic(Self.typeCharacter, &value)
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> Self {
+        var value = Self()
+        try reader.readBasic(typeCharacter, &value)
+        return value
+    }
+}
+
+extension UInt8: FixedBusValue { static var typeCharacter: Character { "y" } }
+extension Int32: FixedBusValue { static var typeCharacter: Character { "i" } }
+extension UInt32: FixedBusValue { static var typeCharacter: Character { "u" } }
+extension Int64: FixedBusValue { static var typeCharacter: Character { "x" } }
+extension UInt64: FixedBusValue { static var typeCharacter: Character { "t" } }
+extension Double: FixedBusValue { static var typeCharacter: Character { "d" } }
+
+extension Bool: BusValue {
+    /// `b` (a 32-bit integer on the wire).
+    public static var busSignature: String { "b" }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        var value: Int32 = self ? 1 : 0
+        try writer.appendBasic("b", &value)
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> Bool {
+        var value: Int32 = 0
+        try reader.readBasic("b", &value)
+        return value != 0
+    }
+}
+
+extension Array: BusValue where Element: BusValue {
+    /// `a` and the element's signature.
+    public static var busSignature: String { "a" + Element.busSignature }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        try writer.container("a", Element.busSignature) { (inner) throws(BusError) in
+            for element in self { try element.append(to: &inner) }
+        }
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> [Element] {
+        try reader.container("a", Element.busSignature) { (inner) throws(BusError) in
+            var elements: [Element] = []
+            while !inner.atEnd { elements.append(try Element.read(from: &inner)) }
+            return elements
+        }
+    }
+}
+
+extension Dictionary: BusValue where Key: BusValue, Value: BusValue {
+    /// `a{kv}`.
+    public static var busSignature: String { "a{\(Key.busSignature)\(Value.busSignature)}" }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        let entry = Key.busSignature + Value.busSignature
+        try writer.container("a", "{\(entry)}") { (array) throws(BusError) in
+            for (key, value) in self {
+                try array.container("e", entry) { (pair) throws(BusError) in
+                    try key.append(to: &pair)
+                    try value.append(to: &pair)
+                }
+            }
+        }
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> [Key: Value] {
+        let entry = Key.busSignature + Value.busSignature
+        return try reader.container("a", "{\(entry)}") { (array) throws(BusError) in
+            var result: [Key: Value] = [:]
+            while !array.atEnd {
+                let (key, value) = try array.container("e", entry) { (pair) throws(BusError) in
+                    (try Key.read(from: &pair), try Value.read(from: &pair))
+                }
+                result[key] = value
+            }
+            return result
+        }
+    }
+}
+
+/// A variant (`v`): a value that carries its own type, as in property values and notification hints.
+public enum BusVariant: BusValue, Equatable, Sendable {
+    case byte(UInt8)
+    case bool(Bool)
+    case int32(Int32)
+    case uint32(UInt32)
+    case int64(Int64)
+    case uint64(UInt64)
+    case double(Double)
+    case string(String)
+    case objectPath(BusObjectPath)
+    case strings([String])
+    /// A value of another type, skipped when read; its signature.
+    case unsupported(String)
+
+    /// `v`.
+    public static var busSignature: String { "v" }
+
+    /// The signature of the value inside.
+    public var contentSignature: String {
+        switch self {
+        case .byte: "y"
+        case .bool: "b"
+        case .int32: "i"
+        case .uint32: "u"
+        case .int64: "x"
+        case .uint64: "t"
+        case .double: "d"
+        case .string: "s"
+        case .objectPath: "o"
+        case .strings: "as"
+        case .unsupported(let signature): signature
+        }
+    }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        try writer.container("v", contentSignature) { (inner) throws(BusError) in
+            switch self {
+            case .byte(let value): try inner.append(value)
+            case .bool(let value): try inner.append(value)
+            case .int32(let value): try inner.append(value)
+            case .uint32(let value): try inner.append(value)
+            case .int64(let value): try inner.append(value)
+            case .uint64(let value): try inner.append(value)
+            case .double(let value): try inner.append(value)
+            case .string(let value): try inner.append(value)
+            case .objectPath(let value): try inner.append(value)
+            case .strings(let value): try inner.append(value)
+            case .unsupported(let signature):
+                throw BusError(name: BusError.invalidArgs, message: "cannot write a variant of type \(signature)")
+            }
+        }
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> BusVariant {
+        guard let (type, contents) = try reader.peek(), type == "v" else {
+            throw BusError(name: BusError.invalidArgs, message: "expected a variant")
+        }
+        return try reader.container("v", contents) { (inner) throws(BusError) in
+            switch contents {
+            case "y": return .byte(try inner.read(UInt8.self))
+            case "b": return .bool(try inner.read(Bool.self))
+            case "i": return .int32(try inner.read(Int32.self))
+            case "u": return .uint32(try inner.read(UInt32.self))
+            case "x": return .int64(try inner.read(Int64.self))
+            case "t": return .uint64(try inner.read(UInt64.self))
+            case "d": return .double(try inner.read(Double.self))
+            case "s": return .string(try inner.read(String.self))
+            case "o": return .objectPath(try inner.read(BusObjectPath.self))
+            case "as": return .strings(try inner.read([String].self))
+            default:
+                try inner.skip()
+                return .unsupported(contents)
+            }
+        }
+    }
+}

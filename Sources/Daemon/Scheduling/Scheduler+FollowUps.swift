@@ -1,0 +1,324 @@
+import Timeline
+
+/// A reminder to come: due on time, or back after a snooze. What `ListPending` and `sse-timeline pending`
+/// show.
+public struct PendingReminder: Sendable, Equatable {
+    /// Whether it is a reminder to come on time or one that was snoozed.
+    public enum State: String, Sendable {
+        case upcoming, snoozed
+    }
+
+    /// Its key, for `snooze` and `dismiss`.
+    public var key: String
+    /// The milestone's id.
+    public var milestoneID: String
+    /// The milestone's title (for a snoozed reminder whose milestone left the timeline: the key).
+    public var title: String
+    /// The reminder as configured ("1 day before").
+    public var reminder: String
+    /// When it comes (back).
+    public var due: WallTime
+    /// When it was first due (the same as `due` for an upcoming reminder).
+    public var originalDue: WallTime
+    /// Upcoming or snoozed.
+    public var state: State
+}
+
+/// Snooze and dismiss: the scheduler's follow-ups of a reminder, kept in the state (`FollowUps`).
+///
+/// A snoozed reminder comes back at now + the duration, also after a restart: it is written again with every
+/// field of the reminder and its own MESSAGE_ID; a reminder snoozed before it came due is not sent at its due
+/// instant. A dismissal ends any snooze; a reminder dismissed before it came due is not sent. Each is a journal
+/// entry (MESSAGE_IDs `reminderSnoozed`, `reminderDismissed`, `reminderReturned`), then a record in the state's
+/// log, then a new snapshot: the same order and crash-safety as a reminder sent (docs/robustness.md).
+extension Scheduler {
+    /// The longest snooze: a year and a day.
+    public static let maximumSnooze: Int64 = 366 * 86400
+
+    /// Snoozes the reminder `key` for `duration` from now: it is written again then (and, when it has not come
+    /// due yet, not at its due instant). Answers when to wake next.
+    ///
+    /// - Throws: `FollowUpError` for an unknown key, a duration outside 1 s to 366 days, or a reminder that
+    ///   comes due only after the snooze would end.
+    public func snooze(key: String, for duration: Duration) throws(FollowUpError) -> WallTime? {
+        let seconds = duration.components.seconds + (duration.components.attoseconds > 0 ? 1 : 0)
+        guard seconds >= 1, seconds <= Self.maximumSnooze else { throw .invalidDuration(seconds) }
+        guard let schedule else { throw .noTimeline }
+        guard let instance = schedule.instance(forKey: key) else { throw .unknownKey(key) }
+        let now = environment.clock.now()
+        // Whole seconds, rounded up: it never comes back before the time asked.
+        let until = now.seconds + seconds + (now.nanosecondsOfSecond > 0 ? 1 : 0)
+        let milestone = schedule.milestone(of: instance)
+        if instance.due.secondsSinceEpoch > now.seconds, instance.due.secondsSinceEpoch >= until {
+            throw .notDueYet(key, due: ReminderMath.iso8601(instance.due, in: milestone.zone))
+        }
+        let untilText = ReminderMath.iso8601(Instant(secondsSinceEpoch: until), in: milestone.zone)
+        write(
+            followUpEntry(
+                MessageID.reminderSnoozed,
+                "Reminder snoozed until \(untilText): \(milestone.title) (\(schedule.reminder(of: instance).text)).",
+                instance: instance,
+                key: key,
+                schedule: schedule,
+                extra: [("SNOOZED_UNTIL", untilText), ("SNOOZE_USEC", String(seconds * 1_000_000))]
+            )
+        )
+        change(.snoozed(key: key, until: until))
+        return nextDeadline
+    }
+
+    /// Dismisses the reminder `key`: a snooze of it ends, and, when it has not come due yet, it is not sent.
+    /// Answers when to wake next.
+    ///
+    /// - Throws: `FollowUpError.unknownKey` when the timeline has no such reminder and none is snoozed.
+    public func dismiss(key: String) throws(FollowUpError) -> WallTime? {
+        guard let schedule else { throw .noTimeline }
+        let now = environment.clock.now()
+        guard let instance = schedule.instance(forKey: key) else {
+            // A snooze of a reminder that left the timeline can still be ended.
+            guard state.followUps.snoozed[key] != nil else { throw .unknownKey(key) }
+            write(
+                JournalEntry(
+                    message: "Reminder dismissed: \(key).",
+                    priority: .info,
+                    fields: [
+                        ("MESSAGE_ID", MessageID.reminderDismissed), ("SYSLOG_IDENTIFIER", "sse-timeline"),
+                        ("REMINDER_KEY", key),
+                    ]
+                )
+            )
+            change(.dismissed(key: key, due: nil))
+            return nextDeadline
+        }
+        let ahead = instance.due.secondsSinceEpoch > now.seconds
+        let milestone = schedule.milestone(of: instance)
+        let reminder = schedule.reminder(of: instance).text
+        write(
+            followUpEntry(
+                MessageID.reminderDismissed,
+                ahead
+                    ? "Reminder dismissed before it came due; it will not be sent: \(milestone.title) (\(reminder))."
+                    : "Reminder dismissed: \(milestone.title) (\(reminder)).",
+                instance: instance,
+                key: key,
+                schedule: schedule,
+                extra: ahead ? [("DISMISSED_AHEAD", "1")] : []
+            )
+        )
+        change(.dismissed(key: key, due: ahead ? instance.due.secondsSinceEpoch : nil))
+        return nextDeadline
+    }
+
+    /// The next `limit` reminders to come, on time or back after a snooze, in the order they will be written.
+    public func pending(limit: Int) -> [PendingReminder] {
+        guard var queue, let schedule, limit > 0 else { return [] }
+        let followUps = state.followUps
+        var result: [PendingReminder] = []
+        // Held-back instances are skipped; there are at most as many of them as follow-ups.
+        var budget = limit + followUps.snoozed.count + followUps.dismissedAhead.count
+        while result.count < limit, budget > 0, let instance = queue.pop() {
+            budget -= 1
+            let key = schedule.key(of: instance)
+            if followUps.holdsBack(key) || state.sentAfterWatermark.contains(key) { continue }
+            result.append(pendingReminder(instance, key: key, due: WallTime(instance.due), state: .upcoming))
+        }
+        for (key, until) in followUps.snoozed {
+            if let instance = schedule.instance(forKey: key) {
+                result.append(pendingReminder(instance, key: key, due: WallTime(seconds: until), state: .snoozed))
+            } else {
+                let id = String(key.prefix { $0 != "|" })
+                result.append(
+                    PendingReminder(
+                        key: key,
+                        milestoneID: id,
+                        title: key,
+                        reminder: "",
+                        due: WallTime(seconds: until),
+                        originalDue: WallTime(seconds: until),
+                        state: .snoozed
+                    )
+                )
+            }
+        }
+        result.sort { ($0.due, $0.key) < ($1.due, $1.key) }
+        return Array(result.prefix(limit))
+    }
+
+    private func pendingReminder(
+        _ instance: ReminderInstance,
+        key: String,
+        due: WallTime,
+        state: PendingReminder.State
+    ) -> PendingReminder {
+        let schedule = schedule!
+        let milestone = schedule.milestone(of: instance)
+        return PendingReminder(
+            key: key,
+            milestoneID: milestone.id,
+            title: milestone.title,
+            reminder: schedule.reminder(of: instance).text,
+            due: due,
+            originalDue: WallTime(instance.due),
+            state: state
+        )
+    }
+
+    // MARK: - Hooks of the scheduler's delivery path
+
+    /// When the next snoozed reminder comes back.
+    var nextReturn: WallTime? {
+        state.followUps.nextReturn.map { WallTime(seconds: $0) }
+    }
+
+    /// The earlier of two deadlines.
+    static func earliest(_ a: WallTime?, _ b: WallTime?) -> WallTime? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
+    }
+
+    /// Writes the snoozed reminders due back by `now`, in order; drops dismissals the watermark has passed.
+    func deliverReturns(now: WallTime, catchingUp: Bool = false) {
+        guard let schedule else { return }
+        var changed = false
+        let watermark = state.watermark ?? now.seconds
+        if state.followUps.dismissedAhead.contains(where: { $0.value <= watermark }) {
+            state.followUps.prune(watermark: watermark)
+            changed = true
+        }
+        let due = state.followUps.snoozed.filter { $0.value <= now.seconds }
+            .sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        for (key, until) in due {
+            changed = true
+            guard let instance = schedule.instance(forKey: key) else {
+                environment.logger.notice(
+                    "the snoozed reminder \(key) is no longer in the timeline; it does not come back",
+                    metadata: ["message_id": "\(MessageID.reminderDismissed)", "reminder_key": "\(key)"]
+                )
+                change(.returned(key: key, until: until), commit: false)
+                continue
+            }
+            let lateness = WallTime(seconds: until).duration(to: now)
+            let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
+            let entry = returnEntry(instance, key: key, until: until, caughtUp: caughtUp, schedule: schedule)
+            write(entry)
+            change(.returned(key: key, until: until), commit: false)
+            let delivered = DeliveredReminder(
+                entry: entry,
+                key: key,
+                milestone: schedule.milestone(of: instance),
+                instance: instance,
+                isReturn: true
+            )
+            for observer in hooks.observers { observer.delivered(delivered) }
+        }
+        if changed {
+            stateDirty = true
+            commitState()
+        }
+    }
+
+    /// At start: the returns already in the journal (written before a crash that came before their record)
+    /// count as done.
+    func readBackReturns(watermark: Int64) {
+        guard let first = state.followUps.nextReturn else { return }
+        let since = WallTime(seconds: min(watermark, first))
+        guard let values = hooks.journalValues("RETURN_KEY", [MessageID.reminderReturned], since) else { return }
+        for value in values {
+            guard let at = value.lastIndex(of: "@"), let until = Int64(value[value.index(after: at)...]) else {
+                continue
+            }
+            state.followUps.apply(.returned(key: String(value[..<at]), until: until))
+        }
+    }
+
+    /// Tells the observers of an on-time or caught-up reminder just written.
+    func notifyDelivered(_ entry: JournalEntry, instance: ReminderInstance, key: String) {
+        guard !hooks.observers.isEmpty, let schedule else { return }
+        let delivered = DeliveredReminder(
+            entry: entry,
+            key: key,
+            milestone: schedule.milestone(of: instance),
+            instance: instance,
+            isReturn: false
+        )
+        for observer in hooks.observers { observer.delivered(delivered) }
+    }
+
+    // MARK: - Entries and state
+
+    /// Applies `record` to the state, appends it to the log, and (unless told not to) saves a new snapshot.
+    private func change(_ record: FollowUpRecord, commit: Bool = true) {
+        state.followUps.apply(record)
+        if let store = environment.store {
+            do {
+                try store.record(record)
+            } catch {
+                reportStateError("cannot record a \(record.logLine.split(separator: " ")[0].dropFirst()): \(error)")
+            }
+        }
+        if commit {
+            stateDirty = true
+            commitState()
+        }
+    }
+
+    /// An entry about a reminder: its milestone, reminder, key and due instant, and `extra` fields.
+    private func followUpEntry(
+        _ messageID: String,
+        _ message: String,
+        instance: ReminderInstance,
+        key: String,
+        schedule: Schedule,
+        extra: [(name: String, value: String)]
+    ) -> JournalEntry {
+        let milestone = schedule.milestone(of: instance)
+        return JournalEntry(
+            message: message,
+            priority: .info,
+            fields: [
+                ("MESSAGE_ID", messageID),
+                ("SYSLOG_IDENTIFIER", "sse-timeline"),
+                ("MILESTONE_ID", milestone.id),
+                ("MILESTONE_TITLE", milestone.title),
+                ("REMINDER", schedule.reminder(of: instance).text),
+                ("REMINDER_KEY", key),
+                ("DUE_AT", ReminderMath.iso8601(instance.due, in: milestone.zone)),
+            ] + extra
+        )
+    }
+
+    /// The entry of a snoozed reminder back at `until`: the reminder's own entry, its MESSAGE_ID
+    /// `reminderReturned`, its lateness counted from `until`, and `SNOOZED_UNTIL` and `RETURN_KEY`
+    /// (`KEY@UNTIL`, read back from the journal at start).
+    private func returnEntry(
+        _ instance: ReminderInstance,
+        key: String,
+        until: Int64,
+        caughtUp: Bool,
+        schedule: Schedule
+    ) -> JournalEntry {
+        let now = environment.clock.now()
+        var entry = ReminderEntry(schedule: schedule).entry(for: instance, now: now, caughtUp: caughtUp, key: key)
+        let milestone = schedule.milestone(of: instance)
+        let untilText = ReminderMath.iso8601(Instant(secondsSinceEpoch: until), in: milestone.zone)
+        let lateness = max(0, now.nanosecondsSinceEpoch - WallTime(seconds: until).nanosecondsSinceEpoch) / 1000
+        for index in entry.fields.indices {
+            switch entry.fields[index].name {
+            case "MESSAGE_ID": entry.fields[index].value = MessageID.reminderReturned
+            case "LATENESS_USEC": entry.fields[index].value = String(lateness)
+            case "MESSAGE": entry.fields[index].value += " Back after a snooze (until \(untilText))."
+            default: break
+            }
+        }
+        entry.fields += [("SNOOZED_UNTIL", untilText), ("RETURN_KEY", "\(key)@\(until)")]
+        return entry
+    }
+}
+
+extension Scheduler {
+    /// When the reminder `key` comes back, if it is snoozed.
+    public func snoozedUntil(_ key: String) -> WallTime? {
+        state.followUps.snoozed[key].map { WallTime(seconds: $0) }
+    }
+}

@@ -1,0 +1,37 @@
+import Timeline
+
+/// A reminder the scheduler has just written into the journal (on time, caught up, or back after a snooze).
+public struct DeliveredReminder {
+    /// The journal entry written, with every field.
+    public var entry: JournalEntry
+    /// The reminder's key (`REMINDER_KEY`).
+    public var key: String
+    /// The milestone it belongs to (its `origin` says whether it may trigger actions).
+    public var milestone: Milestone
+    /// The instance.
+    public var instance: ReminderInstance
+    /// Whether it came back after a snooze.
+    public var isReturn: Bool
+}
+
+/// Told of each reminder the scheduler writes: the bus API sends `ReminderDue`, `on_due` actions start; a
+/// desktop channel shows a notification. Called on the loop's thread, right after the journal entry.
+public protocol DeliveryObserver: AnyObject {
+    /// `reminder` was just written.
+    func delivered(_ reminder: DeliveredReminder)
+}
+
+/// What the daemon adds to the scheduler beyond the journal and the state: observers of deliveries, and a way
+/// to read this daemon's entries back from the journal by field. Set before `start()`.
+public final class SchedulerHooks {
+    /// Told of each reminder written, in order.
+    public var observers: [any DeliveryObserver] = []
+    /// The values of `field` in this daemon's entries with one of `messageIDs` since a wall time (nil: the
+    /// journal cannot be read). At start, the returns of snoozed reminders already in the journal count as done.
+    public var journalValues: (_ field: String, _ messageIDs: [String], _ since: WallTime) -> [String]? = { _, _, _ in
+        nil
+    }
+
+    /// Hooks that observe nothing and read nothing.
+    public init() {}
+}
