@@ -96,7 +96,7 @@ public final class Scheduler {
 
     /// At most this many entries of one instant are built ahead by `prepare(for:)`; the rest of a burst is built
     /// as it is written (building takes about 10 µs an entry, and the point is to be on time for the first).
-    static var preparedLimit: Int { 64 }
+    static var preparedLimit: Int { 256 }
 
     /// When the next reminder is due (nil: nothing more is due).
     public var nextDeadline: WallTime? {
@@ -319,8 +319,8 @@ public final class Scheduler {
             if let prepared = item.entry, !caughtUp {
                 // Built ahead: what is left is the lateness, read now, and one system call.
                 let written = environment.clock.now()
-                let entry = write(prepared, lateness: WallTime(instance.due).duration(to: written))
-                notifyDelivered(entry, instance: instance, key: key)
+                let microseconds = write(prepared, lateness: WallTime(instance.due).duration(to: written))
+                notifyDelivered(prepared.entry(latenessMicroseconds: microseconds), instance: instance, key: key)
             } else {
                 let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
                 write(entry)
@@ -344,9 +344,8 @@ public final class Scheduler {
         setStatus(status(now: now), ready: false)
     }
 
-    /// Writes a prepared entry with its lateness filled in; returns the entry as written.
-    @discardableResult
-    private func write(_ prepared: PreparedEntry, lateness: Duration) -> JournalEntry {
+    /// Writes a prepared entry with its lateness filled in; returns the lateness written, in microseconds.
+    private func write(_ prepared: PreparedEntry, lateness: Duration) -> Int64 {
         let microseconds = max(
             0,
             lateness.components.seconds * 1_000_000 + lateness.components.attoseconds / 1_000_000_000_000
@@ -357,7 +356,7 @@ public final class Scheduler {
             // Never lose a reminder: if the journal refuses it, it goes to stderr.
             try? environment.fallbackSink.write(prepared.entry(latenessMicroseconds: microseconds))
         }
-        return prepared.entry(latenessMicroseconds: microseconds)
+        return microseconds
     }
 
     func write(_ entry: JournalEntry) {
