@@ -30,7 +30,7 @@ DOCS         := $(wildcard README.md docs/*.md)
 # Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
 SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-.PHONY: all deps build release run test unit-test e2e bench fuzz install uninstall clean
+.PHONY: all deps build release run test unit-test toml-test e2e bench fuzz install uninstall clean
 
 all: build
 
@@ -58,10 +58,16 @@ unit-test: deps
 
 # The unit tests always; the end-to-end test under a real systemd when running as root (CI does).
 test: unit-test
+	$(MAKE) toml-test
 	$(MAKE) fuzz-replay
 	python3 integration/robustness/kill9.py
 	$(MAKE) fuzz-smoke
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
+
+# The TOML 1.0 files of toml-test (Tests/TOMLTests/toml-test) through the decoder, as toml-test runs decoders.
+toml-test: deps
+	$(SWIFT) build --product TOMLTestDecoder
+	python3 scripts/toml-test.py .build/debug/TOMLTestDecoder
 
 # The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh.
 e2e: release

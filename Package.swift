@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        // A TOML 1.0 parser: every error of a document with its position, the source range of every value.
+        .target(name: "TOML"),
+        // toml-test's decoder protocol (TOML on stdin, tagged JSON on stdout) for scripts/toml-test.py.
+        .executableTarget(name: "TOMLTestDecoder", dependencies: ["TOML"]),
         // The pure core: config model, parsing, recurrence, time zones, what comes due when.
         // Turns an abort inside the TOML parser (toml++ assertions) into an error instead of a crash.
         .target(name: "CParseGuard"),
@@ -51,6 +55,7 @@ let package = Package(
         ),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "DefaultTimeline"], exclude: ["Fixtures"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Timeline"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"], exclude: ["toml-test"]),
 
         // ---- Fuzz targets (issue 6; Fuzz/README.md). Keep this block last. --------------------------------
         // One libFuzzer target per parser. `make fuzz` / `make fuzz-smoke` build them with -DFUZZING and
