@@ -12,7 +12,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // A TOML 1.0 parser: every error of a document with its position, the source range of every value.
@@ -20,13 +19,10 @@ let package = Package(
         // toml-test's decoder protocol (TOML on stdin, tagged JSON on stdout) for scripts/toml-test.py.
         .executableTarget(name: "TOMLTestDecoder", dependencies: ["TOML"]),
         // The pure core: config model, parsing, recurrence, time zones, what comes due when.
-        // Turns an abort inside the TOML parser (toml++ assertions) into an error instead of a crash.
-        .target(name: "CParseGuard"),
         .target(
             name: "Timeline",
             dependencies: [
-                "CParseGuard",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "TOML",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),

@@ -22,6 +22,8 @@ public final class TOMLDocument: Sendable {
     let temporals: [Temporal]
     let escapedKeys: [Int32: [UInt8]]
     let indexes: [Int32: [[UInt8]: Int32]]
+    /// The elements of every array, each array's together (from the high half of its payload).
+    let arrayElements: [Int32]
     /// The byte offset at which each line starts.
     let lineStarts: [Int]
 
@@ -40,6 +42,19 @@ public final class TOMLDocument: Sendable {
         } else {
             bytes.withUnsafeBufferPointer { parser.parse($0) }
         }
+        // Each array's elements side by side, so that `element(at:)` is O(1); arrays keep their first
+        // element in the low half of the payload and get their start in `arrayElements` in the high half.
+        var arrayElements: [Int32] = []
+        for i in parser.nodes.indices where parser.nodes[i].kind == .array {
+            let start = UInt64(arrayElements.count)
+            var child = parser.nodes[i].first
+            while child >= 0 {
+                arrayElements.append(child)
+                child = parser.nodes[Int(child)].next
+            }
+            parser.nodes[i].payload = (parser.nodes[i].payload & 0xFFFF_FFFF) | start << 32
+        }
+        self.arrayElements = arrayElements
         nodes = parser.nodes
         strings = parser.strings
         temporals = parser.temporals
@@ -142,7 +157,8 @@ enum Kind: UInt8 {
 struct Node {
     /// Scalars: the integer, the float's bits, the boolean, the index into `temporals`, or for strings
     /// the source range of the content (start << 32 | end) or, with `.decodedString`, the index into
-    /// `strings`. Containers: the first child (low 32 bits) and the last child (high 32 bits), -1 if none.
+    /// `strings`. Containers: the first child (low 32 bits) and, while parsing, the last child (high 32 bits),
+    /// -1 if none; once parsed, an array's high 32 bits are where its elements start in `arrayElements`.
     var payload: UInt64
     /// Where the key starts, when the node has one (`.hasKey`).
     var keyStart: UInt32

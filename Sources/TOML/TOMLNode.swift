@@ -121,15 +121,17 @@ public struct TOMLNode: Sendable {
 
     /// The elements of an array (empty for other values).
     public var elements: [TOMLNode] {
+        let node = self.node
         guard node.kind == .array else { return [] }
-        var result: [TOMLNode] = []
-        result.reserveCapacity(Int(node.count))
-        var child = node.first
-        while child >= 0 {
-            result.append(TOMLNode(document: document, index: child))
-            child = document.nodes[Int(child)].next
-        }
-        return result
+        let start = Int(node.payload >> 32)
+        return document.arrayElements[start..<start + Int(node.count)].map { TOMLNode(document: document, index: $0) }
+    }
+
+    /// The element at `index` of an array, in O(1); nil if out of range or not an array.
+    public func element(at index: Int) -> TOMLNode? {
+        let node = self.node
+        guard node.kind == .array, index >= 0, index < Int(node.count) else { return nil }
+        return TOMLNode(document: document, index: document.arrayElements[Int(node.payload >> 32) + index])
     }
 
     /// The number of keys of a table or elements of an array; 0 for other values.
