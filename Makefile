@@ -132,7 +132,7 @@ clean:
 # fuzz-replay   the committed corpora and findings through the normal debug build (no sanitizers): regressions
 # fuzz-open     the reproducers of open findings (Fuzz/Open): fails until they are fixed, then move them to
 #               Fuzz/Findings
-FUZZ_TARGETS       := FuzzConfigLoader FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine FuzzTimeArgument
+FUZZ_TARGETS       := FuzzConfigLoader FuzzTOML FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine FuzzTimeArgument
 FUZZ_SECONDS       ?= 300
 FUZZ_SMOKE_SECONDS ?= 15
 FUZZ_SCRATCH       := .build-fuzz

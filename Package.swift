@@ -66,6 +66,7 @@ let package = Package(
         .executableTarget(name: "FuzzZone", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzZone"),
         .executableTarget(name: "FuzzStateFile", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzStateFile"),
         .executableTarget(name: "FuzzStderrLine", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzStderrLine"),
+        .executableTarget(name: "FuzzTOML", dependencies: ["FuzzSupport", "TOML"], path: "Fuzz/FuzzTOML"),
         .executableTarget(name: "FuzzTimeArgument", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzTimeArgument"),
         // ---- End of fuzz targets. ---------------------------------------------------------------------------
     ]
