@@ -79,9 +79,9 @@ struct Parser {
     var statementValue: Int32?
 
     /// The byte offset at which each line starts, for messages that name another place.
-    let lineStarts: [Int]
+    let lineStarts: [UInt32]
 
-    init(limits: TOMLLimits, lineStarts: [Int]) {
+    init(limits: TOMLLimits, lineStarts: [UInt32]) {
         self.limits = limits
         self.lineStarts = lineStarts
     }
@@ -94,10 +94,10 @@ struct Parser {
         var high = lineStarts.count - 1
         while line < high {
             let middle = (line + high + 1) / 2
-            if lineStarts[middle] <= offset { line = middle } else { high = middle - 1 }
+            if Int(lineStarts[middle]) <= offset { line = middle } else { high = middle - 1 }
         }
         var column = 1
-        for i in lineStarts[line]..<offset where text[i] & 0xC0 != 0x80 { column += 1 }
+        for i in Int(lineStarts[line])..<offset where text[i] & 0xC0 != 0x80 { column += 1 }
         return "line \(line + 1), column \(column)"
     }
 

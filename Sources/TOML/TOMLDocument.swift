@@ -25,14 +25,14 @@ public final class TOMLDocument: Sendable {
     /// The elements of every array, each array's together (from the high half of its payload).
     let arrayElements: [Int32]
     /// The byte offset at which each line starts.
-    let lineStarts: [Int]
+    let lineStarts: [UInt32]
 
     /// Parses `bytes` as TOML 1.0 (UTF-8; sources of 4 GiB and more are refused with an error).
     public init(parsing bytes: [UInt8], limits: TOMLLimits = TOMLLimits()) {
         self.bytes = bytes
-        var lineStarts = [0]
+        var lineStarts: [UInt32] = [0]
         bytes.withUnsafeBufferPointer { text in
-            for i in text.indices where text[i] == 0x0A { lineStarts.append(i + 1) }
+            for i in text.indices where text[i] == 0x0A { lineStarts.append(UInt32(truncatingIfNeeded: i + 1)) }
         }
         self.lineStarts = lineStarts
         var parser = Parser(limits: limits, lineStarts: lineStarts)
@@ -83,17 +83,17 @@ public final class TOMLDocument: Sendable {
         var high = lineStarts.count - 1
         while low < high {
             let middle = (low + high + 1) / 2
-            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+            if Int(lineStarts[middle]) <= offset { low = middle } else { high = middle - 1 }
         }
         var column = 1
         bytes.withUnsafeBufferPointer { text in
-            for i in lineStarts[low]..<offset where text[i] & 0xC0 != 0x80 { column += 1 }
+            for i in Int(lineStarts[low])..<offset where text[i] & 0xC0 != 0x80 { column += 1 }
         }
         return TOMLPosition(line: low + 1, column: column, offset: offset)
     }
 
     /// Positions of errors in one pass over the source (they come sorted by offset, nearly always).
-    private static func resolve(_ pending: [Parser.PendingError], lineStarts: [Int], bytes: [UInt8]) -> [TOMLError] {
+    private static func resolve(_ pending: [Parser.PendingError], lineStarts: [UInt32], bytes: [UInt8]) -> [TOMLError] {
         let sorted = pending.sorted { $0.offset < $1.offset }
         var result: [TOMLError] = []
         result.reserveCapacity(sorted.count)
@@ -103,9 +103,9 @@ public final class TOMLDocument: Sendable {
         bytes.withUnsafeBufferPointer { text in
             for error in sorted {
                 let offset = min(error.offset, text.count)
-                while line + 1 < lineStarts.count, lineStarts[line + 1] <= offset {
+                while line + 1 < lineStarts.count, Int(lineStarts[line + 1]) <= offset {
                     line += 1
-                    at = lineStarts[line]
+                    at = Int(lineStarts[line])
                     column = 1
                 }
                 while at < offset {
@@ -137,8 +137,8 @@ public final class TOMLDocument: Sendable {
     }
 
     /// The first child of a table with the key `key`.
-    func child(of table: Int32, key: [UInt8]) -> Int32? {
-        if let index = indexes[table] { return index[key] }
+    func child(of table: Int32, key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if let index = indexes[table] { return index[Array(key)] }
         var child = nodes[Int(table)].first
         while child >= 0 {
             if keyBytes(child).elementsEqual(key) { return child }

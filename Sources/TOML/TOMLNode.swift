@@ -115,8 +115,10 @@ public struct TOMLNode: Sendable {
 
     /// The value at `key` of a table (nil for other values).
     public subscript(key: String) -> TOMLNode? {
-        guard node.kind == .table, let child = document.child(of: index, key: Array(key.utf8)) else { return nil }
-        return TOMLNode(document: document, index: child)
+        guard node.kind == .table else { return nil }
+        var key = key
+        let child = key.withUTF8 { document.child(of: index, key: $0) }
+        return child.map { TOMLNode(document: document, index: $0) }
     }
 
     /// The elements of an array (empty for other values).

@@ -55,8 +55,15 @@ public struct ConfigLoader: Sendable {
         for (index, document) in documents {
             decodeTopLevel(document.root, source: index, defaults: &defaults, context: &context)
         }
+        // Reserved at once: growing by doubling would hold two arrays (and tables) of milestones at the peak.
+        let count = min(
+            documents.reduce(0) { $0 + ($1.document.root["milestone"]?.count ?? 0) },
+            Self.maximumMilestones
+        )
         var milestones: [Milestone] = []
-        var firstDefinition: [String: (source: Int, path: String)] = [:]
+        milestones.reserveCapacity(count)
+        var firstDefinition: [String: (source: Int, milestone: Int)] = [:]
+        firstDefinition.reserveCapacity(count)
         for (index, document) in documents {
             guard let list = document.root["milestone"], list.value != .invalid else { continue }
             guard list.isArray else {
@@ -69,7 +76,8 @@ public struct ConfigLoader: Sendable {
                 )
                 continue
             }
-            for (n, node) in list.elements.enumerated() where node.value != .invalid {
+            for n in 0..<list.count {
+                guard let node = list.element(at: n), node.value != .invalid else { continue }
                 let path = "milestone[\(n)]"
                 if milestones.count >= Self.maximumMilestones {
                     context.error(
@@ -92,7 +100,11 @@ public struct ConfigLoader: Sendable {
                 // Duplicates are checked even when the milestone has other errors, so all come in one run.
                 if case .string(let id)? = node["id"]?.value {
                     if let first = firstDefinition[id] {
-                        let firstPlace = context.location(first.source, "\(first.path).id", atKey: false)
+                        let firstPlace = context.location(
+                            first.source,
+                            "milestone[\(first.milestone)].id",
+                            atKey: false
+                        )
                         context.error(
                             index,
                             "\(path).id",
@@ -102,7 +114,7 @@ public struct ConfigLoader: Sendable {
                         )
                         continue
                     }
-                    firstDefinition[id] = (index, path)
+                    firstDefinition[id] = (index, n)
                 }
                 guard let milestone else { continue }
                 milestones.append(milestone)
