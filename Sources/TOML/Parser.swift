@@ -1,8 +1,9 @@
 /// The TOML 1.0 parser behind `TOMLDocument`: one pass over the bytes, no recursion, every error kept.
 ///
 /// Statements (a key/value pair or a table header) are read one at a time. A syntax error is recorded and
-/// the parser goes on at the next line; errors in the lines that follow are not recorded until a statement
-/// reads cleanly again, since they are usually the same mistake seen again (the rest of an unclosed array).
+/// the parser goes on at the next line; when the error was on a later line than the statement's start (inside
+/// an array spanning lines), errors in the lines that follow are not recorded until a statement reads cleanly
+/// again, since they are usually the rest of that value.
 /// Arrays and inline tables are read with a stack of frames held in an array, not by recursion.
 struct Parser {
     /// A syntax error: where to report it, and where to go on from.
@@ -133,10 +134,35 @@ struct Parser {
                 path += "[\(max(Int(parent.count) - 1, 0))]"
             } else {
                 if !path.isEmpty { path += "." }
-                path += String(decoding: keyBytes(list[i]), as: UTF8.self)
+                path += keyForMessage(list[i])
             }
         }
         return path
+    }
+
+    /// A node's key for a message: its first 64 bytes, then "..." (reading no further, so that a long key
+    /// costs no more per message than a short one).
+    func keyForMessage(_ node: Int32) -> String {
+        let n = nodes[Int(node)]
+        let limit = 64
+        var bytes: ArraySlice<UInt8>
+        if n.flags.contains(.keyEscaped) {
+            bytes = escapedKeys[node].map { $0[...] } ?? []
+        } else if n.flags.contains(.hasKey) {
+            let quoted = n.flags.contains(.keyQuoted)
+            let start = Int(n.keyStart) + (quoted ? 1 : 0)
+            var end = start
+            while end < text.count, end - start <= limit,
+                quoted ? text[end] != text[Int(n.keyStart)] : isBareKeyByte(text[end])
+            {
+                end += 1
+            }
+            bytes = ArraySlice(text[start..<end])
+        } else {
+            bytes = []
+        }
+        if bytes.count > limit { return String(decoding: bytes.prefix(limit), as: UTF8.self) + "..." }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Records a value the parser cannot take, and makes its node `.invalid`.

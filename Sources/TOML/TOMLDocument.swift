@@ -92,17 +92,22 @@ public final class TOMLDocument: Sendable {
         return TOMLPosition(line: low + 1, column: column, offset: offset)
     }
 
-    /// Positions of errors in one pass over the source (they come sorted by offset, nearly always).
-    private static func resolve(_ pending: [Parser.PendingError], lineStarts: [UInt32], bytes: [UInt8]) -> [TOMLError] {
-        let sorted = pending.sorted { $0.offset < $1.offset }
-        var result: [TOMLError] = []
-        result.reserveCapacity(sorted.count)
+    /// The positions of many byte offsets (clamped to the source), in one pass over the source from the first to
+    /// the last: what ``position(ofByte:)`` gives for each, without counting the characters of a long line again
+    /// for each offset on it.
+    public func positions(ofBytes offsets: [Int]) -> [TOMLPosition] {
+        Self.positions(of: offsets, lineStarts: lineStarts, bytes: bytes)
+    }
+
+    private static func positions(of offsets: [Int], lineStarts: [UInt32], bytes: [UInt8]) -> [TOMLPosition] {
+        let order = offsets.indices.sorted { offsets[$0] < offsets[$1] }
+        var result = [TOMLPosition](repeating: TOMLPosition(line: 1, column: 1, offset: 0), count: offsets.count)
         var line = 0
         var column = 1
         var at = 0
         bytes.withUnsafeBufferPointer { text in
-            for error in sorted {
-                let offset = min(error.offset, text.count)
+            for index in order {
+                let offset = min(max(offsets[index], 0), text.count)
                 while line + 1 < lineStarts.count, Int(lineStarts[line + 1]) <= offset {
                     line += 1
                     at = Int(lineStarts[line])
@@ -112,18 +117,19 @@ public final class TOMLDocument: Sendable {
                     if text[at] & 0xC0 != 0x80 { column += 1 }
                     at += 1
                 }
-                result.append(
-                    TOMLError(
-                        position: TOMLPosition(line: line + 1, column: column, offset: offset),
-                        key: error.key,
-                        value: error.value,
-                        message: error.message,
-                        hint: error.hint
-                    )
-                )
+                result[index] = TOMLPosition(line: line + 1, column: column, offset: offset)
             }
         }
         return result
+    }
+
+    /// The errors with their positions, in source order.
+    private static func resolve(_ pending: [Parser.PendingError], lineStarts: [UInt32], bytes: [UInt8]) -> [TOMLError] {
+        let sorted = pending.sorted { $0.offset < $1.offset }
+        let positions = positions(of: sorted.map(\.offset), lineStarts: lineStarts, bytes: bytes)
+        return zip(sorted, positions).map { error, position in
+            TOMLError(position: position, key: error.key, value: error.value, message: error.message, hint: error.hint)
+        }
     }
 
     // MARK: - Reading nodes

@@ -18,6 +18,7 @@ public struct TOMLPosition: Hashable, Sendable, Comparable, CustomStringConverti
     /// `line:column`.
     public var description: String { "\(line):\(column)" }
 
+    /// Source order: by byte offset.
     public static func < (lhs: TOMLPosition, rhs: TOMLPosition) -> Bool { lhs.offset < rhs.offset }
 }
 

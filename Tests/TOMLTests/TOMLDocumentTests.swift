@@ -303,6 +303,20 @@ struct TOMLDocumentTests {
         #expect(duplicate.errors.count == 1)
     }
 
+    @Test func aLongKeyIsShortenedInMessages() {
+        let key = String(repeating: "k", count: 100_000)
+        let document = TOMLDocument(parsing: "[\(key)]\nd = [2027-02-30, 2027-02-31]\n")
+        #expect(document.errors.map(\.key) == (0..<2).map { "\(String(repeating: "k", count: 64))....d[\($0)]" })
+    }
+
+    @Test func positionsOfManyOffsetsOnOneLongLine() {
+        let line = String(repeating: "é", count: 50_000)
+        let document = TOMLDocument(parsing: "a = 1\n# \(line)\n")
+        let offsets = [8, 6, 100_008, 0]
+        #expect(document.positions(ofBytes: offsets) == offsets.map { document.position(ofByte: $0) })
+        #expect(document.positions(ofBytes: offsets)[2] == TOMLPosition(line: 2, column: 50_003, offset: 100_008))
+    }
+
     @Test func crlfLineEndsAndAByteOrderMark() {
         let document = TOMLDocument(parsing: [0xEF, 0xBB, 0xBF] + Array("a = 1\r\nb = \"\"\"x\r\ny\"\"\"\r\n".utf8))
         #expect(document.errors.isEmpty, "\(document.errors)")

@@ -100,17 +100,20 @@ public struct ConfigLoader: Sendable {
                 // Duplicates are checked even when the milestone has other errors, so all come in one run.
                 if case .string(let id)? = node["id"]?.value {
                     if let first = firstDefinition[id] {
-                        let firstPlace = context.location(
-                            first.source,
-                            "milestone[\(first.milestone)].id",
-                            atKey: false
-                        )
-                        context.error(
-                            index,
-                            "\(path).id",
-                            value: id,
-                            "duplicate milestone id, first defined at \(firstPlace)",
-                            hint: "ids must be unique across timeline.toml and timeline.d/*.toml"
+                        let firstOffset = context.offset(first.source, "milestone[\(first.milestone)].id", atKey: false)
+                        context.add(
+                            DecodeContext.Pending(
+                                severity: .error,
+                                source: index,
+                                path: "\(path).id",
+                                atKey: false,
+                                offset: nil,
+                                columnOffset: 0,
+                                value: id,
+                                message: "duplicate milestone id, first defined at",
+                                hint: "ids must be unique across timeline.toml and timeline.d/*.toml",
+                                seeAlso: (first.source, firstOffset)
+                            )
                         )
                         continue
                     }
@@ -246,6 +249,9 @@ struct DecodeContext {
         var value: String?
         var message: String
         var hint: String?
+        /// Another place the message names at its end ("first defined at FILE:LINE:COLUMN"), located only for
+        /// the diagnostics shown.
+        var seeAlso: (source: Int, offset: Int)? = nil
     }
 
     let sources: [ConfigSource]
@@ -359,19 +365,24 @@ struct DecodeContext {
         return node.offset
     }
 
-    /// The location of `path` in `source`.
-    func location(_ source: Int, _ path: String, atKey: Bool) -> SourceLocation {
-        location(source, offset: offset(source, path, atKey: atKey))
-    }
-
-    func location(_ source: Int, offset: Int) -> SourceLocation {
-        guard let document = documents[source] else {
-            // A file that was not parsed (binary, empty, too large): its one error is counted out directly.
-            let (line, column) = lineAndColumn(of: offset, in: sources[source].bytes)
-            return SourceLocation(file: sources[source].name, line: line, column: column)
+    /// The locations of `places`, in their order, each file's found in one pass over it.
+    func locate(_ places: [(source: Int, offset: Int)]) -> [SourceLocation] {
+        var result = places.map { SourceLocation(file: sources[$0.source].name, line: 1, column: 1) }
+        for (source, indices) in Dictionary(grouping: places.indices, by: { places[$0].source }) {
+            guard let document = documents[source] else {
+                // A file that was not parsed (binary, empty, too large) has one error: counted out directly.
+                for i in indices {
+                    let (line, column) = lineAndColumn(of: places[i].offset, in: sources[source].bytes)
+                    result[i] = SourceLocation(file: sources[source].name, line: line, column: column)
+                }
+                continue
+            }
+            let positions = document.positions(ofBytes: indices.map { places[$0].offset })
+            for (i, position) in zip(indices, positions) {
+                result[i] = SourceLocation(file: sources[source].name, line: position.line, column: position.column)
+            }
         }
-        let position = document.position(ofByte: offset)
-        return SourceLocation(file: sources[source].name, line: position.line, column: position.column)
+        return result
     }
 
     /// The first `limit` diagnostics in file order with their positions, then one that counts the others.
@@ -383,30 +394,42 @@ struct DecodeContext {
             (sources[$0.item.source].name, $0.offset, $0.item.columnOffset)
                 < (sources[$1.item.source].name, $1.offset, $1.item.columnOffset)
         }
+        let shown = located.prefix(limit)
+        let rest = located.dropFirst(limit)
+        // Every position needed (the diagnostics shown, the places they name, the first one not shown), found
+        // in one pass over each file.
+        var places = shown.map { (source: $0.item.source, offset: $0.offset) }
+        places += shown.compactMap(\.item.seeAlso)
+        if let first = rest.first { places.append((first.item.source, first.offset)) }
+        let locations = locate(places)
+        var nextSeeAlso = shown.count
         var result: [Diagnostic] = []
-        for (item, offset) in located.prefix(limit) {
-            var location = location(item.source, offset: offset)
+        for (i, (item, _)) in shown.enumerated() {
+            var location = locations[i]
             location.column += item.columnOffset
+            var message = item.message
+            if item.seeAlso != nil {
+                message += " \(locations[nextSeeAlso])"
+                nextSeeAlso += 1
+            }
             result.append(
                 Diagnostic(
                     item.severity,
                     at: location,
                     key: item.path,
                     value: item.value,
-                    message: item.message,
+                    message: message,
                     hint: item.hint
                 )
             )
         }
-        let rest = located.dropFirst(limit)
         let count = rest.count + omitted
         if count > 0, let last = result.last {
             let anyError = omitted > 0 || rest.contains { $0.item.severity == .error }
-            let first = rest.first.map { location($0.item.source, offset: $0.offset) } ?? last.location
             result.append(
                 Diagnostic(
                     anyError ? .error : .warning,
-                    at: first,
+                    at: rest.isEmpty ? last.location : locations[locations.count - 1],
                     key: "",
                     message: "and \(count) more \(anyError ? "problems" : "warnings") not shown",
                     hint: "fix the ones above and run validate again"
