@@ -231,7 +231,8 @@ struct Parser {
             case 0x0D where pos + 1 < text.count && text[pos + 1] == 0x0A:
                 pos += 2
             case 0x23:  // #
-                statement { (parser: inout Parser) throws(Failure) in try parser.skipComment() }
+                // A comment line is no sign that reading is back on track (it may sit inside a broken array).
+                statement(endsRecovery: false) { (parser: inout Parser) throws(Failure) in try parser.skipComment() }
             default:
                 statement { (parser: inout Parser) throws(Failure) in
                     if parser.text[parser.pos] == 0x5B {  // [
@@ -248,13 +249,13 @@ struct Parser {
     /// Runs one statement; on a syntax error records it and skips to the next line. When the error is on a
     /// later line than the statement's start (inside a multi-line array or string), the lines after it are
     /// likely the rest of that value: their errors are not recorded until a statement reads cleanly.
-    mutating func statement(_ body: (inout Parser) throws(Failure) -> Void) {
+    mutating func statement(endsRecovery: Bool = true, _ body: (inout Parser) throws(Failure) -> Void) {
         let start = pos
         pendingKey = nil
         statementValue = nil
         do {
             try body(&self)
-            recovering = false
+            if endsRecovery { recovering = false }
         } catch {
             // What the broken statement was defining is there, but not readable: readers skip it instead
             // of reporting it missing or half-read.

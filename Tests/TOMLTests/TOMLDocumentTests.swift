@@ -202,6 +202,7 @@ struct TOMLDocumentTests {
                 tags = [
                   "one"
                   "two",
+                  # a comment inside the broken array
                   "three",
                 ]
                 next = 1
