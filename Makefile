@@ -35,7 +35,7 @@ DOCS         := $(wildcard README.md docs/*.md)
 # Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
 SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-.PHONY: all deps build release run test unit-test icalendar-test e2e deb deb-deps deb-test fleet-test bench fuzz install \
+.PHONY: all deps build release run test unit-test toml-test icalendar-test e2e deb deb-deps deb-test fleet-test bench fuzz install \
 	uninstall clean
 
 all: build
@@ -66,6 +66,7 @@ unit-test: deps
 
 # The unit tests always; the end-to-end test under a real systemd when running as root (CI does).
 test: unit-test
+	$(MAKE) toml-test
 	$(MAKE) icalendar-test
 	$(MAKE) fuzz-replay
 	python3 integration/robustness/kill9.py
@@ -73,6 +74,11 @@ test: unit-test
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) deb deb-test fleet-test; \
 	else echo "deb, deb-test, fleet-test: skipped (need root: they install build tools and boot containers)"; fi
+
+# The TOML 1.0 files of toml-test (Tests/TOMLTests/toml-test) through the decoder, as toml-test runs decoders.
+toml-test: deps
+	$(SWIFT) build --product TOMLTestDecoder
+	python3 scripts/toml-test.py .build/debug/TOMLTestDecoder
 
 # The iCalendar export read back by icalendar, ical, recurring-ical-events, libical and khal (installs them
 # when missing); see integration/icalendar/check.py.

@@ -13,7 +13,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // The pure core: config model, parsing, recurrence, time zones, what comes due when. Takes "now" as an
@@ -21,13 +20,14 @@ let package = Package(
         .target(
             name: "Timeline",
             dependencies: [
-                "CParseGuard",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "TOML",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
-        // Turns an abort inside the TOML parser (toml++ assertions) into an error instead of a crash.
-        .target(name: "CParseGuard"),
+        // A TOML 1.0 parser: every error of a document with its position, the source range of every value.
+        .target(name: "TOML"),
+        // toml-test's decoder protocol (TOML on stdin, tagged JSON on stdout) for scripts/toml-test.py.
+        .executableTarget(name: "TOMLTestDecoder", dependencies: ["TOML"]),
         // The default SSE timeline, embedded in the binary.
         .target(
             name: "DefaultTimeline",
@@ -75,6 +75,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "DefaultTimeline"], exclude: ["Fixtures"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"], exclude: ["toml-test"]),
         // The `sse-timeline` binary run as a user and systemd run it (built by `swift build`, found beside the tests).
         .testTarget(name: "CommandLineTests", dependencies: ["DaemonTesting"]),
         .testTarget(
@@ -97,6 +98,7 @@ let package = Package(
         .executableTarget(name: "FuzzZone", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzZone"),
         .executableTarget(name: "FuzzStateFile", dependencies: ["FuzzSupport", "Daemon"], path: "Fuzz/FuzzStateFile"),
         .executableTarget(name: "FuzzStderrLine", dependencies: ["FuzzSupport", "Daemon"], path: "Fuzz/FuzzStderrLine"),
+        .executableTarget(name: "FuzzTOML", dependencies: ["FuzzSupport", "TOML"], path: "Fuzz/FuzzTOML"),
         .executableTarget(name: "FuzzTimeArgument", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzTimeArgument"),
         // ---- End of fuzz targets. ---------------------------------------------------------------------------
     ]

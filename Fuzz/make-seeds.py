@@ -78,6 +78,17 @@ def main():
           "timezone = \"America/New_York\"\nexdate = [2031-10-27]\nrdate = [2032-01-01]\n"
           "rrule = \"FREQ=YEARLY\"\nreminders = [{ at = \"1 day after end\", priority = \"warning\" }]\n")
 
+    # TOML: the toml-test 1.0.0 files (valid and invalid) and every config seed above.
+    suite = os.path.join(ROOT, "Tests", "TOMLTests", "toml-test")
+    with open(os.path.join(suite, "files-toml-1.0.0")) as f:
+        names = [line.strip() for line in f if line.strip().endswith(".toml")]
+    for name in names:
+        with open(os.path.join(suite, name), "rb") as f:
+            write("FuzzTOML", "toml-test-" + name[:-5].replace("/", "-"), f.read())
+    for name in sorted(os.listdir(os.path.join(CORPUS, "FuzzConfigLoader"))):
+        with open(os.path.join(CORPUS, "FuzzConfigLoader", name), "rb") as f:
+            write("FuzzTOML", "config-" + name, f.read())
+
     # RRULE: a sample of the oracle fixture, with and without a DTSTART line.
     cases = json.loads(read("Tests/TimelineTests/Fixtures/rrule-oracle.json"))["cases"]
     for i, case in enumerate(random.sample(cases, 60)):

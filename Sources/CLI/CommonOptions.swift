@@ -58,7 +58,7 @@ struct ConfigOptions: ParsableArguments {
             let files = source.files
             Output.err("config: \(files.describe(dropInCount: files.dropInCount))")
             for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
-            Output.err("\(plural(error.errors.count, "error")); the timeline was not loaded")
+            Output.err("\(plural(error.errorCount, "error")); the timeline was not loaded")
             throw ExitCode(1)
         }
     }

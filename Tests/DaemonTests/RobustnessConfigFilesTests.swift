@@ -133,6 +133,50 @@ struct RobustnessConfigFilesTests {
 
     /// A writer replacing the file atomically (rename) while the daemon reads it: every read sees one whole
     /// version, never a mix. Writing in place instead can be caught half-written, which the docs warn about.
+    /// Issue 12: an impossible date, an impossible hour, a key typo and a bad id, all four from one `validate`.
+    @Test(.enabled(if: canRunTheBinaryAsNobody))
+    func validateReportsValueAndSemanticErrorsOfAFileInOneRun() throws {
+        let directory = TemporaryDirectory()
+        chmod(directory.path, 0o755)
+        let main = directory.file("timeline.toml")
+        try """
+        [[milestone]]
+        id = "leap"
+        title = "Not a leap year"
+        start = 2027-02-29
+
+        [[milestone]]
+        id = "hour"
+        title = "Hour 25"
+        start = 2027-01-05T25:00:00
+
+        [[milestone]]
+        id = "typo"
+        title = "Typo"
+        start = 2027-03-01
+        timezon = "Europe/Paris"
+
+        [[milestone]]
+        id = "Bad Id"
+        title = "Bad id"
+        start = 2027-03-02
+
+        """.write(toFile: main, atomically: true, encoding: .utf8)
+        chmod(main, 0o644)
+        let result = try validateAsNobody(main)
+        #expect(result.status == 1)
+        let errors = result.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(
+            errors.map { String($0.prefix { $0 != ";" }) } == [
+                "\(main):4:9: error: milestone[0].start = \"2027-02-29\": not a valid date: February 2027 has 28 days",
+                "\(main):9:9: error: milestone[1].start = \"2027-01-05T25:00:00\": not a valid time: hours go from 00 to 23",
+                "\(main):15:1: error: milestone[2].timezon: unknown key \"timezon\"",
+                "\(main):18:6: error: milestone[3].id = \"Bad Id\": invalid id",
+            ]
+        )
+        #expect(result.stderr.contains("4 errors; the timeline was not loaded"))
+    }
+
     @Test func configReplacedWhileReadIsSeenWholeOldOrNew() throws {
         let (directory, _) = try makeConfig()
         let path = directory.file("timeline.toml")

@@ -62,7 +62,8 @@ struct ConfigLoaderTests {
             exdate = [2026-07-04]
             rdate = [2026-07-11]
             precision = "day"
-            """)
+            """
+        )
         #expect(config.milestones.map(\.id) == ["all-day", "timed", "offset", "yearly"])
         #expect(config.defaults.zone.identifier == "Europe/Paris")
         #expect(config.defaults.allDayTime == 8 * 3600 + 30 * 60)
@@ -103,7 +104,8 @@ struct ConfigLoaderTests {
             title = "X"
             start = 2030-01-01
             timezon = "Europe/Paris"
-            """)
+            """
+        )
         #expect(found.count == 1)
         #expect(found[0].location == SourceLocation(file: "t.toml", line: 5, column: 1))
         #expect(found[0].key == "milestone[0].timezon")
@@ -125,7 +127,8 @@ struct ConfigLoaderTests {
             timezone = "Europe/Pariss"
             reminders = ["3 fortnights before"]
             rrule = "FREQ=YEARLY;COUNT=3;UNTIL=20300101"
-            """)
+            """
+        )
         let keys = found.map(\.key)
         #expect(keys.contains("milestone[0].id"))
         #expect(keys.contains("milestone[0].start"))
@@ -152,7 +155,8 @@ struct ConfigLoaderTests {
             title = "X"
             start = 2030-01-01
             rrule = "FREQ=YEARLY;BYMONTHDAY=40"
-            """)
+            """
+        )
         #expect(found.count == 1)
         // The value 40 sits at column 9 + 1 (quote) + 23.
         #expect(found[0].location == SourceLocation(file: "t.toml", line: 5, column: 33))
@@ -167,23 +171,80 @@ struct ConfigLoaderTests {
             title = "X"
             start = 2030-01-01
             rrule = "FREQ=DAILY;COUNT=3;UNTIL=20300105"
-            """)
+            """
+        )
         #expect(found.count >= 1)
         #expect(found.allSatisfy { $0.key == "milestone[0].rrule" })
         #expect(found.contains { $0.message.contains("COUNT") && $0.message.contains("UNTIL") })
     }
 
-    @Test func invalidDateIsASyntaxErrorWithPosition() {
+    @Test func invalidDateIsALocatedErrorOnItsValue() {
         let found = errors(
             """
             [[milestone]]
             id = "x"
             title = "X"
             start = 2021-02-30
-            """)
+            """
+        )
         #expect(found.count == 1)
-        #expect(found[0].location.line == 4)
-        #expect(found[0].message.contains("TOML syntax"))
+        #expect(found[0].location == SourceLocation(file: "t.toml", line: 4, column: 9))
+        #expect(found[0].key == "milestone[0].start")
+        #expect(found[0].value == "2021-02-30")
+        #expect(found[0].message == "not a valid date: February 2021 has 28 days")
+    }
+
+    /// Issue 12: two impossible dates, a key typo and a bad id, all in one run, in file order.
+    @Test func valueSyntaxAndSemanticErrorsOfAFileComeOutInOneRun() {
+        let found = errors(
+            """
+            [[milestone]]
+            id = "leap"
+            title = "Not a leap year"
+            start = 2027-02-29
+
+            [[milestone]]
+            id = "hour"
+            title = "Hour 25"
+            start = 2027-01-05T25:00:00
+
+            [[milestone]]
+            id = "typo"
+            title = "Typo"
+            start = 2027-03-01
+            timezon = "Europe/Paris"
+
+            [[milestone]]
+            id = "Bad Id"
+            title = "Bad id"
+            start = 2027-03-02
+            tags = ["a" "b"]
+            """
+        )
+        #expect(
+            found.map(\.description) == [
+                "t.toml:4:9: error: milestone[0].start = \"2027-02-29\": not a valid date: February 2027 has 28 days; "
+                    + "accepted: a date 2027-06-10, a date-time 2027-06-10T13:00:00 (optionally with Z or an offset "
+                    + "such as +02:00), a time 13:00:00",
+                "t.toml:9:9: error: milestone[1].start = \"2027-01-05T25:00:00\": not a valid time: hours go from 00 "
+                    + "to 23; accepted: a date 2027-06-10, a date-time 2027-06-10T13:00:00 (optionally with Z or an "
+                    + "offset such as +02:00), a time 13:00:00",
+                "t.toml:15:1: error: milestone[2].timezon: unknown key \"timezon\"; did you mean \"timezone\"?",
+                "t.toml:18:6: error: milestone[3].id = \"Bad Id\": invalid id; accepted: 1 to 100 of a-z, 0-9 and "
+                    + "\"-\", not starting with \"-\", e.g. \"bad-id\"",
+                "t.toml:21:13: error: milestone[3].tags: TOML syntax: expected ',' or ']' in the array, found \"\"\"; "
+                    + "see https://toml.io/en/v1.0.0",
+            ]
+        )
+    }
+
+    @Test func diagnosticsPastTheLimitAreCountedInOneLine() {
+        let text = (0..<150).map { "[[milestone]]\nid = \"m\($0)\"\ntitle = \"M\"\nstart = 2027-02-30\n" }.joined()
+        let found = errors(text)
+        #expect(found.count == ConfigLoader.maximumDiagnostics + 1)
+        #expect(found[99].location.line == 100 * 4)
+        #expect(found[100].message == "and 50 more problems not shown")
+        #expect(found[100].location.line == 101 * 4)
     }
 
     @Test func reminderAfterTheEndOfTimeIsAnError() {
@@ -194,7 +255,8 @@ struct ConfigLoaderTests {
             title = "X"
             start = 9999-12-01
             reminders = ["10000000 days after"]
-            """)
+            """
+        )
         #expect(found.count == 1)
         #expect(found[0].key == "milestone[0].reminders[0]")
         #expect(found[0].message.contains("outside the years 1 to 9999"))
@@ -226,10 +288,14 @@ struct ConfigLoaderTests {
     }
 
     @Test func duplicateIdsAcrossFilesNameBothPlaces() {
-        let main = ConfigSource(name: "timeline.toml", text: "[[milestone]]\nid = \"a\"\ntitle = \"A\"\nstart = 2030-01-01\n")
+        let main = ConfigSource(
+            name: "timeline.toml",
+            text: "[[milestone]]\nid = \"a\"\ntitle = \"A\"\nstart = 2030-01-01\n"
+        )
         let dropIn = ConfigSource(
             name: "timeline.d/10-more.toml",
-            text: "# more\n\n[[milestone]]\nid = \"a\"\ntitle = \"Again\"\nstart = 2030-01-02\n")
+            text: "# more\n\n[[milestone]]\nid = \"a\"\ntitle = \"Again\"\nstart = 2030-01-02\n"
+        )
         do {
             _ = try ConfigLoader().load([main, dropIn])
             Issue.record("expected an error")
@@ -244,10 +310,13 @@ struct ConfigLoaderTests {
     @Test func dropInsOverrideDefaultsAndAddMilestones() throws {
         let main = ConfigSource(
             name: "timeline.toml",
-            text: "[defaults]\nreminders = [\"at start\"]\n[[milestone]]\nid = \"a\"\ntitle = \"A\"\nstart = 2030-01-01\n")
+            text:
+                "[defaults]\nreminders = [\"at start\"]\n[[milestone]]\nid = \"a\"\ntitle = \"A\"\nstart = 2030-01-01\n"
+        )
         let dropIn = ConfigSource(
             name: "timeline.d/10.toml",
-            text: "[defaults]\nall_day_time = 07:15:00\n[[milestone]]\nid = \"b\"\ntitle = \"B\"\nstart = 2030-01-02\n")
+            text: "[defaults]\nall_day_time = 07:15:00\n[[milestone]]\nid = \"b\"\ntitle = \"B\"\nstart = 2030-01-02\n"
+        )
         let config = try ConfigLoader().load([main, dropIn])
         #expect(config.milestones.map(\.id) == ["a", "b"])
         #expect(config.defaults.allDayTime == 7 * 3600 + 15 * 60)
@@ -262,7 +331,8 @@ struct ConfigLoaderTests {
             start = 2030-01-01
             tags = "one"
             end = 2029-01-01
-            """)
+            """
+        )
         let messages = found.map(\.description)
         #expect(messages.contains { $0.contains("missing required key \"id\"") })
         #expect(messages.contains { $0.contains("title") && $0.contains("expected a string, found an integer") })
@@ -284,7 +354,8 @@ struct ConfigLoaderTests {
             title = "Overlap"
             start = 2030-10-27T02:30:00
             timezone = "Europe/Paris"
-            """)
+            """
+        )
         #expect(config.warnings.count == 2)
         #expect(config.warnings[0].location.line == 4)
         #expect(config.warnings[0].message.contains("does not exist"))
@@ -295,7 +366,8 @@ struct ConfigLoaderTests {
         let overlap = config.milestones[1]
         #expect(
             ReminderMath.iso8601(overlap.zone.instant(for: overlap.start), in: overlap.zone)
-                == "2030-10-27T02:30:00+02:00")
+                == "2030-10-27T02:30:00+02:00"
+        )
     }
 
     @Test func ruleThatNeverOccursIsAWarning() throws {
@@ -306,7 +378,8 @@ struct ConfigLoaderTests {
             title = "Never"
             start = 2030-01-01
             rrule = "FREQ=DAILY;BYMONTHDAY=31;BYMONTH=2"
-            """)
+            """
+        )
         #expect(config.warnings.count == 1)
         #expect(config.warnings[0].key == "milestone[0].rrule")
     }

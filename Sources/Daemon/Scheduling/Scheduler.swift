@@ -176,7 +176,7 @@ public final class Scheduler {
         case .success(let value): loaded = value
         case .failure(let error):
             logConfigErrors(error.diagnostics, prefix: "")
-            throw SchedulerError(description: "the timeline has \(plural(error.errors.count, "error")); not starting")
+            throw SchedulerError(description: "the timeline has \(plural(error.errorCount, "error")); not starting")
         }
         let now = environment.clock.now()
         loadState(now: now)
@@ -259,7 +259,7 @@ public final class Scheduler {
             logConfigErrors(error.errors, prefix: "reload failed: ")
             let first = error.errors.first.map { " (first: \($0.location))" } ?? ""
             setStatus(
-                "reload failed: \(plural(error.errors.count, "error"))\(first); still running the previous timeline. "
+                "reload failed: \(plural(error.errorCount, "error"))\(first); still running the previous timeline. "
                     + status(now: now),
                 ready: true
             )

@@ -1,3 +1,5 @@
+import TOML
+
 /// One config file's name and bytes.
 public struct ConfigSource: Sendable {
     /// The path (or a name like `<embedded default timeline>`) used in messages.
@@ -49,45 +51,76 @@ public struct ConfigLoader: Sendable {
         for (index, source) in sources.enumerated() where !source.isICalendar {
             if let document = parse(source, index: index, context: &context) {
                 documents.append((index, document))
+                context.documents[index] = document
             }
         }
         var defaults = Defaults(zone: systemZone)
         for (index, document) in documents {
             decodeTopLevel(document.root, source: index, defaults: &defaults, context: &context)
         }
+        // Reserved at once: growing by doubling would hold two arrays (and tables) of milestones at the peak.
+        let count = min(
+            documents.reduce(0) { $0 + ($1.document.root["milestone"]?.count ?? 0) },
+            Self.maximumMilestones
+        )
         var milestones: [Milestone] = []
-        var firstDefinition: [String: (source: Int, path: String)] = [:]
+        milestones.reserveCapacity(count)
+        var firstDefinition: [String: (source: Int, milestone: Int)] = [:]
+        firstDefinition.reserveCapacity(count)
         for (index, document) in documents {
-            guard let list = document.root["milestone"] else { continue }
+            guard let list = document.root["milestone"], list.value != .invalid else { continue }
             guard list.isArray else {
                 context.error(
-                    index, "milestone", value: nil, "must be an array of tables",
-                    hint: "write each milestone under its own [[milestone]] header")
+                    index,
+                    "milestone",
+                    value: nil,
+                    "must be an array of tables",
+                    hint: "write each milestone under its own [[milestone]] header"
+                )
                 continue
             }
-            for (n, node) in list.elements.enumerated() {
+            for n in 0..<list.count {
+                guard let node = list.element(at: n), node.value != .invalid else { continue }
                 let path = "milestone[\(n)]"
                 if milestones.count >= Self.maximumMilestones {
                     context.error(
-                        index, path, value: nil,
+                        index,
+                        path,
+                        value: nil,
                         "too many milestones: the limit is \(Self.maximumMilestones) in all files together",
-                        hint: "remove old milestones, or use a recurrence instead of one milestone per date")
+                        hint: "remove old milestones, or use a recurrence instead of one milestone per date"
+                    )
                     break
                 }
                 var decoder = MilestoneDecoder(
-                    node: node, source: index, path: path, defaults: defaults, zones: zones)
+                    node: node,
+                    source: index,
+                    path: path,
+                    defaults: defaults,
+                    zones: zones
+                )
                 let milestone = decoder.decode(context: &context)
                 // Duplicates are checked even when the milestone has other errors, so all come in one run.
                 if case .string(let id)? = node["id"]?.value {
                     if let first = firstDefinition[id] {
-                        let firstPlace = context.location(first.source, "\(first.path).id", atKey: false)
-                        context.error(
-                            index, "\(path).id", value: id,
-                            "duplicate milestone id, first defined at \(firstPlace)",
-                            hint: "ids must be unique across timeline.toml and timeline.d/*.toml")
+                        let firstOffset = context.offset(first.source, "milestone[\(first.milestone)].id", atKey: false)
+                        context.add(
+                            DecodeContext.Pending(
+                                severity: .error,
+                                source: index,
+                                path: "\(path).id",
+                                atKey: false,
+                                offset: nil,
+                                columnOffset: 0,
+                                value: id,
+                                message: "duplicate milestone id, first defined at",
+                                hint: "ids must be unique across timeline.toml and timeline.d/*.toml",
+                                seeAlso: (first.source, firstOffset)
+                            )
+                        )
                         continue
                     }
-                    firstDefinition[id] = (index, path)
+                    firstDefinition[id] = (index, n)
                 }
                 guard let milestone else { continue }
                 milestones.append(milestone)
@@ -101,7 +134,19 @@ public struct ConfigLoader: Sendable {
             milestones += imported.milestones
             calendarDiagnostics += imported.diagnostics
         }
-        let diagnostics = (context.resolve() + calendarDiagnostics).sorted { $0.location < $1.location }
+        let tomlDiagnostics = context.resolve(limit: Self.maximumDiagnostics)
+        let room = max(0, Self.maximumDiagnostics - tomlDiagnostics.count)
+        var diagnostics = tomlDiagnostics + calendarDiagnostics.prefix(room)
+        let notShown = calendarDiagnostics.dropFirst(room)
+        if let first = notShown.first {
+            let errorsNotShown = notShown.count { $0.severity == .error }
+            var summary = Diagnostic(
+                errorsNotShown > 0 ? .error : .warning, at: first.location, key: "",
+                message: "and \(notShown.count) more \(errorsNotShown > 0 ? "problems" : "warnings") not shown",
+                hint: "fix the ones above and run validate again")
+            summary.errorsNotShown = errorsNotShown
+            diagnostics.append(summary)
+        }
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw ConfigError(diagnostics: diagnostics)
         }
@@ -113,79 +158,74 @@ public struct ConfigLoader: Sendable {
         )
     }
 
+    /// Diagnostics past this many (in file order) are summed up in one "and N more" line.
+    public static let maximumDiagnostics = 100
+
+    /// Keys and table headers with more dotted parts than this are refused: nothing in a timeline nests deeper.
+    static let maximumKeyDepth = 100
+
+    /// Parses one file. Its TOML errors (syntax, impossible dates, duplicate keys, invalid UTF-8) go to
+    /// `context`, each located; the document is returned all the same, so that the rest of the file is
+    /// checked in the same run. Nil only for files that are not TOML text at all.
     private func parse(_ source: ConfigSource, index: Int, context: inout DecodeContext) -> TOMLDocument? {
         let bytes = source.bytes
         if bytes.count > Self.maximumFileSize {
             context.error(
-                index, at: (1, 1), "",
+                index,
+                at: 0,
+                "",
                 "file too large (\(bytes.count) bytes; the limit is \(Self.maximumFileSize) bytes)",
-                hint: "split the milestones into drop-in files in the timeline.d/ directory")
+                hint: "split the milestones into drop-in files in the timeline.d/ directory"
+            )
             return nil
         }
-        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }) {
+        if bytes.allSatisfy({
+            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r")
+        }) {
             context.error(
-                index, at: (1, 1), "", "empty file: no milestones",
-                hint: "add [[milestone]] entries (see docs/configuration.md), or remove the file")
+                index,
+                at: 0,
+                "",
+                "empty file: no milestones",
+                hint: "add [[milestone]] entries (see docs/configuration.md), or remove the file"
+            )
             return nil
         }
         if let nul = bytes.firstIndex(of: 0) {
             context.error(
-                index, at: lineAndColumn(of: nul, in: bytes), "",
+                index,
+                at: nul,
+                "",
                 "binary data (a NUL byte) in a config file",
-                hint: "a config file is UTF-8 TOML text; is this the right file?")
+                hint: "a config file is UTF-8 TOML text; is this the right file?"
+            )
             return nil
         }
-        if let bad = firstInvalidUTF8Offset(bytes) {
-            context.error(
-                index, at: lineAndColumn(of: bad, in: bytes), "",
-                "invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at offset \(bad))",
-                hint: "save the file as UTF-8")
-            return nil
+        let document = TOMLDocument(
+            parsing: bytes,
+            limits: TOMLLimits(maximumKeyParts: Self.maximumKeyDepth, maximumErrors: Self.maximumDiagnostics + 1)
+        )
+        for error in document.errors {
+            // A value the parser could not take (2027-02-30) is named with its key; the rest is TOML syntax.
+            let isValueError = error.key != nil && error.value != nil
+            context.add(
+                DecodeContext.Pending(
+                    severity: .error,
+                    source: index,
+                    path: error.key ?? "",
+                    atKey: false,
+                    offset: error.position.offset,
+                    columnOffset: 0,
+                    value: error.value,
+                    message: isValueError ? error.message : "TOML syntax: \(error.message)",
+                    hint: isValueError
+                        ? error.hint
+                        : error.hint.map { "\($0) (see https://toml.io/en/v1.0.0)" } ?? "see https://toml.io/en/v1.0.0"
+                )
+            )
         }
-        if let line = Self.firstOverlyDeepKeyLine(bytes) {
-            context.error(
-                index, at: (line, 1), "",
-                "a key or table name with more than \(Self.maximumKeyDepth) dotted parts",
-                hint: "nothing in a timeline nests this deep; is this the right file?")
-            return nil
-        }
-        do {
-            return try TOMLDocument(parsing: String(decoding: bytes, as: UTF8.self))
-        } catch {
-            context.error(
-                index, at: (max(error.line, 1), max(error.column, 1)), "", "TOML syntax: \(error.message)",
-                hint: "see https://toml.io/en/v1.0.0")
-            return nil
-        }
-    }
-
-    /// Keys nested deeper than this are refused before parsing: toml++ frees such trees recursively and
-    /// overflows the stack at some thousands of levels.
-    static let maximumKeyDepth = 100
-
-    /// The first line whose key (before `=`) or table header has more than `maximumKeyDepth` dots.
-    static func firstOverlyDeepKeyLine(_ bytes: [UInt8]) -> Int? {
-        var line = 1
-        var dots = 0
-        var inKey = true
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\n"):
-                line += 1
-                dots = 0
-                inKey = true
-            case UInt8(ascii: "="):
-                inKey = false
-            case UInt8(ascii: "."):
-                if inKey {
-                    dots += 1
-                    if dots > maximumKeyDepth { return line }
-                }
-            default:
-                break
-            }
-        }
-        return nil
+        context.omitted += document.omittedErrorCount
+        return document
     }
 
     private func decodeTopLevel(
@@ -194,10 +234,10 @@ public struct ConfigLoader: Sendable {
         defaults: inout Defaults,
         context: inout DecodeContext
     ) {
-        for key in root.keys where key != "milestone" && key != "defaults" {
-            context.unknownKey(source, key, among: ["milestone", "defaults"])
+        for (key, node) in root.children where key != "milestone" && key != "defaults" {
+            context.unknownKey(source, key, among: ["milestone", "defaults"], at: node)
         }
-        guard let table = root["defaults"] else { return }
+        guard let table = root["defaults"], table.value != .invalid else { return }
         guard table.isTable else {
             context.error(source, "defaults", value: nil, "must be a table", hint: "write it as [defaults]")
             return
@@ -218,38 +258,65 @@ public struct ConfigLoader: Sendable {
     }
 }
 
-/// Collects diagnostics by key path and resolves their positions once, at the end.
+/// Collects diagnostics by key path and resolves their positions once, at the end, through the parsed
+/// documents (every key and value there has its source range).
 struct DecodeContext {
     struct Pending {
         var severity: Diagnostic.Severity
         var source: Int
         var path: String
         var atKey: Bool
-        var fixed: (line: Int, column: Int)?
+        /// The byte offset, when known; else `path` is looked up in the document.
+        var offset: Int?
         var columnOffset: Int
         var value: String?
         var message: String
         var hint: String?
+        /// Another place the message names at its end ("first defined at FILE:LINE:COLUMN"), located only for
+        /// the diagnostics shown.
+        var seeAlso: (source: Int, offset: Int)? = nil
     }
 
     let sources: [ConfigSource]
+    /// The parsed files by source index.
+    var documents: [Int: TOMLDocument] = [:]
     private(set) var pending: [Pending] = []
-    private var locators: [Int: TOMLLocator] = [:]
+    /// Problems found but not kept (past the parser's limit).
+    var omitted = 0
 
     init(sources: [ConfigSource]) { self.sources = sources }
 
     mutating func error(_ source: Int, _ path: String, value: String?, _ message: String, hint: String?) {
         pending.append(
             Pending(
-                severity: .error, source: source, path: path, atKey: false, fixed: nil, columnOffset: 0,
-                value: value, message: message, hint: hint))
+                severity: .error,
+                source: source,
+                path: path,
+                atKey: false,
+                offset: nil,
+                columnOffset: 0,
+                value: value,
+                message: message,
+                hint: hint
+            )
+        )
     }
 
-    mutating func error(_ source: Int, at position: (Int, Int), _ path: String, _ message: String, hint: String?) {
+    /// An error at byte `offset` of the file.
+    mutating func error(_ source: Int, at offset: Int, _ path: String, _ message: String, hint: String?) {
         pending.append(
             Pending(
-                severity: .error, source: source, path: path, atKey: false, fixed: position, columnOffset: 0,
-                value: nil, message: message, hint: hint))
+                severity: .error,
+                source: source,
+                path: path,
+                atKey: false,
+                offset: offset,
+                columnOffset: 0,
+                value: nil,
+                message: message,
+                hint: hint
+            )
+        )
     }
 
     mutating func add(_ item: Pending) { pending.append(item) }
@@ -257,46 +324,141 @@ struct DecodeContext {
     mutating func warning(_ source: Int, _ path: String, value: String?, _ message: String, hint: String?) {
         pending.append(
             Pending(
-                severity: .warning, source: source, path: path, atKey: false, fixed: nil, columnOffset: 0,
-                value: value, message: message, hint: hint))
+                severity: .warning,
+                source: source,
+                path: path,
+                atKey: false,
+                offset: nil,
+                columnOffset: 0,
+                value: value,
+                message: message,
+                hint: hint
+            )
+        )
     }
 
-    mutating func unknownKey(_ source: Int, _ path: String, among known: [String]) {
-        let key = String(path.split(separator: ".").last ?? Substring(path))
+    /// An unknown key, located at the key itself.
+    mutating func unknownKey(_ source: Int, _ path: String, among known: [String], at node: TOMLNode) {
+        let key = node.key ?? path
         pending.append(
             Pending(
-                severity: .error, source: source, path: path, atKey: true, fixed: nil, columnOffset: 0,
-                value: nil, message: "unknown key \"\(key)\"",
+                severity: .error,
+                source: source,
+                path: path,
+                atKey: true,
+                offset: node.keyOffset ?? node.offset,
+                columnOffset: 0,
+                value: nil,
+                message: "unknown key \"\(key)\"",
                 hint: Suggestion.didYouMean(key, among: known)
-                    ?? "accepted keys: \(known.joined(separator: ", "))"))
+                    ?? "accepted keys: \(known.joined(separator: ", "))"
+            )
+        )
     }
 
-    /// The location of `path` in `source` (building that file's position index on first use).
-    mutating func location(_ source: Int, _ path: String, atKey: Bool) -> SourceLocation {
-        if locators[source] == nil {
-            locators[source] = TOMLLocator(String(decoding: sources[source].bytes, as: UTF8.self))
-        }
-        let locator = locators[source]!
-        let position = (atKey ? locator.keyPosition(of: path) : locator.position(of: path)) ?? (1, 1)
-        return SourceLocation(file: sources[source].name, line: position.line, column: position.column)
-    }
-
-    /// Every diagnostic with its position.
-    mutating func resolve() -> [Diagnostic] {
-        var result: [Diagnostic] = []
-        for item in pending {
-            var location: SourceLocation
-            if let fixed = item.fixed {
-                location = SourceLocation(file: sources[item.source].name, line: fixed.line, column: fixed.column)
-            } else {
-                location = self.location(item.source, item.path, atKey: item.atKey)
+    /// The byte offset of `path` (`milestone[2].reminders[1].at`) in `source`: of its value (or header), or
+    /// of its key with `atKey`; of the nearest enclosing value that exists when it does not.
+    func offset(_ source: Int, _ path: String, atKey: Bool) -> Int {
+        guard let document = documents[source] else { return 0 }
+        var node = document.root
+        var rest = Substring(path)
+        var complete = true
+        walk: while !rest.isEmpty {
+            let name = rest.prefix { $0 != "." && $0 != "[" }
+            rest = rest.dropFirst(name.count)
+            if !name.isEmpty {
+                guard let next = node[String(name)] else {
+                    complete = false
+                    break walk
+                }
+                node = next
             }
+            while rest.first == "[" {
+                let digits = rest.dropFirst().prefix { $0 != "]" }
+                rest = rest.dropFirst(digits.count + 2)
+                guard let index = Int(digits), let next = node.element(at: index) else {
+                    complete = false
+                    break walk
+                }
+                node = next
+            }
+            if rest.first == "." { rest = rest.dropFirst() }
+        }
+        if complete && atKey, let keyOffset = node.keyOffset { return keyOffset }
+        return node.offset
+    }
+
+    /// The locations of `places`, in their order, each file's found in one pass over it.
+    func locate(_ places: [(source: Int, offset: Int)]) -> [SourceLocation] {
+        var result = places.map { SourceLocation(file: sources[$0.source].name, line: 1, column: 1) }
+        for (source, indices) in Dictionary(grouping: places.indices, by: { places[$0].source }) {
+            guard let document = documents[source] else {
+                // A file that was not parsed (binary, empty, too large) has one error: counted out directly.
+                for i in indices {
+                    let (line, column) = lineAndColumn(of: places[i].offset, in: sources[source].bytes)
+                    result[i] = SourceLocation(file: sources[source].name, line: line, column: column)
+                }
+                continue
+            }
+            let positions = document.positions(ofBytes: indices.map { places[$0].offset })
+            for (i, position) in zip(indices, positions) {
+                result[i] = SourceLocation(file: sources[source].name, line: position.line, column: position.column)
+            }
+        }
+        return result
+    }
+
+    /// The first `limit` diagnostics in file order with their positions, then one that counts the others.
+    func resolve(limit: Int) -> [Diagnostic] {
+        var located = pending.map { item in
+            (item: item, offset: item.offset ?? offset(item.source, item.path, atKey: item.atKey))
+        }
+        located.sort {
+            (sources[$0.item.source].name, $0.offset, $0.item.columnOffset)
+                < (sources[$1.item.source].name, $1.offset, $1.item.columnOffset)
+        }
+        let shown = located.prefix(limit)
+        let rest = located.dropFirst(limit)
+        // Every position needed (the diagnostics shown, the places they name, the first one not shown), found
+        // in one pass over each file.
+        var places = shown.map { (source: $0.item.source, offset: $0.offset) }
+        places += shown.compactMap(\.item.seeAlso)
+        if let first = rest.first { places.append((first.item.source, first.offset)) }
+        let locations = locate(places)
+        var nextSeeAlso = shown.count
+        var result: [Diagnostic] = []
+        for (i, (item, _)) in shown.enumerated() {
+            var location = locations[i]
             location.column += item.columnOffset
+            var message = item.message
+            if item.seeAlso != nil {
+                message += " \(locations[nextSeeAlso])"
+                nextSeeAlso += 1
+            }
             result.append(
                 Diagnostic(
-                    item.severity, at: location, key: item.path, value: item.value, message: item.message,
-                    hint: item.hint))
+                    item.severity,
+                    at: location,
+                    key: item.path,
+                    value: item.value,
+                    message: message,
+                    hint: item.hint
+                )
+            )
         }
-        return result.sorted { $0.location < $1.location }
+        let count = rest.count + omitted
+        if count > 0, let last = result.last {
+            let errorsNotShown = omitted + rest.count { $0.item.severity == .error }
+            var summary = Diagnostic(
+                errorsNotShown > 0 ? .error : .warning,
+                at: rest.isEmpty ? last.location : locations[locations.count - 1],
+                key: "",
+                message: "and \(count) more \(errorsNotShown > 0 ? "problems" : "warnings") not shown",
+                hint: "fix the ones above and run validate again"
+            )
+            summary.errorsNotShown = errorsNotShown
+            result.append(summary)
+        }
+        return result
     }
 }

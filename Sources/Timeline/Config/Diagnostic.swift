@@ -20,6 +20,9 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var message: String
     /// What would be accepted, or a "did you mean ...?" suggestion.
     public var hint: String?
+    /// For the line that closes a capped list ("and 40 more problems not shown"): how many errors it stands for.
+    /// 0 for every other diagnostic.
+    public var errorsNotShown = 0
 
     /// A diagnostic at `location`.
     public init(
@@ -69,6 +72,11 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 
     /// Only the errors.
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+
+    /// How many errors were found, those a capped list leaves out included.
+    public var errorCount: Int {
+        errors.reduce(0) { $0 + ($1.errorsNotShown > 0 ? $1.errorsNotShown : 1) }
+    }
 
     /// One diagnostic per line.
     public var description: String {

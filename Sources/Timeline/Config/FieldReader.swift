@@ -1,3 +1,5 @@
+import TOML
+
 /// Reads typed fields of one TOML table, reporting wrong types and values by key path.
 struct FieldReader {
     let node: TOMLNode
@@ -8,15 +10,21 @@ struct FieldReader {
 
     /// Reports keys of the table that are not in `known`.
     func checkKeys(_ known: [String], context: inout DecodeContext) {
-        for key in node.keys where !known.contains(key) {
-            context.unknownKey(source, keyPath(key), among: known)
+        for (key, child) in node.children where !known.contains(key) {
+            context.unknownKey(source, keyPath(key), among: known, at: child)
         }
     }
 
+    /// Reports a value of the wrong type; an invalid value was reported by the parser already.
     func wrongType(_ key: String, _ found: TOMLNode.Value, expected: String, context: inout DecodeContext) {
+        if found == .invalid { return }
         context.error(
-            source, keyPath(key), value: Self.display(found), "expected \(expected), found \(found.typeName)",
-            hint: nil)
+            source,
+            keyPath(key),
+            value: Self.display(found),
+            "expected \(expected), found \(found.typeName)",
+            hint: nil
+        )
     }
 
     /// A string field; nil when absent or of the wrong type (reported).
@@ -45,11 +53,15 @@ struct FieldReader {
             return nil
         }
         var result: [String] = []
-        for (i, element) in field.elements.enumerated() {
+        for (i, element) in field.elements.enumerated() where element.value != .invalid {
             guard case .string(let text) = element.value else {
                 context.error(
-                    source, "\(keyPath(key))[\(i)]", value: Self.display(element.value),
-                    "expected a string, found \(element.value.typeName)", hint: nil)
+                    source,
+                    "\(keyPath(key))[\(i)]",
+                    value: Self.display(element.value),
+                    "expected a string, found \(element.value.typeName)",
+                    hint: nil
+                )
                 continue
             }
             result.append(text)
@@ -73,8 +85,12 @@ struct FieldReader {
                 if (0...59).contains(s) { return h * 3600 + m * 60 + s }
             }
             context.error(
-                source, keyPath(key), value: text, "not a time of day",
-                hint: "accepted: HH:MM or HH:MM:SS in 24-hour time, e.g. \"09:00\" or 09:00:00")
+                source,
+                keyPath(key),
+                value: text,
+                "not a time of day",
+                hint: "accepted: HH:MM or HH:MM:SS in 24-hour time, e.g. \"09:00\" or 09:00:00"
+            )
             return nil
         default:
             wrongType(key, value, expected: "a time of day (09:00:00 or \"09:00\")", context: &context)
@@ -86,9 +102,13 @@ struct FieldReader {
         guard let text = string(key, context: &context) else { return nil }
         guard let p = Priority(name: text) else {
             context.error(
-                source, keyPath(key), value: text, "unknown priority",
+                source,
+                keyPath(key),
+                value: text,
+                "unknown priority",
                 hint: Suggestion.didYouMean(text, among: Priority.names)
-                    ?? "accepted: \(Priority.names.joined(separator: ", ")) or 0...7")
+                    ?? "accepted: \(Priority.names.joined(separator: ", ")) or 0...7"
+            )
             return nil
         }
         return p
@@ -99,8 +119,12 @@ struct FieldReader {
         guard let text = string(key, context: &context) else { return nil }
         guard let offset = ReminderOffset(parsing: text + " after"), offset.anchor == .start else {
             context.error(
-                source, keyPath(key), value: text, "not a duration",
-                hint: "accepted: amounts with units (weeks, days, hours, minutes, seconds), e.g. \"7 days\"")
+                source,
+                keyPath(key),
+                value: text,
+                "not a duration",
+                hint: "accepted: amounts with units (weeks, days, hours, minutes, seconds), e.g. \"7 days\""
+            )
             return nil
         }
         return Int64(offset.days) * 86400 + offset.seconds
@@ -116,7 +140,7 @@ struct FieldReader {
         var result: [Reminder] = []
         var seen: Set<ReminderOffset> = []
         var seenAbsolute: Set<Instant> = []
-        for (i, element) in field.elements.enumerated() {
+        for (i, element) in field.elements.enumerated() where element.value != .invalid {
             let elementPath = "\(keyPath(key))[\(i)]"
             var text: String?
             var priority: Priority?
@@ -138,19 +162,33 @@ struct FieldReader {
                 priority = inner.priority("priority", context: &context)
             default:
                 context.error(
-                    source, elementPath, value: Self.display(element.value),
+                    source,
+                    elementPath,
+                    value: Self.display(element.value),
                     "expected a reminder such as \"30 days before\" or { at = \"1 day before\", priority = \"warning\" }, found \(element.value.typeName)",
-                    hint: nil)
+                    hint: nil
+                )
             }
             guard let text else { continue }
             let textPath = element.isTable ? "\(elementPath).at" : elementPath
             guard let offset = ReminderOffset(parsing: text) else {
-                context.error(source, textPath, value: text, "not a reminder offset", hint: ReminderOffset.acceptedForms)
+                context.error(
+                    source,
+                    textPath,
+                    value: text,
+                    "not a reminder offset",
+                    hint: ReminderOffset.acceptedForms
+                )
                 continue
             }
             if !seen.insert(offset).inserted {
                 context.error(
-                    source, textPath, value: text, "duplicate reminder (same offset as an earlier one)", hint: nil)
+                    source,
+                    textPath,
+                    value: text,
+                    "duplicate reminder (same offset as an earlier one)",
+                    hint: nil
+                )
                 continue
             }
             result.append(Reminder(offset: offset, text: text, priority: priority))
@@ -170,7 +208,7 @@ struct FieldReader {
         case .dateTime(let y, let mo, let d, let h, let mi, let s, _, let off):
             "\(pad(y, 4))-\(pad(mo, 2))-\(pad(d, 2))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(s, 2))"
                 + (off.map { ReminderMath.offsetText(seconds: $0 * 60) } ?? "")
-        case .table, .array: nil
+        case .table, .array, .invalid: nil
         }
     }
 }

@@ -1,3 +1,5 @@
+import TOML
+
 /// Decodes one `[[milestone]]` table into a `Milestone`, reporting every problem it finds.
 ///
 /// Keys: `id` (required, `[a-z0-9-]`), `title` (required), `start` (required: a TOML local date for an
@@ -57,8 +59,12 @@ struct MilestoneDecoder {
         let sourceURL = reader.string("source", context: &context)
         if let sourceURL, !Self.isURL(sourceURL) {
             context.error(
-                source, "\(path).source", value: sourceURL, "not a URL",
-                hint: "accepted: an http:// or https:// address without spaces")
+                source,
+                "\(path).source",
+                value: sourceURL,
+                "not a URL",
+                hint: "accepted: an http:// or https:// address without spaces"
+            )
         }
         let tags = reader.strings("tags", context: &context) ?? []
         let priority = reader.priority("priority", context: &context) ?? defaults.priority
@@ -69,7 +75,12 @@ struct MilestoneDecoder {
                 precision = p
             } else {
                 context.error(
-                    source, "\(path).precision", value: text, "unknown precision", hint: "accepted: day, month, year")
+                    source,
+                    "\(path).precision",
+                    value: text,
+                    "unknown precision",
+                    hint: "accepted: day, month, year"
+                )
             }
         }
 
@@ -90,8 +101,12 @@ struct MilestoneDecoder {
         let start = civil(startValue, in: zone)
         if precision != .day && !isAllDay {
             context.error(
-                source, "\(path).precision", value: precision.rawValue,
-                "a month or year precision needs an all-day start (a date without a time)", hint: nil)
+                source,
+                "\(path).precision",
+                value: precision.rawValue,
+                "a month or year precision needs an all-day start (a date without a time)",
+                hint: nil
+            )
         }
         if !isAllDay { warnAboutLocalTime(startValue, key: "start", zone: zone, context: &context) }
 
@@ -99,16 +114,24 @@ struct MilestoneDecoder {
         if let endValue = timeValue("end", required: false, context: &context) {
             if endValue.isDate != isAllDay {
                 context.error(
-                    source, "\(path).end", value: nil,
+                    source,
+                    "\(path).end",
+                    value: nil,
                     isAllDay
                         ? "end must be a date like start (an all-day milestone)"
                         : "end must be a date-time like start",
-                    hint: nil)
+                    hint: nil
+                )
             } else {
                 let e = civil(endValue, in: zone)
                 if zone.instant(for: e) < zone.instant(for: start) {
                     context.error(
-                        source, "\(path).end", value: e.description, "end is before start (\(start))", hint: nil)
+                        source,
+                        "\(path).end",
+                        value: e.description,
+                        "end is before start (\(start))",
+                        hint: nil
+                    )
                 } else {
                     end = e
                 }
@@ -117,14 +140,31 @@ struct MilestoneDecoder {
         }
 
         let recurrence = decodeRecurrence(
-            start: start, isAllDay: isAllDay, zone: zone, reader: reader, context: &context)
+            start: start,
+            isAllDay: isAllDay,
+            zone: zone,
+            reader: reader,
+            context: &context
+        )
 
         let errorsAfter = context.pending.count { $0.severity == .error }
         guard errorsAfter == errorsBefore, let id, let title else { return nil }
         let milestone = Milestone(
-            id: id, title: title, description: description, location: location, source: sourceURL, tags: tags,
-            start: start, end: end, isAllDay: isAllDay, precision: precision, zone: zone, recurrence: recurrence,
-            reminders: reminders, priority: priority)
+            id: id,
+            title: title,
+            description: description,
+            location: location,
+            source: sourceURL,
+            tags: tags,
+            start: start,
+            end: end,
+            isAllDay: isAllDay,
+            precision: precision,
+            zone: zone,
+            recurrence: recurrence,
+            reminders: reminders,
+            priority: priority
+        )
         checkEndOfTime(milestone, context: &context)
         return milestone
     }
@@ -139,9 +179,13 @@ struct MilestoneDecoder {
                 id.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.filter { $0.isASCII }
             )
             context.error(
-                source, "\(path).id", value: id, "invalid id",
+                source,
+                "\(path).id",
+                value: id,
+                "invalid id",
                 hint: "accepted: 1 to \(Self.maximumIdLength) of a-z, 0-9 and \"-\", not starting with \"-\""
-                    + (suggestion.isEmpty || suggestion == id ? "" : ", e.g. \"\(suggestion)\""))
+                    + (suggestion.isEmpty || suggestion == id ? "" : ", e.g. \"\(suggestion)\"")
+            )
         }
     }
 
@@ -155,8 +199,12 @@ struct MilestoneDecoder {
         guard let field = node[key] else {
             if required {
                 context.error(
-                    source, path, value: nil, "missing required key \"\(key)\"",
-                    hint: "e.g. \(key) = 2022-06-10 (all day) or \(key) = 2022-06-10T13:00:00")
+                    source,
+                    path,
+                    value: nil,
+                    "missing required key \"\(key)\"",
+                    hint: "e.g. \(key) = 2022-06-10 (all day) or \(key) = 2022-06-10T13:00:00"
+                )
             }
             return nil
         }
@@ -169,8 +217,12 @@ struct MilestoneDecoder {
         _ value: TOMLNode.Value,
         report: (_ message: String, _ value: String?, _ hint: String?) -> Void
     ) -> TimeValue? {
-        let hint = "accepted: an unquoted TOML date (2022-06-10) or date-time (2022-06-10T13:00:00, optionally with an offset such as +02:00)"
+        let hint =
+            "accepted: an unquoted TOML date (2022-06-10) or date-time (2022-06-10T13:00:00, optionally with an offset such as +02:00)"
         switch value {
+        case .invalid:
+            // Reported by the parser already (an impossible date such as 2027-02-30).
+            return nil
         case .date(let y, let m, let d):
             guard let date = CivilDate(year: y, month: m, day: d) else {
                 report("not a valid date", FieldReader.display(value), "years 1 to 9999")
@@ -238,17 +290,28 @@ struct MilestoneDecoder {
                 for issue in error.errors {
                     context.add(
                         DecodeContext.Pending(
-                            severity: .error, source: source, path: "\(path).rrule", atKey: false, fixed: nil,
-                            columnOffset: 1 + issue.offset, value: issue.value.isEmpty ? ruleText : issue.value,
+                            severity: .error,
+                            source: source,
+                            path: "\(path).rrule",
+                            atKey: false,
+                            offset: nil,
+                            columnOffset: 1 + issue.offset,
+                            value: issue.value.isEmpty ? ruleText : issue.value,
                             message: "\(issue.part.isEmpty ? "" : issue.part + ": ")\(issue.message)",
-                            hint: nil))
+                            hint: nil
+                        )
+                    )
                 }
                 return nil
             }
         }
         return Recurrence(
-            rule: rule, ruleText: ruleText, untilLocal: untilLocal,
-            rdates: rdates.sorted(), exdates: exdates.sorted())
+            rule: rule,
+            ruleText: ruleText,
+            untilLocal: untilLocal,
+            rdates: rdates.sorted(),
+            exdates: exdates.sorted()
+        )
     }
 
     func dateList(_ key: String, isAllDay: Bool, zone: Zone, context: inout DecodeContext) -> [CivilDateTime] {
@@ -266,13 +329,19 @@ struct MilestoneDecoder {
                     element.value,
                     report: { message, value, hint in
                         context.error(source, elementPath, value: value, message, hint: hint)
-                    })
+                    }
+                )
             else { continue }
             guard value.isDate == isAllDay else {
                 context.error(
-                    source, elementPath, value: FieldReader.display(element.value),
-                    isAllDay ? "\(key) entries of an all-day milestone must be dates" : "\(key) entries must be date-times like start",
-                    hint: nil)
+                    source,
+                    elementPath,
+                    value: FieldReader.display(element.value),
+                    isAllDay
+                        ? "\(key) entries of an all-day milestone must be dates"
+                        : "\(key) entries must be date-times like start",
+                    hint: nil
+                )
                 continue
             }
             if !isAllDay { warnAboutLocalTime(value, key: key, zone: zone, context: &context) }
@@ -285,11 +354,20 @@ struct MilestoneDecoder {
     func checkEndOfTime(_ milestone: Milestone, context: inout DecodeContext) {
         for (i, reminder) in milestone.reminders.enumerated() {
             let occurrence = Occurrence(start: milestone.start, milestone: milestone)
-            if ReminderMath.due(of: reminder.offset, occurrence: occurrence, milestone: milestone, allDayTime: defaults.allDayTime) == nil {
+            if ReminderMath.due(
+                of: reminder.offset,
+                occurrence: occurrence,
+                milestone: milestone,
+                allDayTime: defaults.allDayTime
+            ) == nil {
                 let hasOwn = node["reminders"] != nil
                 context.error(
-                    source, hasOwn ? "\(path).reminders[\(i)]" : "\(path).start", value: reminder.text,
-                    "this reminder would come due outside the years 1 to 9999", hint: "use a smaller offset")
+                    source,
+                    hasOwn ? "\(path).reminders[\(i)]" : "\(path).start",
+                    value: reminder.text,
+                    "this reminder would come due outside the years 1 to 9999",
+                    hint: "use a smaller offset"
+                )
             }
         }
     }

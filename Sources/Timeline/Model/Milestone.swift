@@ -16,17 +16,32 @@ public struct Milestone: Hashable, Sendable {
     /// Human title.
     public var title: String
     /// Longer text.
-    public var description: String?
+    public var description: String? {
+        get { extras?.value.description }
+        set { modifyExtras { $0.description = newValue } }
+    }
     /// Where it happens ("Geneva", "online").
-    public var location: String?
+    public var location: String? {
+        get { extras?.value.location }
+        set { modifyExtras { $0.location = newValue } }
+    }
     /// Source address of the facts.
-    public var source: String?
+    public var source: String? {
+        get { extras?.value.source }
+        set { modifyExtras { $0.source = newValue } }
+    }
     /// Free tags for filtering.
-    public var tags: [String]
+    public var tags: [String] {
+        get { extras?.value.tags ?? [] }
+        set { modifyExtras { $0.tags = newValue } }
+    }
     /// Start, in floating local time of `zone` (00:00 for all-day milestones).
     public var start: CivilDateTime
     /// End, in floating local time of `zone`; for all-day milestones the last day (inclusive) at 00:00.
-    public var end: CivilDateTime?
+    public var end: CivilDateTime? {
+        get { extras?.value.end }
+        set { modifyExtras { $0.end = newValue } }
+    }
     /// True when `start` was a date without a time.
     public var isAllDay: Bool
     /// How precisely `start` is known.
@@ -34,13 +49,19 @@ public struct Milestone: Hashable, Sendable {
     /// The zone the local times are in.
     public var zone: Zone
     /// The recurrence, if the milestone repeats.
-    public var recurrence: Recurrence?
+    public var recurrence: Recurrence? {
+        get { extras?.value.recurrence }
+        set { modifyExtras { $0.recurrence = newValue } }
+    }
     /// The reminders (the defaults' when the milestone has none of its own).
     public var reminders: [Reminder]
     /// Journal priority of this milestone's reminders unless a reminder says otherwise.
     public var priority: Priority
     /// Where it was defined; features that act on milestones (beyond reminding) must refuse `.iCalendar`.
     public var origin: Origin
+    /// The fields many milestones leave out, in one shared box (nil when all are absent): a milestone costs
+    /// about 120 bytes instead of 424, which matters at 100,000 milestones (issue 12).
+    private var extras: ExtrasBox?
 
     /// A milestone; see the properties for the meaning of each field.
     public init(
@@ -62,19 +83,51 @@ public struct Milestone: Hashable, Sendable {
     ) {
         self.id = id
         self.title = title
-        self.description = description
-        self.location = location
-        self.source = source
-        self.tags = tags
         self.start = start
-        self.end = end
         self.isAllDay = isAllDay
         self.precision = precision
         self.zone = zone
-        self.recurrence = recurrence
         self.reminders = reminders
         self.priority = priority
         self.origin = origin
+        let extras = Extras(
+            description: description,
+            location: location,
+            source: source,
+            tags: tags,
+            end: end,
+            recurrence: recurrence
+        )
+        self.extras = extras.isEmpty ? nil : ExtrasBox(extras)
+    }
+
+    private mutating func modifyExtras(_ change: (inout Extras) -> Void) {
+        var value = extras?.value ?? Extras()
+        change(&value)
+        extras = value.isEmpty ? nil : ExtrasBox(value)
+    }
+
+    private struct Extras: Hashable, Sendable {
+        var description: String?
+        var location: String?
+        var source: String?
+        var tags: [String] = []
+        var end: CivilDateTime?
+        var recurrence: Recurrence?
+
+        var isEmpty: Bool {
+            description == nil && location == nil && source == nil && tags.isEmpty && end == nil && recurrence == nil
+        }
+    }
+
+    /// Immutable, so copies of a milestone share it; equal and hashed by value.
+    private final class ExtrasBox: Hashable, Sendable {
+        let value: Extras
+
+        init(_ value: Extras) { self.value = value }
+
+        static func == (a: ExtrasBox, b: ExtrasBox) -> Bool { a === b || a.value == b.value }
+        func hash(into hasher: inout Hasher) { hasher.combine(value) }
     }
 }
 

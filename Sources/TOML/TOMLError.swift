@@ -1,0 +1,35 @@
+/// A problem in a TOML source: a syntax error, an invalid value (such as `2027-02-30`), a key defined twice,
+/// or invalid UTF-8. The parser reports every one it finds and goes on after each.
+public struct TOMLError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Where the problem is.
+    public var position: TOMLPosition
+    /// The key path of the value concerned (`milestone[0].start`), or nil when the problem is not in a value.
+    public var key: String?
+    /// The offending text as written, when there is one.
+    public var value: String?
+    /// What is wrong, in a sentence.
+    public var message: String
+    /// What would be accepted.
+    public var hint: String?
+
+    /// An error at `position`.
+    public init(position: TOMLPosition, key: String? = nil, value: String? = nil, message: String, hint: String? = nil)
+    {
+        self.position = position
+        self.key = key
+        self.value = value
+        self.message = message
+        self.hint = hint
+    }
+
+    /// `line:column: key = "value": message; hint`.
+    public var description: String {
+        var text = "\(position): "
+        if let key { text += key }
+        if let value { text += key == nil ? "\"\(value)\"" : " = \"\(value)\"" }
+        if key != nil || value != nil { text += ": " }
+        text += message
+        if let hint { text += "; \(hint)" }
+        return text
+    }
+}
