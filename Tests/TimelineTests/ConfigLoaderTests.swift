@@ -245,6 +245,9 @@ struct ConfigLoaderTests {
         #expect(found[99].location.line == 100 * 4)
         #expect(found[100].message == "and 50 more problems not shown")
         #expect(found[100].location.line == 101 * 4)
+        // The count the commands print ("150 errors; the timeline was not loaded") includes the 50 not shown.
+        #expect(throws: ConfigError.self) { try load(text, name: "t.toml") }
+        do { _ = try load(text, name: "t.toml") } catch { #expect(error.errorCount == 150) }
     }
 
     @Test func reminderAfterTheEndOfTimeIsAnError() {
