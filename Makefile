@@ -1,6 +1,7 @@
 # sse-timeline: build, run, test, install.
 #   make run      build and run the daemon in the foreground on the embedded default timeline
 #   make test     install what is missing, build, and run every test
+#   make deb      the Debian package, sse-timeline_<version>_<arch>.deb, checked with lintian
 # See README.md for the rest.
 
 SHELL        := bash
@@ -13,6 +14,8 @@ DATADIR      ?= $(PREFIX)/share
 MANDIR       ?= $(DATADIR)/man
 DOCDIR       ?= $(DATADIR)/doc/sse-timeline
 UNITDIR      ?= $(PREFIX)/lib/systemd/system
+USERUNITDIR  ?= $(PREFIX)/lib/systemd/user
+PKGDATADIR   ?= $(DATADIR)/sse-timeline
 CATALOGDIR   ?= $(PREFIX)/lib/systemd/catalog
 SYSCONFDIR   ?= /etc
 BASHCOMPDIR  ?= $(DATADIR)/bash-completion/completions
@@ -32,7 +35,8 @@ DOCS         := $(wildcard README.md docs/*.md)
 # Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
 SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-.PHONY: all deps build release run test unit-test icalendar-test e2e bench fuzz install uninstall clean
+.PHONY: all deps build release run test unit-test icalendar-test e2e deb deb-deps deb-test fleet-test bench fuzz install \
+	uninstall clean
 
 all: build
 
@@ -49,7 +53,8 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR) --product sse-timeline
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR) --product sse-timeline \
+		-Xlinker -z -Xlinker now
 
 run: build
 	mkdir -p .build/state
@@ -66,6 +71,8 @@ test: unit-test
 	python3 integration/robustness/kill9.py
 	$(MAKE) fuzz-smoke
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) deb deb-test fleet-test; \
+	else echo "deb, deb-test, fleet-test: skipped (need root: they install build tools and boot containers)"; fi
 
 # The iCalendar export read back by icalendar, ical, recurring-ical-events, libical and khal (installs them
 # when missing); see integration/icalendar/check.py.
@@ -76,31 +83,35 @@ icalendar-test: build
 e2e: release
 	bash integration/e2e/run.sh
 
-# The release binary, the unit, the journal catalog, the man page, shell completions, the docs, and the
-# default config (never over an existing one). `make install PREFIX=/usr` for a system install;
-# `DESTDIR=` stages the tree elsewhere (packages, the e2e test).
+# The release binary, the system and user units, the journal catalog, the man page, shell completions, the
+# docs, a readable copy of the default timeline (the binary embeds it; nothing reads the copy), and an empty
+# drop-in directory in $(SYSCONFDIR)/sse-timeline. `make install PREFIX=/usr` for a system install;
+# `DESTDIR=` stages the tree elsewhere (the Debian package, the e2e test). Whatever is added here goes into
+# the package too (debian/rules runs this target).
 install: release
 	scripts/generate-manual.sh $(RELEASE_BIN) $(GENERATED)
 	scripts/generate-completions.sh $(RELEASE_BIN) $(GENERATED)
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/sse-timeline.service.in \
 		>$(GENERATED)/sse-timeline.service
-	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CATALOGDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(DOCDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.d
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/user/sse-timeline.service.in \
+		>$(GENERATED)/sse-timeline.user.service
+	{ echo "# A copy of the default timeline that $(BINDIR)/sse-timeline embeds and uses when there is no"; \
+	  echo "# $(SYSCONFDIR)/sse-timeline/timeline.toml. Nothing reads this copy: to change the timeline, copy it to"; \
+	  echo "# $(SYSCONFDIR)/sse-timeline/timeline.toml, or add drop-ins in $(SYSCONFDIR)/sse-timeline/timeline.d/."; \
+	  echo "#"; cat Config/timeline.toml; } >$(GENERATED)/timeline.toml
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(CATALOGDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.d
 	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/sse-timeline
 	install -m 0644 $(GENERATED)/sse-timeline.service $(DESTDIR)$(UNITDIR)/sse-timeline.service
+	install -m 0644 $(GENERATED)/sse-timeline.user.service $(DESTDIR)$(USERUNITDIR)/sse-timeline.service
+	install -m 0644 $(GENERATED)/timeline.toml $(DESTDIR)$(PKGDATADIR)/timeline.toml
 	install -m 0644 systemd/sse-timeline.catalog $(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog
 	install -m 0644 $(GENERATED)/sse-timeline.1 $(DESTDIR)$(MANDIR)/man1/sse-timeline.1
 	install -m 0644 $(GENERATED)/sse-timeline.bash $(DESTDIR)$(BASHCOMPDIR)/sse-timeline
 	install -m 0644 $(GENERATED)/_sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline
 	install -m 0644 $(GENERATED)/sse-timeline.fish $(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish
 	$(if $(DOCS),install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
-	@if [ -e $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.toml ]; then \
-		echo "kept $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.toml"; \
-	else \
-		echo "install -m 0644 Config/timeline.toml $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.toml"; \
-		install -m 0644 Config/timeline.toml $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.toml; \
-	fi
 	@if $(SYSTEMD_RUNNING); then \
 		echo "journalctl --update-catalog && systemctl daemon-reload"; \
 		journalctl --update-catalog && systemctl daemon-reload; \
@@ -113,20 +124,65 @@ uninstall:
 		systemctl disable --now sse-timeline.service || true; \
 	fi
 	rm -f $(DESTDIR)$(BINDIR)/sse-timeline $(DESTDIR)$(UNITDIR)/sse-timeline.service \
+		$(DESTDIR)$(USERUNITDIR)/sse-timeline.service \
 		$(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog $(DESTDIR)$(MANDIR)/man1/sse-timeline.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline \
 		$(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish
-	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PKGDATADIR)
 	@if $(SYSTEMD_RUNNING); then \
 		echo "journalctl --update-catalog && systemctl daemon-reload"; \
 		journalctl --update-catalog && systemctl daemon-reload; \
 	fi
+
+# ---- The Debian package (issue 15; see debian/rules) ----------------------------------------------------------
+# deb           sse-timeline_$(DEB_VERSION)_<arch>.deb in DEB_OUTDIR, from `make install PREFIX=/usr
+#               DESTDIR=debian/tmp` around the static release binary, then lintian (fails on any error or
+#               warning that debian/sse-timeline.lintian-overrides does not explain; LINTIAN=no skips it)
+# deb-test      installs, reloads, upgrades, removes and purges the package in a booted systemd container
+# fleet-test    two containers: one forwards its journal with systemd-journal-upload, the other stores it with
+#               systemd-journal-remote
+# DEB_VERSION defaults to scripts/deb-version.sh (from git describe); override it to build a higher version
+# of the same tree, as the upgrade test does.
+DEB_VERSION ?= $(shell scripts/deb-version.sh)
+DEB_OUTDIR  ?= .
+LINTIAN     ?= yes
+DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE     = $(DEB_OUTDIR)/sse-timeline_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+# Installs debhelper and lintian when missing (Debian/Ubuntu, as root).
+deb-deps: deps
+	@if ! command -v dh >/dev/null || { [ "$(LINTIAN)" = yes ] && ! command -v lintian >/dev/null; }; then \
+		echo "installing debhelper and lintian"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq debhelper lintian >/dev/null; \
+	fi
+
+deb: deb-deps release
+	@test -n "$(DEB_VERSION)" || { echo "deb: no version; give DEB_VERSION=..." >&2; exit 1; }
+	scripts/deb-changelog.sh "$(DEB_VERSION)" >debian/changelog
+	dpkg-checkbuilddeps
+	debian/rules clean
+	DEB_OUTDIR="$(abspath $(DEB_OUTDIR))" debian/rules binary
+	@echo "built $(DEB_FILE)"
+	@if [ "$(LINTIAN)" = yes ]; then \
+		echo "lintian $(DEB_FILE)"; \
+		lintian --fail-on error,warning --display-info --show-overrides $(DEB_FILE); \
+	fi
+
+# Both take the package `make deb` has just built (DEB_PREBUILT), and build what else they need.
+deb-test: deb
+	DEB_VERSION="$(DEB_VERSION)" DEB_PREBUILT="$(DEB_OUTDIR)" bash integration/deb/run.sh
+
+fleet-test: deb
+	DEB_VERSION="$(DEB_VERSION)" DEB_PREBUILT="$(DEB_OUTDIR)" bash integration/fleet/run.sh
 
 bench: release
 	bash bench/run.sh
 
 clean:
 	rm -rf .build $(RELEASE_DIR)
+	rm -rf debian/tmp debian/sse-timeline debian/.debhelper debian/debhelper-build-stamp debian/files \
+		debian/*.substvars debian/*.debhelper debian/*.debhelper.log debian/changelog
 
 # Fuzzing: make fuzz, fuzz-smoke, fuzz-replay, fuzz-open (Fuzz/README.md).
 include Fuzz/fuzz.mk

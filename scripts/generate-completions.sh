@@ -14,6 +14,8 @@ mkdir -p "$outdir"
 "$binary" --generate-completion-script bash >"$outdir/sse-timeline.bash"
 "$binary" --generate-completion-script zsh >"$outdir/_sse-timeline"
 "$binary" --generate-completion-script fish >"$outdir/sse-timeline.fish"
+# bash-completion sources the file: the tool's #!/bin/bash line would suggest it is a script to run.
+sed -i '1{/^#!/d}' "$outdir/sse-timeline.bash"
 for file in sse-timeline.bash _sse-timeline sse-timeline.fish; do
     test -s "$outdir/$file"
 done

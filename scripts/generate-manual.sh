@@ -32,3 +32,6 @@ date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
 mkdir -p "$outdir"
 "$tool" "$binary" --date "$date" --section 1 --output-directory "$outdir"
 test -s "$outdir/sse-timeline.1"
+# The tool copies the blank lines between paragraphs of the help text into the page; in roff a blank line is
+# an error (`man --warnings`: "Empty input line"), a paragraph break is .Pp.
+sed -i 's/^$/.Pp/' "$outdir/sse-timeline.1"

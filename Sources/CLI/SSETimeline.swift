@@ -12,8 +12,9 @@ struct SSETimeline: ParsableCommand {
             field's observances. Schedule your own in /etc/sse-timeline/timeline.toml and timeline.d/*.toml \
             (see docs/configuration.md); read what it said with journalctl -u sse-timeline.
 
-            Config lookup: --config PATH, then $CONFIGURATION_DIRECTORY/timeline.toml, then \
-            /etc/sse-timeline/timeline.toml, then the embedded default. Every command says which it used.
+            Config lookup: --config PATH, then $CONFIGURATION_DIRECTORY, then /etc/sse-timeline (the first \
+            holding a timeline.toml or a timeline.d/; without timeline.toml the embedded default is the main \
+            file), then the embedded default. Every command says which it used.
             """,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self,

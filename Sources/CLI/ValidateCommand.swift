@@ -29,7 +29,7 @@ struct ValidateCommand: ParsableCommand {
         var queue = DueQueue(schedule: schedule, after: now)
         let reminderCount = config.milestones.reduce(0) { $0 + $1.reminders.count }
         var summary =
-            "valid: \(config.milestones.count) milestones, \(reminderCount) reminders configured, "
+            "valid: \(plural(config.milestones.count, "milestone")), \(plural(reminderCount, "reminder")) configured, "
             + "\(queue.pendingCount) pending"
         if let next = queue.pop() {
             summary += "; next: " + InstanceFormatting(schedule: schedule).sentence(next, now: now)

@@ -96,6 +96,11 @@ public final class SchedulerHarness {
         return deadline
     }
 
+    /// Wakes the scheduler a little before its deadline to prepare it, as the loop's prepare timer does.
+    public func wakeToPrepare() {
+        if let deadline, let scheduler { scheduler.prepare(for: deadline) }
+    }
+
     /// Moves the clock from deadline to deadline, as real time would, through `end`; returns the last answer.
     @discardableResult
     public func run(through end: WallTime) -> WallTime? {

@@ -102,7 +102,7 @@ struct DaemonProcessTests {
         defer { if process.isRunning { process.terminate() } }
 
         let ready = try #require(notify.receive(until: { $0.contains("READY=1") }, waitingAtMost: 10_000))
-        #expect(ready.last?.contains("STATUS=1 milestones, 1 reminders pending; next: Soon, at start") == true)
+        #expect(ready.last?.contains("STATUS=1 milestone, 1 reminder pending; next: Soon, at start") == true)
         // While idle the daemon is one thread: the sd-event loop.
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")
         #expect(tasks.count == 1)

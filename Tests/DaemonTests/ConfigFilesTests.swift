@@ -31,6 +31,15 @@ struct ConfigFilesTests {
         #expect(files.dropInDirectory == directory + "/timeline.d")
     }
 
+    /// A user's config directory with only drop-ins wins over /etc: its drop-ins on the embedded default.
+    @Test func aConfigurationDirectoryWithOnlyDropInsIsTheConfig() throws {
+        let temporary = TemporaryDirectory()
+        mkdir(temporary.file("timeline.d"), 0o755)
+        let files = ConfigFiles.locate(explicitPath: nil, environment: ["CONFIGURATION_DIRECTORY": temporary.path])
+        #expect(files.mainPath == nil)
+        #expect(files.dropInDirectory == temporary.file("timeline.d"))
+    }
+
     @Test func dropInsAreReadInLexicalOrderAndUnreadableOnesAreErrors() throws {
         let temporary = TemporaryDirectory()
         let directory = temporary.path

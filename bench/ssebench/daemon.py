@@ -312,5 +312,5 @@ class Daemon:
 
 
 def pending_from_status(text):
-    match = re.search(r"([0-9]+) reminders pending", text)
+    match = re.search(r"([0-9]+) reminders? pending", text)
     return int(match.group(1)) if match else None

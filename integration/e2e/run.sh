@@ -491,6 +491,29 @@ suppressed=$(jctl _TRANSPORT=driver -o cat | grep "Suppressed .*$UNIT" || true)
 ok "7 burst: all $BURST reminders due at $(at "$burst") are in the journal, each once; the last $spread_ms ms late;" \
     "no journald suppression"
 
+# -- 8. the first reminder after a minute of idle (issue 11) -----------------------------------------------------
+# The burst is removed, then three reminders are due 65 s after the reload, with nothing in between: the daemon
+# gives back its code pages when idle, wakes a little before the instant to map them back and build the entries,
+# and at the instant only writes. LATENESS_USEC is the daemon's own reading at the write; journald's stamp
+# (__REALTIME_TIMESTAMP) says when journald took the entry, so the difference is the journal path's own cost.
+
+ct rm /etc/sse-timeline/timeline.d/90-burst.toml
+idle_due=$(in_seconds 65)
+for n in 1 2 3; do
+    printf '[[milestone]]\nid = "e2e-idle-%s"\ntitle = "E2E idle milestone %s"\nstart = %s\nreminders = ["at start"]\n' \
+        "$n" "$n" "$(at "$idle_due")"
+done | put /etc/sse-timeline/timeline.d/95-idle.toml
+sctl reload "$UNIT" || fail "systemctl reload (idle)"
+wait_until 10 "StatusText names the idle milestone" status_has "next: E2E idle milestone"
+idle_sent() { has_count 3 MESSAGE_ID=$DUE_ID MILESTONE_ID=e2e-idle-1 MILESTONE_ID=e2e-idle-2 MILESTONE_ID=e2e-idle-3; }
+wait_until 90 "the three idle reminders in the journal" idle_sent
+first=$(entries MESSAGE_ID=$DUE_ID MILESTONE_ID=e2e-idle-1)
+idle_lateness=$(sed -n 's/^LATENESS_USEC=//p' <<<"$first")
+journald_usec=$(( $(sed -n 's/^__REALTIME_TIMESTAMP=//p' <<<"$first") - idle_due * 1000000 ))
+[ "$idle_lateness" -le "$MAX_LATENESS_USEC" ] || fail "after 65 s idle the reminder was $idle_lateness µs late"
+ok "8 after 65 s idle: the first reminder written $idle_lateness µs after its instant (LATENESS_USEC);" \
+    "journald stamped it $journald_usec µs after the instant"
+
 # -- nothing sent twice, over the whole run ----------------------------------------------------------------
 
 dups=$(jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" "MESSAGE_ID=$CAUGHT_UP_ID" -o cat --output-fields=REMINDER_KEY \

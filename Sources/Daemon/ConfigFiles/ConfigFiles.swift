@@ -4,10 +4,10 @@ import Timeline
 
 /// Finds and reads the config: the main file and its `timeline.d/*.toml` and `timeline.d/*.ics` drop-ins.
 ///
-/// Lookup order: `--config PATH`, then `$CONFIGURATION_DIRECTORY/timeline.toml` (systemd sets it), then
-/// `/etc/sse-timeline/timeline.toml`, then the embedded default timeline. Drop-ins live beside the main
-/// file in `<name>.d/` (for `timeline.toml`: `timeline.d/`), read in lexical order. When a config directory
-/// exists without a main file, the embedded default is the main file and that directory's drop-ins apply.
+/// Lookup order: `--config PATH`, then `$CONFIGURATION_DIRECTORY` (systemd sets it), then `/etc/sse-timeline`,
+/// then the embedded default timeline. The first of the two directories that holds a `timeline.toml` or a
+/// `timeline.d/` is the config: its main file (the embedded default when it has none) and its drop-ins. Drop-ins
+/// live beside the main file in `<name>.d/` (for `timeline.toml`: `timeline.d/`), read in lexical order.
 public struct ConfigFiles: Sendable {
     /// The main file, or nil for the embedded default.
     public var mainPath: String?
@@ -34,12 +34,17 @@ public struct ConfigFiles: Sendable {
             directories.append(String(dir.split(separator: ":").first ?? Substring(dir)))
         }
         directories.append(systemDirectory)
-        for directory in directories where FileStatus.exists("\(directory)/timeline.toml") {
-            let path = "\(directory)/timeline.toml"
-            return ConfigFiles(mainPath: path, dropInDirectory: "\(directory)/timeline.d")
+        // The first directory holding a timeline.toml or a timeline.d/ is the config: a user instance with only
+        // drop-ins in ~/.config/sse-timeline gets the embedded default plus those, not the admin's /etc file.
+        for directory in directories {
+            let main = "\(directory)/timeline.toml"
+            let dropIns = "\(directory)/timeline.d"
+            let hasMain = FileStatus.exists(main)
+            if hasMain || FileStatus.isDirectory(dropIns) {
+                return ConfigFiles(mainPath: hasMain ? main : nil, dropInDirectory: dropIns)
+            }
         }
-        let dropIns = directories.map { "\($0)/timeline.d" }.first(where: FileStatus.isDirectory)
-        return ConfigFiles(mainPath: nil, dropInDirectory: dropIns)
+        return ConfigFiles(mainPath: nil, dropInDirectory: nil)
     }
 
     /// `dir/name.d` for `dir/name.toml`.

@@ -8,7 +8,9 @@ import Glibc
 public struct JournalReader: Sendable {
     /// Which journal files are read.
     public enum Source: Sendable, Equatable {
-        /// This machine's system journal (`SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM`).
+        /// Every journal file of this machine the process may read (`SD_JOURNAL_LOCAL_ONLY`): the system
+        /// journal for a system service, the user's own journal (and the system one, when allowed) for a user
+        /// service.
         case localSystem
         /// The journal files in one directory (`sd_journal_open_directory`).
         case directory(String)
@@ -41,7 +43,7 @@ public struct JournalReader: Sendable {
         let result: Int32
         switch source {
         case .localSystem:
-            result = sd_journal_open(&opened, Int32(SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM))
+            result = sd_journal_open(&opened, Int32(SD_JOURNAL_LOCAL_ONLY))
         case .directory(let path):
             result = sd_journal_open_directory(&opened, path, 0)
         }

@@ -37,7 +37,7 @@ public struct ReminderEntry {
             ("REMINDER", reminder.text),
             ("REMINDER_KEY", key ?? schedule.key(of: instance)),
             ("DUE_AT", ReminderMath.iso8601(instance.due, in: milestone.zone)),
-            ("LATENESS_USEC", String(lateness)),
+            (JournalEntry.latenessField, String(lateness)),
         ]
         if milestone.recurrence != nil { fields.append(("OCCURRENCE", start)) }
         if !milestone.tags.isEmpty { fields.append(("TAGS", milestone.tags.joined(separator: ","))) }

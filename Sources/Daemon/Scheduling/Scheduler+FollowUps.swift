@@ -233,10 +233,10 @@ extension Scheduler {
     }
 
     /// Tells the observers of an on-time or caught-up reminder just written.
-    func notifyDelivered(_ entry: JournalEntry, instance: ReminderInstance, key: String) {
+    func notifyDelivered(_ entry: @autoclosure () -> JournalEntry, instance: ReminderInstance, key: String) {
         guard !hooks.observers.isEmpty, let schedule else { return }
         let delivered = DeliveredReminder(
-            entry: entry,
+            entry: entry(),
             key: key,
             milestone: schedule.milestone(of: instance),
             instance: instance,

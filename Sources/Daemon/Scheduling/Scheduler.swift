@@ -75,6 +75,8 @@ public final class Scheduler {
     var schedule: Schedule?
     var queue: DueQueue?
     var state = DeliveryState()
+    /// The reminders of the next due instant, their entries built ahead of it by `prepare(for:)`.
+    private var prepared: PreparedBatch?
     private var stateErrorReported = false
     var stateDirty = false
     /// Observers of deliveries and the journal read-back of snooze returns (`Scheduler+FollowUps.swift`).
@@ -92,9 +94,36 @@ public final class Scheduler {
         self.environment = environment
     }
 
+    /// At most this many entries of one instant are built ahead by `prepare(for:)`; the rest of a burst is built
+    /// as it is written (building takes about 10 µs an entry, and the point is to be on time for the first).
+    static var preparedLimit: Int { 256 }
+
     /// When the next reminder is due (nil: nothing more is due).
     public var nextDeadline: WallTime? {
-        Self.earliest(queue?.peek.map { WallTime($0.due) }, nextReturn)
+        Self.earliest(Self.earliest(queue?.peek.map { WallTime($0.due) }, prepared?.due), nextReturn)
+    }
+
+    /// The reminders due at `deadline` (the scheduler's last answer) are coming up: builds their entries and
+    /// keys now, so that at the instant `advance(to:)` only writes them. Called a few milliseconds ahead.
+    public func prepare(for deadline: WallTime) {
+        guard prepared == nil, var queue, let schedule, let next = queue.peek, WallTime(next.due) <= deadline else {
+            return
+        }
+        let instances = queue.popAll(through: Instant(deadline))
+        self.queue = queue
+        let formatter = ReminderEntry(schedule: schedule)
+        var items: [PreparedBatch.Item] = []
+        items.reserveCapacity(instances.count)
+        for (index, instance) in instances.enumerated() {
+            guard index < Self.preparedLimit else {
+                items.append(PreparedBatch.Item(instance: instance, key: nil, entry: nil))
+                continue
+            }
+            let key = schedule.key(of: instance)
+            let entry = formatter.entry(for: instance, now: WallTime(instance.due), caughtUp: false, key: key)
+            items.append(PreparedBatch.Item(instance: instance, key: key, entry: environment.sink.prepare(entry)))
+        }
+        prepared = PreparedBatch(due: deadline, items: items)
     }
 
     /// Loads the timeline and the state, sends what came due while the daemon was not running (caught up),
@@ -109,9 +138,16 @@ public final class Scheduler {
     /// It is now `now` (a due timer fired, or the wall clock was stepped): writes every reminder due at or
     /// before `now`, in order, and answers when to wake next.
     public func advance(to now: WallTime) -> WallTime? {
-        deliverDue(now: now)
+        deliverDue(now: now, prepared: takePrepared(dueBy: now))
         deliverReturns(now: now)
         return nextDeadline
+    }
+
+    /// The prepared reminders, when they are due by `now`.
+    private func takePrepared(dueBy now: WallTime) -> [PreparedBatch.Item] {
+        guard let batch = prepared, batch.due <= now else { return [] }
+        prepared = nil
+        return batch.items
     }
 
     /// Reloads the config (SIGHUP): a broken config keeps the running timeline. Answers when to wake next.
@@ -203,8 +239,10 @@ public final class Scheduler {
         switch environment.loadTimeline() {
         case .success(let loaded):
             // What the old timeline has due by now goes out first; the new one starts from now, so a milestone
-            // added with reminders in the past does not send them (as on a first start).
-            deliverDue(now: now)
+            // added with reminders in the past does not send them (as on a first start). Reminders prepared for
+            // later are built again from the new timeline.
+            deliverDue(now: now, prepared: takePrepared(dueBy: now))
+            prepared = nil
             if (state.watermark ?? now.seconds) < now.seconds {
                 state.watermark = now.seconds
                 stateDirty = true
@@ -248,10 +286,12 @@ public final class Scheduler {
     ///
     /// A reminder is marked caught up (`CAUGHT_UP=1`, its own MESSAGE_ID) when it is sent at start after
     /// downtime (`catchingUp`), or more than `caughtUpThreshold` late (a clock jump, a resume from suspend).
-    private func deliverDue(now: WallTime, catchingUp: Bool = false) {
+    private func deliverDue(now: WallTime, catchingUp: Bool = false, prepared: [PreparedBatch.Item] = []) {
         guard var queue, let schedule else { return }
         let nowSeconds = now.seconds
-        let batch = queue.popAll(through: Instant(now))
+        let batch =
+            prepared
+            + queue.popAll(through: Instant(now)).map { PreparedBatch.Item(instance: $0, key: nil, entry: nil) }
         self.queue = queue
         guard !batch.isEmpty else { return }
         if batch.count > Self.journaldDefaultBurst {
@@ -265,8 +305,9 @@ public final class Scheduler {
         let formatter = ReminderEntry(schedule: schedule)
         let window = schedule.config.defaults.catchUpWindow
         var missed: [ReminderInstance] = []
-        for instance in batch {
-            let key = schedule.key(of: instance)
+        for item in batch {
+            let instance = item.instance
+            let key = item.key ?? schedule.key(of: instance)
             if state.sentAfterWatermark.contains(key) { continue }
             if state.followUps.holdsBack(key) { continue }
             let lateness = WallTime(instance.due).duration(to: now)
@@ -275,9 +316,16 @@ public final class Scheduler {
                 continue
             }
             let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
-            let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
-            write(entry)
-            notifyDelivered(entry, instance: instance, key: key)
+            if let prepared = item.entry, !caughtUp {
+                // Built ahead: what is left is the lateness, read now, and one system call.
+                let written = environment.clock.now()
+                let microseconds = write(prepared, lateness: WallTime(instance.due).duration(to: written))
+                notifyDelivered(prepared.entry(latenessMicroseconds: microseconds), instance: instance, key: key)
+            } else {
+                let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
+                write(entry)
+                notifyDelivered(entry, instance: instance, key: key)
+            }
             sentCount += 1
             state.sentAfterWatermark.insert(key)
             if let store = environment.store {
@@ -294,6 +342,21 @@ public final class Scheduler {
         stateDirty = true
         commitState()
         setStatus(status(now: now), ready: false)
+    }
+
+    /// Writes a prepared entry with its lateness filled in; returns the lateness written, in microseconds.
+    private func write(_ prepared: PreparedEntry, lateness: Duration) -> Int64 {
+        let microseconds = max(
+            0,
+            lateness.components.seconds * 1_000_000 + lateness.components.attoseconds / 1_000_000_000_000
+        )
+        do {
+            try environment.sink.write(prepared, latenessMicroseconds: microseconds)
+        } catch {
+            // Never lose a reminder: if the journal refuses it, it goes to stderr.
+            try? environment.fallbackSink.write(prepared.entry(latenessMicroseconds: microseconds))
+        }
+        return microseconds
     }
 
     func write(_ entry: JournalEntry) {
@@ -361,7 +424,7 @@ public final class Scheduler {
     /// "22 milestones, 61 reminders pending; next: ..., at ... (in 5 days)".
     public func status(now: WallTime) -> String {
         guard let schedule, let queue else { return "no timeline" }
-        var text = "\(schedule.milestones.count) milestones, \(queue.pendingCount) reminders pending"
+        var text = "\(plural(schedule.milestones.count, "milestone")), \(plural(queue.pendingCount, "reminder")) pending"
         if let next = queue.peek {
             text +=
                 "; next: "
@@ -380,4 +443,19 @@ public final class Scheduler {
             _ = environment.notifier?.status(text)
         }
     }
+}
+
+/// The reminders of one due instant, taken from the queue ahead of it, the first of them with their entries built.
+private struct PreparedBatch {
+    /// One reminder: its key and entry when they were built ahead.
+    struct Item {
+        var instance: ReminderInstance
+        var key: String?
+        var entry: PreparedEntry?
+    }
+
+    /// The instant they are due at.
+    var due: WallTime
+    /// In due order.
+    var items: [Item]
 }

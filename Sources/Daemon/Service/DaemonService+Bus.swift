@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 
 /// The daemon's parts beyond the journal: its bus connection and the API object on it, kept alive by `run()`.
@@ -40,8 +41,10 @@ extension DaemonService {
             scheduler.hooks.journalValues = { field, ids, since in
                 reader.values(
                     of: field,
+                    // This instance's own entries only, as for the reminders' keys (DaemonService.makeEnvironment).
                     matching: [
                         JournalMatch("MESSAGE_ID", anyOf: ids), JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
+                        JournalMatch("_UID", String(getuid())),
                     ],
                     since: since
                 )

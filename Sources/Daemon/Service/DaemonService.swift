@@ -25,6 +25,11 @@ public struct DaemonConfiguration: Sendable {
     public var environment: [String: String]
     /// The zone file whose changes reload the timeline.
     public var zoneFilePath: String = ZoneFileWatch.defaultPath
+    /// How long before a due instant the daemon wakes to prepare it: map its code back, build the entries, so that
+    /// at the instant it only writes (docs/performance.md, "First reminder after idle", has the measurements).
+    public var prepareLead: Duration = .milliseconds(20)
+    /// The executable's code pages are given back when the daemon goes idle with nothing due for this long.
+    public var releaseCodePagesAfter: Duration = .seconds(10)
     /// The bus whose name the daemon owns (`DaemonService+Bus.swift`); nil: no bus.
     public var bus: BusScope? = nil
 
@@ -79,7 +84,8 @@ public final class DaemonService {
         _ = sse_set_timer_slack(1)
         // The command line is parsed: its code is not needed again, and releasing its pages now lowers the peak
         // RSS of loading (the rest goes when the daemon is first idle after a load).
-        CodePages.release()
+        let codePages = CodePages()
+        codePages.release()
         let directory = configuration.stateDirectory
         if !FileStatus.isDirectory(directory) {
             try SystemCall.run("mkdir", operand: directory) { mkdir(directory, 0o700) }
@@ -89,17 +95,29 @@ public final class DaemonService {
         let clock = SystemClock()
         let sink = Self.sink(for: configuration.logTarget)
         let logger = Logger(label: "sse-timeline") { label in JournalLogHandler(label: label, sink: sink) }
-        var releaseCodePages = false
+        var codeInUse = false
         let scheduler = Scheduler(
             environment: makeEnvironment(clock: clock, sink: sink, logger: logger) {
-                releaseCodePages = true
+                codeInUse = true
             }
         )
 
-        // Every handler tells the scheduler what happened and arms the due timer at its answer.
+        // Every handler tells the scheduler what happened and arms the due timer at its answer, and the prepare
+        // timer a little before it: at the instant itself only the writes are left.
         var timer: TimerSource!
-        func act(_ answer: WallTime?) { timer.schedule(at: answer) }
+        var prepareTimer: TimerSource!
+        let lead = configuration.prepareLead
+        func act(_ answer: WallTime?) {
+            codeInUse = true
+            timer.schedule(at: answer)
+            let early = answer?.advanced(by: .zero - lead)
+            prepareTimer.schedule(at: early.flatMap { $0 > clock.now() ? $0 : nil })
+        }
         timer = try TimerSource(loop: loop, name: "due") { act(scheduler.advance(to: clock.now())) }
+        prepareTimer = try TimerSource(loop: loop, name: "prepare") {
+            codePages.restore()
+            if let deadline = timer.deadline { scheduler.prepare(for: deadline) }
+        }
         let sources: [AnyObject] = [
             try SignalSource(loop: loop, signal: SIGHUP) { act(scheduler.reload()) },
             try SignalSource(loop: loop, signal: SIGTERM) { loop.exit(code: 0) },
@@ -123,11 +141,12 @@ public final class DaemonService {
             logger: logger,
             act: act
         )
+        let idleLong = configuration.releaseCodePagesAfter
         loop.beforeWaiting = {
-            if releaseCodePages {
-                releaseCodePages = false
-                CodePages.release()
-            }
+            guard codeInUse else { return }
+            if let next = timer.deadline, clock.now().duration(to: next) < idleLong { return }
+            codeInUse = false
+            codePages.release()
         }
 
         let first: WallTime?
@@ -142,7 +161,7 @@ public final class DaemonService {
         act(first)
         let status = try loop.run()
         scheduler.stop()
-        withExtendedLifetime((sources, zoneWatch, timer, bus)) {}
+        withExtendedLifetime((sources, zoneWatch, timer, prepareTimer, bus)) {}
         return status
     }
 
@@ -163,9 +182,12 @@ public final class DaemonService {
             guard canReadJournal else { return nil }
             return reader.values(
                 of: "REMINDER_KEY",
+                // Only this instance's own entries: _UID is set by journald from the sender's credentials, so the
+                // system service and users' services (each their own UID) never take the others' for theirs.
                 matching: [
                     JournalMatch("MESSAGE_ID", anyOf: MessageID.reminderIDs),
                     JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
+                    JournalMatch("_UID", String(getuid())),
                 ],
                 since: since
             )
