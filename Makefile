@@ -17,6 +17,10 @@ UNITDIR      ?= $(PREFIX)/lib/systemd/system
 USERUNITDIR  ?= $(PREFIX)/lib/systemd/user
 PKGDATADIR   ?= $(DATADIR)/sse-timeline
 CATALOGDIR   ?= $(PREFIX)/lib/systemd/catalog
+# The system instance's permissions: its D-Bus policy, its static user, its polkit rule (docs/operations.md).
+DBUSSYSTEMDIR ?= $(DATADIR)/dbus-1/system.d
+SYSUSERSDIR  ?= $(PREFIX)/lib/sysusers.d
+POLKITRULESDIR ?= $(DATADIR)/polkit-1/rules.d
 SYSCONFDIR   ?= /etc
 BASHCOMPDIR  ?= $(DATADIR)/bash-completion/completions
 # zsh looks in site-functions under /usr/local; Debian's own packages use vendor-completions under /usr.
@@ -107,14 +111,21 @@ install: release
 	install -m 0644 $(GENERATED)/sse-timeline.user.service $(DESTDIR)$(USERUNITDIR)/sse-timeline.service
 	install -m 0644 $(GENERATED)/timeline.toml $(DESTDIR)$(PKGDATADIR)/timeline.toml
 	install -m 0644 systemd/sse-timeline.catalog $(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog
+	install -d -m 0755 $(DESTDIR)$(DBUSSYSTEMDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0644 systemd/io.github.ssetimeline.Timeline1.conf $(DESTDIR)$(DBUSSYSTEMDIR)/io.github.ssetimeline.Timeline1.conf
+	install -m 0644 systemd/sse-timeline.sysusers $(DESTDIR)$(SYSUSERSDIR)/sse-timeline.conf
+	@# polkit keeps its rules directory private (0700 polkitd): create it only when missing, never change it.
+	[ -d $(DESTDIR)$(POLKITRULESDIR) ] || install -d -m 0755 $(DESTDIR)$(POLKITRULESDIR)
+	install -m 0644 systemd/sse-timeline.rules $(DESTDIR)$(POLKITRULESDIR)/50-sse-timeline.rules
 	install -m 0644 $(GENERATED)/sse-timeline.1 $(DESTDIR)$(MANDIR)/man1/sse-timeline.1
 	install -m 0644 $(GENERATED)/sse-timeline.bash $(DESTDIR)$(BASHCOMPDIR)/sse-timeline
 	install -m 0644 $(GENERATED)/_sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline
 	install -m 0644 $(GENERATED)/sse-timeline.fish $(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish
 	$(if $(DOCS),install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
 	@if $(SYSTEMD_RUNNING); then \
-		echo "journalctl --update-catalog && systemctl daemon-reload"; \
-		journalctl --update-catalog && systemctl daemon-reload; \
+		echo "systemd-sysusers sse-timeline.conf && journalctl --update-catalog && systemctl daemon-reload"; \
+		systemd-sysusers sse-timeline.conf && journalctl --update-catalog && systemctl daemon-reload; \
+		echo "systemctl reload dbus (the bus policy)"; systemctl reload dbus.service || true; \
 	fi
 
 # Removes what `install` added; the config in $(SYSCONFDIR)/sse-timeline and the state stay.
@@ -127,7 +138,9 @@ uninstall:
 		$(DESTDIR)$(USERUNITDIR)/sse-timeline.service \
 		$(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog $(DESTDIR)$(MANDIR)/man1/sse-timeline.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline \
-		$(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish
+		$(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish \
+		$(DESTDIR)$(DBUSSYSTEMDIR)/io.github.ssetimeline.Timeline1.conf $(DESTDIR)$(SYSUSERSDIR)/sse-timeline.conf \
+		$(DESTDIR)$(POLKITRULESDIR)/50-sse-timeline.rules
 	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PKGDATADIR)
 	@if $(SYSTEMD_RUNNING); then \
 		echo "journalctl --update-catalog && systemctl daemon-reload"; \
