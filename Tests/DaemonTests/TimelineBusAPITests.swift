@@ -148,7 +148,7 @@ struct TimelineBusObjectTests {
         #expect(pending.map(\.key) == [examHourBefore, examAtStart])
         #expect(failure?.name == "io.github.ssetimeline.Timeline1.Error.UnknownKey")
         #expect(failure?.message.contains("no reminder \"nope|x|y\"") == true)
-        #expect(status.hasPrefix("1 milestones, 2 reminders pending"))
+        #expect(status.hasPrefix("1 milestone, 2 reminders pending"))
         for expected in [
             "<interface name=\"io.github.ssetimeline.Timeline1\">", "<method name=\"ListPending\">",
             "<arg type=\"u\" name=\"limit\" direction=\"in\"/>",

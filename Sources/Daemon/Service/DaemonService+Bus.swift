@@ -7,12 +7,21 @@ final class DaemonBus {
     let connection: BusConnection
     /// The API object.
     let api: TimelineBusAPI
+    /// The `on_due` actions.
+    let actions: DueActionRunner
     private let object: BusExportedObject
     private let changes: PostSource
 
-    init(connection: BusConnection, api: TimelineBusAPI, object: BusExportedObject, changes: PostSource) {
+    init(
+        connection: BusConnection,
+        api: TimelineBusAPI,
+        actions: DueActionRunner,
+        object: BusExportedObject,
+        changes: PostSource
+    ) {
         self.connection = connection
         self.api = api
+        self.actions = actions
         self.object = object
         self.changes = changes
     }
@@ -26,8 +35,8 @@ extension DaemonService {
     /// Wires `scheduler` to what lies beyond the journal, before it starts: the journal read-back of snooze
     /// returns, and, when `scope` is given, the bus: a connection on `loop` owning `busName`, the API object
     /// (`TimelineBusAPI`) whose answers `act` arms the due timer with, its `PropertiesChanged` once per wake-up,
-    /// its `ReminderDue` for every reminder written. A bus that cannot be reached is logged and tried again; the
-    /// reminders do not wait for it.
+    /// its `ReminderDue` for every reminder written, the `on_due` actions (`DueActionRunner`). A bus that cannot
+    /// be reached is logged and tried again; the reminders do not wait for it.
     static func attachBus(
         _ scope: BusScope?,
         loop: EventLoop,
@@ -60,6 +69,21 @@ extension DaemonService {
         let object = connection.export(path: TimelineBusAPI.objectPath, interface: api.interface)
         scheduler.hooks.observers.append(api)
         let changes = try PostSource(loop: loop, name: "bus properties") { api.publishChanges() }
-        return DaemonBus(connection: connection, api: api, object: object, changes: changes)
+        let actions = DueActionRunner(
+            manager: SystemdManager(connection: connection),
+            systemInstance: scope == .system,
+            runtimeDirectory: ProcessEnvironment.current()["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(
+                String.init
+            ),
+            write: { entry in
+                do {
+                    try sink.write(entry)
+                } catch {
+                    try? StderrSink().write(entry)
+                }
+            }
+        )
+        scheduler.hooks.observers.append(actions)
+        return DaemonBus(connection: connection, api: api, actions: actions, object: object, changes: changes)
     }
 }

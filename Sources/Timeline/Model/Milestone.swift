@@ -41,6 +41,8 @@ public struct Milestone: Hashable, Sendable {
     public var priority: Priority
     /// Where it was defined; features that act on milestones (beyond reminding) must refuse `.iCalendar`.
     public var origin: Origin
+    /// What its reminders start when due (`on_due`), if anything.
+    public var onDue: DueAction? = nil
 
     /// A milestone; see the properties for the meaning of each field.
     public init(
