@@ -39,7 +39,7 @@ DOCS         := $(wildcard README.md docs/*.md)
 # Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
 SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-.PHONY: all deps build release run test unit-test icalendar-test e2e deb deb-deps deb-test fleet-test bench fuzz install \
+.PHONY: all deps build release run test unit-test icalendar-test e2e bus-test deb deb-deps deb-test fleet-test bench fuzz install \
 	uninstall clean
 
 all: build
@@ -73,8 +73,11 @@ test: unit-test
 	$(MAKE) icalendar-test
 	$(MAKE) fuzz-replay
 	python3 integration/robustness/kill9.py
+	python3 integration/robustness/kill9_snooze.py
 	$(MAKE) fuzz-smoke
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) bus-test; \
+	else echo "bus-test: skipped (needs root: it boots a systemd container with a system bus, polkit and a user manager)"; fi
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) deb deb-test fleet-test; \
 	else echo "deb, deb-test, fleet-test: skipped (need root: they install build tools and boot containers)"; fi
 
@@ -86,6 +89,11 @@ icalendar-test: build
 # The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh.
 e2e: release
 	bash integration/e2e/run.sh
+
+# The bus API, snooze/dismiss and on_due actions with the system bus, polkit and a user's own systemd --user in a
+# throwaway container (root only); see integration/bus/run.sh.
+bus-test: release
+	bash integration/bus/run.sh
 
 # The release binary, the system and user units, the journal catalog, the man page, shell completions, the
 # docs, a readable copy of the default timeline (the binary embeds it; nothing reads the copy), and an empty
