@@ -80,7 +80,7 @@ struct DueActionRunnerTests {
         #expect(started["UNIT"] == unit)
         #expect(started["JOB"] == "/org/freedesktop/systemd1/job/1")
         #expect(started["REMINDER_KEY"] == "exam|2030-01-01T12:00:00|at start")
-        let file = runtime.file("due/exam\\x7c2030\\x2d01\\x2d01T12:00:00\\x7cat\\x20start.env")
+        let file = runtime.file("due/exam|2030-01-01T12:00:00|at start.env")
         let text = String(decoding: try #require(readFile(file)), as: UTF8.self)
         #expect(text.contains("SSE_MILESTONE_ID=\"exam\"\n"))
         #expect(text.contains("SSE_MILESTONE_TITLE=\"Exam \\\"final\\\"\"\n"))

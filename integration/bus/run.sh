@@ -20,6 +20,7 @@
 #
 #   bash integration/bus/run.sh              (or: make bus-test)
 #   BUS_KEEP=1 bash integration/bus/run.sh   keeps the staged tree and the console log in /tmp for a post-mortem
+#   BUS_STAGED=DIR                           takes a tree staged before (make install PREFIX=/usr DESTDIR=DIR)
 set -eEuo pipefail
 umask 022
 cd "$(dirname "$0")/../.."
@@ -64,10 +65,15 @@ cleanup_extra() {
     if [ "${BUS_KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 
-say "make install PREFIX=/usr DESTDIR=$work/root"
-if ! ${MAKE:-make} --no-print-directory -s install PREFIX=/usr DESTDIR="$work/root" >"$work/install.log" 2>&1; then
-    tail -n 40 "$work/install.log" >&2
-    fail "make install"
+if [ -n "${BUS_STAGED:-}" ]; then
+    say "taking the tree staged in $BUS_STAGED"
+    cp -a "$BUS_STAGED" "$work/root"
+else
+    say "make install PREFIX=/usr DESTDIR=$work/root"
+    if ! ${MAKE:-make} --no-print-directory -s install PREFIX=/usr DESTDIR="$work/root" >"$work/install.log" 2>&1; then
+        tail -n 40 "$work/install.log" >&2
+        fail "make install"
+    fi
 fi
 chmod -R a+rX "$work/root"
 
@@ -121,7 +127,7 @@ EOF
 put /etc/systemd/system/sse-timeline-action-mark@.service <<'EOF'
 [Service]
 Type=oneshot
-EnvironmentFile=-%t/sse-timeline/due/%i.env
+EnvironmentFile=-%t/sse-timeline/due/%I.env
 ExecStart=/bin/sh -c 'env | grep ^SSE_ | sort >/run/sse-action-mark; echo "instance=%I" >>/run/sse-action-mark'
 EOF
 put /etc/systemd/system/outside-mark@.service <<'EOF'
@@ -228,7 +234,7 @@ EOF
 as_alice sh -c "cat >~/.config/systemd/user/mark@.service" <<'EOF'
 [Service]
 Type=oneshot
-EnvironmentFile=-%t/sse-timeline/due/%i.env
+EnvironmentFile=-%t/sse-timeline/due/%I.env
 ExecStart=/bin/sh -c 'env | grep ^SSE_ | sort >%h/unit-env'
 EOF
 as_alice systemctl --user daemon-reload

@@ -3,7 +3,7 @@ import Timeline
 
 /// Runs the `on_due` actions of the reminders the scheduler writes: `unit` starts that unit through the
 /// instance's own service manager (a template gets the reminder's escaped key as its instance, and the
-/// reminder's fields in `$RUNTIME_DIRECTORY/due/<instance>.env`), `exec` runs the command as a transient
+/// reminder's fields in `$RUNTIME_DIRECTORY/due/<key>.env`), `exec` runs the command as a transient
 /// service with the fields as its environment (`SSE_MILESTONE_ID`, `SSE_MILESTONE_TITLE`, `SSE_DUE_AT`,
 /// `SSE_REMINDER`, `SSE_SOURCE_URL`, ...). The job, and its result once systemd removes it, go into the journal.
 ///
@@ -67,7 +67,7 @@ public final class DueActionRunner: DeliveryObserver {
                 return
             }
             let unit = Self.unitName(template, key: reminder.key)
-            let file = writeEnvironmentFile(unit: unit, environment: environment)
+            let file = writeEnvironmentFile(unit: unit, key: reminder.key, environment: environment)
             manager.startUnit(unit) { [weak self] result in
                 self?.started(reminder, action, unit: unit, environmentFile: file, result)
             }
@@ -209,14 +209,13 @@ public final class DueActionRunner: DeliveryObserver {
         )
     }
 
-    /// Writes the fields for a template instance to `$RUNTIME_DIRECTORY/due/<instance>.env` (mode 0644, read by
-    /// `EnvironmentFile=-%t/sse-timeline/due/%i.env`); its path, or nil.
-    private func writeEnvironmentFile(unit: String, environment: [String]) -> String? {
-        guard let runtimeDirectory, let at = unit.firstIndex(of: "@"), let dot = unit.lastIndex(of: ".") else {
-            return nil
-        }
-        let instance = String(unit[unit.index(after: at)..<dot])
-        guard !instance.isEmpty else { return nil }
+    /// Writes the fields for a template instance to `$RUNTIME_DIRECTORY/due/<key>.env` (mode 0644), which the
+    /// unit reads with `EnvironmentFile=-%t/sse-timeline/due/%I.env`: `%I` is the key itself. (Not the escaped
+    /// `%i`: systemd reads `EnvironmentFile=` as a glob pattern, where each `\` of `\x2d` escapes a character.)
+    /// Its path, or nil.
+    private func writeEnvironmentFile(unit: String, key: String, environment: [String]) -> String? {
+        guard let runtimeDirectory, unit.contains("@"), !key.contains("/"), !key.hasPrefix(".") else { return nil }
+        let instance = key
         let directory = runtimeDirectory + "/due"
         mkdir(directory, 0o755)
         chmod(directory, 0o755)
