@@ -17,6 +17,10 @@ UNITDIR      ?= $(PREFIX)/lib/systemd/system
 USERUNITDIR  ?= $(PREFIX)/lib/systemd/user
 PKGDATADIR   ?= $(DATADIR)/sse-timeline
 CATALOGDIR   ?= $(PREFIX)/lib/systemd/catalog
+# The system instance's permissions: its D-Bus policy, its static user, its polkit rule (docs/operations.md).
+DBUSSYSTEMDIR ?= $(DATADIR)/dbus-1/system.d
+SYSUSERSDIR  ?= $(PREFIX)/lib/sysusers.d
+POLKITRULESDIR ?= $(DATADIR)/polkit-1/rules.d
 SYSCONFDIR   ?= /etc
 BASHCOMPDIR  ?= $(DATADIR)/bash-completion/completions
 # zsh looks in site-functions under /usr/local; Debian's own packages use vendor-completions under /usr.
@@ -35,8 +39,8 @@ DOCS         := $(wildcard README.md docs/*.md)
 # Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
 SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-.PHONY: all deps build release run test unit-test toml-test icalendar-test e2e deb deb-deps deb-test fleet-test bench fuzz install \
-	uninstall clean
+.PHONY: all deps build release run test unit-test toml-test icalendar-test e2e bus-test deb deb-deps deb-test fleet-test bench fuzz \
+	install uninstall clean
 
 all: build
 
@@ -70,8 +74,11 @@ test: unit-test
 	$(MAKE) icalendar-test
 	$(MAKE) fuzz-replay
 	python3 integration/robustness/kill9.py
+	python3 integration/robustness/kill9_snooze.py
 	$(MAKE) fuzz-smoke
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) bus-test; \
+	else echo "bus-test: skipped (needs root: it boots a systemd container with a system bus, polkit and a user manager)"; fi
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) deb deb-test fleet-test; \
 	else echo "deb, deb-test, fleet-test: skipped (need root: they install build tools and boot containers)"; fi
 
@@ -88,6 +95,11 @@ icalendar-test: build
 # The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh.
 e2e: release
 	bash integration/e2e/run.sh
+
+# The bus API, snooze/dismiss and on_due actions with the system bus, polkit and a user's own systemd --user in a
+# throwaway container (root only); see integration/bus/run.sh.
+bus-test: release
+	bash integration/bus/run.sh
 
 # The release binary, the system and user units, the journal catalog, the man page, shell completions, the
 # docs, a readable copy of the default timeline (the binary embeds it; nothing reads the copy), and an empty
@@ -113,14 +125,21 @@ install: release
 	install -m 0644 $(GENERATED)/sse-timeline.user.service $(DESTDIR)$(USERUNITDIR)/sse-timeline.service
 	install -m 0644 $(GENERATED)/timeline.toml $(DESTDIR)$(PKGDATADIR)/timeline.toml
 	install -m 0644 systemd/sse-timeline.catalog $(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog
+	install -d -m 0755 $(DESTDIR)$(DBUSSYSTEMDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0644 systemd/io.github.ssetimeline.Timeline1.conf $(DESTDIR)$(DBUSSYSTEMDIR)/io.github.ssetimeline.Timeline1.conf
+	install -m 0644 systemd/sse-timeline.sysusers $(DESTDIR)$(SYSUSERSDIR)/sse-timeline.conf
+	@# polkit keeps its rules directory private (0700 polkitd): create it only when missing, never change it.
+	[ -d $(DESTDIR)$(POLKITRULESDIR) ] || install -d -m 0755 $(DESTDIR)$(POLKITRULESDIR)
+	install -m 0644 systemd/sse-timeline.rules $(DESTDIR)$(POLKITRULESDIR)/50-sse-timeline.rules
 	install -m 0644 $(GENERATED)/sse-timeline.1 $(DESTDIR)$(MANDIR)/man1/sse-timeline.1
 	install -m 0644 $(GENERATED)/sse-timeline.bash $(DESTDIR)$(BASHCOMPDIR)/sse-timeline
 	install -m 0644 $(GENERATED)/_sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline
 	install -m 0644 $(GENERATED)/sse-timeline.fish $(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish
 	$(if $(DOCS),install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
 	@if $(SYSTEMD_RUNNING); then \
-		echo "journalctl --update-catalog && systemctl daemon-reload"; \
-		journalctl --update-catalog && systemctl daemon-reload; \
+		echo "systemd-sysusers sse-timeline.conf && journalctl --update-catalog && systemctl daemon-reload"; \
+		systemd-sysusers sse-timeline.conf && journalctl --update-catalog && systemctl daemon-reload; \
+		echo "systemctl reload dbus (the bus policy)"; systemctl reload dbus.service || true; \
 	fi
 
 # Removes what `install` added; the config in $(SYSCONFDIR)/sse-timeline and the state stay.
@@ -133,7 +152,9 @@ uninstall:
 		$(DESTDIR)$(USERUNITDIR)/sse-timeline.service \
 		$(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog $(DESTDIR)$(MANDIR)/man1/sse-timeline.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline \
-		$(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish
+		$(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish \
+		$(DESTDIR)$(DBUSSYSTEMDIR)/io.github.ssetimeline.Timeline1.conf $(DESTDIR)$(SYSUSERSDIR)/sse-timeline.conf \
+		$(DESTDIR)$(POLKITRULESDIR)/50-sse-timeline.rules
 	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PKGDATADIR)
 	@if $(SYSTEMD_RUNNING); then \
 		echo "journalctl --update-catalog && systemctl daemon-reload"; \

@@ -37,8 +37,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Where entries go: auto (the journal when journald runs, else stderr), journal or stderr.")
     var logTarget: LogTarget = .auto
 
-    @Flag(name: .customLong("user"), help: "Own the daemon's name on the user's bus (the default in a user unit).")
-    var userBus = false
+    // --user: the user's bus (the default in a user unit); shared with the root command and the bus commands.
+    @OptionGroup var instance: InstanceOptions
 
     @Flag(name: .customLong("system"), help: "Own the daemon's name on the system bus (the default in a system unit).")
     var systemBus = false
@@ -47,7 +47,7 @@ struct RunCommand: ParsableCommand {
     var noBus = false
 
     func validate() throws {
-        if [userBus, systemBus, noBus].filter({ $0 }).count > 1 {
+        if [instance.user, systemBus, noBus].filter({ $0 }).count > 1 {
             throw ValidationError("give at most one of --user, --system and --no-bus")
         }
     }
@@ -55,7 +55,7 @@ struct RunCommand: ParsableCommand {
     /// The bus asked for, or the service manager's.
     func busScope(environment: [String: String]) -> BusScope? {
         if noBus { return nil }
-        if userBus { return .user }
+        if instance.user { return .user }
         if systemBus { return .system }
         return BusScope.ofServiceManager(environment: environment)
     }

@@ -19,8 +19,12 @@ struct SSETimeline: ParsableCommand {
         subcommands: [
             RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self,
             ImportCommand.self,
-            ReplayCommand.self, GenerateCommand.self,
+            ReplayCommand.self, GenerateCommand.self, PendingCommand.self, SnoozeCommand.self, DismissCommand.self,
         ],
         defaultSubcommand: NextCommand.self
     )
+
+    // `sse-timeline --user pending`, as `systemctl --user`: the bus commands read it through their own
+    // InstanceOptions, which ArgumentParser fills from the arguments before the subcommand too.
+    @OptionGroup(visibility: .hidden) var instance: InstanceOptions
 }

@@ -184,4 +184,86 @@ struct DaemonProcessTests {
         kill(process.processIdentifier, SIGTERM)
         #expect(exitStatus(process, waitingAtMost: 10) == 0)
     }
+
+    @Test(.enabled(if: TestBus.isAvailable))
+    func pendingSnoozeAndDismissTalkToTheRunningDaemon() throws {
+        let bus = TestBus()
+        let environment = ["DBUS_SESSION_BUS_ADDRESS": bus.address, "TZ": "UTC"]
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        // Whole seconds, an hour ahead: "2 hours before" came due an hour ago (before this first start).
+        let startDate = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3600).rounded(.down))
+        let local = String(formatter.string(from: startDate).dropLast())  // 2030-01-01T12:00:00
+        let config = """
+            [[milestone]]
+            id = "soon"
+            title = "Soon"
+            start = \(formatter.string(from: startDate))
+            reminders = ["2 hours before", "at start"]
+            """
+        let past = "soon|\(local)|2 hours before"
+        let upcoming = "soon|\(local)|at start"
+        let notify = NotifySocketStub(address: directory.file("notify"))
+        let (process, stderr) = try start(
+            config: config,
+            notify: notify,
+            arguments: ["--user"],
+            environment: environment
+        )
+        defer { if process.isRunning { process.terminate() } }
+        _ = try #require(notify.receive(until: { $0.contains("READY=1") }, waitingAtMost: 10_000))
+
+        let pending = try run(["--user", "pending", "--json"], environment: environment)
+        #expect(pending.status == 0)
+        let list = try #require(
+            try JSONSerialization.jsonObject(with: Data(pending.output.utf8)) as? [[String: String]]
+        )
+        #expect(list.map { $0["key"] } == [upcoming])
+        #expect(list.first?["state"] == "upcoming")
+        #expect(list.first?["due"] == formatter.string(from: startDate).replacingOccurrences(of: "Z", with: "+00:00"))
+        let text = try run(["pending", "--user"], environment: environment)
+        #expect(text.output.contains("Soon, at start"))
+        #expect(text.output.contains("key: 'soon|\(local)|at start'"))
+
+        // Not due for an hour: a snooze of 10 minutes would end before it.
+        let early = try run(["--user", "snooze", upcoming, "10 minutes"], environment: environment)
+        #expect(early.status == 1)
+        #expect(early.error.contains("after the snooze would end"))
+        let unknown = try run(["--user", "dismiss", "soon|\(local)|3 hours before"], environment: environment)
+        #expect(unknown.status == 1)
+        #expect(unknown.error.contains("no reminder \"soon|\(local)|3 hours before\" in the timeline"))
+        let badDuration = try run(["--user", "snooze", past, "ten minutes"], environment: environment)
+        #expect(badDuration.status == 64)
+        #expect(badDuration.error.contains("is not a duration; accepted: amounts with units"))
+
+        // The reminder that came due an hour ago, snoozed for a second, comes back once.
+        let snoozed = try run(["--user", "snooze", past, "1 second"], environment: environment)
+        #expect(snoozed.status == 0)
+        #expect(snoozed.output.hasPrefix("snoozed until "))
+        let back = try #require(stderr.lines(until: "MESSAGE_ID=\(MessageIDs.returned)", waitingAtMost: 10_000))
+        #expect(back.contains { $0.contains("MESSAGE_ID=\(MessageIDs.snoozed)") })
+        #expect(back.last?.contains("REMINDER_KEY=\"\(past)\"") == true)
+
+        let dismissed = try run(["--user", "dismiss", upcoming], environment: environment)
+        #expect(dismissed.status == 0)
+        #expect(dismissed.output == "dismissed: \(upcoming)\n")
+        #expect(try run(["--user", "pending"], environment: environment).output == "nothing is pending\n")
+
+        kill(process.processIdentifier, SIGTERM)
+        #expect(exitStatus(process, waitingAtMost: 10) == 0)
+        let none = try run(["--user", "pending"], environment: environment)
+        #expect(none.status == 1)
+        #expect(
+            none.error.contains(
+                "no sse-timeline daemon is running on the user bus (nobody owns io.github.ssetimeline.Timeline1); "
+                    + "start it with: systemctl --user start sse-timeline"
+            )
+        )
+    }
+}
+
+/// The MESSAGE_IDs the tests look for (the daemon's `MessageID`, which this target does not import).
+enum MessageIDs {
+    static let snoozed = "ef00c3c3556f46f7aec4fdd2e846d0ba"
+    static let returned = "c6c7298c4669417aa63518f442586c62"
 }

@@ -98,7 +98,7 @@ if ! ${MAKE:-make} --no-print-directory -s install PREFIX=/usr DESTDIR="$work/ro
     cat "$work/install.log" >&2
     fail "make install"
 fi
-# A dynamic user runs the binary and reads the tree; nothing in it may be private.
+# The service's user runs the binary and reads the tree; nothing in it may be private.
 chmod -R a+rX "$work/root"
 # The binary must run without the Swift toolchain: the Swift runtime linked in, only system libraries left.
 libs=$(ldd "$work/root/usr/bin/sse-timeline")
@@ -255,13 +255,18 @@ esac
 pid1=$(prop MainPID)
 uid=$(prop UID)
 user=$(prop User)
-{ [ "$uid" -ge 61184 ] && [ "$uid" -le 65519 ]; } || fail "UID $uid is not in the dynamic user range 61184-65519"
+# The static system user of /usr/lib/sysusers.d/sse-timeline.conf (created at the container's boot), which the
+# unit's DynamicUser=yes with User=sse-timeline takes when it exists: the bus policy and polkit rule name it.
+static_uid=$(ct getent passwd sse-timeline | cut -d: -f3)
+[ -n "$static_uid" ] || fail "no user sse-timeline: systemd-sysusers did not create it from the installed sysusers.d file"
+[ "$user" = sse-timeline ] && [ "$uid" = "$static_uid" ] || fail "runs as $user (UID $uid), not sse-timeline (UID $static_uid)"
+[ "$uid" -lt 1000 ] || fail "UID $uid is not a system UID"
 proc=$(ct cat "/proc/$pid1/status")
 for want in "NoNewPrivs:	1" "Seccomp:	2" "CapEff:	0000000000000000" "CapBnd:	0000000000000000"; do
     grep -qF "$want" <<<"$proc" || fail "hardening not in force on PID $pid1: no \"$want\" in /proc/$pid1/status"
 done
 [ "$(ct readlink "/proc/$pid1/ns/net")" != "$(ct readlink /proc/1/ns/net)" ] || fail "PrivateNetwork= not in force"
-ok "1 start returned after READY=1 in ${start_ms} ms: active/running, dynamic user $user (UID $uid)," \
+ok "1 start returned after READY=1 in ${start_ms} ms: active/running, static system user $user (UID $uid)," \
     "NoNewPrivs, seccomp, no capabilities, own network namespace; StatusText: $status"
 
 # -- 2. a reminder due a few seconds after start -----------------------------------------------------------

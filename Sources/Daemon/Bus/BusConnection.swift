@@ -337,7 +337,11 @@ public final class BusConnection {
     }
 
     /// The error of a call made while the connection is down.
-    static let notConnected = BusError(name: "System.Error.ENOTCONN", message: "not connected to the bus")
+    static let notConnected = BusError(
+        name: "System.Error.ENOTCONN",
+        message: "not connected to the bus",
+        errno: ENOTCONN
+    )
 }
 
 /// The closure a reply callback calls, kept alive by the call's slot.

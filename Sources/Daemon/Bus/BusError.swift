@@ -7,16 +7,19 @@ import SystemPackage
 /// Method handlers throw it to answer a call with an error reply; replies to our own calls that are errors
 /// come back as one. Local failures of libsystemd (a message that cannot be built, a closed connection) carry
 /// the name sd-bus gives an errno (`System.Error.ENOTCONN`) and the call that failed in the message.
-public struct BusError: Error, Equatable, CustomStringConvertible {
+public struct BusError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The error name, e.g. `org.freedesktop.DBus.Error.ServiceUnknown`.
     public var name: String
     /// What went wrong, for a person.
     public var message: String
+    /// The errno of a local failure (nil for an error reply).
+    public var errno: Int32?
 
     /// An error named `name` saying `message`.
-    public init(name: String, message: String) {
+    public init(name: String, message: String, errno: Int32? = nil) {
         self.name = name
         self.message = message
+        self.errno = errno
     }
 
     /// A libsystemd call that returned the negative errno `result`.
@@ -26,7 +29,7 @@ public struct BusError: Error, Equatable, CustomStringConvertible {
         _ = sd_bus_error_set_errno(&error, -result)
         let name = error.name.map { String(cString: $0) } ?? "System.Error.\(code.rawValue)"
         sd_bus_error_free(&error)
-        self.init(name: name, message: "\(call): \(String(cString: strerror(code.rawValue)))")
+        self.init(name: name, message: "\(call): \(String(cString: strerror(code.rawValue)))", errno: -result)
     }
 
     /// The error sd-bus filled in, or nil when it is not set.
@@ -42,10 +45,8 @@ public struct BusError: Error, Equatable, CustomStringConvertible {
 
     /// Whether the call could not reach the bus at all (no socket, refused, the connection closed).
     public var isNotConnected: Bool {
-        [
-            "System.Error.ENOENT", "System.Error.ECONNREFUSED", "System.Error.ENOTCONN", "System.Error.ECONNRESET",
-            "System.Error.ENOMEDIUM", "System.Error.EPIPE",
-        ].contains(name)
+        guard let errno else { return false }
+        return [ENOENT, ECONNREFUSED, ENOTCONN, ECONNRESET, ENOMEDIUM, EPIPE].contains(errno)
     }
 
     /// `org.freedesktop.DBus.Error.ServiceUnknown`: nobody owns the destination name.

@@ -142,15 +142,25 @@ extension Dictionary: BusValue where Key: BusValue, Value: BusValue {
 
 /// A variant (`v`): a value that carries its own type, as in property values and notification hints.
 public enum BusVariant: BusValue, Equatable, Sendable {
+    /// `y`.
     case byte(UInt8)
+    /// `b`.
     case bool(Bool)
+    /// `i`.
     case int32(Int32)
+    /// `u`.
     case uint32(UInt32)
+    /// `x`.
     case int64(Int64)
+    /// `t`.
     case uint64(UInt64)
+    /// `d`.
     case double(Double)
+    /// `s`.
     case string(String)
+    /// `o`.
     case objectPath(BusObjectPath)
+    /// `as`.
     case strings([String])
     /// A value of another type, skipped when read; its signature.
     case unsupported(String)

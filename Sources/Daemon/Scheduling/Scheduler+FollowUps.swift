@@ -5,7 +5,10 @@ import Timeline
 public struct PendingReminder: Sendable, Equatable {
     /// Whether it is a reminder to come on time or one that was snoozed.
     public enum State: String, Sendable {
-        case upcoming, snoozed
+        /// It comes at its due instant.
+        case upcoming
+        /// It comes back after a snooze.
+        case snoozed
     }
 
     /// Its key, for `snooze` and `dismiss`.

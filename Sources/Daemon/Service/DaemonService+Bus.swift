@@ -1,16 +1,89 @@
+import Glibc
 import Logging
+
+/// The daemon's parts beyond the journal: its bus connection and the API object on it, kept alive by `run()`.
+final class DaemonBus {
+    /// The connection owning `DaemonService.busName`.
+    let connection: BusConnection
+    /// The API object.
+    let api: TimelineBusAPI
+    /// The `on_due` actions.
+    let actions: DueActionRunner
+    private let object: BusExportedObject
+    private let changes: PostSource
+
+    init(
+        connection: BusConnection,
+        api: TimelineBusAPI,
+        actions: DueActionRunner,
+        object: BusExportedObject,
+        changes: PostSource
+    ) {
+        self.connection = connection
+        self.api = api
+        self.actions = actions
+        self.object = object
+        self.changes = changes
+    }
+}
 
 extension DaemonService {
     /// The well-known name the daemon owns on the bus of its instance (the system bus for the system service,
     /// the user's bus for a user service).
-    public static let busName = "io.github.ssetimeline.Timeline1"
+    public static let busName = TimelineBusAPI.interfaceName
 
-    /// The daemon's bus connection on `loop`, owning `busName`; nil when `scope` is nil (no bus). A bus that
-    /// cannot be reached is logged and tried again; the reminders do not wait for it.
-    static func connectBus(_ scope: BusScope?, loop: EventLoop, logger: Logger) throws(SystemCallError)
-        -> BusConnection?
-    {
+    /// Wires `scheduler` to what lies beyond the journal, before it starts: the journal read-back of snooze
+    /// returns, and, when `scope` is given, the bus: a connection on `loop` owning `busName`, the API object
+    /// (`TimelineBusAPI`) whose answers `act` arms the due timer with, its `PropertiesChanged` once per wake-up,
+    /// its `ReminderDue` for every reminder written, the `on_due` actions (`DueActionRunner`). A bus that cannot
+    /// be reached is logged and tried again; the reminders do not wait for it.
+    static func attachBus(
+        _ scope: BusScope?,
+        loop: EventLoop,
+        scheduler: Scheduler,
+        sink: any NotificationSink,
+        logger: Logger,
+        act: @escaping (WallTime?) -> Void
+    ) throws(SystemCallError) -> DaemonBus? {
+        if sink is SystemdJournalSink {
+            let reader = JournalReader()
+            scheduler.hooks.journalValues = { field, ids, since in
+                reader.values(
+                    of: field,
+                    // This instance's own entries only, as for the reminders' keys (DaemonService.makeEnvironment).
+                    matching: [
+                        JournalMatch("MESSAGE_ID", anyOf: ids), JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
+                        JournalMatch("_UID", String(getuid())),
+                    ],
+                    since: since
+                )
+            }
+        }
         guard let scope else { return nil }
-        return try BusConnection(loop: loop, scope: scope, name: busName, logger: logger)
+        let connection = try BusConnection(loop: loop, scope: scope, name: busName, logger: logger)
+        let api = TimelineBusAPI(
+            scheduler: scheduler,
+            sender: BusTimelineSignals(connection: connection),
+            act: act
+        )
+        let object = connection.export(path: TimelineBusAPI.objectPath, interface: api.interface)
+        scheduler.hooks.observers.append(api)
+        let changes = try PostSource(loop: loop, name: "bus properties") { api.publishChanges() }
+        let actions = DueActionRunner(
+            manager: SystemdManager(connection: connection),
+            systemInstance: scope == .system,
+            runtimeDirectory: ProcessEnvironment.current()["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(
+                String.init
+            ),
+            write: { entry in
+                do {
+                    try sink.write(entry)
+                } catch {
+                    try? StderrSink().write(entry)
+                }
+            }
+        )
+        scheduler.hooks.observers.append(actions)
+        return DaemonBus(connection: connection, api: api, actions: actions, object: object, changes: changes)
     }
 }

@@ -133,7 +133,14 @@ public final class DaemonService {
             logger.warning("changes of the system time zone will not be noticed: \(error)")
         }
         try loop.enableWatchdog()
-        let bus = try Self.connectBus(configuration.bus, loop: loop, logger: logger)
+        let bus = try Self.attachBus(
+            configuration.bus,
+            loop: loop,
+            scheduler: scheduler,
+            sink: sink,
+            logger: logger,
+            act: act
+        )
         let idleLong = configuration.releaseCodePagesAfter
         loop.beforeWaiting = {
             guard codeInUse else { return }

@@ -5,11 +5,11 @@ import TOML
 /// Keys: `id` (required, `[a-z0-9-]`), `title` (required), `start` (required: a TOML local date for an
 /// all-day milestone, a local date-time in the milestone's `timezone`, or an offset date-time), `end`,
 /// `timezone`, `precision` (`day`, `month`, `year`), `description`, `location`, `source` (http(s) URL),
-/// `tags`, `reminders`, `priority`, `rrule`, `rdate`, `exdate`.
+/// `tags`, `reminders`, `priority`, `rrule`, `rdate`, `exdate`, `on_due` (`FieldReader+Actions.swift`).
 struct MilestoneDecoder {
     static let keys = [
         "id", "title", "start", "end", "timezone", "precision", "description", "location", "source", "tags",
-        "reminders", "priority", "rrule", "rdate", "exdate",
+        "reminders", "priority", "rrule", "rdate", "exdate", "on_due",
     ]
     static let maximumIdLength = 100
 
@@ -147,6 +147,7 @@ struct MilestoneDecoder {
             context: &context
         )
 
+        let onDue = reader.dueAction("on_due", context: &context)
         let errorsAfter = context.pending.count { $0.severity == .error }
         guard errorsAfter == errorsBefore, let id, let title else { return nil }
         let milestone = Milestone(
@@ -166,7 +167,7 @@ struct MilestoneDecoder {
             priority: priority
         )
         checkEndOfTime(milestone, context: &context)
-        return milestone
+        return milestone.with(onDue: onDue)
     }
 
     private func checkId(_ id: String, context: inout DecodeContext) {

@@ -62,6 +62,8 @@ public struct Milestone: Hashable, Sendable {
     /// The fields many milestones leave out, in one shared box (nil when all are absent): a milestone costs
     /// about 120 bytes instead of 424, which matters at 100,000 milestones (issue 12).
     private var extras: ExtrasBox?
+    /// What its reminders start when due (`on_due`), if anything.
+    public var onDue: DueAction? = nil
 
     /// A milestone; see the properties for the meaning of each field.
     public init(

@@ -1,0 +1,214 @@
+import ArgumentParser
+import Daemon
+import Glibc
+import Timeline
+
+/// Which daemon the bus commands talk to: the user's own (`--user`) or the system's.
+struct InstanceOptions: ParsableArguments {
+    @Flag(
+        name: .customLong("user"),
+        help: "Your own instance, on your session bus (as systemctl --user), not the system's."
+    )
+    var user = false
+
+    /// The bus of the instance chosen.
+    var scope: BusScope { user ? .user : .system }
+
+    /// A client of the running daemon; exits 1 with a clear message when the bus cannot be reached.
+    func client() throws -> TimelineClient {
+        do {
+            return TimelineClient(bus: try BusClient(scope: scope))
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    /// The error to exit with for a failed call: no daemon running, no bus, or the daemon's own refusal.
+    func fail(_ error: BusError) -> ExitCode {
+        let unit = user ? "systemctl --user start sse-timeline" : "systemctl start sse-timeline"
+        if error.isServiceUnknown {
+            Output.err(
+                "sse-timeline: no sse-timeline daemon is running on \(scope) (nobody owns \(DaemonService.busName)); "
+                    + "start it with: \(unit)"
+            )
+        } else if error.isNotConnected {
+            Output.err(
+                "sse-timeline: cannot reach \(scope) (\(error.message)), so no sse-timeline daemon runs there"
+                    + (user ? "" : "; for your own instance, add --user")
+            )
+        } else if error.name.hasPrefix(TimelineBusAPI.errorPrefix) {
+            Output.err("sse-timeline: \(error.message)")
+        } else if error.name == "org.freedesktop.DBus.Error.AccessDenied" {
+            Output.err(
+                "sse-timeline: not allowed: \(error.message)"
+                    + (user ? "" : " (the system instance takes snooze and dismiss from root only; try sudo)")
+            )
+        } else {
+            Output.err("sse-timeline: \(error)")
+        }
+        return ExitCode(1)
+    }
+}
+
+/// `sse-timeline pending`: what the running daemon will write next.
+struct PendingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pending",
+        abstract: "Show the reminders the running daemon will write next, snoozed ones included.",
+        discussion: """
+            Asks the running daemon over the bus (ListPending of io.github.ssetimeline.Timeline1), the way \
+            timedatectl asks timedated: the system instance on the system bus, your own with --user. Each \
+            reminder is shown with its key, which snooze and dismiss take.
+
+            Examples:
+              sse-timeline pending
+              sse-timeline --user pending --count 5
+              sse-timeline pending --json
+            """
+    )
+
+    @OptionGroup var instance: InstanceOptions
+
+    @Option(help: "How many reminders to show (at most 1000).")
+    var count: UInt32 = 20
+
+    @Flag(help: "Print JSON: one object per reminder (key, state, milestone_id, title, reminder, due, first_due).")
+    var json = false
+
+    func validate() throws {
+        guard (1...TimelineBusAPI.maximumLimit).contains(count) else {
+            throw ValidationError("--count must be 1 to \(TimelineBusAPI.maximumLimit)")
+        }
+    }
+
+    func run() throws {
+        let client = try instance.client()
+        let pending: [PendingReminder]
+        do {
+            pending = try client.pending(limit: count)
+        } catch {
+            throw instance.fail(error)
+        }
+        let zone = ZoneDatabase.shared.systemZone(tz: ProcessEnvironment.current()["TZ"])
+        if json {
+            Output.out(
+                JSON.array(
+                    pending.map {
+                        JSON.object([
+                            ("key", .string($0.key)), ("state", .string($0.state.rawValue)),
+                            ("milestone_id", .string($0.milestoneID)), ("title", .string($0.title)),
+                            ("reminder", .string($0.reminder)),
+                            ("due", .string(ReminderMath.iso8601(Instant($0.due), in: zone))),
+                            ("first_due", .string(ReminderMath.iso8601(Instant($0.originalDue), in: zone))),
+                        ])
+                    }
+                ).render()
+            )
+            return
+        }
+        if pending.isEmpty {
+            Output.out("nothing is pending")
+            return
+        }
+        let now = SystemTime.now().secondsSinceEpoch
+        for reminder in pending {
+            let due = Instant(reminder.due)
+            var line =
+                "\(ReminderMath.humanTime(due, in: zone)) (\(ReminderMath.relative(due.secondsSinceEpoch - now)))"
+            line += reminder.state == .snoozed ? "  snoozed  " : "  "
+            line += reminder.reminder.isEmpty ? reminder.title : "\(reminder.title), \(reminder.reminder)"
+            Output.out(line)
+            Output.out("    key: \(Shell.quote(reminder.key))")
+        }
+    }
+}
+
+/// `sse-timeline snooze KEY DURATION`.
+struct SnoozeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snooze",
+        abstract: "Snooze a reminder: the running daemon writes it again after DURATION.",
+        discussion: """
+            KEY is a reminder's key, as `sse-timeline pending` and the journal's REMINDER_KEY field show it. \
+            DURATION is written as in the config: "10 minutes", "1 hour 30 minutes", "2 days" (1 second to \
+            366 days). The snooze is kept in the daemon's state, so the reminder comes back also after a \
+            restart. A reminder that has not come due yet is held back until then.
+
+            Examples:
+              sse-timeline snooze 'exam|2027-06-03T09:00:00|1 day before' '10 minutes'
+              sse-timeline --user snooze "$(sse-timeline --user pending --json | jq -r '.[0].key')" '1 hour'
+            """
+    )
+
+    @OptionGroup var instance: InstanceOptions
+
+    @Argument(help: "The reminder's key.")
+    var key: String
+
+    @Argument(help: ArgumentHelp("How long, e.g. \"10 minutes\".", valueName: "duration"))
+    var duration: String
+
+    func validate() throws {
+        guard let seconds = DurationText.seconds(parsing: duration), seconds > 0 else {
+            throw ValidationError("\"\(duration)\" is not a duration; accepted: \(DurationText.accepted)")
+        }
+    }
+
+    func run() throws {
+        let seconds = DurationText.seconds(parsing: duration)!
+        let client = try instance.client()
+        let until: WallTime
+        do {
+            until = try client.snooze(key: key, seconds: UInt64(seconds))
+        } catch {
+            throw instance.fail(error)
+        }
+        let zone = ZoneDatabase.shared.systemZone(tz: ProcessEnvironment.current()["TZ"])
+        Output.out("snoozed until \(ReminderMath.humanTime(Instant(until), in: zone)): \(key)")
+    }
+}
+
+/// `sse-timeline dismiss KEY`.
+struct DismissCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dismiss",
+        abstract: "Dismiss a reminder: a snooze of it ends; one not due yet will not be sent.",
+        discussion: """
+            KEY is a reminder's key, as `sse-timeline pending` and the journal's REMINDER_KEY field show it.
+
+            Examples:
+              sse-timeline dismiss 'exam|2027-06-03T09:00:00|1 day before'
+              sse-timeline --user dismiss 'standup|2027-06-03T09:30:00|at start'
+            """
+    )
+
+    @OptionGroup var instance: InstanceOptions
+
+    @Argument(help: "The reminder's key.")
+    var key: String
+
+    func run() throws {
+        let client = try instance.client()
+        do {
+            try client.dismiss(key: key)
+        } catch {
+            throw instance.fail(error)
+        }
+        Output.out("dismissed: \(key)")
+    }
+}
+
+/// Quoting for a shell, so that a key printed can be pasted as one argument.
+enum Shell {
+    /// `text` in single quotes, any single quote in it written as `'\''`.
+    static func quote(_ text: String) -> String {
+        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+}
+
+extension Instant {
+    /// The whole second of `time`, rounded down.
+    init(_ time: WallTime) {
+        self.init(secondsSinceEpoch: time.seconds)
+    }
+}

@@ -1,0 +1,293 @@
+import Timeline
+
+/// `ReminderDue`'s arguments.
+public struct ReminderDueSignal: Equatable, Sendable {
+    /// The reminder's key.
+    public var key: String
+    /// The milestone's id.
+    public var milestoneID: String
+    /// The milestone's title.
+    public var title: String
+    /// The reminder as configured.
+    public var reminder: String
+    /// When it was due, µs since the epoch.
+    public var due: UInt64
+    /// Every field of its journal entry (the first value of each name).
+    public var fields: [String: String]
+}
+
+/// Where the bus API sends its signals: the daemon's bus connection (`BusTimelineSignals`), or a test's double.
+public protocol TimelineSignalSender: AnyObject {
+    /// Sends `ReminderDue`.
+    func sendReminderDue(_ signal: ReminderDueSignal) throws(BusError)
+    /// Sends `PropertiesChanged` for `names` of the API object.
+    func sendPropertiesChanged(_ names: [String]) throws(BusError)
+}
+
+/// The API's signals on a bus connection.
+public final class BusTimelineSignals: TimelineSignalSender {
+    private weak var connection: BusConnection?
+
+    /// Signals sent on `connection`.
+    public init(connection: BusConnection) {
+        self.connection = connection
+    }
+
+    public func sendReminderDue(_ signal: ReminderDueSignal) throws(BusError) {
+        guard let connection else { return }
+        try connection.emitSignal(
+            path: TimelineBusAPI.objectPath,
+            interface: TimelineBusAPI.interfaceName,
+            member: "ReminderDue"
+        ) { (writer) throws(BusError) in
+            try writer.append(signal.key)
+            try writer.append(signal.milestoneID)
+            try writer.append(signal.title)
+            try writer.append(signal.reminder)
+            try writer.append(signal.due)
+            try writer.append(signal.fields)
+        }
+    }
+
+    public func sendPropertiesChanged(_ names: [String]) throws(BusError) {
+        try connection?.emitPropertiesChanged(
+            path: TimelineBusAPI.objectPath,
+            interface: TimelineBusAPI.interfaceName,
+            names: names
+        )
+    }
+}
+
+/// The daemon's D-Bus API: one object, `/io/github/ssetimeline/Timeline1`, with the interface
+/// `io.github.ssetimeline.Timeline1`:
+///
+/// ```
+/// ListPending(u limit) -> a(ssssstt) reminders   key, state (upcoming|snoozed), milestone id, title, reminder,
+///                                                when it comes (µs since the epoch), when it was first due
+/// Snooze(s key, t seconds) -> t until            comes back at until (µs since the epoch)
+/// Dismiss(s key)
+/// Reload()
+/// NextDue   t   when the next reminder comes (µs since the epoch; 0: nothing more is due)   PropertiesChanged
+/// Status    s   what `systemctl status` shows as Status:                                   PropertiesChanged
+/// ReminderDue(s key, s milestone_id, s title, s reminder, t due, a{ss} fields)              a reminder was written
+/// ```
+///
+/// Errors: `io.github.ssetimeline.Timeline1.Error.UnknownKey`, `.NotDueYet`, `.InvalidDuration`,
+/// `.NoTimeline`, with a message saying what is accepted. Each method is a call into the `Scheduler` on the
+/// loop's thread; its answer re-arms the due timer (`act`).
+public final class TimelineBusAPI: DeliveryObserver {
+    /// The object path.
+    public static let objectPath = "/io/github/ssetimeline/Timeline1"
+    /// The interface name (also the daemon's well-known name).
+    public static let interfaceName = "io.github.ssetimeline.Timeline1"
+    /// The prefix of the error names.
+    public static let errorPrefix = "io.github.ssetimeline.Timeline1.Error."
+    /// `ListPending(0)` lists this many; more than `maximumLimit` are never listed.
+    public static let defaultLimit: UInt32 = 50
+    /// The most `ListPending` lists.
+    public static let maximumLimit: UInt32 = 1000
+
+    private let scheduler: Scheduler
+    private let act: (WallTime?) -> Void
+    private let sender: (any TimelineSignalSender)?
+    private var published: (nextDue: UInt64, status: String)?
+    private var signalFailureReported = false
+
+    /// The API of `scheduler`, signalling through `sender`; `act` arms the due timer at the scheduler's answers.
+    public init(
+        scheduler: Scheduler,
+        sender: (any TimelineSignalSender)?,
+        act: @escaping (WallTime?) -> Void
+    ) {
+        self.scheduler = scheduler
+        self.sender = sender
+        self.act = act
+    }
+
+    // MARK: - Methods and properties
+
+    /// `ListPending`: up to `limit` reminders to come (0: `defaultLimit`).
+    public func listPending(limit: UInt32) -> [PendingReminder] {
+        let count = limit == 0 ? Self.defaultLimit : min(limit, Self.maximumLimit)
+        return scheduler.pending(limit: Int(count))
+    }
+
+    /// `Snooze`: the reminder `key` comes back `seconds` from now; returns when (µs since the epoch).
+    public func snooze(key: String, seconds: UInt64) throws(BusError) -> UInt64 {
+        do {
+            act(try scheduler.snooze(key: key, for: .seconds(Int64(clamping: seconds))))
+        } catch {
+            throw Self.busError(error)
+        }
+        return scheduler.snoozedUntil(key).map { UInt64(max(0, $0.microsecondsSinceEpoch)) } ?? 0
+    }
+
+    /// `Dismiss`: ends the reminder `key` (its snooze; not sent if not due yet).
+    public func dismiss(key: String) throws(BusError) {
+        do {
+            act(try scheduler.dismiss(key: key))
+        } catch {
+            throw Self.busError(error)
+        }
+    }
+
+    /// `Reload`: reads the config again, as SIGHUP does.
+    public func reload() {
+        act(scheduler.reload())
+    }
+
+    /// `NextDue`: µs since the epoch, 0 when nothing more is due.
+    public var nextDue: UInt64 {
+        scheduler.nextDeadline.map { UInt64(max(0, $0.microsecondsSinceEpoch)) } ?? 0
+    }
+
+    /// `Status`: the scheduler's last STATUS= line.
+    public var status: String { scheduler.lastStatus }
+
+    /// The D-Bus error for a refused snooze or dismissal.
+    static func busError(_ error: FollowUpError) -> BusError {
+        BusError(name: errorPrefix + error.name, message: error.description)
+    }
+
+    // MARK: - Signals
+
+    /// Sends `PropertiesChanged` for whatever changed since the last call (the daemon calls it once per
+    /// wake-up of the loop).
+    public func publishChanges() {
+        let now = (nextDue: nextDue, status: status)
+        defer { published = now }
+        guard let published else { return }
+        var names: [String] = []
+        if published.nextDue != now.nextDue { names.append("NextDue") }
+        if published.status != now.status { names.append("Status") }
+        guard !names.isEmpty, let sender else { return }
+        do {
+            try sender.sendPropertiesChanged(names)
+        } catch {
+            reportSignalFailure(error)
+        }
+    }
+
+    /// Sends `ReminderDue` for a reminder just written.
+    public func delivered(_ reminder: DeliveredReminder) {
+        guard let sender else { return }
+        let entry = reminder.entry
+        var fields: [String: String] = [:]
+        for (name, value) in entry.fields where fields[name] == nil { fields[name] = value }
+        let signal = ReminderDueSignal(
+            key: reminder.key,
+            milestoneID: reminder.milestone.id,
+            title: reminder.milestone.title,
+            reminder: entry["REMINDER"] ?? "",
+            due: UInt64(max(0, WallTime(reminder.instance.due).microsecondsSinceEpoch)),
+            fields: fields
+        )
+        do {
+            try sender.sendReminderDue(signal)
+        } catch {
+            reportSignalFailure(error)
+        }
+    }
+
+    private func reportSignalFailure(_ error: BusError) {
+        guard !signalFailureReported else { return }
+        signalFailureReported = true
+        scheduler.environment.logger.warning("cannot send a signal on the bus: \(error); the journal has every entry")
+    }
+
+    // MARK: - The interface
+
+    /// The interface as sd-bus exports it.
+    public var interface: BusInterface {
+        BusInterface(
+            name: Self.interfaceName,
+            methods: [
+                .init(
+                    "ListPending",
+                    input: [.init("limit", "u")],
+                    output: [.init("reminders", "a(ssssstt)")],
+                    unprivileged: true
+                ) { [unowned self] (arguments, reply) throws(BusError) in
+                    let limit = try arguments.read(UInt32.self)
+                    try reply.append(self.listPending(limit: limit).map(PendingReminderRecord.init))
+                },
+                .init("Snooze", input: [.init("key", "s"), .init("seconds", "t")], output: [.init("until", "t")]) {
+                    [unowned self] (arguments, reply) throws(BusError) in
+                    let key = try arguments.read(String.self)
+                    let seconds = try arguments.read(UInt64.self)
+                    try reply.append(try self.snooze(key: key, seconds: seconds))
+                },
+                .init("Dismiss", input: [.init("key", "s")]) { [unowned self] (arguments, _) throws(BusError) in
+                    try self.dismiss(key: try arguments.read(String.self))
+                },
+                .init("Reload") { [unowned self] (_, _) throws(BusError) in self.reload() },
+            ],
+            properties: [
+                .init("NextDue", "t", change: .emitsChange) { [unowned self] (value) throws(BusError) in
+                    try value.append(self.nextDue)
+                },
+                .init("Status", "s", change: .emitsChange) { [unowned self] (value) throws(BusError) in
+                    try value.append(self.status)
+                },
+            ],
+            signals: [
+                .init(
+                    "ReminderDue",
+                    arguments: [
+                        .init("key", "s"), .init("milestone_id", "s"), .init("title", "s"), .init("reminder", "s"),
+                        .init("due", "t"), .init("fields", "a{ss}"),
+                    ]
+                )
+            ]
+        )
+    }
+}
+
+/// One element of `ListPending`'s answer, `(ssssstt)`.
+public struct PendingReminderRecord: BusValue, Equatable {
+    /// The reminder.
+    public var reminder: PendingReminder
+
+    /// The record of `reminder`.
+    public init(_ reminder: PendingReminder) {
+        self.reminder = reminder
+    }
+
+    /// `(ssssstt)`.
+    public static var busSignature: String { "(ssssstt)" }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        try writer.container("r", "ssssstt") { (fields) throws(BusError) in
+            try fields.append(reminder.key)
+            try fields.append(reminder.state.rawValue)
+            try fields.append(reminder.milestoneID)
+            try fields.append(reminder.title)
+            try fields.append(reminder.reminder)
+            try fields.append(UInt64(max(0, reminder.due.microsecondsSinceEpoch)))
+            try fields.append(UInt64(max(0, reminder.originalDue.microsecondsSinceEpoch)))
+        }
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> PendingReminderRecord {
+        try reader.container("r", "ssssstt") { (fields) throws(BusError) in
+            let key = try fields.read(String.self)
+            let state = try fields.read(String.self)
+            let id = try fields.read(String.self)
+            let title = try fields.read(String.self)
+            let reminder = try fields.read(String.self)
+            let due = try fields.read(UInt64.self)
+            let originalDue = try fields.read(UInt64.self)
+            return PendingReminderRecord(
+                PendingReminder(
+                    key: key,
+                    milestoneID: id,
+                    title: title,
+                    reminder: reminder,
+                    due: WallTime(microsecondsSinceEpoch: Int64(clamping: due)),
+                    originalDue: WallTime(microsecondsSinceEpoch: Int64(clamping: originalDue)),
+                    state: PendingReminder.State(rawValue: state) ?? .upcoming
+                )
+            )
+        }
+    }
+}
