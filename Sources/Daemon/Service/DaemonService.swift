@@ -134,6 +134,7 @@ public final class DaemonService {
         }
         try loop.enableWatchdog()
         let bus = try Self.connectBus(configuration.bus, loop: loop, logger: logger)
+        let desktop = Self.desktopChannel(bus: bus, scheduler: scheduler, clock: clock, logger: logger) { act($0) }
         let idleLong = configuration.releaseCodePagesAfter
         loop.beforeWaiting = {
             guard codeInUse else { return }
@@ -151,10 +152,11 @@ public final class DaemonService {
             _ = text.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
             return Self.configErrorExitCode
         }
+        Self.noteDesktopWithoutSessionBus(scheduler, channel: desktop, logger: logger)
         act(first)
         let status = try loop.run()
         scheduler.stop()
-        withExtendedLifetime((sources, zoneWatch, timer, prepareTimer, bus)) {}
+        withExtendedLifetime((sources, zoneWatch, timer, prepareTimer, bus, desktop)) {}
         return status
     }
 
