@@ -190,6 +190,21 @@ struct DesktopChannelTests {
         #expect(harness.logs.all.filter { $0.contains("on again") }.isEmpty)
     }
 
+    @Test func anInstanceWithoutASessionBusSaysOnceThatItCannotShowNotifications() throws {
+        let scheduler = try #require(harness.scheduler)
+        let logs = LogStore()
+        DaemonService.noteDesktopWithoutSessionBus(scheduler, channel: nil, logger: logs.logger())
+        #expect(logs.all.count == 1)
+        #expect(logs.all.first?.hasPrefix("notice: 1 milestone asks for desktop notifications") == true)
+        // With a channel, or with a timeline that asks for none, nothing is said.
+        DaemonService.noteDesktopWithoutSessionBus(scheduler, channel: channel, logger: logs.logger())
+        let quiet = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: followUpTimeline)
+        try quiet.start()
+        DaemonService.noteDesktopWithoutSessionBus(try #require(quiet.scheduler), channel: nil, logger: logs.logger())
+        #expect(logs.all.count == 1)
+        quiet.stop()
+    }
+
     @Test func aSnoozeOrDismissalFromElsewhereClosesTheNotification() throws {
         harness.advance(to: wall("2030-01-01T11:00:00Z"))
         harness.clock.time = wall("2030-01-01T11:01:00Z")

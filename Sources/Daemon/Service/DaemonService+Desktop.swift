@@ -40,7 +40,7 @@ extension DaemonService {
         }
         guard !asking.isEmpty else { return }
         logger.notice(
-            "\(plural(asking.count, "milestone")) ask for desktop notifications (notify = [\"desktop\"]), but this instance has no session bus: their reminders go to the journal only. The user instance shows them (systemctl --user enable --now sse-timeline).",
+            "\(plural(asking.count, "milestone")) \(asking.count == 1 ? "asks" : "ask") for desktop notifications (notify = [\"desktop\"]), but this instance has no session bus: their reminders go to the journal only. The user instance shows them (systemctl --user enable --now sse-timeline).",
             metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
         )
     }
