@@ -214,6 +214,48 @@ struct DesktopChannelTests {
     }
 }
 
+/// The desktop channel alone, with reminders made up for it.
+@Suite("Desktop channel memory")
+struct DesktopChannelMemoryTests {
+    @Test func aServerThatNeverClosesNotificationsDoesNotMakeTheChannelGrow() throws {
+        let config = try ConfigLoader(zones: ZoneDatabase(), systemZone: .utc).load([
+            ConfigSource(name: "t.toml", text: desktopTimeline)
+        ])
+        let schedule = Schedule(config: config)
+        let instance = schedule.next(after: Instant(secondsSinceEpoch: 0), count: 1)[0]
+        let entry = ReminderEntry(schedule: schedule).entry(for: instance, now: WallTime(instance.due), caughtUp: false)
+        let server = RecordingNotificationServer()
+        var dismissed: [String] = []
+        let channel = DesktopChannel(
+            server: server,
+            clock: ManualClock(now: WallTime(instance.due)),
+            logger: LogStore().logger(),
+            followUps: DesktopChannel.FollowUpHandler(
+                snooze: { (_, _) throws(FollowUpError) in },
+                dismiss: { (key) throws(FollowUpError) in dismissed.append(key) }
+            )
+        )
+        let count = DesktopChannel.maximumRemembered + 44
+        for n in 1...count {
+            channel.delivered(
+                DeliveredReminder(
+                    entry: entry,
+                    key: "k\(n)",
+                    milestone: schedule.milestone(of: instance),
+                    instance: instance,
+                    isReturn: false
+                )
+            )
+        }
+        #expect(server.shown.count == count)
+        #expect(channel.shownCount == DesktopChannel.maximumRemembered)
+        // The oldest were forgotten: their actions do nothing; the newest still work.
+        server.send(.actionInvoked(id: 1, action: "dismiss"))
+        server.send(.actionInvoked(id: UInt32(count), action: "dismiss"))
+        #expect(dismissed == ["k\(count)"])
+    }
+}
+
 /// The text of a notification, built from a reminder and the time it is shown.
 @Suite("Desktop notification")
 struct DesktopNotificationTests {

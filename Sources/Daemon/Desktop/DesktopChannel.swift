@@ -79,12 +79,17 @@ public final class DesktopChannel: DeliveryObserver {
     /// How many notifications are on the server (for tests and the status).
     public var shownCount: Int { shown.count }
 
+    /// At most this many notifications are remembered: a server that never reports them closed must not make
+    /// the daemon grow; the oldest are forgotten (their actions then do nothing).
+    static let maximumRemembered = 256
+
     // MARK: - Reminders
 
     public func delivered(_ reminder: DeliveredReminder) {
         guard reminder.milestone.delivery(ofReminder: Int(reminder.instance.reminderIndex)).isDesktop else { return }
         if DesktopNotification.Urgency(reminder.entry.priority ?? reminder.milestone.priority) == .critical {
             unacknowledged[reminder.key] = reminder
+            forgetOldest()
         }
         show(reminder)
     }
@@ -119,6 +124,7 @@ public final class DesktopChannel: DeliveryObserver {
                 if let previous = self.idOfKey[reminder.key], previous != id { self.shown[previous] = nil }
                 self.shown[id] = Shown(key: reminder.key, reminder: reminder)
                 self.idOfKey[reminder.key] = id
+                self.forgetOldest()
             case .failure(let error):
                 self.unavailable(error)
             }
@@ -170,6 +176,19 @@ public final class DesktopChannel: DeliveryObserver {
             } catch {
                 logger.warning("cannot dismiss \(item.key), whose desktop notification was closed: \(error)")
             }
+        }
+    }
+
+    /// Forgets the oldest notifications (the lowest ids: servers count up) beyond `maximumRemembered`, and
+    /// critical reminders beyond that many.
+    private func forgetOldest() {
+        while shown.count > Self.maximumRemembered, let oldest = shown.keys.min() {
+            _ = forget(id: oldest)
+        }
+        while unacknowledged.count > Self.maximumRemembered,
+            let oldest = unacknowledged.min(by: { $0.value.instance.due < $1.value.instance.due })
+        {
+            unacknowledged[oldest.key] = nil
         }
     }
 
