@@ -88,7 +88,8 @@ public struct FollowUps: Sendable, Equatable {
         case .returned(let key, let until):
             if snoozed[key] == until { snoozed[key] = nil }
         case .repeating(let key, let next):
-            repeating[key] = next
+            // A repeat with none left, or without interval, is none (and could not be saved).
+            repeating[key] = next.flatMap { $0.left > 0 && $0.every > 0 ? $0 : nil }
         }
     }
 }
