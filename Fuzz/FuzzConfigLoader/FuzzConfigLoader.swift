@@ -56,7 +56,7 @@ enum FuzzConfigLoader {
 }
 
 /// libFuzzer's entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzConfigLoader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzConfigLoader.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
     return 0

@@ -87,7 +87,7 @@ enum FuzzRecurrenceRule {
 }
 
 /// libFuzzer's entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzRecurrenceRule(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzRecurrenceRule.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
     return 0

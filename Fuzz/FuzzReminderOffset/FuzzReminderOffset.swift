@@ -20,7 +20,7 @@ enum FuzzReminderOffset {
 }
 
 /// libFuzzer's entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzReminderOffset(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzReminderOffset.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
     return 0

@@ -94,7 +94,7 @@ enum FuzzStateFile {
 }
 
 /// libFuzzer's entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzStateFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzStateFile.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
     return 0

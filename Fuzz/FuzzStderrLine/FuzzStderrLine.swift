@@ -71,7 +71,7 @@ enum FuzzStderrLine {
 }
 
 /// libFuzzer's entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzStderrLine(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzStderrLine.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
     return 0

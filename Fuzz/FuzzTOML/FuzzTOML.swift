@@ -105,7 +105,7 @@ enum FuzzTOML {
 }
 
 /// libFuzzer's entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzTOML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzTOML.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
     return 0

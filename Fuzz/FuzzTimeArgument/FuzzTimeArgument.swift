@@ -154,7 +154,7 @@ enum FuzzTimeArgument {
 }
 
 /// libFuzzer's entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzTimeArgument(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzTimeArgument.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
     return 0

@@ -42,7 +42,7 @@ enum FuzzZone {
 }
 
 /// libFuzzer's entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzZone(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzZone.run(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
