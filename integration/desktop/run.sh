@@ -155,6 +155,11 @@ choose() {
     dunstctl context
     wait_for "context menu" 10 bash -c "[ \$(find '$work' -maxdepth 1 -name 'menu.*' | wc -l) -gt $before ]"
 }
+# Whether the context menu, opened and left without a choice, offers a line containing $1.
+menu_offers() {
+    choose "(nothing)"
+    grep -q -F "$1" <<<"$(last_menu)"
+}
 
 # A drop-in with one milestone, then a reload; waits until the daemon has taken it.
 phase=0
@@ -275,9 +280,14 @@ wait_for "reminder entry" 20 at_least 1 "$DUE_ID" review
 wait_for "notification on screen" 20 displayed 1
 ok "the reminder is in the log and on the screen"
 
-# The screenshot, while it is on the screen: the root window, trimmed to the notification.
-import -display ":$display" -window root "$work/screen.png"
-convert "$work/screen.png" -trim +repage -bordercolor "#d8dee9" -border 12 "$work/notification.png"
+# The screenshot, while it is on the screen: the root window, trimmed to the notification (taken again until
+# the notification is drawn: at least 400 pixels wide).
+screenshot() {
+    import -display ":$display" -window root "$work/screen.png"
+    convert "$work/screen.png" -trim +repage -bordercolor "#d8dee9" -border 12 "$work/notification.png" 2>/dev/null
+    [ "$(identify -format %w "$work/notification.png")" -ge 400 ]
+}
+wait_for "the notification drawn" 20 screenshot
 if [ -n "${SCREENSHOT:-}" ]; then
     cp "$work/notification.png" "$SCREENSHOT"
     ok "screenshot in $SCREENSHOT"
@@ -336,6 +346,9 @@ reminders = ["at start"]
 EOF
 wait_for "critical reminder entry" 20 at_least 1 "$DUE_ID" filing
 wait_for "first repeat" 20 at_least 1 "$REPEATED_ID" filing
+# The repeat replaced the notification (dunst shows it again, "started ... ago") rather than adding one.
+wait_for "the repeat on screen" 20 menu_offers "#Dismiss (Filing deadline started"
+[ "$(grep -c -F "(Filing deadline" <<<"$(last_menu)")" = 1 ] || fail "more than one notification: $(last_menu)"
 choose "Dismiss"
 wait_for "dismissal of the nagging reminder" 20 at_least 1 "$DISMISSED_ID" filing
 wait_for "critical notification in history" 20 in_history "Filing deadline"
@@ -345,7 +358,6 @@ n = json.loads(sys.argv[1])
 if n["category"] != "urgency-critical" or n["timeout"] != 0:
     sys.exit(f"category {n['category']!r}, timeout {n['timeout']!r}: expected urgency-critical without timeout")
 EOF
-grep -q -F '#Dismiss (Filing deadline started' <<<"$(last_menu)" || fail "the repeat's menu: $(last_menu)"
 ok "critical (no timeout), repeated $(count "$REPEATED_ID" filing) time(s), then dismissed from dunst"
 
 # ---- 3. No notification server ------------------------------------------------------------------------------
