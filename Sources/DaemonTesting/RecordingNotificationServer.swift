@@ -18,6 +18,7 @@ public final class RecordingNotificationServer: NotificationServer {
         case close(UInt32)
     }
 
+    /// The channel's handler; `send(_:)` calls it.
     public var onEvent: ((NotificationServerEvent) -> Void)?
     /// Every call, in order.
     public private(set) var calls: [Call] = []
@@ -59,6 +60,7 @@ public final class RecordingNotificationServer: NotificationServer {
         calls = []
     }
 
+    /// Answers `capabilityList`, or fails with `failure` when it is nil.
     public func capabilities(reply: @escaping (Result<[String], BusError>) -> Void) {
         calls.append(.capabilities)
         if let capabilityList {
@@ -68,6 +70,7 @@ public final class RecordingNotificationServer: NotificationServer {
         }
     }
 
+    /// Records the notification; answers its id, or fails with `failure` when `refusesNotifications`.
     public func notify(
         _ notification: DesktopNotification,
         replacing: UInt32,
@@ -86,6 +89,7 @@ public final class RecordingNotificationServer: NotificationServer {
         }
     }
 
+    /// Records the id.
     public func close(id: UInt32) {
         calls.append(.close(id))
     }

@@ -10,6 +10,7 @@ public final class BusNotificationServer: NotificationServer {
     /// The object path.
     public static let path = "/org/freedesktop/Notifications"
 
+    /// Called with the owner changes and the signals of the current owner.
     public var onEvent: ((NotificationServerEvent) -> Void)?
 
     private let connection: BusConnection
@@ -57,6 +58,7 @@ public final class BusNotificationServer: NotificationServer {
         }
     }
 
+    /// `GetCapabilities`.
     public func capabilities(reply: @escaping (Result<[String], BusError>) -> Void) {
         call("GetCapabilities", arguments: { _ throws(BusError) in }) { result in
             reply(
@@ -72,6 +74,7 @@ public final class BusNotificationServer: NotificationServer {
         }
     }
 
+    /// `Notify`, as `app_name` "sse-timeline".
     public func notify(
         _ notification: DesktopNotification,
         replacing: UInt32,
@@ -103,6 +106,7 @@ public final class BusNotificationServer: NotificationServer {
         }
     }
 
+    /// `CloseNotification`; its answer is not awaited.
     public func close(id: UInt32) {
         call("CloseNotification", arguments: { (writer) throws(BusError) in try writer.append(id) }) { _ in }
     }

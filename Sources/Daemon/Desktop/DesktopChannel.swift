@@ -85,6 +85,7 @@ public final class DesktopChannel: DeliveryObserver {
 
     // MARK: - Reminders
 
+    /// Shows `reminder` when its delivery lists the desktop (after asking the server what it can do, once).
     public func delivered(_ reminder: DeliveredReminder) {
         guard reminder.milestone.delivery(ofReminder: Int(reminder.instance.reminderIndex)).isDesktop else { return }
         if DesktopNotification.Urgency(reminder.entry.priority ?? reminder.milestone.priority) == .critical {
@@ -94,6 +95,7 @@ public final class DesktopChannel: DeliveryObserver {
         show(reminder)
     }
 
+    /// Closes the notification of a reminder snoozed or dismissed elsewhere.
     public func followedUp(_ record: FollowUpRecord) {
         switch record {
         case .snoozed(let key, _), .dismissed(let key, _):

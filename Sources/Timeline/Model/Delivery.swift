@@ -9,6 +9,7 @@
 public struct Delivery: Hashable, Sendable {
     /// The channels a reminder goes to. The journal entry is always written: it is the record.
     public struct Channels: OptionSet, Hashable, Sendable {
+        /// The bits: 1 the journal, 2 the desktop.
         public let rawValue: UInt8
 
         /// A set from its bits.
