@@ -44,19 +44,22 @@ struct ExportCommand: ParsableCommand {
             return
         }
         let d = config.defaults
-        let defaults: JSON = .object([
-            ("timezone", .string(d.zone.identifier)),
-            (
-                "all_day_time",
-                .string(
-                    CivilDateTime(date: CivilDate(year: 2000, month: 1, day: 1)!, secondOfDay: d.allDayTime).description
-                        .suffix(8).description
-                )
-            ),
-            ("reminders", .array(d.reminders.map(Self.reminder))),
-            ("priority", .string(d.priority.name)),
-            ("catch_up_window_seconds", .int(d.catchUpWindow)),
-        ])
+        let defaults: JSON = .object(
+            [
+                ("timezone", .string(d.zone.identifier)),
+                (
+                    "all_day_time",
+                    .string(
+                        CivilDateTime(date: CivilDate(year: 2000, month: 1, day: 1)!, secondOfDay: d.allDayTime)
+                            .description
+                            .suffix(8).description
+                    )
+                ),
+                ("reminders", .array(d.reminders.map(Self.reminder))),
+                ("priority", .string(d.priority.name)),
+                ("catch_up_window_seconds", .int(d.catchUpWindow)),
+            ] + Self.delivery(d.delivery)
+        )
         let milestones: [JSON] = config.milestones.map { m in
             var fields: [(String, JSON)] = [
                 ("id", .string(m.id)),
@@ -86,6 +89,7 @@ struct ExportCommand: ParsableCommand {
                 ("priority", .string(m.priority.name)),
                 ("reminders", .array(m.reminders.map(Self.reminder))),
             ]
+            fields += Self.delivery(m.delivery)
             if let r = m.recurrence {
                 let dateText: (CivilDateTime) -> JSON = { .string(m.isAllDay ? $0.date.description : $0.description) }
                 fields.append(("rrule", .optional(r.ruleText)))
@@ -106,10 +110,31 @@ struct ExportCommand: ParsableCommand {
     }
 
     static func reminder(_ r: Reminder) -> JSON {
-        .object([
+        var fields: [(String, JSON)] = [
             ("offset", .string(r.text)),
             ("canonical", .string(r.offset.description)),
             ("priority", r.priority.map { .string($0.name) } ?? .null),
-        ])
+        ]
+        // Only what the reminder's own table overrides.
+        if let override = r.delivery {
+            if let channels = override.channels { fields.append(("notify", .array(channels.names.map(JSON.string)))) }
+            if let snooze = override.snooze { fields.append(("snooze_seconds", .array(snooze.map(JSON.int)))) }
+            if let repetition = override.repetition { fields.append(("repeat", Self.repetition(repetition))) }
+        }
+        return .object(fields)
+    }
+
+    /// `notify`, `snooze_seconds` and `repeat` (null without one) of a delivery.
+    static func delivery(_ d: Delivery) -> [(String, JSON)] {
+        [
+            ("notify", .array(d.channels.names.map(JSON.string))),
+            ("snooze_seconds", .array(d.snooze.map(JSON.int))),
+            ("repeat", Self.repetition(d.repetition)),
+        ]
+    }
+
+    static func repetition(_ r: Delivery.Repetition?) -> JSON {
+        guard let r else { return .null }
+        return .object([("every_seconds", .int(r.every)), ("times", .int(Int64(r.times)))])
     }
 }

@@ -94,4 +94,36 @@ struct CommandLineTests {
                 """
         )
     }
+    @Test func exportAsJSONSaysWhereRemindersGoAndHowTheyAreFollowedUp() throws {
+        let config = directory.file("t.toml")
+        writeFile(
+            config,
+            Array(
+                """
+                [defaults]
+                notify = ["desktop"]
+
+                [[milestone]]
+                id = "exam"
+                title = "Exam"
+                start = 2030-01-01T12:00:00Z
+                snooze = ["5 minutes"]
+                reminders = ["1 day before", { at = "1 hour before", repeat = { every = "5 minutes", times = 3 } }]
+                """.utf8
+            )
+        )
+        let result = try run(["export", "--format", "json", "--config", config])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let defaults = try #require(json["defaults"] as? [String: Any])
+        #expect(defaults["notify"] as? [String] == ["journal", "desktop"])
+        #expect(defaults["snooze_seconds"] as? [Int] == [600, 3600])
+        #expect(defaults["repeat"] is NSNull)
+        let milestone = try #require((json["milestones"] as? [[String: Any]])?.first)
+        #expect(milestone["notify"] as? [String] == ["journal", "desktop"])
+        #expect(milestone["snooze_seconds"] as? [Int] == [300])
+        let reminders = try #require(milestone["reminders"] as? [[String: Any]])
+        #expect(reminders[0]["repeat"] == nil)
+        #expect(reminders[1]["repeat"] as? [String: Int] == ["every_seconds": 300, "times": 3])
+    }
 }

@@ -183,6 +183,27 @@ struct ICalendarExportTests {
         #expect(!lines.contains { $0.hasPrefix("TRIGGER;RELATED") })
     }
 
+    @Test func aNaggingReminderIsAnAlarmWithRepeatAndDuration() throws {
+        let lines = try Self.exported(
+            """
+            [defaults]
+            repeat = { every = "5 minutes", times = 3 }
+
+            [[milestone]]
+            id = "x"
+            title = "X"
+            start = 2030-01-01T10:00:00Z
+            reminders = ["1 hour before", { at = "at start", repeat = false }]
+            """
+        )
+        let alarms = lines.split(separator: "BEGIN:VALARM").dropFirst().map { $0.prefix { $0 != "END:VALARM" } }
+        #expect(alarms.count == 2)
+        #expect(alarms[0].contains("TRIGGER:-PT1H"))
+        #expect(alarms[0].contains("REPEAT:3"))
+        #expect(alarms[0].contains("DURATION:PT5M"))
+        #expect(!alarms[1].contains { $0.hasPrefix("REPEAT") || $0.hasPrefix("DURATION") })
+    }
+
     @Test func isStableAndUsesCRLFOnly() throws {
         let a = ICalendarExport(config: try load(Self.config), dtstamp: Instant(secondsSinceEpoch: 0)).bytes()
         let b = ICalendarExport(config: try load(Self.config), dtstamp: Instant(secondsSinceEpoch: 0)).bytes()

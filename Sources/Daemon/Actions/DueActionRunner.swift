@@ -46,7 +46,8 @@ public final class DueActionRunner: DeliveryObserver {
     }
 
     public func delivered(_ reminder: DeliveredReminder) {
-        guard let action = reminder.milestone.onDue else { return }
+        // Once per reminder, when it comes due: not again when a snooze brings it back or when it nags.
+        guard let action = reminder.milestone.onDue, !reminder.isRepeat, !reminder.isReturn else { return }
         guard reminder.milestone.origin == .config else {
             refuse(reminder, action, "it comes from an iCalendar file; actions come only from the TOML config")
             return

@@ -29,6 +29,12 @@ public enum MessageID {
     /// An `on_due` action could not be started (systemd refused it, no bus, not allowed).
     public static let actionFailed = "4cb9a38647614890bbaab3ec70985c84"
 
+    /// A nagging reminder (`repeat = { every = ..., times = ... }`) was written again: it was not dismissed yet.
+    public static let reminderRepeated = "7e36d920fbe34491b9baadc27159abbf"
+    /// Desktop notifications cannot be shown (no notification server on the session bus, or it failed), or can
+    /// be again; logged once each way.
+    public static let desktopUnavailable = "f271a3ec1eb642cd89f202074e6a69ec"
+
     /// The IDs under which reminders are written (for reading them back from the journal).
     public static let reminderIDs = [reminderDue, reminderCaughtUp]
 }

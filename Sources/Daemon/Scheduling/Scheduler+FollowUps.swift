@@ -168,9 +168,9 @@ extension Scheduler {
 
     // MARK: - Hooks of the scheduler's delivery path
 
-    /// When the next snoozed reminder comes back.
+    /// When the next snoozed reminder comes back or the next nagging one repeats.
     var nextReturn: WallTime? {
-        state.followUps.nextReturn.map { WallTime(seconds: $0) }
+        state.followUps.nextFollowUp.map { WallTime(seconds: $0) }
     }
 
     /// The earlier of two deadlines.
@@ -205,7 +205,11 @@ extension Scheduler {
             let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
             let entry = returnEntry(instance, key: key, until: until, caughtUp: caughtUp, schedule: schedule)
             write(entry)
-            change(.returned(key: key, until: until), commit: false)
+            // Back after a snooze, a nagging reminder nags again until dismissed.
+            change(
+                [.returned(key: key, until: until)] + startRepeats(key: key, instance: instance, now: now),
+                commit: false
+            )
             let delivered = DeliveredReminder(
                 entry: entry,
                 key: key,
@@ -251,18 +255,28 @@ extension Scheduler {
     // MARK: - Entries and state
 
     /// Applies `record` to the state, appends it to the log, and (unless told not to) saves a new snapshot.
-    private func change(_ record: FollowUpRecord, commit: Bool = true) {
-        state.followUps.apply(record)
+    func change(_ record: FollowUpRecord, commit: Bool = true) {
+        change([record], commit: commit)
+    }
+
+    /// Applies `records` to the state, appends them to the log in one write, and (unless told not to) saves a
+    /// new snapshot; then tells the observers.
+    func change(_ records: [FollowUpRecord], commit: Bool = true) {
+        guard let first = records.first else { return }
+        for record in records { state.followUps.apply(record) }
         if let store = environment.store {
             do {
-                try store.record(record)
+                try store.record(records)
             } catch {
-                reportStateError("cannot record a \(record.logLine.split(separator: " ")[0].dropFirst()): \(error)")
+                reportStateError("cannot record a \(first.logLine.split(separator: " ")[0].dropFirst()): \(error)")
             }
         }
         if commit {
             stateDirty = true
             commitState()
+        }
+        for record in records {
+            for observer in hooks.observers { observer.followedUp(record) }
         }
     }
 

@@ -140,6 +140,7 @@ public final class Scheduler {
     public func advance(to now: WallTime) -> WallTime? {
         deliverDue(now: now, prepared: takePrepared(dueBy: now))
         deliverReturns(now: now)
+        deliverRepeats(now: now)
         return nextDeadline
     }
 
@@ -184,6 +185,7 @@ public final class Scheduler {
         // Everything due before this start came due while the daemon was not running: caught up.
         deliverDue(now: now, catchingUp: true)
         deliverReturns(now: now, catchingUp: true)
+        deliverRepeats(now: now, catchingUp: true)
         commitState()
         environment.logger.info(
             "loaded \(loaded.description): \(status(now: now))",
@@ -222,6 +224,7 @@ public final class Scheduler {
             state.sentAfterWatermark.formUnion(keys)
         }
         readBackReturns(watermark: watermark)
+        readBackRepeats(watermark: watermark)
     }
 
     private func install(_ config: TimelineConfig) {
@@ -328,9 +331,11 @@ public final class Scheduler {
             }
             sentCount += 1
             state.sentAfterWatermark.insert(key)
+            let repeats = startRepeats(key: key, instance: instance, now: now)
+            for record in repeats { state.followUps.apply(record) }
             if let store = environment.store {
                 do {
-                    try store.recordSent(key: key)
+                    try store.recordSent(key: key, with: repeats)
                 } catch {
                     reportStateError("cannot record a sent reminder: \(error)")
                 }
@@ -424,7 +429,8 @@ public final class Scheduler {
     /// "22 milestones, 61 reminders pending; next: ..., at ... (in 5 days)".
     public func status(now: WallTime) -> String {
         guard let schedule, let queue else { return "no timeline" }
-        var text = "\(plural(schedule.milestones.count, "milestone")), \(plural(queue.pendingCount, "reminder")) pending"
+        var text =
+            "\(plural(schedule.milestones.count, "milestone")), \(plural(queue.pendingCount, "reminder")) pending"
         if let next = queue.peek {
             text +=
                 "; next: "

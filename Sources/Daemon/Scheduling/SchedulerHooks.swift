@@ -12,6 +12,9 @@ public struct DeliveredReminder {
     public var instance: ReminderInstance
     /// Whether it came back after a snooze.
     public var isReturn: Bool
+    /// Whether it is a repeat of a nagging reminder (`repeat = { every = ..., times = ... }`); observers that act
+    /// once per reminder (`on_due`) skip those.
+    public var isRepeat: Bool = false
 }
 
 /// Told of each reminder the scheduler writes: the bus API sends `ReminderDue`, `on_due` actions start; a
@@ -19,6 +22,15 @@ public struct DeliveredReminder {
 public protocol DeliveryObserver: AnyObject {
     /// `reminder` was just written.
     func delivered(_ reminder: DeliveredReminder)
+
+    /// A reminder was snoozed, dismissed, came back or repeats (the record is in the state already): a desktop
+    /// notification of it can go. Does nothing unless implemented.
+    func followedUp(_ record: FollowUpRecord)
+}
+
+extension DeliveryObserver {
+    /// Does nothing.
+    public func followedUp(_ record: FollowUpRecord) {}
 }
 
 /// What the daemon adds to the scheduler beyond the journal and the state: observers of deliveries, and a way

@@ -141,6 +141,9 @@ public final class DaemonService {
             logger: logger,
             act: act
         )
+        let desktop = Self.desktopChannel(
+            bus: bus?.connection, scheduler: scheduler, clock: clock, logger: logger
+        ) { act($0) }
         let idleLong = configuration.releaseCodePagesAfter
         loop.beforeWaiting = {
             guard codeInUse else { return }
@@ -158,10 +161,11 @@ public final class DaemonService {
             _ = text.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
             return Self.configErrorExitCode
         }
+        Self.noteDesktopWithoutSessionBus(scheduler, channel: desktop, logger: logger)
         act(first)
         let status = try loop.run()
         scheduler.stop()
-        withExtendedLifetime((sources, zoneWatch, timer, prepareTimer, bus)) {}
+        withExtendedLifetime((sources, zoneWatch, timer, prepareTimer, bus, desktop)) {}
         return status
     }
 

@@ -1,4 +1,5 @@
-/// What people told the daemon about reminders (snooze, dismiss), as the state keeps it across restarts.
+/// What people told the daemon about reminders (snooze, dismiss), and the nagging repeats it still owes them, as
+/// the state keeps it across restarts.
 ///
 /// Keys are reminder keys (`Schedule.key(of:)`); instants are Unix seconds.
 public struct FollowUps: Sendable, Equatable {
@@ -7,15 +8,48 @@ public struct FollowUps: Sendable, Equatable {
     /// Reminders dismissed before they came due: their due instant. They are not sent; the entry goes once the
     /// watermark has passed it.
     public var dismissedAhead: [String: Int64]
+    /// Reminders that nag (`repeat = { every = ..., times = ... }`): their next repeat. A snooze or a dismissal
+    /// ends it.
+    public var repeating: [String: Repeat]
 
-    /// Follow-ups with the given snoozes and dismissals; none by default.
-    public init(snoozed: [String: Int64] = [:], dismissedAhead: [String: Int64] = [:]) {
+    /// The next repeat of a nagging reminder.
+    public struct Repeat: Sendable, Equatable {
+        /// When it is due (Unix seconds).
+        public var next: Int64
+        /// How many repeats are left, this one included (at least 1).
+        public var left: Int
+        /// Seconds between two repeats.
+        public var every: Int64
+
+        /// The repeat due at `next`, `left` of them left, every `every` seconds.
+        public init(next: Int64, left: Int, every: Int64) {
+            self.next = next
+            self.left = left
+            self.every = every
+        }
+
+        /// The repeat after this one was written at `written` (Unix seconds), or nil when it was the last: due
+        /// `every` after this one, or after `written` when the daemon was not running meanwhile (the missed
+        /// ones are not written in a burst).
+        public func following(writtenAt written: Int64) -> Repeat? {
+            guard left > 1 else { return nil }
+            return Repeat(next: max(next, written) + every, left: left - 1, every: every)
+        }
+    }
+
+    /// Follow-ups with the given snoozes, dismissals and repeats; none by default.
+    public init(
+        snoozed: [String: Int64] = [:],
+        dismissedAhead: [String: Int64] = [:],
+        repeating: [String: Repeat] = [:]
+    ) {
         self.snoozed = snoozed
         self.dismissedAhead = dismissedAhead
+        self.repeating = repeating
     }
 
     /// Whether there is nothing to keep.
-    public var isEmpty: Bool { snoozed.isEmpty && dismissedAhead.isEmpty }
+    public var isEmpty: Bool { snoozed.isEmpty && dismissedAhead.isEmpty && repeating.isEmpty }
 
     /// Whether the on-time delivery of `key` is held back: it is snoozed (it comes back later) or dismissed.
     public func holdsBack(_ key: String) -> Bool {
@@ -24,6 +58,15 @@ public struct FollowUps: Sendable, Equatable {
 
     /// The earliest instant a snoozed reminder comes back.
     public var nextReturn: Int64? { snoozed.values.min() }
+
+    /// The earliest instant a nagging reminder repeats.
+    public var nextRepeat: Int64? { repeating.values.lazy.map(\.next).min() }
+
+    /// The earliest instant a snoozed reminder comes back or a nagging one repeats.
+    public var nextFollowUp: Int64? {
+        guard let nextRepeat else { return nextReturn }
+        return min(nextReturn ?? nextRepeat, nextRepeat)
+    }
 
     /// Forgets dismissals of reminders due at or before `watermark` (their instant has passed: nothing will
     /// send them again).
@@ -37,11 +80,16 @@ public struct FollowUps: Sendable, Equatable {
         case .snoozed(let key, let until):
             snoozed[key] = until
             dismissedAhead[key] = nil
+            repeating[key] = nil
         case .dismissed(let key, let due):
             snoozed[key] = nil
+            repeating[key] = nil
             if let due { dismissedAhead[key] = due }
         case .returned(let key, let until):
             if snoozed[key] == until { snoozed[key] = nil }
+        case .repeating(let key, let next):
+            // A repeat with none left, or without interval, is none (and could not be saved).
+            repeating[key] = next.flatMap { $0.left > 0 && $0.every > 0 ? $0 : nil }
         }
     }
 }
@@ -54,21 +102,25 @@ public enum FollowUpRecord: Sendable, Equatable {
     case dismissed(key: String, due: Int64?)
     /// `key`, snoozed until `until`, came back (was written again).
     case returned(key: String, until: Int64)
+    /// `key` repeats next as `next` (it was written, or repeated); nil: it repeats no more.
+    case repeating(key: String, next: FollowUps.Repeat?)
 
     /// The record's key.
     public var key: String {
         switch self {
-        case .snoozed(let key, _), .dismissed(let key, _), .returned(let key, _): key
+        case .snoozed(let key, _), .dismissed(let key, _), .returned(let key, _), .repeating(let key, _): key
         }
     }
 
     /// The log line without its newline: `+snooze UNTIL KEY`, `+dismiss DUE KEY` (`-` for no due), `+back UNTIL
-    /// KEY`. A key never starts with `+` (they start with a milestone id), so a record is never read as a key.
+    /// KEY`, `+repeat NEXT,LEFT,EVERY KEY` (`-` for no more repeats). A key never starts with `+` (they start with
+    /// a milestone id), so a record is never read as a key.
     public var logLine: String {
         switch self {
         case .snoozed(let key, let until): "+snooze \(until) \(key)"
         case .dismissed(let key, let due): "+dismiss \(due.map(String.init) ?? "-") \(key)"
         case .returned(let key, let until): "+back \(until) \(key)"
+        case .repeating(let key, let next): "+repeat \(next.map(FollowUps.Repeat.text) ?? "-") \(key)"
         }
     }
 
@@ -94,8 +146,29 @@ public enum FollowUpRecord: Sendable, Equatable {
         case "+back":
             guard let until = Int64(number) else { return nil }
             self = .returned(key: key, until: until)
+        case "+repeat":
+            if number == "-" {
+                self = .repeating(key: key, next: nil)
+            } else {
+                guard let next = FollowUps.Repeat(text: number) else { return nil }
+                self = .repeating(key: key, next: next)
+            }
         default:
             return nil
         }
+    }
+}
+
+extension FollowUps.Repeat {
+    /// `NEXT,LEFT,EVERY`, as the log and the snapshot write it.
+    static func text(_ value: FollowUps.Repeat) -> String { "\(value.next),\(value.left),\(value.every)" }
+
+    /// The repeat `NEXT,LEFT,EVERY` spells, or nil when it is not one (LEFT and EVERY must be positive).
+    init?(text: String) {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 3, let next = Int64(parts[0]), let left = Int(parts[1]), let every = Int64(parts[2]),
+            left > 0, every > 0
+        else { return nil }
+        self.init(next: next, left: left, every: every)
     }
 }

@@ -13,15 +13,16 @@ import SystemPackage
 ///   checksum 8c3f0a6d2e5b1c47
 ///   ```
 ///   `watermark none` when there is none; the last line is the FNV-1a 64-bit hash of every byte before it.
-///   A state with snoozed or dismissed reminders (`FollowUps`) is written as version 2, which adds
-///   `snooze UNTIL KEY` and `dismiss DUE KEY` lines (Unix seconds); without any, the file stays version 1, so
-///   that an older daemon still reads it. Both versions are read.
+///   A state with snoozed, dismissed or nagging reminders (`FollowUps`) is written as version 2, which adds
+///   `snooze UNTIL KEY`, `dismiss DUE KEY` and `repeat NEXT,LEFT,EVERY KEY` lines (Unix seconds); without any,
+///   the file stays version 1, so that an older daemon still reads it. Both versions are read.
 ///   `commit(_:)` writes a temporary file in the same directory, fsyncs it, renames it over `state` and
 ///   fsyncs the directory, so the snapshot on disk is always the old one or the new one.
 /// - `sent.log`, one key per line, appended by `recordSent(key:)` with a single `write(2)` and no fsync: the
 ///   page cache keeps it through a `kill -9`, and it costs one system call on the hot path. Snoozes,
-///   dismissals and returns go into the same log as `+snooze`, `+dismiss` and `+back` lines
-///   (`record(_:)`, see `FollowUpRecord`), written the same way. A commit empties it. `load()` adds its keys to
+///   dismissals, returns and repeats go into the same log as `+snooze`, `+dismiss`, `+back` and `+repeat` lines
+///   (`record(_:)`, see `FollowUpRecord`), written the same way; a key and the records that go with it (the
+///   first repeat of a nagging reminder) in one `write(2)`. A commit empties it. `load()` adds its keys to
 ///   the snapshot's and replays its records in order, ignoring a last line without newline (torn) and lines
 ///   with a NUL (a torn line that later appends ended with NUL and newline).
 ///
@@ -94,19 +95,41 @@ public final class StateStore: Sendable {
     /// Appends `key` to the log with one `write(2)`, without fsync. Call it right after the key's entry is
     /// written.
     public func recordSent(key: String) throws(StateStoreError) {
+        try recordSent(key: key, with: [])
+    }
+
+    /// Appends `key` and `records` (what its delivery started: the repeats of a nagging reminder) to the log in
+    /// one `write(2)`, so that a `kill -9` keeps both or neither.
+    public func recordSent(key: String, with records: [FollowUpRecord]) throws(StateStoreError) {
         precondition(
             !key.isEmpty && !key.utf8.contains(10) && !key.utf8.contains(0) && !key.hasPrefix("+"),
             "invalid state key \(key)"
         )
-        try append(Array(key.utf8))
+        try append(Array(key.utf8) + Self.lines(of: records))
     }
 
-    /// Appends a snooze, dismissal or return to the log, as `recordSent(key:)` does a key: one `write(2)`, no
-    /// fsync, right after its journal entry is written.
+    /// Appends a snooze, dismissal, return or repeat to the log, as `recordSent(key:)` does a key: one
+    /// `write(2)`, no fsync, right after its journal entry is written.
     public func record(_ record: FollowUpRecord) throws(StateStoreError) {
-        let key = record.key
-        precondition(!key.isEmpty && !key.utf8.contains(10) && !key.utf8.contains(0), "invalid state key \(key)")
-        try append(Array(record.logLine.utf8))
+        try self.record([record])
+    }
+
+    /// Appends several records in one `write(2)` (a return and the repeats it starts).
+    public func record(_ records: [FollowUpRecord]) throws(StateStoreError) {
+        guard !records.isEmpty else { return }
+        try append(Array(Self.lines(of: records).dropFirst()))
+    }
+
+    /// The records' log lines, each after a newline.
+    private static func lines(of records: [FollowUpRecord]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for record in records {
+            let key = record.key
+            precondition(!key.isEmpty && !key.utf8.contains(10) && !key.utf8.contains(0), "invalid state key \(key)")
+            bytes.append(10)
+            bytes += Array(record.logLine.utf8)
+        }
+        return bytes
     }
 
     /// Appends `line` and a newline with one `write(2)`.
@@ -218,6 +241,9 @@ public final class StateStore: Sendable {
         for (key, due) in followUps.dismissedAhead.sorted(by: { $0.key < $1.key }) {
             text += "dismiss \(due) \(key)\n"
         }
+        for (key, next) in followUps.repeating.sorted(by: { $0.key < $1.key }) {
+            text += "repeat \(FollowUps.Repeat.text(next)) \(key)\n"
+        }
         var bytes = Array(text.utf8)
         bytes += Array("checksum \(hexadecimal(fnv1a64(bytes)))\n".utf8)
         return bytes
@@ -281,6 +307,8 @@ public final class StateStore: Sendable {
                 } else {
                     state.followUps.dismissedAhead[key] = instant
                 }
+            } else if isVersion2, let (key, next) = repeatLine(lineBytes) {
+                state.followUps.repeating[key] = next
             } else {
                 throw corrupt("line \(number + 2): unexpected \"\(line.prefix(80))\"")
             }
@@ -299,6 +327,15 @@ public final class StateStore: Sendable {
         let kind = String(decoding: parts[0], as: UTF8.self)
         guard kind == "snooze" || kind == "dismiss" else { return nil }
         return (kind, instant, String(decoding: parts[2], as: UTF8.self))
+    }
+
+    /// A `repeat NEXT,LEFT,EVERY KEY` line of a version 2 snapshot.
+    private static func repeatLine(_ line: ArraySlice<UInt8>) -> (key: String, next: FollowUps.Repeat)? {
+        let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[2].isEmpty, String(decoding: parts[0], as: UTF8.self) == "repeat",
+            let next = FollowUps.Repeat(text: String(decoding: parts[1], as: UTF8.self))
+        else { return nil }
+        return (String(decoding: parts[2], as: UTF8.self), next)
     }
 
     /// The complete, non-empty lines without NUL of log text (a torn last line is ignored).

@@ -141,9 +141,12 @@ public struct ConfigLoader: Sendable {
         if let first = notShown.first {
             let errorsNotShown = notShown.count { $0.severity == .error }
             var summary = Diagnostic(
-                errorsNotShown > 0 ? .error : .warning, at: first.location, key: "",
+                errorsNotShown > 0 ? .error : .warning,
+                at: first.location,
+                key: "",
                 message: "and \(notShown.count) more \(errorsNotShown > 0 ? "problems" : "warnings") not shown",
-                hint: "fix the ones above and run validate again")
+                hint: "fix the ones above and run validate again"
+            )
             summary.errorsNotShown = errorsNotShown
             diagnostics.append(summary)
         }
@@ -243,7 +246,10 @@ public struct ConfigLoader: Sendable {
             return
         }
         let reader = FieldReader(node: table, source: source, path: "defaults")
-        reader.checkKeys(["timezone", "all_day_time", "reminders", "priority", "catch_up_window"], context: &context)
+        reader.checkKeys(
+            ["timezone", "all_day_time", "reminders", "priority", "catch_up_window"] + FieldReader.deliveryKeys,
+            context: &context
+        )
         if let name = reader.string("timezone", context: &context) {
             do {
                 defaults.zone = try zones.zone(name)
@@ -255,6 +261,7 @@ public struct ConfigLoader: Sendable {
         if let reminders = reader.reminders("reminders", context: &context) { defaults.reminders = reminders }
         if let priority = reader.priority("priority", context: &context) { defaults.priority = priority }
         if let window = reader.duration("catch_up_window", context: &context) { defaults.catchUpWindow = window }
+        defaults.delivery = defaults.delivery.applying(reader.deliveryOverride(context: &context))
     }
 }
 

@@ -11,8 +11,9 @@ extension FieldReader {
         guard case .dateTime(let y, let mo, let d, let h, let mi, let s, _, let offset)? = node["at"]?.value else {
             return nil
         }
-        checkKeys(["at", "priority"], context: &context)
+        checkKeys(["at", "priority"] + Self.deliveryKeys, context: &context)
         let priority = self.priority("priority", context: &context)
+        let delivery = deliveryOverride(context: &context)
         guard let offset else {
             context.error(
                 source,
@@ -36,6 +37,8 @@ extension FieldReader {
             return nil
         }
         let instant = Instant(secondsSinceEpoch: local.secondsSinceEpoch - Int64(offset) * 60)
-        return Reminder(absolute: instant, priority: priority)
+        var reminder = Reminder(absolute: instant, priority: priority)
+        reminder.delivery = delivery
+        return reminder
     }
 }

@@ -144,6 +144,7 @@ struct FieldReader {
             let elementPath = "\(keyPath(key))[\(i)]"
             var text: String?
             var priority: Priority?
+            var delivery: DeliveryOverride?
             switch element.value {
             case .string(let s):
                 text = s
@@ -157,9 +158,10 @@ struct FieldReader {
                     }
                     continue
                 }
-                inner.checkKeys(["at", "priority"], context: &context)
+                inner.checkKeys(["at", "priority"] + Self.deliveryKeys, context: &context)
                 text = inner.string("at", required: true, context: &context)
                 priority = inner.priority("priority", context: &context)
+                delivery = inner.deliveryOverride(context: &context)
             default:
                 context.error(
                     source,
@@ -191,7 +193,9 @@ struct FieldReader {
                 )
                 continue
             }
-            result.append(Reminder(offset: offset, text: text, priority: priority))
+            var reminder = Reminder(offset: offset, text: text, priority: priority)
+            reminder.delivery = delivery
+            result.append(reminder)
         }
         return result
     }

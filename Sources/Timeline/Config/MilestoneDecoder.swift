@@ -5,7 +5,8 @@ import TOML
 /// Keys: `id` (required, `[a-z0-9-]`), `title` (required), `start` (required: a TOML local date for an
 /// all-day milestone, a local date-time in the milestone's `timezone`, or an offset date-time), `end`,
 /// `timezone`, `precision` (`day`, `month`, `year`), `description`, `location`, `source` (http(s) URL),
-/// `tags`, `reminders`, `priority`, `rrule`, `rdate`, `exdate`, `on_due` (`FieldReader+Actions.swift`).
+/// `tags`, `reminders`, `priority`, `rrule`, `rdate`, `exdate`, `on_due` (`FieldReader+Actions.swift`), and `notify`,
+/// `snooze`, `repeat` (`FieldReader+Delivery.swift`).
 struct MilestoneDecoder {
     static let keys = [
         "id", "title", "start", "end", "timezone", "precision", "description", "location", "source", "tags",
@@ -46,7 +47,7 @@ struct MilestoneDecoder {
         }
         let reader = FieldReader(node: node, source: source, path: path)
         let errorsBefore = context.pending.count { $0.severity == .error }
-        reader.checkKeys(Self.keys, context: &context)
+        reader.checkKeys(Self.keys + FieldReader.deliveryKeys, context: &context)
 
         let id = reader.string("id", required: true, context: &context)
         if let id { checkId(id, context: &context) }
@@ -69,6 +70,7 @@ struct MilestoneDecoder {
         let tags = reader.strings("tags", context: &context) ?? []
         let priority = reader.priority("priority", context: &context) ?? defaults.priority
         let reminders = reader.reminders("reminders", context: &context) ?? defaults.reminders
+        let delivery = defaults.delivery.applying(reader.deliveryOverride(context: &context))
         var precision = Milestone.Precision.day
         if let text = reader.string("precision", context: &context) {
             if let p = Milestone.Precision(rawValue: text) {
@@ -164,7 +166,8 @@ struct MilestoneDecoder {
             zone: zone,
             recurrence: recurrence,
             reminders: reminders,
-            priority: priority
+            priority: priority,
+            delivery: delivery
         )
         checkEndOfTime(milestone, context: &context)
         return milestone.with(onDue: onDue)

@@ -10,8 +10,12 @@ public struct TimelineConfig: Sendable {
     public var warnings: [Diagnostic]
 
     /// A config from its parts.
-    public init(defaults: Defaults = Defaults(), milestones: [Milestone], sources: [String], warnings: [Diagnostic] = [])
-    {
+    public init(
+        defaults: Defaults = Defaults(),
+        milestones: [Milestone],
+        sources: [String],
+        warnings: [Diagnostic] = []
+    ) {
         self.defaults = defaults
         self.milestones = milestones
         self.sources = sources
@@ -25,7 +29,8 @@ public struct TimelineConfig: Sendable {
 /// reminders of all-day milestones come due; default 09:00), `reminders` (default
 /// `["7 days before", "1 day before", "at start"]`), `priority` (journal priority of reminders; default
 /// `notice`), `catch_up_window` (how old a reminder missed during downtime may be and still be sent at
-/// start; default `7 days`).
+/// start; default `7 days`), `notify`, `snooze` and `repeat` (where reminders go and how they are followed up;
+/// default: the journal only, snoozes of 10 minutes and 1 hour, no repeat; see `Delivery`).
 public struct Defaults: Hashable, Sendable {
     /// The zone of milestones without `timezone`.
     public var zone: Zone
@@ -37,6 +42,8 @@ public struct Defaults: Hashable, Sendable {
     public var priority: Priority
     /// How old (seconds) a reminder missed during downtime may be and still be sent at start.
     public var catchUpWindow: Int64
+    /// Where reminders go and how they are followed up, for milestones that do not say.
+    public var delivery: Delivery = .standard
 
     /// The built-in defaults, in `zone`.
     public init(

@@ -210,6 +210,12 @@ public struct ICalendarExport: Sendable {
         if let acknowledged = reminder.acknowledged {
             writer.line("ACKNOWLEDGED", value: ICalendarFormat.utc(acknowledged))
         }
+        // Nagging (`repeat = { every, times }`) is what REPEAT and DURATION say: the alarm again `times` more times,
+        // `every` apart (RFC 5545 3.8.6.3: both or neither).
+        if let repetition = milestone.delivery.applying(reminder.delivery).repetition {
+            writer.line("REPEAT", value: String(repetition.times))
+            writer.line("DURATION", value: ICalendarFormat.duration(days: 0, seconds: repetition.every))
+        }
         writer.end("VALARM")
     }
 

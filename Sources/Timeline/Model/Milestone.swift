@@ -59,6 +59,9 @@ public struct Milestone: Hashable, Sendable {
     public var priority: Priority
     /// Where it was defined; features that act on milestones (beyond reminding) must refuse `.iCalendar`.
     public var origin: Origin
+    /// Where its reminders go and how they can be followed up (`notify`, `snooze`, `repeat`), `[defaults]`
+    /// applied; a reminder's own table may override it (`Reminder.delivery`). One shared box (`Delivery`).
+    public var delivery: Delivery
     /// The fields many milestones leave out, in one shared box (nil when all are absent): a milestone costs
     /// about 120 bytes instead of 424, which matters at 100,000 milestones (issue 12).
     private var extras: ExtrasBox?
@@ -81,7 +84,8 @@ public struct Milestone: Hashable, Sendable {
         recurrence: Recurrence? = nil,
         reminders: [Reminder],
         priority: Priority = .notice,
-        origin: Origin = .config
+        origin: Origin = .config,
+        delivery: Delivery = .standard
     ) {
         self.id = id
         self.title = title
@@ -92,6 +96,7 @@ public struct Milestone: Hashable, Sendable {
         self.reminders = reminders
         self.priority = priority
         self.origin = origin
+        self.delivery = delivery
         let extras = Extras(
             description: description,
             location: location,
@@ -101,6 +106,11 @@ public struct Milestone: Hashable, Sendable {
             recurrence: recurrence
         )
         self.extras = extras.isEmpty ? nil : ExtrasBox(extras)
+    }
+
+    /// The delivery of its reminder number `index`: its own, with the reminder's overrides.
+    public func delivery(ofReminder index: Int) -> Delivery {
+        delivery.applying(reminders[index].delivery)
     }
 
     private mutating func modifyExtras(_ change: (inout Extras) -> Void) {
@@ -147,6 +157,8 @@ public struct Reminder: Hashable, Sendable {
     /// Instances due at or before this instant were already dealt with (an iCalendar alarm's
     /// `ACKNOWLEDGED`) and are not sent.
     public var acknowledged: Instant?
+    /// What its table changes of the milestone's delivery (`notify`, `snooze`, `repeat`), if anything.
+    public var delivery: DeliveryOverride?
 
     /// A reminder at `offset`.
     public init(offset: ReminderOffset, text: String? = nil, priority: Priority? = nil) {

@@ -1,0 +1,260 @@
+import Logging
+import Timeline
+
+/// The desktop channel: each reminder whose delivery lists `desktop` becomes a notification of the session's
+/// notification server, with "Snooze ..." and "Dismiss" when the server shows actions; what the person chooses
+/// goes back to the scheduler as a snooze or a dismissal, crash-safe state like any other.
+///
+/// Told of every reminder the scheduler writes (a `DeliveryObserver`), after its journal entry: the journal is
+/// the record, the notification a courtesy that may fail. Without a server (none runs, it stopped, it refuses),
+/// the failure is logged once (MESSAGE_ID `desktopUnavailable`) until a notification is shown again; the owner
+/// of `org.freedesktop.Notifications` is watched, and when a server appears, that is logged, and the critical
+/// reminders that were not acknowledged (shown on a server that went away, or not shown at all) are shown on it.
+///
+/// - `ActionInvoked` "Snooze 10 minutes" snoozes the reminder, "Dismiss" dismisses it; then the notification is
+///   closed (servers such as dunst leave it on screen otherwise).
+/// - `NotificationClosed` with reason 2 (the person closed it) dismisses it; expiry (1) and our own closing (3)
+///   do not.
+/// - A snooze or dismissal from elsewhere (the command line, the bus API) closes its notification.
+/// - A repeat of a nagging reminder replaces its notification (`replaces_id`), as does a return after a snooze.
+///
+/// One thread: everything runs on the daemon's loop.
+public final class DesktopChannel: DeliveryObserver {
+    /// Where the person's choices go: the scheduler's `snooze(key:for:)` and `dismiss(key:)` (and the daemon
+    /// re-arms its timer at their answer).
+    public struct FollowUpHandler {
+        /// Snoozes the reminder with the key for the duration.
+        public var snooze: (_ key: String, _ duration: Duration) throws(FollowUpError) -> Void
+        /// Dismisses the reminder with the key.
+        public var dismiss: (_ key: String) throws(FollowUpError) -> Void
+
+        /// A handler of the two.
+        public init(
+            snooze: @escaping (_ key: String, _ duration: Duration) throws(FollowUpError) -> Void,
+            dismiss: @escaping (_ key: String) throws(FollowUpError) -> Void
+        ) {
+            self.snooze = snooze
+            self.dismiss = dismiss
+        }
+    }
+
+    private struct Shown {
+        var key: String
+        var reminder: DeliveredReminder
+    }
+
+    private enum Owner: Equatable {
+        case unknown
+        case known(String?)
+    }
+
+    private let server: any NotificationServer
+    private let clock: any WallClock
+    private let logger: Logger
+    private let followUps: FollowUpHandler
+
+    private var owner = Owner.unknown
+    private var capabilities: Set<String>?
+    private var askingCapabilities = false
+    /// Reminders to show once the capabilities are known.
+    private var waiting: [DeliveredReminder] = []
+    /// What is on the server now, by notification id.
+    private var shown: [UInt32: Shown] = [:]
+    private var idOfKey: [String: UInt32] = [:]
+    /// Critical reminders not acknowledged yet (no action, not closed, not snoozed or dismissed): shown again on a
+    /// server that replaces the one they were on, or on the first one when none ran.
+    private var unacknowledged: [String: DeliveredReminder] = [:]
+    private var unavailableReported = false
+
+    /// A channel showing notifications on `server`, stamping them with `clock`'s time, handing the person's
+    /// choices to `followUps`, logging to `logger`.
+    public init(server: any NotificationServer, clock: any WallClock, logger: Logger, followUps: FollowUpHandler) {
+        self.server = server
+        self.clock = clock
+        self.logger = logger
+        self.followUps = followUps
+        server.onEvent = { [unowned self] event in self.handle(event) }
+    }
+
+    /// How many notifications are on the server (for tests and the status).
+    public var shownCount: Int { shown.count }
+
+    /// At most this many notifications are remembered: a server that never reports them closed must not make
+    /// the daemon grow; the oldest are forgotten (their actions then do nothing).
+    static let maximumRemembered = 256
+
+    // MARK: - Reminders
+
+    /// Shows `reminder` when its delivery lists the desktop (after asking the server what it can do, once).
+    public func delivered(_ reminder: DeliveredReminder) {
+        guard reminder.milestone.delivery(ofReminder: Int(reminder.instance.reminderIndex)).isDesktop else { return }
+        if DesktopNotification.Urgency(reminder.entry.priority ?? reminder.milestone.priority) == .critical {
+            unacknowledged[reminder.key] = reminder
+            forgetOldest()
+        }
+        show(reminder)
+    }
+
+    /// Closes the notification of a reminder snoozed or dismissed elsewhere.
+    public func followedUp(_ record: FollowUpRecord) {
+        switch record {
+        case .snoozed(let key, _), .dismissed(let key, _):
+            unacknowledged[key] = nil
+            if let id = idOfKey.removeValue(forKey: key) {
+                shown[id] = nil
+                server.close(id: id)
+            }
+        case .returned, .repeating:
+            break
+        }
+    }
+
+    private func show(_ reminder: DeliveredReminder) {
+        guard let capabilities else {
+            waiting.append(reminder)
+            askCapabilities()
+            return
+        }
+        let notification = DesktopNotification(for: reminder, now: clock.now(), capabilities: capabilities)
+        let replacing = idOfKey[reminder.key] ?? 0
+        server.notify(notification, replacing: replacing) { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success(let id):
+                self.available()
+                if replacing != 0, replacing != id { self.shown[replacing] = nil }
+                if let previous = self.idOfKey[reminder.key], previous != id { self.shown[previous] = nil }
+                self.shown[id] = Shown(key: reminder.key, reminder: reminder)
+                self.idOfKey[reminder.key] = id
+                self.forgetOldest()
+            case .failure(let error):
+                self.unavailable(error)
+            }
+        }
+    }
+
+    private func askCapabilities() {
+        guard !askingCapabilities else { return }
+        askingCapabilities = true
+        server.capabilities { [weak self] result in
+            guard let self else { return }
+            self.askingCapabilities = false
+            let reminders = self.waiting
+            self.waiting = []
+            switch result {
+            case .success(let list):
+                self.capabilities = Set(list)
+                for reminder in reminders { self.show(reminder) }
+            case .failure(let error):
+                // Those reminders are in the journal; the next one asks again.
+                self.unavailable(error)
+            }
+        }
+    }
+
+    // MARK: - The server
+
+    private func handle(_ event: NotificationServerEvent) {
+        switch event {
+        case .ownerChanged(let newOwner):
+            ownerChanged(to: newOwner)
+        case .actionInvoked(let id, let key):
+            guard let action = DesktopNotification.Action(key: key), let item = forget(id: id) else { return }
+            server.close(id: id)
+            do throws(FollowUpError) {
+                switch action {
+                case .snooze(let seconds): try followUps.snooze(item.key, .seconds(seconds))
+                case .dismiss: try followUps.dismiss(item.key)
+                }
+            } catch {
+                logger.warning(
+                    "cannot \(action.label.lowercased()) \(item.key) from its desktop notification: \(error)"
+                )
+            }
+        case .closed(let id, let reason):
+            guard let item = forget(id: id), reason == 2 else { return }
+            do throws(FollowUpError) {
+                try followUps.dismiss(item.key)
+            } catch {
+                logger.warning("cannot dismiss \(item.key), whose desktop notification was closed: \(error)")
+            }
+        }
+    }
+
+    /// Forgets the oldest notifications (the lowest ids: servers count up) beyond `maximumRemembered`, and
+    /// critical reminders beyond that many.
+    private func forgetOldest() {
+        while shown.count > Self.maximumRemembered, let oldest = shown.keys.min() {
+            _ = forget(id: oldest)
+        }
+        while unacknowledged.count > Self.maximumRemembered,
+            let oldest = unacknowledged.min(by: { $0.value.instance.due < $1.value.instance.due })
+        {
+            unacknowledged[oldest.key] = nil
+        }
+    }
+
+    /// Forgets the notification `id` (acted upon or closed); what it showed, if it was ours.
+    private func forget(id: UInt32) -> Shown? {
+        guard let item = shown.removeValue(forKey: id) else { return nil }
+        if idOfKey[item.key] == id { idOfKey[item.key] = nil }
+        unacknowledged[item.key] = nil
+        return item
+    }
+
+    private func ownerChanged(to newOwner: String?) {
+        let previous = owner
+        guard previous != .known(newOwner) else { return }
+        owner = .known(newOwner)
+        // The first answer after connecting: what was delivered meanwhile went to this owner already.
+        guard previous != .unknown else { return }
+        // Another server, or none: the ids and capabilities of the old one mean nothing now.
+        capabilities = nil
+        shown = [:]
+        idOfKey = [:]
+        guard let newOwner else { return }
+        if unavailableReported {
+            unavailableReported = false
+            logger.notice(
+                "desktop notifications are on again: \(newOwner) owns \(BusNotificationServer.name)",
+                metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
+            )
+        }
+        showUnacknowledged()
+    }
+
+    private func showUnacknowledged() {
+        for reminder in unacknowledged.values.sorted(by: { $0.key < $1.key })
+        where !waiting.contains(where: { $0.key == reminder.key }) {
+            show(reminder)
+        }
+    }
+
+    // MARK: - Logging once
+
+    private func available() {
+        guard unavailableReported else { return }
+        unavailableReported = false
+        logger.notice(
+            "desktop notifications are on again",
+            metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
+        )
+    }
+
+    private func unavailable(_ error: BusError) {
+        guard !unavailableReported else { return }
+        unavailableReported = true
+        let why: String
+        if error.isServiceUnknown {
+            why = "no notification server on the session bus (nobody owns \(BusNotificationServer.name))"
+        } else if error.isNotConnected {
+            why = "not connected to the session bus"
+        } else {
+            why = "the notification server failed: \(error)"
+        }
+        logger.warning(
+            "desktop notifications cannot be shown: \(why); the reminders are in the journal, and notifications resume when a server appears",
+            metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
+        )
+    }
+}

@@ -1,0 +1,47 @@
+import Logging
+import Timeline
+
+extension DaemonService {
+    /// The desktop channel of an instance whose bus is a session bus (a user instance, or a bus given by
+    /// address): notifications through `bus`, the person's snoozes and dismissals handed to `scheduler`, and its
+    /// answer to `answer` (which re-arms the due timer). Registered as an observer of `scheduler`. nil for the
+    /// system instance and without a bus: notifications belong to a person's session.
+    static func desktopChannel(
+        bus: BusConnection?,
+        scheduler: Scheduler,
+        clock: any WallClock,
+        logger: Logger,
+        answer: @escaping (WallTime?) -> Void
+    ) -> DesktopChannel? {
+        guard let bus, bus.scope != .system else { return nil }
+        let followUps = DesktopChannel.FollowUpHandler(
+            snooze: { [unowned scheduler] (key, duration) throws(FollowUpError) in
+                answer(try scheduler.snooze(key: key, for: duration))
+            },
+            dismiss: { [unowned scheduler] (key) throws(FollowUpError) in
+                answer(try scheduler.dismiss(key: key))
+            }
+        )
+        let channel = DesktopChannel(
+            server: BusNotificationServer(connection: bus),
+            clock: clock,
+            logger: logger,
+            followUps: followUps
+        )
+        scheduler.hooks.observers.append(channel)
+        return channel
+    }
+
+    /// Says once, at start, when the timeline asks for desktop notifications that this instance cannot show.
+    static func noteDesktopWithoutSessionBus(_ scheduler: Scheduler, channel: DesktopChannel?, logger: Logger) {
+        guard channel == nil, let milestones = scheduler.schedule?.milestones else { return }
+        let asking = milestones.filter { milestone in
+            milestone.reminders.indices.contains { milestone.delivery(ofReminder: $0).isDesktop }
+        }
+        guard !asking.isEmpty else { return }
+        logger.notice(
+            "\(plural(asking.count, "milestone")) \(asking.count == 1 ? "asks" : "ask") for desktop notifications (notify = [\"desktop\"]), but this instance has no session bus: their reminders go to the journal only. The user instance shows them (systemctl --user enable --now sse-timeline).",
+            metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
+        )
+    }
+}

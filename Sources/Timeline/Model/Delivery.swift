@@ -1,0 +1,152 @@
+/// Where a reminder goes and how people can follow it up: the channels beside the journal, the snooze
+/// durations offered, and the nagging repeats until it is dismissed (`notify`, `snooze` and `repeat` in
+/// `[defaults]`, a milestone, or one reminder's table).
+///
+/// A milestone holds the delivery resolved against `[defaults]`; a reminder holds only what its own table
+/// overrides (`DeliveryOverride`), applied at delivery time. The fields live in one shared, immutable box:
+/// milestones that do not override anything share the defaults' box, so a timeline of 100,000 milestones
+/// pays 8 bytes a milestone for it.
+public struct Delivery: Hashable, Sendable {
+    /// The channels a reminder goes to. The journal entry is always written: it is the record.
+    public struct Channels: OptionSet, Hashable, Sendable {
+        /// The bits: 1 the journal, 2 the desktop.
+        public let rawValue: UInt8
+
+        /// A set from its bits.
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        /// The systemd journal (always included).
+        public static let journal = Channels(rawValue: 1 << 0)
+        /// A desktop notification (`org.freedesktop.Notifications` on the session bus of the user instance).
+        public static let desktop = Channels(rawValue: 1 << 1)
+
+        /// The names accepted in `notify`, in order, with their channel.
+        public static let named: [(name: String, channel: Channels)] = [("journal", .journal), ("desktop", .desktop)]
+
+        /// The channels' names, in the order of `named`.
+        public var names: [String] { Self.named.filter { contains($0.channel) }.map(\.name) }
+    }
+
+    /// Nagging: the reminder is written again every `every` seconds, `times` more times, until it is dismissed
+    /// (iCalendar's VALARM `REPEAT` and `DURATION`).
+    public struct Repetition: Hashable, Sendable {
+        /// Seconds between two repeats (and between the reminder and its first repeat).
+        public var every: Int64
+        /// How many repeats follow the reminder.
+        public var times: Int
+
+        /// A repetition every `every` seconds, `times` times.
+        public init(every: Int64, times: Int) {
+            self.every = every
+            self.times = times
+        }
+    }
+
+    private struct Fields: Hashable, Sendable {
+        var channels: Channels = [.journal]
+        var snooze: [Int64] = Delivery.defaultSnooze
+        var repetition: Repetition?
+    }
+
+    private final class Box: Hashable, Sendable {
+        let fields: Fields
+
+        init(_ fields: Fields) { self.fields = fields }
+
+        static func == (a: Box, b: Box) -> Bool { a === b || a.fields == b.fields }
+        func hash(into hasher: inout Hasher) { hasher.combine(fields) }
+    }
+
+    private var box: Box
+
+    /// The snooze durations offered when none are configured: 10 minutes and 1 hour.
+    public static let defaultSnooze: [Int64] = [600, 3600]
+    /// The built-in delivery: the journal only, snoozes of 10 minutes and 1 hour, no repeat.
+    public static let standard = Delivery(box: Box(Fields()))
+
+    private init(box: Box) { self.box = box }
+
+    /// A delivery to `channels` (the journal is added), offering `snooze` (seconds), repeating per `repetition`.
+    public init(
+        channels: Channels = [.journal],
+        snooze: [Int64] = Delivery.defaultSnooze,
+        repetition: Repetition? = nil
+    ) {
+        box = Box(Fields(channels: channels.union(.journal), snooze: snooze, repetition: repetition))
+    }
+
+    /// The channels; always includes `.journal`.
+    public var channels: Channels {
+        get { box.fields.channels }
+        set { change { $0.channels = newValue.union(.journal) } }
+    }
+
+    /// The snooze durations offered, in seconds, in the order configured (empty: only Dismiss is offered).
+    public var snooze: [Int64] {
+        get { box.fields.snooze }
+        set { change { $0.snooze = newValue } }
+    }
+
+    /// The nagging repeats, if any.
+    public var repetition: Repetition? {
+        get { box.fields.repetition }
+        set { change { $0.repetition = newValue } }
+    }
+
+    /// Whether reminders go to the desktop too.
+    public var isDesktop: Bool { channels.contains(.desktop) }
+
+    /// This delivery with what `override` sets taken from it.
+    public func applying(_ override: DeliveryOverride?) -> Delivery {
+        guard let override, !override.isEmpty else { return self }
+        var result = self
+        if let channels = override.channels { result.channels = channels }
+        if let snooze = override.snooze { result.snooze = snooze }
+        if let repetition = override.repetition { result.repetition = repetition }
+        return result
+    }
+
+    private mutating func change(_ body: (inout Fields) -> Void) {
+        var fields = box.fields
+        body(&fields)
+        if fields != box.fields { box = Box(fields) }
+    }
+}
+
+/// What one reminder's table (`{ at = "15 minutes before", notify = [...], snooze = [...], repeat = ... }`)
+/// changes of its milestone's `Delivery`; nil fields keep the milestone's. Immutable, its fields in one box, so a
+/// reminder without one pays 8 bytes for it.
+public struct DeliveryOverride: Hashable, Sendable {
+    private struct Fields: Hashable, Sendable {
+        var channels: Delivery.Channels?
+        var snooze: [Int64]?
+        var repetition: Delivery.Repetition??
+    }
+
+    private final class Box: Hashable, Sendable {
+        let fields: Fields
+
+        init(_ fields: Fields) { self.fields = fields }
+
+        static func == (a: Box, b: Box) -> Bool { a === b || a.fields == b.fields }
+        func hash(into hasher: inout Hasher) { hasher.combine(fields) }
+    }
+
+    private let box: Box
+
+    /// An override of the given fields: `repetition` is `.some(nil)` for `repeat = false` (no repeat though the
+    /// milestone has one), `.some(r)` for a repeat of its own, nil to keep the milestone's.
+    public init(channels: Delivery.Channels? = nil, snooze: [Int64]? = nil, repetition: Delivery.Repetition?? = nil) {
+        box = Box(Fields(channels: channels.map { $0.union(.journal) }, snooze: snooze, repetition: repetition))
+    }
+
+    /// The channels, when the reminder lists its own `notify`.
+    public var channels: Delivery.Channels? { box.fields.channels }
+    /// The snooze durations, when the reminder has its own `snooze`.
+    public var snooze: [Int64]? { box.fields.snooze }
+    /// The repeat, when the reminder has its own `repeat` (`.some(nil)`: `repeat = false`).
+    public var repetition: Delivery.Repetition?? { box.fields.repetition }
+
+    /// Whether it changes nothing.
+    public var isEmpty: Bool { channels == nil && snooze == nil && repetition == nil }
+}
