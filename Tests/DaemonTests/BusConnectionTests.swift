@@ -239,6 +239,25 @@ struct BusConnectionTests {
         withExtendedLifetime(object) {}
     }
 
+    /// No D-Bus (yet): the connection waits for the bus's socket to appear, without waking up meanwhile.
+    @Test func aBusWhoseSocketDoesNotExistIsWaitedForWithoutWakingUp() throws {
+        let bus = TestBus()
+        bus.stop()
+        let loop = try EventLoop()
+        let connection = try BusConnection(
+            loop: loop,
+            scope: .address(bus.address),
+            logger: logs.logger(),
+            retryDelay: .milliseconds(10)
+        )
+        #expect(!connection.isConnected)
+        // A timer would retry every 10-20 ms; the socket watch makes no wake-up at all.
+        #expect(try loop.runOnce(timeoutMicroseconds: 200_000) == false)
+        bus.start()
+        #expect(try run(loop) { connection.isConnected })
+        #expect(logs.all.contains { $0.contains("connected to the bus at \(bus.address) again") })
+    }
+
     @Test func aConnectionThatCannotReachItsBusRetriesAndTheCallerGoesOn() throws {
         let directory = TemporaryDirectory()
         let loop = try EventLoop()

@@ -1,3 +1,4 @@
+import CLinux
 import CSystemd
 import Glibc
 import Logging
@@ -40,6 +41,9 @@ public final class BusConnection {
     private let logger: Logger
     private var registrations: [WeakRegistration] = []
     private var retryTimer: TimerSource?
+    /// While the bus's socket does not exist (no D-Bus on this machine, or not yet): a watch of its directory,
+    /// so that the daemon connects when the socket appears without waking up meanwhile.
+    private var socketWatch: InotifySource?
     private var retryDelay: Duration
     private var disconnectSlot: OpaquePointer?
     private var failureReported = false
@@ -74,6 +78,7 @@ public final class BusConnection {
 
     deinit {
         retryTimer = nil
+        socketWatch = nil
         dropConnection()
     }
 
@@ -140,6 +145,7 @@ public final class BusConnection {
             }
             failureReported = false
             retryDelay = initialRetryDelay
+            socketWatch = nil
             onConnected?()
             return true
         } catch {
@@ -160,9 +166,36 @@ public final class BusConnection {
         scheduleRetry()
     }
 
+    /// Tries again when the bus's socket appears, if it does not exist now (no wake-up meanwhile); otherwise (the
+    /// bus refused, or its address is not a plain socket path) after `retryDelay`, doubling up to 30 s.
     private func scheduleRetry() {
+        if watchForSocket() { return }
         retryTimer?.schedule(at: SystemClock().now().advanced(by: retryDelay))
         retryDelay = min(retryDelay * 2, maximumRetryDelay)
+    }
+
+    /// Watches the directory of a missing bus socket for its creation; false when the socket exists, its address
+    /// is not a socket path, or the directory cannot be watched.
+    private func watchForSocket() -> Bool {
+        guard let path = scope.socketPath(environment: ProcessEnvironment.current()), !FileStatus.entryExists(path)
+        else { return false }
+        if socketWatch != nil { return true }
+        let (directory, name) = ZoneFileWatch.split(path)
+        let entry = Array(name.utf8)
+        do {
+            socketWatch = try InotifySource(
+                loop: loop,
+                path: directory,
+                mask: UInt32(IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
+            ) { [unowned self] event in
+                guard event.name == entry || event.mask & UInt32(IN_Q_OVERFLOW | IN_IGNORED) != 0 else { return }
+                self.socketWatch = nil
+                self.connect()
+            }
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// Releases the bus and every slot that refers to it (a slot holds a reference to its bus).

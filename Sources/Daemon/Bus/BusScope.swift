@@ -31,6 +31,26 @@ public enum BusScope: Sendable, Equatable, CustomStringConvertible {
         return .system
     }
 
+    /// The path of the bus's socket when its address is a plain `unix:path=` (the usual case), else nil: what to
+    /// watch for while the bus does not exist yet.
+    func socketPath(environment: [String: String]) -> String? {
+        let address: String?
+        switch self {
+        case .system:
+            address = environment["DBUS_SYSTEM_BUS_ADDRESS"] ?? "unix:path=/run/dbus/system_bus_socket"
+        case .user:
+            address =
+                environment["DBUS_SESSION_BUS_ADDRESS"]
+                ?? environment["XDG_RUNTIME_DIR"].map { "unix:path=\($0)/bus" }
+        case .address(let value):
+            address = value
+        }
+        guard let address, address.hasPrefix("unix:path="), !address.contains(","), !address.contains(";") else {
+            return nil
+        }
+        return String(address.dropFirst("unix:path=".count))
+    }
+
     /// Opens a new connection, not yet attached to any loop.
     func open() throws(BusError) -> OpaquePointer {
         var bus: OpaquePointer?

@@ -36,8 +36,15 @@ public class EventSource {
         Unmanaged.passUnretained(self).toOpaque()
     }
 
-    /// The object behind a context pointer that C hands back.
-    static func object<Source: EventSource>(_ context: UnsafeMutableRawPointer?, as type: Source.Type) -> Source {
-        Unmanaged<Source>.fromOpaque(context!).takeUnretainedValue()
+    /// Runs `body` with the object behind a context pointer that C hands back, holding a reference for the call:
+    /// a handler may release the last other reference to its own source (sd-event frees the C side after the
+    /// dispatch).
+    static func dispatch<Source: EventSource>(
+        _ context: UnsafeMutableRawPointer?,
+        as type: Source.Type,
+        _ body: (Source) -> Void
+    ) {
+        let source = Unmanaged<Source>.fromOpaque(context!).takeUnretainedValue()
+        withExtendedLifetime(source) { body(source) }
     }
 }

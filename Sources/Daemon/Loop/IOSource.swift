@@ -26,7 +26,7 @@ public final class IOSource: EventSource {
                 descriptor,
                 events,
                 { _, _, revents, context in
-                    EventSource.object(context, as: IOSource.self).handler(revents)
+                    EventSource.dispatch(context, as: IOSource.self) { $0.handler(revents) }
                     return 0
                 },
                 context

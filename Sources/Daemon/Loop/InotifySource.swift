@@ -30,7 +30,7 @@ public final class InotifySource: EventSource {
                 mask,
                 { _, event, context in
                     guard let event else { return 0 }
-                    EventSource.object(context, as: InotifySource.self).handler(InotifySource.read(event))
+                    EventSource.dispatch(context, as: InotifySource.self) { $0.handler(InotifySource.read(event)) }
                     return 0
                 },
                 context

@@ -19,7 +19,7 @@ public final class PostSource: EventSource {
                 loop.event,
                 &source,
                 { _, context in
-                    EventSource.object(context, as: PostSource.self).handler()
+                    EventSource.dispatch(context, as: PostSource.self) { $0.handler() }
                     return 0
                 },
                 context

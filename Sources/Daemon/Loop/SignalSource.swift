@@ -29,7 +29,7 @@ public final class SignalSource: EventSource {
                 &source,
                 signal,
                 { _, _, context in
-                    EventSource.object(context, as: SignalSource.self).handler()
+                    EventSource.dispatch(context, as: SignalSource.self) { $0.handler() }
                     return 0
                 },
                 context

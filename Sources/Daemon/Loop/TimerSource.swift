@@ -29,7 +29,7 @@ public final class TimerSource: EventSource {
                 UInt64.max,
                 accuracyMicroseconds,
                 { _, _, context in
-                    EventSource.object(context, as: TimerSource.self).handler()
+                    EventSource.dispatch(context, as: TimerSource.self) { $0.handler() }
                     return 0
                 },
                 context
