@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "Daemon",
                 "Timeline",
+                "TOML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),

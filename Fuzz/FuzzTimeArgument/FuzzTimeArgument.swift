@@ -47,7 +47,7 @@ enum FuzzTimeArgument {
                 instant = try TimeArgument.parse(text, option: "--from", zone: zone, now: now)
             } catch {
                 precondition(text != "now" && value == nil, "\"\(text)\" fails to parse in \(zone): \(error)")
-                precondition(error == TimeArgumentError(option: "--from", text: text), "wrong error: \(error)")
+                precondition(error.option == "--from" && error.text == text, "wrong error: \(error)")
                 precondition(error.description.hasPrefix("--from: \"\(text)\" is not a date or time; accepted: now"))
                 continue
             }

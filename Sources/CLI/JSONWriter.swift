@@ -1,3 +1,5 @@
+import TOML
+
 /// A minimal JSON writer (no Foundation): objects keep the key order they are given, for stable output.
 enum JSON {
     case string(String)
@@ -19,7 +21,7 @@ enum JSON {
 
     private func write(to out: inout String, indent: Int?) {
         switch self {
-        case .string(let s): JSON.escape(s, into: &out)
+        case .string(let s): TOMLString.quote(s, into: &out)
         case .int(let i): out += String(i)
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
@@ -45,7 +47,7 @@ enum JSON {
             for (i, (key, value)) in fields.enumerated() {
                 if i > 0 { out += "," }
                 newline(&out, indent.map { $0 + 1 })
-                JSON.escape(key, into: &out)
+                TOMLString.quote(key, into: &out)
                 out += indent == nil ? ":" : ": "
                 value.write(to: &out, indent: indent.map { $0 + 1 })
             }
@@ -57,26 +59,5 @@ enum JSON {
     private func newline(_ out: inout String, _ indent: Int?) {
         guard let indent else { return }
         out += "\n" + String(repeating: "  ", count: indent)
-    }
-
-    static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -22,8 +22,18 @@ extension Parser {
         )
     }
 
-    /// `"..."`: escapes, on one line.
-    func lexBasicString(at start: Int) throws(Failure) -> StringToken {
+    /// The character at `p` of a string, taken as written: added to `decoded` when the string is being decoded;
+    /// a control character or invalid UTF-8 is an error. Returns where the character ends.
+    func character(at p: Int, into decoded: inout [UInt8]?) throws(Failure) -> Int {
+        if isControl(text[p]) { throw controlFailure(p, in: "a string") }
+        let end = try characterEnd(at: p)
+        decoded?.append(contentsOf: text[p..<end])
+        return end
+    }
+
+    /// `"..."` (escapes) or `'...'` (no escapes), on one line; the quote is the one at `start`.
+    func lexString(at start: Int) throws(Failure) -> StringToken {
+        let quote = text[start]
         var p = start + 1
         var decoded: [UInt8]?
         while true {
@@ -31,65 +41,25 @@ extension Parser {
                 throw Failure(
                     start,
                     "a string that is not closed on its line",
-                    hint: "end it with \" before the line ends",
+                    hint: "end it with \(quote == 0x22 ? "\"" : "'") before the line ends",
                     resume: p
                 )
             }
             let b = text[p]
-            if b == 0x22 { return StringToken(contentStart: start + 1, contentEnd: p, decoded: decoded, end: p + 1) }
-            if b == 0x5C {
+            if b == quote { return StringToken(contentStart: start + 1, contentEnd: p, decoded: decoded, end: p + 1) }
+            if b == 0x5C && quote == 0x22 {
                 if decoded == nil { decoded = Array(text[start + 1..<p]) }
                 p = try escape(at: p, into: &decoded!)
-            } else if isControl(b) {
-                throw controlFailure(p, in: "a string")
-            } else if b >= 0x80 {
-                let length = utf8Length(at: p)
-                if length == 0 { throw invalidUTF8(p) }
-                decoded?.append(contentsOf: text[p..<p + length])
-                p += length
             } else {
-                decoded?.append(b)
-                p += 1
+                p = try character(at: p, into: &decoded)
             }
         }
     }
 
-    /// `'...'`: no escapes, on one line.
-    func lexLiteralString(at start: Int) throws(Failure) -> StringToken {
-        var p = start + 1
-        while true {
-            guard p < text.count, text[p] != 0x0A, text[p] != 0x0D else {
-                throw Failure(
-                    start,
-                    "a string that is not closed on its line",
-                    hint: "end it with ' before the line ends",
-                    resume: p
-                )
-            }
-            let b = text[p]
-            if b == 0x27 { return StringToken(contentStart: start + 1, contentEnd: p, decoded: nil, end: p + 1) }
-            if isControl(b) { throw controlFailure(p, in: "a string") }
-            if b >= 0x80 {
-                let length = utf8Length(at: p)
-                if length == 0 { throw invalidUTF8(p) }
-                p += length
-            } else {
-                p += 1
-            }
-        }
-    }
-
-    /// `"""..."""`: escapes, line ends, and a backslash at a line's end that joins it to the next.
-    func lexMultilineBasicString(at start: Int) throws(Failure) -> StringToken {
-        try lexMultiline(at: start, quote: 0x22)
-    }
-
-    /// `'''...'''`: line ends, no escapes.
-    func lexMultilineLiteralString(at start: Int) throws(Failure) -> StringToken {
-        try lexMultiline(at: start, quote: 0x27)
-    }
-
-    private func lexMultiline(at start: Int, quote: UInt8) throws(Failure) -> StringToken {
+    /// `"""..."""` (escapes, line ends, and a backslash at a line's end that joins it to the next) or
+    /// `'''...'''` (line ends, no escapes); the quotes are those at `start`.
+    func lexMultilineString(at start: Int) throws(Failure) -> StringToken {
+        let quote = text[start]
         let delimiter = quote == 0x22 ? "\"\"\"" : "'''"
         var p = start + 3
         // A line end right after the opening delimiter is not part of the string.
@@ -152,16 +122,8 @@ extension Parser {
                 if decoded == nil { decoded = Array(text[contentStart..<p]) }
                 decoded!.append(0x0A)
                 p += 2
-            } else if isControl(b) {
-                throw controlFailure(p, in: "a string")
-            } else if b >= 0x80 {
-                let length = utf8Length(at: p)
-                if length == 0 { throw invalidUTF8(p) }
-                decoded?.append(contentsOf: text[p..<p + length])
-                p += length
             } else {
-                decoded?.append(b)
-                p += 1
+                p = try character(at: p, into: &decoded)
             }
         }
     }
@@ -375,17 +337,7 @@ extension Parser {
             p += 1
             return true
         }
-        var t = Temporal(
-            year: 0,
-            month: 0,
-            day: 0,
-            hour: 0,
-            minute: 0,
-            second: 0,
-            hasOffset: false,
-            offsetMinutes: 0,
-            nanosecond: 0
-        )
+        var t = Temporal()
         var hour = 0
         var minute = 0
         var second = 0

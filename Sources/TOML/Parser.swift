@@ -91,15 +91,8 @@ struct Parser {
     func place(of node: Int32) -> String {
         let n = nodes[Int(node)]
         let offset = Int(n.flags.contains(.hasKey) ? n.keyStart : n.start)
-        var line = 0
-        var high = lineStarts.count - 1
-        while line < high {
-            let middle = (line + high + 1) / 2
-            if Int(lineStarts[middle]) <= offset { line = middle } else { high = middle - 1 }
-        }
-        var column = 1
-        for i in Int(lineStarts[line])..<offset where text[i] & 0xC0 != 0x80 { column += 1 }
-        return "line \(line + 1), column \(column)"
+        let position = TOMLPosition(offset: offset, in: text, lineStarts: lineStarts)
+        return "line \(position.line), column \(position.column)"
     }
 
     // MARK: - Errors
@@ -295,16 +288,8 @@ struct Parser {
                 if pos + 1 < text.count, text[pos + 1] == 0x0A { return }
                 throw Failure(pos, "a carriage return must be followed by a line feed")
             }
-            if b < 0x20 && b != 0x09 || b == 0x7F {
-                throw Failure(pos, "the control character U+\(hex(b, 4)) in a comment")
-            }
-            if b >= 0x80 {
-                let length = utf8Length(at: pos)
-                if length == 0 { throw invalidUTF8(pos) }
-                pos += length
-            } else {
-                pos += 1
-            }
+            if isControl(b) { throw controlFailure(pos, in: "a comment") }
+            pos = try characterEnd(at: pos)
         }
     }
 
@@ -467,7 +452,7 @@ struct Parser {
                 if pos + 2 < text.count, text[pos + 1] == c, text[pos + 2] == c {
                     throw Failure(pos, "a key cannot be a multi-line string", hint: "quote keys with \" or '")
                 }
-                let token = c == 0x22 ? try lexBasicString(at: pos) : try lexLiteralString(at: pos)
+                let token = try lexString(at: pos)
                 keyParts.append(
                     KeyPart(
                         start: pos,
@@ -625,6 +610,14 @@ struct Parser {
     // MARK: - Values
 
     mutating func parseKeyValue() throws(Failure) {
+        try parseKeyAndEquals()
+        let parent = try resolveDotted(in: table, inline: false)
+        pendingKey = (parent, keyParts[keyParts.count - 1])
+        try parseValue(parent: parent, key: keyParts[keyParts.count - 1])
+    }
+
+    /// A key (into `keyParts`), `=`, and the blanks around it: what comes before a value.
+    mutating func parseKeyAndEquals() throws(Failure) {
         try parseKey()
         skipBlanks()
         guard pos < text.count, text[pos] == 0x3D else {
@@ -632,9 +625,6 @@ struct Parser {
         }
         pos += 1
         skipBlanks()
-        let parent = try resolveDotted(in: table, inline: false)
-        pendingKey = (parent, keyParts[keyParts.count - 1])
-        try parseValue(parent: parent, key: keyParts[keyParts.count - 1])
     }
 
     /// A value under `key` of `parent` (an element, with a nil key, of an array), with everything nested in it.
@@ -711,13 +701,7 @@ struct Parser {
                             throw Failure(pos, "a comma before '}' (a trailing comma) in an inline table")
                         }
                     }
-                    try parseKey()
-                    skipBlanks()
-                    guard pos < text.count, text[pos] == 0x3D else {
-                        throw unexpected(pos, expected: "'=' after the key", hint: "write key = value")
-                    }
-                    pos += 1
-                    skipBlanks()
+                    try parseKeyAndEquals()
                     parent = try resolveDotted(in: frame.node, inline: true)
                     key = keyParts[keyParts.count - 1]
                     frame.expectingValue = false
@@ -741,12 +725,8 @@ struct Parser {
         let start = pos
         let c = text[pos]
         if c == 0x22 || c == 0x27 {
-            let token: StringToken
-            if pos + 2 < text.count, text[pos + 1] == c, text[pos + 2] == c {
-                token = c == 0x22 ? try lexMultilineBasicString(at: pos) : try lexMultilineLiteralString(at: pos)
-            } else {
-                token = c == 0x22 ? try lexBasicString(at: pos) : try lexLiteralString(at: pos)
-            }
+            let isMultiline = pos + 2 < text.count && text[pos + 1] == c && text[pos + 2] == c
+            let token = try isMultiline ? lexMultilineString(at: pos) : lexString(at: pos)
             var node = Node(kind: .string, start: start, end: token.end)
             if let decoded = token.decoded {
                 node.flags = [.decodedString]
@@ -843,6 +823,13 @@ struct Parser {
             }
             return min(end + 1, text.count)
         }
+    }
+
+    /// Where the character at `offset` ends; throws when it is not valid UTF-8.
+    func characterEnd(at offset: Int) throws(Failure) -> Int {
+        let length = utf8Length(at: offset)
+        if length == 0 { throw invalidUTF8(offset) }
+        return offset + length
     }
 
     /// The length of the UTF-8 sequence at `offset`, or 0 if it is not valid UTF-8.

@@ -78,18 +78,7 @@ public final class TOMLDocument: Sendable {
     /// The line, column and offset of byte `offset` (clamped to the source).
     public func position(ofByte offset: Int) -> TOMLPosition {
         let offset = min(max(offset, 0), bytes.count)
-        // The last line starting at or before `offset`.
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if Int(lineStarts[middle]) <= offset { low = middle } else { high = middle - 1 }
-        }
-        var column = 1
-        bytes.withUnsafeBufferPointer { text in
-            for i in Int(lineStarts[low])..<offset where text[i] & 0xC0 != 0x80 { column += 1 }
-        }
-        return TOMLPosition(line: low + 1, column: column, offset: offset)
+        return bytes.withUnsafeBufferPointer { TOMLPosition(offset: offset, in: $0, lineStarts: lineStarts) }
     }
 
     /// The positions of many byte offsets (clamped to the source), in one pass over the source from the first to
@@ -216,15 +205,15 @@ struct NodeFlags: OptionSet {
     static let tableArray = NodeFlags(rawValue: 128)
 }
 
-/// A date, time or date-time value, as stored.
+/// A date, time or date-time value, as stored; the parts its kind has not are 0.
 struct Temporal {
-    var year: Int16
-    var month: UInt8
-    var day: UInt8
-    var hour: UInt8
-    var minute: UInt8
-    var second: UInt8
-    var hasOffset: Bool
-    var offsetMinutes: Int16
-    var nanosecond: Int32
+    var year: Int16 = 0
+    var month: UInt8 = 0
+    var day: UInt8 = 0
+    var hour: UInt8 = 0
+    var minute: UInt8 = 0
+    var second: UInt8 = 0
+    var hasOffset = false
+    var offsetMinutes: Int16 = 0
+    var nanosecond: Int32 = 0
 }

@@ -12,16 +12,6 @@ public struct TOMLError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What would be accepted.
     public var hint: String?
 
-    /// An error at `position`.
-    public init(position: TOMLPosition, key: String? = nil, value: String? = nil, message: String, hint: String? = nil)
-    {
-        self.position = position
-        self.key = key
-        self.value = value
-        self.message = message
-        self.hint = hint
-    }
-
     /// `line:column: key = "value": message; hint`.
     public var description: String {
         var text = "\(position): "

@@ -42,7 +42,7 @@ import TOML
             output += "{"
             for (i, child) in node.children.enumerated() {
                 if i > 0 { output += "," }
-                output += quoted(child.key) + ":"
+                output += TOMLString.quoted(child.key) + ":"
                 write(child.node, to: &output)
             }
             output += "}"
@@ -77,7 +77,7 @@ import TOML
     }
 
     static func tagged(_ type: String, _ value: String) -> String {
-        "{\"type\":\"\(type)\",\"value\":\(quoted(value))}"
+        "{\"type\":\"\(type)\",\"value\":\(TOMLString.quoted(value))}"
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {
@@ -97,26 +97,5 @@ import TOML
             text += "." + fraction
         }
         return text
-    }
-
-    /// A JSON string.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

@@ -4,35 +4,35 @@ import CSystemd
 /// so its C callback, which finds the object through an unretained pointer, never outlives it.
 ///
 /// The concrete sources (`TimerSource`, `SignalSource`, `IOSource`, `InotifySource`) add themselves to a loop
-/// in their initialisers and hand C `Unmanaged.passUnretained(self).toOpaque()` as the callback's context.
+/// through this class's initialiser, which hands C `Unmanaged.passUnretained(self).toOpaque()` as the callback's
+/// context.
 public class EventSource {
-    /// The `sd_event_source`, set by the subclass's initialiser.
-    var source: OpaquePointer?
+    /// The `sd_event_source`.
+    private(set) var source: OpaquePointer?
 
-    init() {}
+    /// Adds the source with `add` (an `sd_event_add_*` call that fills in the source, given the context pointer for
+    /// its callback) and names it in sd-event's debug logs (`SYSTEMD_LOG_LEVEL=debug`) as `name`. A subclass sets
+    /// its own properties first: the callback may find the object as soon as the source exists.
+    ///
+    /// - Throws: `SystemCallError` naming `call` and `operand` when `add` fails.
+    init(
+        _ call: String,
+        operand: String? = nil,
+        name: String,
+        _ add: (inout OpaquePointer?, UnsafeMutableRawPointer) -> Int32
+    ) throws(SystemCallError) {
+        var source: OpaquePointer?
+        try SystemCall.check(call, operand: operand, add(&source, context))
+        self.source = source
+        _ = sd_event_source_set_description(source, name)
+    }
 
     deinit {
         if let source { sd_event_source_disable_unref(source) }
     }
 
-    /// Adds the source with `add` (an `sd_event_add_*` call that fills in the source) and names it in sd-event's
-    /// debug logs (`SYSTEMD_LOG_LEVEL=debug`) as `name`.
-    ///
-    /// - Throws: `SystemCallError` naming `call` and `operand` when `add` fails.
-    func attach(
-        _ call: String,
-        operand: String? = nil,
-        name: String,
-        _ add: (inout OpaquePointer?) -> Int32
-    ) throws(SystemCallError) {
-        var source: OpaquePointer?
-        try SystemCall.check(call, operand: operand, add(&source))
-        self.source = source
-        _ = sd_event_source_set_description(source, name)
-    }
-
     /// The context pointer handed to C for this object.
-    var context: UnsafeMutableRawPointer {
+    private var context: UnsafeMutableRawPointer {
         Unmanaged.passUnretained(self).toOpaque()
     }
 

@@ -18,19 +18,12 @@ public final class IOSource: EventSource {
         handler: @escaping (_ revents: UInt32) -> Void
     ) throws(SystemCallError) {
         self.handler = handler
-        super.init()
-        try attach("sd_event_add_io", name: name) { source in
-            sd_event_add_io(
-                loop.event,
-                &source,
-                descriptor,
-                events,
-                { _, _, revents, context in
-                    EventSource.dispatch(context, as: IOSource.self) { $0.handler(revents) }
-                    return 0
-                },
-                context
-            )
+        let callback: sd_event_io_handler_t = { _, _, revents, context in
+            EventSource.dispatch(context, as: IOSource.self) { $0.handler(revents) }
+            return 0
+        }
+        try super.init("sd_event_add_io", name: name) { source, context in
+            sd_event_add_io(loop.event, &source, descriptor, events, callback, context)
         }
     }
 }

@@ -21,20 +21,13 @@ public final class InotifySource: EventSource {
         throws(SystemCallError)
     {
         self.handler = handler
-        super.init()
-        try attach("sd_event_add_inotify", operand: path, name: "inotify \(path)") { source in
-            sd_event_add_inotify(
-                loop.event,
-                &source,
-                path,
-                mask,
-                { _, event, context in
-                    guard let event else { return 0 }
-                    EventSource.dispatch(context, as: InotifySource.self) { $0.handler(InotifySource.read(event)) }
-                    return 0
-                },
-                context
-            )
+        let callback: sd_event_inotify_handler_t = { _, event, context in
+            guard let event else { return 0 }
+            EventSource.dispatch(context, as: InotifySource.self) { $0.handler(InotifySource.read(event)) }
+            return 0
+        }
+        try super.init("sd_event_add_inotify", operand: path, name: "inotify \(path)") { source, context in
+            sd_event_add_inotify(loop.event, &source, path, mask, callback, context)
         }
     }
 

@@ -13,17 +13,12 @@ public final class PostSource: EventSource {
     /// - Throws: `SystemCallError` (`sd_event_add_post`).
     public init(loop: EventLoop, name: String = "post", handler: @escaping () -> Void) throws(SystemCallError) {
         self.handler = handler
-        super.init()
-        try attach("sd_event_add_post", name: name) { source in
-            sd_event_add_post(
-                loop.event,
-                &source,
-                { _, context in
-                    EventSource.dispatch(context, as: PostSource.self) { $0.handler() }
-                    return 0
-                },
-                context
-            )
+        let callback: sd_event_handler_t = { _, context in
+            EventSource.dispatch(context, as: PostSource.self) { $0.handler() }
+            return 0
+        }
+        try super.init("sd_event_add_post", name: name) { source, context in
+            sd_event_add_post(loop.event, &source, callback, context)
         }
     }
 }

@@ -21,19 +21,13 @@ public final class SignalSource: EventSource {
     /// - Throws: `SystemCallError` (`sd_event_add_signal`).
     public init(loop: EventLoop, signal: Int32, handler: @escaping () -> Void) throws(SystemCallError) {
         self.handler = handler
-        super.init()
         let name = String(cString: strsignal(signal))
-        try attach("sd_event_add_signal", operand: name, name: "signal \(name)") { source in
-            sd_event_add_signal(
-                loop.event,
-                &source,
-                signal,
-                { _, _, context in
-                    EventSource.dispatch(context, as: SignalSource.self) { $0.handler() }
-                    return 0
-                },
-                context
-            )
+        let callback: sd_event_signal_handler_t = { _, _, context in
+            EventSource.dispatch(context, as: SignalSource.self) { $0.handler() }
+            return 0
+        }
+        try super.init("sd_event_add_signal", operand: name, name: "signal \(name)") { source, context in
+            sd_event_add_signal(loop.event, &source, signal, callback, context)
         }
     }
 }

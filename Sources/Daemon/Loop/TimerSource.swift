@@ -20,20 +20,12 @@ public final class TimerSource: EventSource {
         handler: @escaping () -> Void
     ) throws(SystemCallError) {
         self.handler = handler
-        super.init()
-        try attach("sd_event_add_time", name: name) { source in
-            sd_event_add_time(
-                loop.event,
-                &source,
-                CLOCK_REALTIME,
-                UInt64.max,
-                accuracyMicroseconds,
-                { _, _, context in
-                    EventSource.dispatch(context, as: TimerSource.self) { $0.handler() }
-                    return 0
-                },
-                context
-            )
+        let callback: sd_event_time_handler_t = { _, _, context in
+            EventSource.dispatch(context, as: TimerSource.self) { $0.handler() }
+            return 0
+        }
+        try super.init("sd_event_add_time", name: name) { source, context in
+            sd_event_add_time(loop.event, &source, CLOCK_REALTIME, UInt64.max, accuracyMicroseconds, callback, context)
         }
         _ = sd_event_source_set_enabled(source, Int32(SD_EVENT_OFF))
     }

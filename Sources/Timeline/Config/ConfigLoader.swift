@@ -106,12 +106,8 @@ public struct ConfigLoader: Sendable {
                         let firstOffset = context.offset(first.source, "milestone[\(first.milestone)].id", atKey: false)
                         context.add(
                             DecodeContext.Pending(
-                                severity: .error,
                                 source: index,
                                 path: "\(path).id",
-                                atKey: false,
-                                offset: nil,
-                                columnOffset: 0,
                                 value: id,
                                 message: "duplicate milestone id, first defined at",
                                 hint: "ids must be unique across timeline.toml and timeline.d/*.toml",
@@ -213,12 +209,9 @@ public struct ConfigLoader: Sendable {
             let isValueError = error.key != nil && error.value != nil
             context.add(
                 DecodeContext.Pending(
-                    severity: .error,
                     source: index,
                     path: error.key ?? "",
-                    atKey: false,
                     offset: error.position.offset,
-                    columnOffset: 0,
                     value: error.value,
                     message: isValueError ? error.message : "TOML syntax: \(error.message)",
                     hint: isValueError
@@ -269,13 +262,15 @@ public struct ConfigLoader: Sendable {
 /// documents (every key and value there has its source range).
 struct DecodeContext {
     struct Pending {
-        var severity: Diagnostic.Severity
+        var severity = Diagnostic.Severity.error
         var source: Int
         var path: String
-        var atKey: Bool
+        /// Whether it is located at the key of `path` rather than at its value.
+        var atKey = false
         /// The byte offset, when known; else `path` is looked up in the document.
         var offset: Int?
-        var columnOffset: Int
+        /// Characters from the located column to the place meant (a part inside the value).
+        var columnOffset = 0
         var value: String?
         var message: String
         var hint: String?
@@ -294,53 +289,19 @@ struct DecodeContext {
     init(sources: [ConfigSource]) { self.sources = sources }
 
     mutating func error(_ source: Int, _ path: String, value: String?, _ message: String, hint: String?) {
-        pending.append(
-            Pending(
-                severity: .error,
-                source: source,
-                path: path,
-                atKey: false,
-                offset: nil,
-                columnOffset: 0,
-                value: value,
-                message: message,
-                hint: hint
-            )
-        )
+        pending.append(Pending(source: source, path: path, value: value, message: message, hint: hint))
     }
 
     /// An error at byte `offset` of the file.
     mutating func error(_ source: Int, at offset: Int, _ path: String, _ message: String, hint: String?) {
-        pending.append(
-            Pending(
-                severity: .error,
-                source: source,
-                path: path,
-                atKey: false,
-                offset: offset,
-                columnOffset: 0,
-                value: nil,
-                message: message,
-                hint: hint
-            )
-        )
+        pending.append(Pending(source: source, path: path, offset: offset, message: message, hint: hint))
     }
 
     mutating func add(_ item: Pending) { pending.append(item) }
 
     mutating func warning(_ source: Int, _ path: String, value: String?, _ message: String, hint: String?) {
         pending.append(
-            Pending(
-                severity: .warning,
-                source: source,
-                path: path,
-                atKey: false,
-                offset: nil,
-                columnOffset: 0,
-                value: value,
-                message: message,
-                hint: hint
-            )
+            Pending(severity: .warning, source: source, path: path, value: value, message: message, hint: hint)
         )
     }
 
@@ -349,13 +310,10 @@ struct DecodeContext {
         let key = node.key ?? path
         pending.append(
             Pending(
-                severity: .error,
                 source: source,
                 path: path,
                 atKey: true,
                 offset: node.keyOffset ?? node.offset,
-                columnOffset: 0,
-                value: nil,
                 message: "unknown key \"\(key)\"",
                 hint: Suggestion.didYouMean(key, among: known)
                     ?? "accepted keys: \(known.joined(separator: ", "))"

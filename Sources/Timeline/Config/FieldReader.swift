@@ -45,15 +45,24 @@ struct FieldReader {
         context.error(source, path, value: nil, "missing required key \"\(key)\"", hint: nil)
     }
 
-    /// A list of strings.
-    func strings(_ key: String, context: inout DecodeContext) -> [String]? {
+    /// The elements of an array field with their indices, those the parser could not read left out (reported
+    /// already); nil when the field is absent or not an array (reported as not `expected`).
+    func elements(_ key: String, expected: String, context: inout DecodeContext) -> [(index: Int, node: TOMLNode)]? {
         guard let field = node[key] else { return nil }
         guard field.isArray else {
-            wrongType(key, field.value, expected: "an array of strings", context: &context)
+            wrongType(key, field.value, expected: expected, context: &context)
             return nil
         }
+        return field.elements.enumerated().compactMap { index, element in
+            element.value == .invalid ? nil : (index: index, node: element)
+        }
+    }
+
+    /// A list of strings.
+    func strings(_ key: String, context: inout DecodeContext) -> [String]? {
+        guard let elements = elements(key, expected: "an array of strings", context: &context) else { return nil }
         var result: [String] = []
-        for (i, element) in field.elements.enumerated() where element.value != .invalid {
+        for (i, element) in elements {
             guard case .string(let text) = element.value else {
                 context.error(
                     source,
@@ -132,15 +141,11 @@ struct FieldReader {
 
     /// A list of reminders: strings ("30 days before") or tables `{ at = "...", priority = "warning" }`.
     func reminders(_ key: String, context: inout DecodeContext) -> [Reminder]? {
-        guard let field = node[key] else { return nil }
-        guard field.isArray else {
-            wrongType(key, field.value, expected: "an array of reminders", context: &context)
-            return nil
-        }
+        guard let elements = elements(key, expected: "an array of reminders", context: &context) else { return nil }
         var result: [Reminder] = []
         var seen: Set<ReminderOffset> = []
         var seenAbsolute: Set<Instant> = []
-        for (i, element) in field.elements.enumerated() where element.value != .invalid {
+        for (i, element) in elements {
             let elementPath = "\(keyPath(key))[\(i)]"
             var text: String?
             var priority: Priority?

@@ -294,15 +294,11 @@ struct MilestoneDecoder {
                 for issue in error.errors {
                     context.add(
                         DecodeContext.Pending(
-                            severity: .error,
                             source: source,
                             path: "\(path).rrule",
-                            atKey: false,
-                            offset: nil,
                             columnOffset: 1 + issue.offset,
                             value: issue.value.isEmpty ? ruleText : issue.value,
-                            message: "\(issue.part.isEmpty ? "" : issue.part + ": ")\(issue.message)",
-                            hint: nil
+                            message: "\(issue.part.isEmpty ? "" : issue.part + ": ")\(issue.message)"
                         )
                     )
                 }

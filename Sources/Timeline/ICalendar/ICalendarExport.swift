@@ -256,21 +256,8 @@ public struct ICalendarExport: Sendable {
 extension RecurrenceRule {
     /// The same rule with another UNTIL.
     func replacingUntil(_ until: Until?) -> RecurrenceRule {
-        RecurrenceRule(
-            frequency: frequency,
-            interval: interval,
-            count: count,
-            until: until,
-            byMonth: byMonth,
-            byWeekNumber: byWeekNumber,
-            byYearDay: byYearDay,
-            byMonthDay: byMonthDay,
-            byDay: byDay,
-            byHour: byHour,
-            byMinute: byMinute,
-            bySecond: bySecond,
-            bySetPosition: bySetPosition,
-            weekStart: weekStart
-        )
+        var rule = self
+        rule.until = until
+        return rule
     }
 }

@@ -428,37 +428,28 @@ struct FileImport {
                 }
             }
         }
+        func reportTZID(_ severity: Diagnostic.Severity, _ message: String, hint: String? = nil) {
+            report(severity, property.line, property.column, key: "TZID", value: tzid, message, hint: hint)
+        }
         if found == nil, let component = timeZones[tzid] {
             let definition = VTimeZone(component: component)
             let years = yearsUsing(tzid)
             found = VTimeZoneMatcher(zones: zones).match(definition, years: years)
             if let zone = found {
-                report(
+                reportTZID(
                     .warning,
-                    property.line,
-                    property.column,
-                    key: "TZID",
-                    value: tzid,
                     "not a tz database name; its VTIMEZONE gives the offsets of \(zone.identifier) in \(years.lowerBound)-\(years.upperBound), which is used"
                 )
             } else {
-                report(
+                reportTZID(
                     .error,
-                    property.line,
-                    property.column,
-                    key: "TZID",
-                    value: tzid,
                     "its VTIMEZONE matches no zone of the system's tzdata in \(years.lowerBound)-\(years.upperBound)",
                     hint: "use a tz database name such as Europe/Paris"
                 )
             }
         } else if found == nil {
-            report(
+            reportTZID(
                 .error,
-                property.line,
-                property.column,
-                key: "TZID",
-                value: tzid,
                 "unknown time zone, and the file has no VTIMEZONE for it",
                 hint: zones.suggestions(for: tzid).first.map { "did you mean \"\($0)\"?" }
                     ?? "use a tz database name such as Europe/Paris"
@@ -717,18 +708,8 @@ struct FileImport {
 extension RecurrenceRule {
     /// The same rule without BYHOUR, BYMINUTE and BYSECOND.
     func withoutTimeOfDayParts() -> RecurrenceRule {
-        RecurrenceRule(
-            frequency: frequency,
-            interval: interval,
-            count: count,
-            until: until,
-            byMonth: byMonth,
-            byWeekNumber: byWeekNumber,
-            byYearDay: byYearDay,
-            byMonthDay: byMonthDay,
-            byDay: byDay,
-            bySetPosition: bySetPosition,
-            weekStart: weekStart
-        )
+        var rule = self
+        (rule.byHour, rule.byMinute, rule.bySecond) = ([], [], [])
+        return rule
     }
 }

@@ -1,3 +1,5 @@
+import TOML
+
 /// Milestones written back as `[[milestone]]` tables, for `sse-timeline import FILE.ics`: what the config
 /// would say to get the same milestones.
 public enum MilestoneTOML {
@@ -10,18 +12,18 @@ public enum MilestoneTOML {
     static func render(_ m: Milestone, defaults: Defaults) -> String {
         var lines = ["[[milestone]]"]
         func add(_ key: String, _ value: String) { lines.append("\(key) = \(value)") }
-        add("id", string(m.id))
-        add("title", string(m.title))
+        add("id", TOMLString.quoted(m.id))
+        add("title", TOMLString.quoted(m.title))
         add("start", time(m.start, of: m))
         if let end = m.end { add("end", time(end, of: m)) }
-        if !m.isAllDay, !m.zone.isFixed { add("timezone", string(m.zone.identifier)) }
-        if m.isAllDay, m.zone != defaults.zone { add("timezone", string(m.zone.identifier)) }
-        if let description = m.description { add("description", string(description)) }
-        if let location = m.location { add("location", string(location)) }
-        if let source = m.source { add("source", string(source)) }
-        if !m.tags.isEmpty { add("tags", "[" + m.tags.map(string).joined(separator: ", ") + "]") }
+        if !m.isAllDay, !m.zone.isFixed { add("timezone", TOMLString.quoted(m.zone.identifier)) }
+        if m.isAllDay, m.zone != defaults.zone { add("timezone", TOMLString.quoted(m.zone.identifier)) }
+        if let description = m.description { add("description", TOMLString.quoted(description)) }
+        if let location = m.location { add("location", TOMLString.quoted(location)) }
+        if let source = m.source { add("source", TOMLString.quoted(source)) }
+        if !m.tags.isEmpty { add("tags", "[" + m.tags.map(TOMLString.quoted).joined(separator: ", ") + "]") }
         if let recurrence = m.recurrence {
-            if let rule = recurrence.rule { add("rrule", string(rule.rfcString)) }
+            if let rule = recurrence.rule { add("rrule", TOMLString.quoted(rule.rfcString)) }
             if !recurrence.rdates.isEmpty {
                 add("rdate", "[" + recurrence.rdates.map { time($0, of: m) }.joined(separator: ", ") + "]")
             }
@@ -32,7 +34,7 @@ public enum MilestoneTOML {
         if m.reminders != defaults.reminders {
             let items = m.reminders.map { reminder -> String in
                 if let absolute = reminder.absolute { return "{ at = \(absolute.utc)Z }" }
-                return string(reminder.offset.description)
+                return TOMLString.quoted(reminder.offset.description)
             }
             add("reminders", "[" + items.joined(separator: ", ") + "]")
             for reminder in m.reminders {
@@ -53,27 +55,5 @@ public enum MilestoneTOML {
             return ReminderMath.iso8601(m.zone.instant(for: local), in: m.zone).replacing("+00:00", with: "Z")
         }
         return local.description
-    }
-
-    /// A TOML basic string.
-    static func string(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
     }
 }

@@ -19,26 +19,7 @@ public struct VTimeZone: Sendable, Hashable {
         /// RRULE, if the onset repeats by rule.
         public var rule: RecurrenceRule?
         /// RDATE: further onsets, in the same local time as ``start``.
-        public var dates: [CivilDateTime]
-
-        /// An observance; see the properties.
-        public init(
-            isDaylight: Bool,
-            start: CivilDateTime,
-            offsetFrom: Int,
-            offsetTo: Int,
-            name: String?,
-            rule: RecurrenceRule? = nil,
-            dates: [CivilDateTime] = []
-        ) {
-            self.isDaylight = isDaylight
-            self.start = start
-            self.offsetFrom = offsetFrom
-            self.offsetTo = offsetTo
-            self.name = name
-            self.rule = rule
-            self.dates = dates
-        }
+        public var dates: [CivilDateTime] = []
 
         /// The onsets as instants, ascending, that are at or before `instant`; the last of them (the only one
         /// kept) is the latest onset of this observance not after `instant`.

@@ -75,34 +75,36 @@ public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    // Settable in this module for copies with a part changed; the BY lists stay sorted and without repeats.
+
     /// `FREQ`.
-    public let frequency: Frequency
+    public internal(set) var frequency: Frequency
     /// `INTERVAL`: every how many periods; at least 1.
-    public let interval: Int
+    public internal(set) var interval: Int
     /// `COUNT`: how many occurrences at most, counting only those at or after DTSTART.
-    public let count: Int?
+    public internal(set) var count: Int?
     /// `UNTIL`: the inclusive end.
-    public let until: Until?
+    public internal(set) var until: Until?
     /// `BYMONTH`: 1...12.
-    public let byMonth: [Int]
+    public internal(set) var byMonth: [Int]
     /// `BYWEEKNO`: -53...-1, 1...53 (`YEARLY` only).
-    public let byWeekNumber: [Int]
+    public internal(set) var byWeekNumber: [Int]
     /// `BYYEARDAY`: -366...-1, 1...366 (`YEARLY` only).
-    public let byYearDay: [Int]
+    public internal(set) var byYearDay: [Int]
     /// `BYMONTHDAY`: -31...-1, 1...31.
-    public let byMonthDay: [Int]
+    public internal(set) var byMonthDay: [Int]
     /// `BYDAY`.
-    public let byDay: [OrdinalWeekday]
+    public internal(set) var byDay: [OrdinalWeekday]
     /// `BYHOUR`: 0...23.
-    public let byHour: [Int]
+    public internal(set) var byHour: [Int]
     /// `BYMINUTE`: 0...59.
-    public let byMinute: [Int]
+    public internal(set) var byMinute: [Int]
     /// `BYSECOND`: 0...59.
-    public let bySecond: [Int]
+    public internal(set) var bySecond: [Int]
     /// `BYSETPOS`: -366...-1, 1...366.
-    public let bySetPosition: [Int]
+    public internal(set) var bySetPosition: [Int]
     /// `WKST`: the first day of the week; Monday unless given.
-    public let weekStart: Weekday
+    public internal(set) var weekStart: Weekday
 
     init(
         frequency: Frequency,

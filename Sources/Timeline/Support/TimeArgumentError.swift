@@ -6,12 +6,6 @@ public struct TimeArgumentError: Error, Equatable, CustomStringConvertible {
     /// The text given.
     public var text: String
 
-    /// The error for `text` given to `option`.
-    public init(option: String, text: String) {
-        self.option = option
-        self.text = text
-    }
-
     /// `--from: "tomorrow" is not a date or time; accepted: now, 2026-06-10, ...`, with every accepted form.
     public var description: String {
         "\(option): \"\(text)\" is not a date or time; accepted: now, 2026-06-10, 2026-06-10T09:30, "
