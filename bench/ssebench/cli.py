@@ -197,6 +197,10 @@ def main(argv):
         json.dump(document, f, indent=1, default=str)
         f.write("\n")
     print(f"\nwritten: {os.path.relpath(args.out, os.getcwd())}")
+    # State directories kept outside the working directory (on /dev/shm, part 8) go either way.
+    for d in ctx.daemons:
+        if not d.state_dir.startswith(ctx.workdir):
+            shutil.rmtree(d.state_dir, ignore_errors=True)
     if not ctx.failures:
         shutil.rmtree(ctx.workdir, ignore_errors=True)
     else:

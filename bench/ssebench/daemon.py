@@ -170,11 +170,11 @@ class Daemon:
 
     counter = 0
 
-    def __init__(self, ctx, args, name, env_extra=None):
+    def __init__(self, ctx, args, name, env_extra=None, state_parent=None):
         Daemon.counter += 1
         self.name = f"{name}-{Daemon.counter}"
         self.ctx = ctx
-        self.state_dir = os.path.join(ctx.workdir, f"state-{self.name}")
+        self.state_dir = os.path.join(state_parent or ctx.workdir, f"sse-bench-state-{os.getpid()}-{self.name}")
         os.mkdir(self.state_dir)
         self.notify = NotifyListener(os.path.join(ctx.workdir, f"notify-{self.name}.sock"))
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
