@@ -117,3 +117,19 @@ struct ReminderEntryTests {
         #expect(!line.dropLast().contains("\n"))
     }
 }
+
+@Suite("State directory")
+struct StateDirectoryCreationTests {
+    /// A user's ~/.local/state may not exist: the state directory is made with its parents, private to the user.
+    @Test func theStateDirectoryIsMadeWithItsParents() throws {
+        let temporary = TemporaryDirectory()
+        let path = temporary.file("home/.local/state/sse-timeline")
+        try DaemonService.makeDirectory(path)
+        var status = stat()
+        #expect(stat(path, &status) == 0)
+        #expect(status.st_mode & S_IFMT == S_IFDIR)
+        #expect(status.st_mode & 0o777 == 0o700)
+        // Again: nothing to do, no error.
+        try DaemonService.makeDirectory(path)
+    }
+}

@@ -87,9 +87,7 @@ public final class DaemonService {
         let codePages = CodePages()
         codePages.release()
         let directory = configuration.stateDirectory
-        if !FileStatus.isDirectory(directory) {
-            try SystemCall.run("mkdir", operand: directory) { mkdir(directory, 0o700) }
-        }
+        try Self.makeDirectory(directory)
 
         let loop = try EventLoop()
         let clock = SystemClock()
@@ -167,6 +165,19 @@ public final class DaemonService {
         scheduler.stop()
         withExtendedLifetime((sources, zoneWatch, timer, prepareTimer, bus, desktop)) {}
         return status
+    }
+
+    /// Creates `path` and any missing parent (mode 0700, as `mkdir -p`): a user's `~/.local/state` may not
+    /// exist yet.
+    static func makeDirectory(_ path: String) throws(SystemCallError) {
+        guard !FileStatus.isDirectory(path) else { return }
+        let (parent, _) = ZoneFileWatch.split(path)
+        if parent != path, parent != "/", parent != "." { try makeDirectory(parent) }
+        do throws(SystemCallError) {
+            try SystemCall.run("mkdir", operand: path) { mkdir(path, 0o700) }
+        } catch where error.errno == .fileExists && FileStatus.isDirectory(path) {
+            // Made meanwhile by someone else: fine.
+        }
     }
 
     private func makeEnvironment(
