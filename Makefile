@@ -200,7 +200,7 @@ deb: deb-deps release
 	@echo "built $(DEB_FILE)"
 	@if [ "$(LINTIAN)" = yes ]; then \
 		echo "lintian $(DEB_FILE)"; \
-		lintian --fail-on error,warning --display-info --show-overrides $(DEB_FILE); \
+		lintian --fail-on error,warning --display-info $(DEB_FILE); \
 	fi
 
 # Both take the package `make deb` has just built (DEB_PREBUILT), and build what else they need.
