@@ -21,13 +21,6 @@ public struct FollowUps: Sendable, Equatable {
         /// Seconds between two repeats.
         public var every: Int64
 
-        /// The repeat due at `next`, `left` of them left, every `every` seconds.
-        public init(next: Int64, left: Int, every: Int64) {
-            self.next = next
-            self.left = left
-            self.every = every
-        }
-
         /// The repeat after this one was written at `written` (Unix seconds), or nil when it was the last: due
         /// `every` after this one, or after `written` when the daemon was not running meanwhile (the missed
         /// ones are not written in a burst).
