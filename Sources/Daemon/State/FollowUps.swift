@@ -130,25 +130,22 @@ public enum FollowUpRecord: Sendable, Equatable {
             guard let until = Int64(number) else { return nil }
             self = .snoozed(key: key, until: until)
         case "+dismiss":
-            if number == "-" {
-                self = .dismissed(key: key, due: nil)
-            } else {
-                guard let due = Int64(number) else { return nil }
-                self = .dismissed(key: key, due: due)
-            }
+            guard let due = Self.optional(number, Int64.init) else { return nil }
+            self = .dismissed(key: key, due: due)
         case "+back":
             guard let until = Int64(number) else { return nil }
             self = .returned(key: key, until: until)
         case "+repeat":
-            if number == "-" {
-                self = .repeating(key: key, next: nil)
-            } else {
-                guard let next = FollowUps.Repeat(text: number) else { return nil }
-                self = .repeating(key: key, next: next)
-            }
+            guard let next = Self.optional(number, FollowUps.Repeat.init(text:)) else { return nil }
+            self = .repeating(key: key, next: next)
         default:
             return nil
         }
+    }
+
+    /// The value `text` spells as `parse` reads it, `-` for none (`.some(nil)`); nil when it is neither.
+    private static func optional<Value>(_ text: String, _ parse: (String) -> Value?) -> Value?? {
+        text == "-" ? .some(nil) : parse(text).map { .some($0) }
     }
 }
 
