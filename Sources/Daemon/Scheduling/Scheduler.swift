@@ -79,7 +79,7 @@ public final class Scheduler {
     private var prepared: PreparedBatch?
     private var stateErrorReported = false
     var stateDirty = false
-    /// Observers of deliveries and the journal read-back of snooze returns (`Scheduler+FollowUps.swift`).
+    /// Observers of deliveries and the journal read-back of returns and repeats (`Scheduler+Redelivery.swift`).
     public let hooks = SchedulerHooks()
     /// What was last sent as STATUS=, for tests and the bus.
     public private(set) var lastStatus = ""
@@ -223,8 +223,7 @@ public final class Scheduler {
         if let keys = environment.journalKeys(WallTime(seconds: watermark)) {
             state.sentAfterWatermark.formUnion(keys)
         }
-        readBackReturns(watermark: watermark)
-        readBackRepeats(watermark: watermark)
+        readBackRedeliveries(watermark: watermark)
     }
 
     private func install(_ config: TimelineConfig) {
