@@ -34,12 +34,6 @@ public struct Delivery: Hashable, Sendable {
         public var every: Int64
         /// How many repeats follow the reminder.
         public var times: Int
-
-        /// A repetition every `every` seconds, `times` times.
-        public init(every: Int64, times: Int) {
-            self.every = every
-            self.times = times
-        }
     }
 
     private struct Fields: Hashable, Sendable {
