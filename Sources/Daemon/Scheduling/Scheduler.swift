@@ -3,8 +3,8 @@ import Glibc
 import Logging
 import Timeline
 
-/// A timeline as loaded from its config files, with a one-line account of which files those were.
-public struct LoadedTimeline: Sendable {
+/// A timeline as loaded from its config files; it describes itself by a one-line account of which files those were.
+public struct LoadedTimeline: Sendable, CustomStringConvertible {
     /// The timeline.
     public var config: TimelineConfig
     /// Which files it came from, e.g. `/etc/sse-timeline/timeline.toml + 2 drop-ins from ...`.
