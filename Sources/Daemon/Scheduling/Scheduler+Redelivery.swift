@@ -57,23 +57,18 @@ enum Redelivery {
         }
     }
 
-    /// What it adds to the reminder's MESSAGE.
-    func sentence(in zone: Zone) -> String {
+    /// What it adds to the reminder's entry, in the milestone's zone: a sentence after the MESSAGE, and its own
+    /// fields (`SNOOZED_UNTIL` and `RETURN_KEY`, or `REPEAT_KEY` and `REPEATS_LEFT`, after this one).
+    func additions(in zone: Zone) -> (sentence: String, fields: [(name: String, value: String)]) {
+        let keyField = (kind.keyField, "\(key)@\(due)")
         switch self {
         case .returned(_, let until):
-            return "Back after a snooze (until \(Self.iso8601(until, in: zone)))."
+            let untilText = ReminderMath.iso8601(Instant(secondsSinceEpoch: until), in: zone)
+            return ("Back after a snooze (until \(untilText)).", [("SNOOZED_UNTIL", untilText), keyField])
         case .repeated(_, let current):
             let left = current.left - 1
-            return "Repeated: \(left == 0 ? "the last repeat" : "\(plural(left, "more repeat")) unless dismissed")."
-        }
-    }
-
-    /// Its own fields: `SNOOZED_UNTIL` and `RETURN_KEY`, or `REPEAT_KEY` and `REPEATS_LEFT` (after this one).
-    func fields(in zone: Zone) -> [(name: String, value: String)] {
-        let keyField = (kind.keyField, "\(key)@\(due)")
-        return switch self {
-        case .returned(_, let until): [("SNOOZED_UNTIL", Self.iso8601(until, in: zone)), keyField]
-        case .repeated(_, let current): [keyField, ("REPEATS_LEFT", String(current.left - 1))]
+            let more = left == 0 ? "the last repeat" : "\(plural(left, "more repeat")) unless dismissed"
+            return ("Repeated: \(more).", [keyField, ("REPEATS_LEFT", String(left))])
         }
     }
 
@@ -86,32 +81,23 @@ enum Redelivery {
         }
     }
 
-    /// The record that ends it unwritten, when its reminder left the timeline (or repeats no more).
-    var droppedRecord: FollowUpRecord {
+    /// When its reminder left the timeline (or repeats no more): the record that ends it unwritten, and what is
+    /// logged.
+    var dropped: (record: FollowUpRecord, notice: String, messageID: String) {
         switch self {
-        case .returned(let key, let until): .returned(key: key, until: until)
-        case .repeated(let key, _): .repeating(key: key, next: nil)
-        }
-    }
-
-    /// What is logged then.
-    var droppedNotice: (message: String, messageID: String) {
-        switch self {
-        case .returned(let key, _):
+        case .returned(let key, let until):
             (
+                .returned(key: key, until: until),
                 "the snoozed reminder \(key) is no longer in the timeline; it does not come back",
                 MessageID.reminderDismissed
             )
         case .repeated(let key, _):
             (
+                .repeating(key: key, next: nil),
                 "the nagging reminder \(key) is no longer in the timeline, or repeats no more; it stops",
                 MessageID.reminderRepeated
             )
         }
-    }
-
-    private static func iso8601(_ seconds: Int64, in zone: Zone) -> String {
-        ReminderMath.iso8601(Instant(secondsSinceEpoch: seconds), in: zone)
     }
 }
 
@@ -127,12 +113,12 @@ extension Scheduler {
             guard let instance = schedule.instance(forKey: key),
                 redelivery.isOwed(with: schedule.delivery(of: instance))
             else {
-                let notice = redelivery.droppedNotice
+                let dropped = redelivery.dropped
                 environment.logger.notice(
-                    "\(notice.message)",
-                    metadata: ["message_id": "\(notice.messageID)", "reminder_key": "\(key)"]
+                    "\(dropped.notice)",
+                    metadata: ["message_id": "\(dropped.messageID)", "reminder_key": "\(key)"]
                 )
-                change(redelivery.droppedRecord, commit: false)
+                change(dropped.record, commit: false)
                 continue
             }
             let lateness = WallTime(seconds: redelivery.due).duration(to: now)
@@ -183,8 +169,7 @@ extension Scheduler {
     }
 
     /// The entry of `instance` written again as `redelivery`: the reminder's own entry, with the redelivery's
-    /// MESSAGE_ID, its lateness counted from the redelivery's instant, a sentence added to its MESSAGE, and the
-    /// redelivery's own fields.
+    /// MESSAGE_ID, its lateness counted from the redelivery's instant, and its additions.
     private func redeliveryEntry(
         _ instance: ReminderInstance,
         _ redelivery: Redelivery,
@@ -198,18 +183,18 @@ extension Scheduler {
             caughtUp: caughtUp,
             key: redelivery.key
         )
-        let zone = schedule.milestone(of: instance).zone
+        let additions = redelivery.additions(in: schedule.milestone(of: instance).zone)
         let lateness =
             max(0, now.nanosecondsSinceEpoch - WallTime(seconds: redelivery.due).nanosecondsSinceEpoch) / 1000
         for index in entry.fields.indices {
             switch entry.fields[index].name {
             case "MESSAGE_ID": entry.fields[index].value = redelivery.kind.messageID
             case "LATENESS_USEC": entry.fields[index].value = String(lateness)
-            case "MESSAGE": entry.fields[index].value += " " + redelivery.sentence(in: zone)
+            case "MESSAGE": entry.fields[index].value += " " + additions.sentence
             default: break
             }
         }
-        entry.fields += redelivery.fields(in: zone)
+        entry.fields += additions.fields
         return entry
     }
 }
