@@ -47,13 +47,13 @@ struct ConfigOptions: ParsableArguments {
     }
 
     /// Loads the timeline or prints every problem and exits 1. Says which config was used, on stderr.
-    func loadOrExit(quiet: Bool = false) throws -> (config: TimelineConfig, description: String) {
+    func loadOrExit(quiet: Bool = false) throws -> LoadedTimeline {
         let source = self.source
         switch source.load(zones: .shared) {
         case .success(let loaded):
             if !quiet { Output.err("config: \(loaded.description)") }
             for warning in loaded.config.warnings { Output.err(warning.description) }
-            return (loaded.config, loaded.description)
+            return loaded
         case .failure(let error):
             let files = source.files
             Output.err("config: \(files.describe(dropInCount: files.dropInCount))")

@@ -35,7 +35,8 @@ struct ExportCommand: ParsableCommand {
     var dtstamp: String?
 
     func run() throws {
-        let (config, description) = try options.loadOrExit()
+        let loaded = try options.loadOrExit()
+        let config = loaded.config
         if format == .ics {
             let stamp =
                 try dtstamp.map { try TimeArgument.parse($0, option: "--dtstamp", zone: .utc) } ?? SystemTime.now()
@@ -102,7 +103,7 @@ struct ExportCommand: ParsableCommand {
         }
         Output.out(
             JSON.object([
-                ("config", .string(description)),
+                ("config", .string(loaded.description)),
                 ("defaults", defaults),
                 ("milestones", .array(milestones)),
             ]).render()

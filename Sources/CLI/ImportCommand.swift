@@ -23,7 +23,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let (config, _) = try options.loadOrExit(quiet: true)
+        let config = try options.loadOrExit(quiet: true).config
         let bytes: [UInt8]
         switch FileReader.read(file, limit: ConfigLoader.maximumFileSize) {
         case .success(let read): bytes = read

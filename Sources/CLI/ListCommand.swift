@@ -32,7 +32,7 @@ struct ListCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (config, _) = try options.loadOrExit()
+        let config = try options.loadOrExit().config
         let zone = options.systemZone
         let start =
             try from.map { try TimeArgument.parse($0, option: "--from", zone: zone) } ?? options.currentInstant()

@@ -27,7 +27,7 @@ struct NextCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (config, _) = try options.loadOrExit()
+        let config = try options.loadOrExit().config
         let now = try options.currentInstant()
         let schedule = Schedule(config: config)
         let formatting = InstanceFormatting(schedule: schedule)

@@ -34,7 +34,7 @@ struct ReplayCommand: ParsableCommand {
         let start = try TimeArgument.parse(from, option: "--from", zone: zone)
         let end = try TimeArgument.parseEnd(to, option: "--to", zone: zone)
         guard start <= end else { throw ValidationError("--from must not be after --to") }
-        let (config, description) = try options.loadOrExit()
+        let loaded = try options.loadOrExit()
         let sink = StderrSink(descriptor: 1)
         let clock = ReplayClock(now: WallTime(start))
         let scheduler = Scheduler(
@@ -42,7 +42,7 @@ struct ReplayCommand: ParsableCommand {
                 clock: clock,
                 sink: sink,
                 logger: Logger(label: "sse-timeline.replay") { _ in SwiftLogNoOpLogHandler() }
-            ) { .success(LoadedTimeline(config: config, description: description)) }
+            ) { .success(loaded) }
         )
         try scheduler.replay(on: clock, through: WallTime(end))
     }

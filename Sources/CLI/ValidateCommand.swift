@@ -23,7 +23,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let (config, _) = try options.loadOrExit()
+        let config = try options.loadOrExit().config
         let now = try options.currentInstant()
         let schedule = Schedule(config: config)
         var queue = DueQueue(schedule: schedule, after: now)

@@ -53,10 +53,8 @@ struct BusConnectionTests {
         arguments: (inout BusMessageWriter) throws(BusError) -> Void = { _ throws(BusError) in }
     ) throws -> Result<BusMessage, BusError> {
         let message = try client.methodCall(
-            destination: destination,
-            path: Self.path,
-            interface: interface,
-            member: member
+            member,
+            at: BusLocator(destination: destination, path: Self.path, interface: interface)
         )
         var writer = message.writer()
         try arguments(&writer)
@@ -266,7 +264,10 @@ struct BusConnectionTests {
         #expect(!connection.isConnected)
         #expect(logs.all.filter { $0.hasPrefix("warning: cannot connect to the bus at \(address)") }.count == 1)
         do {
-            _ = try connection.methodCall(destination: Self.name, path: Self.path, interface: Self.name, member: "Echo")
+            _ = try connection.methodCall(
+                "Echo",
+                at: BusLocator(destination: Self.name, path: Self.path, interface: Self.name)
+            )
             Issue.record("a call without a connection was made")
         } catch {
             #expect(error.isNotConnected)

@@ -39,9 +39,11 @@ public protocol UnitManager: AnyObject {
 /// `org.freedesktop.systemd1.Manager` on the daemon's bus: the system manager for the system instance, the
 /// user's manager for a user instance.
 public final class SystemdManager: UnitManager {
-    static let destination = "org.freedesktop.systemd1"
-    static let path = "/org/freedesktop/systemd1"
-    static let interface = "org.freedesktop.systemd1.Manager"
+    static let manager = BusLocator(
+        destination: "org.freedesktop.systemd1",
+        path: "/org/freedesktop/systemd1",
+        interface: "org.freedesktop.systemd1.Manager"
+    )
 
     private let connection: BusConnection
     private var subscription: BusSubscription?
@@ -51,9 +53,9 @@ public final class SystemdManager: UnitManager {
     public init(connection: BusConnection) {
         self.connection = connection
         subscription = connection.subscribe(
-            sender: Self.destination,
-            path: Self.path,
-            interface: Self.interface,
+            sender: Self.manager.destination,
+            path: Self.manager.path,
+            interface: Self.manager.interface,
             member: "JobRemoved"
         ) { [weak self] message in
             var reader = message.reader()
@@ -63,63 +65,28 @@ public final class SystemdManager: UnitManager {
             self?.jobRemoved?(JobResult(id: id, path: path, unit: unit, result: result))
         }
         // systemd sends JobRemoved to the clients that queued the job anyway; subscribing makes it certain.
-        if let subscribe = try? connection.methodCall(
-            destination: Self.destination,
-            path: Self.path,
-            interface: Self.interface,
-            member: "Subscribe"
-        ) {
-            connection.call(subscribe) { _ in }
-        }
-    }
-
-    private func call(
-        _ member: String,
-        arguments: (inout BusMessageWriter) throws(BusError) -> Void,
-        completion: @escaping (Result<BusObjectPath, BusError>) -> Void
-    ) {
-        do throws(BusError) {
-            let message = try connection.methodCall(
-                destination: Self.destination,
-                path: Self.path,
-                interface: Self.interface,
-                member: member
-            )
-            var writer = message.writer()
-            try arguments(&writer)
-            connection.call(message) { result in
-                completion(
-                    result.flatMap { reply in
-                        var reader = reply.reader()
-                        return Result { () throws(BusError) in try reader.read(BusObjectPath.self) }
-                    }
-                )
-            }
-        } catch {
-            completion(.failure(error))
-        }
+        connection.call("Subscribe", at: Self.manager) { _ in }
     }
 
     public func startUnit(_ unit: String, completion: @escaping (Result<BusObjectPath, BusError>) -> Void) {
-        call(
+        connection.call(
             "StartUnit",
-            arguments: { (writer) throws(BusError) in
-                try writer.append(unit)
-                try writer.append("replace")
-            },
-            completion: completion
-        )
+            at: Self.manager,
+            arguments: { (writer) throws(BusError) in try writer.append(unit, "replace") }
+        ) {
+            completion($0.value(BusObjectPath.self))
+        }
     }
 
     public func startTransient(
         _ service: TransientService,
         completion: @escaping (Result<BusObjectPath, BusError>) -> Void
     ) {
-        call(
+        connection.call(
             "StartTransientUnit",
+            at: Self.manager,
             arguments: { (writer) throws(BusError) in
-                try writer.append(service.name)
-                try writer.append("fail")
+                try writer.append(service.name, "fail")
                 try writer.container("a", "(sv)") { (properties) throws(BusError) in
                     func property(
                         _ name: String,
@@ -145,16 +112,13 @@ public final class SystemdManager: UnitManager {
                     try property("ExecStart", "a(sasb)") { (value) throws(BusError) in
                         try value.container("a", "(sasb)") { (commands) throws(BusError) in
                             try commands.container("r", "sasb") { (command) throws(BusError) in
-                                try command.append(service.command[0])
-                                try command.append(service.command)
-                                try command.append(false)
+                                try command.append(service.command[0], service.command, false)
                             }
                         }
                     }
                 }
                 try writer.container("a", "(sa(sv))") { _ throws(BusError) in }
-            },
-            completion: completion
-        )
+            }
+        ) { completion($0.value(BusObjectPath.self)) }
     }
 }

@@ -22,48 +22,33 @@ public final class BusClient {
         sd_bus_flush_close_unref(pointer)
     }
 
-    /// Calls `member` and waits for the reply (at most `timeout`; nil: sd-bus's 25 s).
+    /// Calls the method `member` at `locator` and waits for the reply (at most `timeout`; nil: sd-bus's 25 s).
     ///
     /// - Throws: `BusError`: the error reply, or why the call could not be made.
     public func call(
-        destination: String,
-        path: String,
-        interface: String,
-        member: String,
+        _ member: String,
+        at locator: BusLocator,
         timeout: Duration? = nil,
         arguments: (inout BusMessageWriter) throws(BusError) -> Void = { _ throws(BusError) in }
     ) throws(BusError) -> BusMessage {
-        var pointer: OpaquePointer?
-        try BusError.check(
-            "sd_bus_message_new_method_call",
-            sd_bus_message_new_method_call(self.pointer, &pointer, destination, path, interface, member)
-        )
-        let message = BusMessage(taking: pointer!)
+        let message = try BusMessage(calling: member, at: locator, on: pointer)
         var writer = message.writer()
         try arguments(&writer)
         var error = sd_bus_error()
         defer { sd_bus_error_free(&error) }
         var reply: OpaquePointer?
         let microseconds = timeout.map { UInt64($0.components.seconds) * 1_000_000 } ?? 0
-        let result = sd_bus_call(self.pointer, message.pointer, microseconds, &error, &reply)
+        let result = sd_bus_call(pointer, message.pointer, microseconds, &error, &reply)
         guard result >= 0, let reply else {
-            throw BusError(&error) ?? BusError("sd_bus_call \(interface).\(member)", result: result)
+            throw BusError(&error) ?? BusError("sd_bus_call \(locator.interface).\(member)", result: result)
         }
         return BusMessage(taking: reply)
     }
 
-    /// The value of a property (`org.freedesktop.DBus.Properties.Get`).
-    public func property(destination: String, path: String, interface: String, name: String) throws(BusError)
-        -> BusVariant
-    {
-        let reply = try call(
-            destination: destination,
-            path: path,
-            interface: "org.freedesktop.DBus.Properties",
-            member: "Get"
-        ) { (writer) throws(BusError) in
-            try writer.append(interface)
-            try writer.append(name)
+    /// The value of the property `name` of the interface at `locator` (`org.freedesktop.DBus.Properties.Get`).
+    public func property(_ name: String, at locator: BusLocator) throws(BusError) -> BusVariant {
+        let reply = try call("Get", at: locator.interface("org.freedesktop.DBus.Properties")) {
+            (writer) throws(BusError) in try writer.append(locator.interface, name)
         }
         var reader = reply.reader()
         return try reader.read(BusVariant.self)
@@ -71,13 +56,12 @@ public final class BusClient {
 
     /// The introspection data of the object at `path` of `destination`.
     public func introspect(_ destination: String, _ path: String) throws(BusError) -> String {
-        let reply = try call(
+        let locator = BusLocator(
             destination: destination,
             path: path,
-            interface: "org.freedesktop.DBus.Introspectable",
-            member: "Introspect"
+            interface: "org.freedesktop.DBus.Introspectable"
         )
-        var reader = reply.reader()
+        var reader = try call("Introspect", at: locator).reader()
         return try reader.read(String.self)
     }
 }
@@ -96,13 +80,7 @@ public struct TimelineClient {
         _ member: String,
         arguments: (inout BusMessageWriter) throws(BusError) -> Void = { _ throws(BusError) in }
     ) throws(BusError) -> BusMessage {
-        try bus.call(
-            destination: TimelineBusAPI.interfaceName,
-            path: TimelineBusAPI.objectPath,
-            interface: TimelineBusAPI.interfaceName,
-            member: member,
-            arguments: arguments
-        )
+        try bus.call(member, at: TimelineBusAPI.locator, arguments: arguments)
     }
 
     /// `ListPending`.
@@ -114,8 +92,7 @@ public struct TimelineClient {
     /// `Snooze`; returns when the reminder comes back.
     public func snooze(key: String, seconds: UInt64) throws(BusError) -> WallTime {
         var reader = try call("Snooze") { (writer) throws(BusError) in
-            try writer.append(key)
-            try writer.append(seconds)
+            try writer.append(key, seconds)
         }.reader()
         return WallTime(microsecondsSinceEpoch: Int64(clamping: try reader.read(UInt64.self)))
     }
@@ -132,12 +109,7 @@ public struct TimelineClient {
 
     /// The `Status` property.
     public func status() throws(BusError) -> String {
-        let value = try bus.property(
-            destination: TimelineBusAPI.interfaceName,
-            path: TimelineBusAPI.objectPath,
-            interface: TimelineBusAPI.interfaceName,
-            name: "Status"
-        )
+        let value = try bus.property("Status", at: TimelineBusAPI.locator)
         guard case .string(let text) = value else { return "" }
         return text
     }

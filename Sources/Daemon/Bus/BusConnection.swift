@@ -15,8 +15,7 @@ import Logging
 /// ```
 /// let bus = try BusConnection(loop: loop, scope: .user, name: "io.github.ssetimeline.Timeline1", logger: logger)
 /// let object = bus.export(path: "/io/github/ssetimeline/Timeline1", interface: interface)
-/// bus.call(destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus",
-///          member: "GetId") { result in ... }
+/// bus.call("GetId", at: .bus) { result in ... }
 /// ```
 public final class BusConnection {
     /// Which bus.
@@ -269,20 +268,10 @@ public final class BusConnection {
 
     // MARK: - Calls and signals
 
-    /// A new method call to fill in and pass to `call(_:timeout:reply:)`.
-    public func methodCall(
-        destination: String,
-        path: String,
-        interface: String,
-        member: String
-    ) throws(BusError) -> BusMessage {
+    /// A new call of the method `member` at `locator`, to fill in and pass to `call(_:timeout:reply:)`.
+    public func methodCall(_ member: String, at locator: BusLocator) throws(BusError) -> BusMessage {
         guard let pointer else { throw Self.notConnected }
-        var message: OpaquePointer?
-        try BusError.check(
-            "sd_bus_message_new_method_call",
-            sd_bus_message_new_method_call(pointer, &message, destination, path, interface, member)
-        )
-        return BusMessage(taking: message!)
+        return try BusMessage(calling: member, at: locator, on: pointer)
     }
 
     /// Sends `message` (a method call) and calls `reply` on the loop with the reply, or with the error reply or
@@ -333,6 +322,28 @@ public final class BusConnection {
         }
         sd_bus_slot_set_floating(slot, 1)
         sd_bus_slot_unref(slot)
+    }
+
+    /// Calls the method `member` at `locator`, its arguments written by `arguments`, and calls `reply` on the loop
+    /// as `call(_:timeout:reply:)` does; when the call cannot even be made (no connection, an argument that cannot
+    /// be written), `reply` is called before this returns.
+    public func call(
+        _ member: String,
+        at locator: BusLocator,
+        timeout: Duration? = nil,
+        arguments: (inout BusMessageWriter) throws(BusError) -> Void = { _ throws(BusError) in },
+        reply: @escaping (Result<BusMessage, BusError>) -> Void
+    ) {
+        let message: BusMessage
+        do throws(BusError) {
+            message = try methodCall(member, at: locator)
+            var writer = message.writer()
+            try arguments(&writer)
+        } catch {
+            reply(.failure(error))
+            return
+        }
+        call(message, timeout: timeout, reply: reply)
     }
 
     /// Sends a signal from `path`, its arguments written by `arguments`.

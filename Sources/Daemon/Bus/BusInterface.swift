@@ -212,16 +212,10 @@ public final class BusExportedObject: BusRegistration {
     }
 
     override func install(on bus: OpaquePointer) throws(BusError) {
+        let table = vtable.assumingMemoryBound(to: sd_bus_vtable.self)
         try BusError.check(
             "sd_bus_add_object_vtable",
-            sd_bus_add_object_vtable(
-                bus,
-                &slot,
-                path,
-                interface.name,
-                vtable.assumingMemoryBound(to: sd_bus_vtable.self),
-                context
-            )
+            sd_bus_add_object_vtable(bus, &slot, path, interface.name, table, context)
         )
     }
 

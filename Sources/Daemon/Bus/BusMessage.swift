@@ -15,6 +15,23 @@ public final class BusMessage {
         self.pointer = pointer
     }
 
+    /// A new call of the method `member` at `locator` on `bus`, to fill in and send.
+    convenience init(calling member: String, at locator: BusLocator, on bus: OpaquePointer) throws(BusError) {
+        var message: OpaquePointer?
+        try BusError.check(
+            "sd_bus_message_new_method_call",
+            sd_bus_message_new_method_call(
+                bus,
+                &message,
+                locator.destination,
+                locator.path,
+                locator.interface,
+                member
+            )
+        )
+        self.init(taking: message!)
+    }
+
     /// Adds a reference to a message sd-bus lends to a callback.
     init(borrowing pointer: OpaquePointer) {
         self.pointer = sd_bus_message_ref(pointer)
@@ -54,6 +71,16 @@ public final class BusMessage {
     }
 }
 
+extension Result<BusMessage, BusError> {
+    /// The reply's first value, read as `type`, or the error.
+    public func value<Value: BusValue>(_ type: Value.Type) -> Result<Value, BusError> {
+        flatMap { reply in
+            var reader = reply.reader()
+            return Result<Value, BusError> { () throws(BusError) in try reader.read(type) }
+        }
+    }
+}
+
 /// A value that travels as one complete D-Bus type: basic values, arrays and dictionaries of them, variants.
 public protocol BusValue {
     /// Its D-Bus signature, e.g. `s`, `as`, `a{sv}`.
@@ -69,9 +96,9 @@ public struct BusMessageWriter {
     /// The message written.
     public let message: BusMessage
 
-    /// Appends `value`.
-    public mutating func append<Value: BusValue>(_ value: Value) throws(BusError) {
-        try value.append(to: &self)
+    /// Appends `values`, in order, as `sd_bus_message_append` does.
+    public mutating func append<each Value: BusValue>(_ values: repeat each Value) throws(BusError) {
+        for value in repeat each values { try value.append(to: &self) }
     }
 
     /// Appends one basic value of D-Bus type `type` (a character of `ybnqiuxtdsog`), whose bytes `pointer`

@@ -128,12 +128,7 @@ public final class BusNameOwnerWatch: BusRegistration {
             )
         )
         guard let connection else { return }
-        let call = try connection.methodCall(
-            destination: "org.freedesktop.DBus",
-            path: "/org/freedesktop/DBus",
-            interface: "org.freedesktop.DBus",
-            member: "GetNameOwner"
-        )
+        let call = try connection.methodCall("GetNameOwner", at: .bus)
         var writer = call.writer()
         try writer.append(name)
         connection.call(call) { [weak self] result in

@@ -1,21 +1,34 @@
 import CSystemd
 import Glibc
 
-extension String: BusValue {
-    /// `s`.
-    public static var busSignature: String { "s" }
+/// The string-like basic types (`s`, `o`), written and read as C strings.
+protocol StringBusValue: BusValue {
+    static var typeCharacter: Character { get }
+    /// The text on the wire.
+    var busString: String { get }
+    init(busString: String)
+}
+
+extension StringBusValue {
+    public static var busSignature: String { String(typeCharacter) }
 
     public func append(to writer: inout BusMessageWriter) throws(BusError) {
-        let copy = strdup(self)
+        let copy = strdup(busString)
         defer { free(copy) }
-        try writer.appendBasic("s", copy!)
+        try writer.appendBasic(Self.typeCharacter, copy!)
     }
 
-    public static func read(from reader: inout BusMessageReader) throws(BusError) -> String {
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> Self {
         var text: UnsafePointer<CChar>?
-        try reader.readBasic("s", &text)
-        return String(cString: text!)
+        try reader.readBasic(typeCharacter, &text)
+        return Self(busString: String(cString: text!))
     }
+}
+
+extension String: BusValue, StringBusValue {
+    static var typeCharacter: Character { "s" }
+    var busString: String { self }
+    init(busString: String) { self = busString }
 }
 
 /// A D-Bus object path (`o`), such as `/org/freedesktop/systemd1/job/42`.
@@ -28,22 +41,13 @@ public struct BusObjectPath: BusValue, Hashable, Sendable, CustomStringConvertib
         self.rawValue = rawValue
     }
 
-    /// `o`.
-    public static var busSignature: String { "o" }
-
-    public func append(to writer: inout BusMessageWriter) throws(BusError) {
-        let copy = strdup(rawValue)
-        defer { free(copy) }
-        try writer.appendBasic("o", copy!)
-    }
-
-    public static func read(from reader: inout BusMessageReader) throws(BusError) -> BusObjectPath {
-        var text: UnsafePointer<CChar>?
-        try reader.readBasic("o", &text)
-        return BusObjectPath(String(cString: text!))
-    }
-
     public var description: String { rawValue }
+}
+
+extension BusObjectPath: StringBusValue {
+    static var typeCharacter: Character { "o" }
+    var busString: String { rawValue }
+    init(busString: String) { self.init(busString) }
 }
 
 /// The fixed-size basic types, read and written through their bytes.

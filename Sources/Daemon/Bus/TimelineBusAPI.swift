@@ -40,12 +40,7 @@ public final class BusTimelineSignals: TimelineSignalSender {
             interface: TimelineBusAPI.interfaceName,
             member: "ReminderDue"
         ) { (writer) throws(BusError) in
-            try writer.append(signal.key)
-            try writer.append(signal.milestoneID)
-            try writer.append(signal.title)
-            try writer.append(signal.reminder)
-            try writer.append(signal.due)
-            try writer.append(signal.fields)
+            try writer.append(signal.key, signal.milestoneID, signal.title, signal.reminder, signal.due, signal.fields)
         }
     }
 
@@ -80,6 +75,8 @@ public final class TimelineBusAPI: DeliveryObserver {
     public static let objectPath = "/io/github/ssetimeline/Timeline1"
     /// The interface name (also the daemon's well-known name).
     public static let interfaceName = "io.github.ssetimeline.Timeline1"
+    /// Where clients call it: the daemon's name (the interface's), the object, the interface.
+    static let locator = BusLocator(destination: interfaceName, path: objectPath, interface: interfaceName)
     /// The prefix of the error names.
     public static let errorPrefix = "io.github.ssetimeline.Timeline1.Error."
     /// `ListPending(0)` lists this many; more than `maximumLimit` are never listed.

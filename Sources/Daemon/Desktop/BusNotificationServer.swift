@@ -9,6 +9,8 @@ public final class BusNotificationServer: NotificationServer {
     public static let name = "org.freedesktop.Notifications"
     /// The object path.
     public static let path = "/org/freedesktop/Notifications"
+    /// Where its methods are called.
+    static let server = BusLocator(destination: name, path: path, interface: name)
 
     /// Called with the owner changes and the signals of the current owner.
     public var onEvent: ((NotificationServerEvent) -> Void)?
@@ -60,18 +62,7 @@ public final class BusNotificationServer: NotificationServer {
 
     /// `GetCapabilities`.
     public func capabilities(reply: @escaping (Result<[String], BusError>) -> Void) {
-        call("GetCapabilities", arguments: { _ throws(BusError) in }) { result in
-            reply(
-                result.flatMap { message in
-                    var reader = message.reader()
-                    do throws(BusError) {
-                        return .success(try reader.read([String].self))
-                    } catch {
-                        return .failure(error)
-                    }
-                }
-            )
-        }
+        call("GetCapabilities") { reply($0.value([String].self)) }
     }
 
     /// `Notify`, as `app_name` "sse-timeline".
@@ -83,27 +74,18 @@ public final class BusNotificationServer: NotificationServer {
         call(
             "Notify",
             arguments: { (writer) throws(BusError) in
-                try writer.append(DesktopNotification.appName)
-                try writer.append(replacing)
-                try writer.append(notification.icon)
-                try writer.append(notification.summary)
-                try writer.append(notification.body)
-                try writer.append(notification.actionStrings)
-                try writer.append(notification.hints)
-                try writer.append(notification.expireTimeout)
+                try writer.append(
+                    DesktopNotification.appName,
+                    replacing,
+                    notification.icon,
+                    notification.summary,
+                    notification.body,
+                    notification.actionStrings,
+                    notification.hints,
+                    notification.expireTimeout
+                )
             }
-        ) { result in
-            reply(
-                result.flatMap { message in
-                    var reader = message.reader()
-                    do throws(BusError) {
-                        return .success(try reader.read(UInt32.self))
-                    } catch {
-                        return .failure(error)
-                    }
-                }
-            )
-        }
+        ) { reply($0.value(UInt32.self)) }
     }
 
     /// `CloseNotification`; its answer is not awaited.
@@ -113,23 +95,9 @@ public final class BusNotificationServer: NotificationServer {
 
     private func call(
         _ member: String,
-        arguments: (inout BusMessageWriter) throws(BusError) -> Void,
+        arguments: (inout BusMessageWriter) throws(BusError) -> Void = { _ throws(BusError) in },
         reply: @escaping (Result<BusMessage, BusError>) -> Void
     ) {
-        let message: BusMessage
-        do throws(BusError) {
-            message = try connection.methodCall(
-                destination: Self.name,
-                path: Self.path,
-                interface: Self.name,
-                member: member
-            )
-            var writer = message.writer()
-            try arguments(&writer)
-        } catch {
-            reply(.failure(error))
-            return
-        }
-        connection.call(message, timeout: callTimeout, reply: reply)
+        connection.call(member, at: Self.server, timeout: callTimeout, arguments: arguments, reply: reply)
     }
 }

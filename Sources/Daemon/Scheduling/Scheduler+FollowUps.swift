@@ -182,7 +182,7 @@ extension Scheduler {
 
     /// Writes the snoozed reminders due back by `now`, in order; drops dismissals the watermark has passed.
     func deliverReturns(now: WallTime, catchingUp: Bool = false) {
-        guard let schedule else { return }
+        guard schedule != nil else { return }
         var changed = false
         let watermark = state.watermark ?? now.seconds
         if state.followUps.dismissedAhead.contains(where: { $0.value <= watermark }) {
@@ -190,64 +190,34 @@ extension Scheduler {
             changed = true
         }
         let due = state.followUps.snoozed.filter { $0.value <= now.seconds }
-            .sorted { ($0.value, $0.key) < ($1.value, $1.key) }
-        for (key, until) in due {
-            changed = true
-            guard let instance = schedule.instance(forKey: key) else {
-                environment.logger.notice(
-                    "the snoozed reminder \(key) is no longer in the timeline; it does not come back",
-                    metadata: ["message_id": "\(MessageID.reminderDismissed)", "reminder_key": "\(key)"]
-                )
-                change(.returned(key: key, until: until), commit: false)
-                continue
-            }
-            let lateness = WallTime(seconds: until).duration(to: now)
-            let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
-            let entry = returnEntry(instance, key: key, until: until, caughtUp: caughtUp, schedule: schedule)
-            write(entry)
-            // Back after a snooze, a nagging reminder nags again until dismissed.
-            change(
-                [.returned(key: key, until: until)] + startRepeats(key: key, instance: instance, now: now),
-                commit: false
-            )
-            let delivered = DeliveredReminder(
-                entry: entry,
-                key: key,
-                milestone: schedule.milestone(of: instance),
-                instance: instance,
-                isReturn: true
-            )
-            for observer in hooks.observers { observer.delivered(delivered) }
-        }
-        if changed {
+        writeAgain(due.map { Redelivery.returned(key: $0.key, until: $0.value) }, now: now, catchingUp: catchingUp)
+        if changed || !due.isEmpty {
             stateDirty = true
             commitState()
-        }
-    }
-
-    /// At start: the returns already in the journal (written before a crash that came before their record)
-    /// count as done.
-    func readBackReturns(watermark: Int64) {
-        guard let first = state.followUps.nextReturn else { return }
-        let since = WallTime(seconds: min(watermark, first))
-        guard let values = hooks.journalValues("RETURN_KEY", [MessageID.reminderReturned], since) else { return }
-        for value in values {
-            guard let at = value.lastIndex(of: "@"), let until = Int64(value[value.index(after: at)...]) else {
-                continue
-            }
-            state.followUps.apply(.returned(key: String(value[..<at]), until: until))
         }
     }
 
     /// Tells the observers of an on-time or caught-up reminder just written.
     func notifyDelivered(_ entry: @autoclosure () -> JournalEntry, instance: ReminderInstance, key: String) {
         guard !hooks.observers.isEmpty, let schedule else { return }
+        tellObservers(entry(), instance: instance, key: key, schedule: schedule)
+    }
+
+    /// Tells the observers of `entry`, just written for `instance`: on time or caught up, or again (`redelivery`).
+    func tellObservers(
+        _ entry: JournalEntry,
+        instance: ReminderInstance,
+        key: String,
+        schedule: Schedule,
+        as redelivery: Redelivery? = nil
+    ) {
         let delivered = DeliveredReminder(
-            entry: entry(),
+            entry: entry,
             key: key,
             milestone: schedule.milestone(of: instance),
             instance: instance,
-            isReturn: false
+            isReturn: redelivery?.kind == .returned,
+            isRepeat: redelivery?.kind == .repeated
         )
         for observer in hooks.observers { observer.delivered(delivered) }
     }
@@ -303,33 +273,6 @@ extension Scheduler {
                 ("DUE_AT", ReminderMath.iso8601(instance.due, in: milestone.zone)),
             ] + extra
         )
-    }
-
-    /// The entry of a snoozed reminder back at `until`: the reminder's own entry, its MESSAGE_ID
-    /// `reminderReturned`, its lateness counted from `until`, and `SNOOZED_UNTIL` and `RETURN_KEY`
-    /// (`KEY@UNTIL`, read back from the journal at start).
-    private func returnEntry(
-        _ instance: ReminderInstance,
-        key: String,
-        until: Int64,
-        caughtUp: Bool,
-        schedule: Schedule
-    ) -> JournalEntry {
-        let now = environment.clock.now()
-        var entry = ReminderEntry(schedule: schedule).entry(for: instance, now: now, caughtUp: caughtUp, key: key)
-        let milestone = schedule.milestone(of: instance)
-        let untilText = ReminderMath.iso8601(Instant(secondsSinceEpoch: until), in: milestone.zone)
-        let lateness = max(0, now.nanosecondsSinceEpoch - WallTime(seconds: until).nanosecondsSinceEpoch) / 1000
-        for index in entry.fields.indices {
-            switch entry.fields[index].name {
-            case "MESSAGE_ID": entry.fields[index].value = MessageID.reminderReturned
-            case "LATENESS_USEC": entry.fields[index].value = String(lateness)
-            case "MESSAGE": entry.fields[index].value += " Back after a snooze (until \(untilText))."
-            default: break
-            }
-        }
-        entry.fields += [("SNOOZED_UNTIL", untilText), ("RETURN_KEY", "\(key)@\(until)")]
-        return entry
     }
 }
 

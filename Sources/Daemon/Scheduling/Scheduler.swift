@@ -3,8 +3,8 @@ import Glibc
 import Logging
 import Timeline
 
-/// A timeline as loaded from its config files, with a one-line account of which files those were.
-public struct LoadedTimeline: Sendable {
+/// A timeline as loaded from its config files; it describes itself by a one-line account of which files those were.
+public struct LoadedTimeline: Sendable, CustomStringConvertible {
     /// The timeline.
     public var config: TimelineConfig
     /// Which files it came from, e.g. `/etc/sse-timeline/timeline.toml + 2 drop-ins from ...`.
@@ -79,7 +79,7 @@ public final class Scheduler {
     private var prepared: PreparedBatch?
     private var stateErrorReported = false
     var stateDirty = false
-    /// Observers of deliveries and the journal read-back of snooze returns (`Scheduler+FollowUps.swift`).
+    /// Observers of deliveries and the journal read-back of returns and repeats (`Scheduler+Redelivery.swift`).
     public let hooks = SchedulerHooks()
     /// What was last sent as STATUS=, for tests and the bus.
     public private(set) var lastStatus = ""
@@ -223,8 +223,7 @@ public final class Scheduler {
         if let keys = environment.journalKeys(WallTime(seconds: watermark)) {
             state.sentAfterWatermark.formUnion(keys)
         }
-        readBackReturns(watermark: watermark)
-        readBackRepeats(watermark: watermark)
+        readBackRedeliveries(watermark: watermark)
     }
 
     private func install(_ config: TimelineConfig) {

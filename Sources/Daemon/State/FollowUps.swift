@@ -21,13 +21,6 @@ public struct FollowUps: Sendable, Equatable {
         /// Seconds between two repeats.
         public var every: Int64
 
-        /// The repeat due at `next`, `left` of them left, every `every` seconds.
-        public init(next: Int64, left: Int, every: Int64) {
-            self.next = next
-            self.left = left
-            self.every = every
-        }
-
         /// The repeat after this one was written at `written` (Unix seconds), or nil when it was the last: due
         /// `every` after this one, or after `written` when the daemon was not running meanwhile (the missed
         /// ones are not written in a burst).
@@ -137,25 +130,22 @@ public enum FollowUpRecord: Sendable, Equatable {
             guard let until = Int64(number) else { return nil }
             self = .snoozed(key: key, until: until)
         case "+dismiss":
-            if number == "-" {
-                self = .dismissed(key: key, due: nil)
-            } else {
-                guard let due = Int64(number) else { return nil }
-                self = .dismissed(key: key, due: due)
-            }
+            guard let due = Self.optional(number, Int64.init) else { return nil }
+            self = .dismissed(key: key, due: due)
         case "+back":
             guard let until = Int64(number) else { return nil }
             self = .returned(key: key, until: until)
         case "+repeat":
-            if number == "-" {
-                self = .repeating(key: key, next: nil)
-            } else {
-                guard let next = FollowUps.Repeat(text: number) else { return nil }
-                self = .repeating(key: key, next: next)
-            }
+            guard let next = Self.optional(number, FollowUps.Repeat.init(text:)) else { return nil }
+            self = .repeating(key: key, next: next)
         default:
             return nil
         }
+    }
+
+    /// The value `text` spells as `parse` reads it, `-` for none (`.some(nil)`); nil when it is neither.
+    private static func optional<Value>(_ text: String, _ parse: (String) -> Value?) -> Value?? {
+        text == "-" ? .some(nil) : parse(text).map { .some($0) }
     }
 }
 

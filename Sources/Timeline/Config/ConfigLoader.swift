@@ -135,16 +135,8 @@ public struct ConfigLoader: Sendable {
         var diagnostics = tomlDiagnostics + calendarDiagnostics.prefix(room)
         let notShown = calendarDiagnostics.dropFirst(room)
         if let first = notShown.first {
-            let errorsNotShown = notShown.count { $0.severity == .error }
-            var summary = Diagnostic(
-                errorsNotShown > 0 ? .error : .warning,
-                at: first.location,
-                key: "",
-                message: "and \(notShown.count) more \(errorsNotShown > 0 ? "problems" : "warnings") not shown",
-                hint: "fix the ones above and run validate again"
-            )
-            summary.errorsNotShown = errorsNotShown
-            diagnostics.append(summary)
+            let errors = notShown.count { $0.severity == .error }
+            diagnostics.append(.notShown(notShown.count, errors: errors, at: first.location))
         }
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw ConfigError(diagnostics: diagnostics)
@@ -413,16 +405,10 @@ struct DecodeContext {
         }
         let count = rest.count + omitted
         if count > 0, let last = result.last {
-            let errorsNotShown = omitted + rest.count { $0.item.severity == .error }
-            var summary = Diagnostic(
-                errorsNotShown > 0 ? .error : .warning,
-                at: rest.isEmpty ? last.location : locations[locations.count - 1],
-                key: "",
-                message: "and \(count) more \(errorsNotShown > 0 ? "problems" : "warnings") not shown",
-                hint: "fix the ones above and run validate again"
+            let errors = omitted + rest.count { $0.item.severity == .error }
+            result.append(
+                .notShown(count, errors: errors, at: rest.isEmpty ? last.location : locations[locations.count - 1])
             )
-            summary.errorsNotShown = errorsNotShown
-            result.append(summary)
         }
         return result
     }

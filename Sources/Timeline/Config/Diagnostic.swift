@@ -24,23 +24,6 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     /// 0 for every other diagnostic.
     public var errorsNotShown = 0
 
-    /// A diagnostic at `location`.
-    public init(
-        _ severity: Severity,
-        at location: SourceLocation,
-        key: String,
-        value: String? = nil,
-        message: String,
-        hint: String? = nil
-    ) {
-        self.severity = severity
-        self.location = location
-        self.key = key
-        self.value = value
-        self.message = message
-        self.hint = hint
-    }
-
     /// `file:line:column: error: key = value: message (hint)`, one line, as compilers print.
     public var description: String {
         var text = "\(location): \(severity.rawValue): "
@@ -57,6 +40,32 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         var shown = value.count > 80 ? String(value.prefix(77)) + "..." : value
         shown = shown.replacing("\n", with: "\\n")
         return "\"\(shown)\""
+    }
+}
+
+extension Diagnostic {
+    /// A diagnostic at `location`.
+    public init(
+        _ severity: Severity,
+        at location: SourceLocation,
+        key: String,
+        value: String? = nil,
+        message: String,
+        hint: String? = nil
+    ) {
+        self.init(severity: severity, location: location, key: key, value: value, message: message, hint: hint)
+    }
+
+    /// The line that closes a capped list, at `location`: `count` more problems not shown, `errors` of them errors.
+    static func notShown(_ count: Int, errors: Int, at location: SourceLocation) -> Diagnostic {
+        Diagnostic(
+            severity: errors > 0 ? .error : .warning,
+            location: location,
+            key: "",
+            message: "and \(count) more \(errors > 0 ? "problems" : "warnings") not shown",
+            hint: "fix the ones above and run validate again",
+            errorsNotShown: errors
+        )
     }
 }
 

@@ -32,26 +32,14 @@ extension FieldReader {
 
     /// `notify = ["journal", "desktop"]`: the channels named (the journal always among them).
     func channels(_ key: String, context: inout DecodeContext) -> Delivery.Channels? {
-        guard let field = node[key], field.value != .invalid else { return nil }
-        let names = Delivery.Channels.named.map(\.name)
-        let example = "e.g. \(key) = [\"journal\", \"desktop\"]"
-        guard field.isArray else {
-            if case .string(let text) = field.value {
-                context.error(
-                    source,
-                    keyPath(key),
-                    value: text,
-                    "expected an array of channels, found a string",
-                    hint: "write \(key) = [\"\(text)\"]"
-                )
-            } else {
-                wrongType(key, field.value, expected: "an array of channels (\(example))", context: &context)
-            }
+        let example = #"["journal", "desktop"]"#
+        guard let elements = elements(key, arrayOf: "channels", example: example, context: &context) else {
             return nil
         }
+        let names = Delivery.Channels.named.map(\.name)
         var channels: Delivery.Channels = [.journal]
         var seen: Set<String> = []
-        for (i, element) in field.elements.enumerated() where element.value != .invalid {
+        for (i, element) in elements {
             let elementPath = "\(keyPath(key))[\(i)]"
             guard case .string(let name) = element.value else {
                 context.error(
@@ -83,28 +71,12 @@ extension FieldReader {
 
     /// `snooze = ["10 minutes", "1 hour"]`: the durations offered, in seconds, in order.
     func snoozeDurations(_ key: String, context: inout DecodeContext) -> [Int64]? {
-        guard let field = node[key], field.value != .invalid else { return nil }
-        guard field.isArray else {
-            if case .string(let text) = field.value {
-                context.error(
-                    source,
-                    keyPath(key),
-                    value: text,
-                    "expected an array of durations, found a string",
-                    hint: "write \(key) = [\"\(text)\"]"
-                )
-            } else {
-                wrongType(
-                    key,
-                    field.value,
-                    expected: "an array of durations (e.g. \(key) = [\"10 minutes\", \"1 hour\"])",
-                    context: &context
-                )
-            }
+        let example = #"["10 minutes", "1 hour"]"#
+        guard let elements = elements(key, arrayOf: "durations", example: example, context: &context) else {
             return nil
         }
         var result: [Int64] = []
-        for (i, element) in field.elements.enumerated() where element.value != .invalid {
+        for (i, element) in elements {
             let elementPath = "\(keyPath(key))[\(i)]"
             guard let seconds = duration(element, path: elementPath, what: "a snooze", context: &context) else {
                 continue

@@ -58,6 +58,27 @@ struct FieldReader {
         }
     }
 
+    /// The elements of an array of `what` (`channels`, `durations`), as `elements(_:expected:context:)` gives them;
+    /// a lone string is reported with its fix (`key = ["text"]`), any other type with `example` (an array value).
+    func elements(
+        _ key: String,
+        arrayOf what: String,
+        example: String,
+        context: inout DecodeContext
+    ) -> [(index: Int, node: TOMLNode)]? {
+        if case .string(let text)? = node[key]?.value {
+            context.error(
+                source,
+                keyPath(key),
+                value: text,
+                "expected an array of \(what), found a string",
+                hint: "write \(key) = [\"\(text)\"]"
+            )
+            return nil
+        }
+        return elements(key, expected: "an array of \(what) (e.g. \(key) = \(example))", context: &context)
+    }
+
     /// A list of strings.
     func strings(_ key: String, context: inout DecodeContext) -> [String]? {
         guard let elements = elements(key, expected: "an array of strings", context: &context) else { return nil }

@@ -20,14 +20,6 @@ struct MilestoneDecoder {
     let defaults: Defaults
     let zones: ZoneDatabase
 
-    init(node: TOMLNode, source: Int, path: String, defaults: Defaults, zones: ZoneDatabase) {
-        self.node = node
-        self.source = source
-        self.path = path
-        self.defaults = defaults
-        self.zones = zones
-    }
-
     /// A date or date-time as written in the config.
     enum TimeValue {
         case date(CivilDate)

@@ -52,12 +52,6 @@ struct FileImport {
         "ACTION", "TRIGGER", "DESCRIPTION", "SUMMARY", "UID", "ACKNOWLEDGED", "RELATED-TO",
     ]
 
-    init(source: ConfigSource, zones: ZoneDatabase, defaults: Defaults) {
-        self.source = source
-        self.zones = zones
-        self.defaults = defaults
-    }
-
     mutating func report(
         _ severity: Diagnostic.Severity,
         _ line: Int,

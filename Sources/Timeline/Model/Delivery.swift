@@ -34,12 +34,6 @@ public struct Delivery: Hashable, Sendable {
         public var every: Int64
         /// How many repeats follow the reminder.
         public var times: Int
-
-        /// A repetition every `every` seconds, `times` times.
-        public init(every: Int64, times: Int) {
-            self.every = every
-            self.times = times
-        }
     }
 
     private struct Fields: Hashable, Sendable {
@@ -48,23 +42,14 @@ public struct Delivery: Hashable, Sendable {
         var repetition: Repetition?
     }
 
-    private final class Box: Hashable, Sendable {
-        let fields: Fields
-
-        init(_ fields: Fields) { self.fields = fields }
-
-        static func == (a: Box, b: Box) -> Bool { a === b || a.fields == b.fields }
-        func hash(into hasher: inout Hasher) { hasher.combine(fields) }
-    }
-
-    private var box: Box
+    private var box: SharedBox<Fields>
 
     /// The snooze durations offered when none are configured: 10 minutes and 1 hour.
     public static let defaultSnooze: [Int64] = [600, 3600]
     /// The built-in delivery: the journal only, snoozes of 10 minutes and 1 hour, no repeat.
-    public static let standard = Delivery(box: Box(Fields()))
+    public static let standard = Delivery(box: SharedBox(Fields()))
 
-    private init(box: Box) { self.box = box }
+    private init(box: SharedBox<Fields>) { self.box = box }
 
     /// A delivery to `channels` (the journal is added), offering `snooze` (seconds), repeating per `repetition`.
     public init(
@@ -72,24 +57,24 @@ public struct Delivery: Hashable, Sendable {
         snooze: [Int64] = Delivery.defaultSnooze,
         repetition: Repetition? = nil
     ) {
-        box = Box(Fields(channels: channels.union(.journal), snooze: snooze, repetition: repetition))
+        box = SharedBox(Fields(channels: channels.union(.journal), snooze: snooze, repetition: repetition))
     }
 
     /// The channels; always includes `.journal`.
     public var channels: Channels {
-        get { box.fields.channels }
+        get { box.value.channels }
         set { change { $0.channels = newValue.union(.journal) } }
     }
 
     /// The snooze durations offered, in seconds, in the order configured (empty: only Dismiss is offered).
     public var snooze: [Int64] {
-        get { box.fields.snooze }
+        get { box.value.snooze }
         set { change { $0.snooze = newValue } }
     }
 
     /// The nagging repeats, if any.
     public var repetition: Repetition? {
-        get { box.fields.repetition }
+        get { box.value.repetition }
         set { change { $0.repetition = newValue } }
     }
 
@@ -107,9 +92,9 @@ public struct Delivery: Hashable, Sendable {
     }
 
     private mutating func change(_ body: (inout Fields) -> Void) {
-        var fields = box.fields
+        var fields = box.value
         body(&fields)
-        if fields != box.fields { box = Box(fields) }
+        if fields != box.value { box = SharedBox(fields) }
     }
 }
 
@@ -123,29 +108,20 @@ public struct DeliveryOverride: Hashable, Sendable {
         var repetition: Delivery.Repetition??
     }
 
-    private final class Box: Hashable, Sendable {
-        let fields: Fields
-
-        init(_ fields: Fields) { self.fields = fields }
-
-        static func == (a: Box, b: Box) -> Bool { a === b || a.fields == b.fields }
-        func hash(into hasher: inout Hasher) { hasher.combine(fields) }
-    }
-
-    private let box: Box
+    private let box: SharedBox<Fields>
 
     /// An override of the given fields: `repetition` is `.some(nil)` for `repeat = false` (no repeat though the
     /// milestone has one), `.some(r)` for a repeat of its own, nil to keep the milestone's.
     public init(channels: Delivery.Channels? = nil, snooze: [Int64]? = nil, repetition: Delivery.Repetition?? = nil) {
-        box = Box(Fields(channels: channels.map { $0.union(.journal) }, snooze: snooze, repetition: repetition))
+        box = SharedBox(Fields(channels: channels.map { $0.union(.journal) }, snooze: snooze, repetition: repetition))
     }
 
     /// The channels, when the reminder lists its own `notify`.
-    public var channels: Delivery.Channels? { box.fields.channels }
+    public var channels: Delivery.Channels? { box.value.channels }
     /// The snooze durations, when the reminder has its own `snooze`.
-    public var snooze: [Int64]? { box.fields.snooze }
+    public var snooze: [Int64]? { box.value.snooze }
     /// The repeat, when the reminder has its own `repeat` (`.some(nil)`: `repeat = false`).
-    public var repetition: Delivery.Repetition?? { box.fields.repetition }
+    public var repetition: Delivery.Repetition?? { box.value.repetition }
 
     /// Whether it changes nothing.
     public var isEmpty: Bool { channels == nil && snooze == nil && repetition == nil }

@@ -64,7 +64,7 @@ public struct Milestone: Hashable, Sendable {
     public var delivery: Delivery
     /// The fields many milestones leave out, in one shared box (nil when all are absent): a milestone costs
     /// about 120 bytes instead of 424, which matters at 100,000 milestones (issue 12).
-    private var extras: ExtrasBox?
+    private var extras: SharedBox<Extras>?
     /// What its reminders start when due (`on_due`), if anything.
     public var onDue: DueAction? = nil
 
@@ -105,7 +105,7 @@ public struct Milestone: Hashable, Sendable {
             end: end,
             recurrence: recurrence
         )
-        self.extras = extras.isEmpty ? nil : ExtrasBox(extras)
+        self.extras = extras.isEmpty ? nil : SharedBox(extras)
     }
 
     /// The delivery of its reminder number `index`: its own, with the reminder's overrides.
@@ -116,7 +116,7 @@ public struct Milestone: Hashable, Sendable {
     private mutating func modifyExtras(_ change: (inout Extras) -> Void) {
         var value = extras?.value ?? Extras()
         change(&value)
-        extras = value.isEmpty ? nil : ExtrasBox(value)
+        extras = value.isEmpty ? nil : SharedBox(value)
     }
 
     private struct Extras: Hashable, Sendable {
@@ -130,16 +130,6 @@ public struct Milestone: Hashable, Sendable {
         var isEmpty: Bool {
             description == nil && location == nil && source == nil && tags.isEmpty && end == nil && recurrence == nil
         }
-    }
-
-    /// Immutable, so copies of a milestone share it; equal and hashed by value.
-    private final class ExtrasBox: Hashable, Sendable {
-        let value: Extras
-
-        init(_ value: Extras) { self.value = value }
-
-        static func == (a: ExtrasBox, b: ExtrasBox) -> Bool { a === b || a.value == b.value }
-        func hash(into hasher: inout Hasher) { hasher.combine(value) }
     }
 }
 

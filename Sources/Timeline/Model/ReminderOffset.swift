@@ -3,7 +3,7 @@
 ///
 /// Weeks and days are calendar steps in the milestone's time zone (a reminder "1 day before" a 09:00
 /// milestone is at 09:00 the day before, across a DST change too); hours, minutes and seconds are exact.
-public struct ReminderOffset: Hashable, Sendable, CustomStringConvertible {
+public struct ReminderOffset: Hashable, Sendable {
     /// What the offset counts from.
     public enum Anchor: String, Hashable, Sendable {
         case start, end
@@ -91,7 +91,9 @@ public struct ReminderOffset: Hashable, Sendable, CustomStringConvertible {
         default: nil
         }
     }
+}
 
+extension ReminderOffset: CustomStringConvertible {
     /// The canonical text: "at start", "30 days before", "1 day 2 hours after end".
     public var description: String {
         if days == 0 && seconds == 0 { return "at \(anchor.rawValue)" }
