@@ -148,12 +148,23 @@ displayed() { [ "$(dunstctl count displayed 2>/dev/null || echo 0)" -ge "$1" ]; 
 # which keeps the menu it was offered and answers with the line of that label.
 menus() { find "$work" -maxdepth 1 -name 'menu.*' | sort; }
 last_menu() { cat "$(menus | tail -n 1)"; }
+# dunst 1.9 refuses a context menu while the previous one is still winding down ("Context menu already
+# running, refusing to rerun"), which after a menu left without a choice lasts a moment: the request is made
+# again until a menu is offered, each time waiting (at most a second) for the menu to appear.
 choose() {
     local before
     before=$(menus | wc -l)
     printf '%s\n' "$1" >"$work/choice"
-    dunstctl context
-    wait_for "context menu" 10 bash -c "[ \$(find '$work' -maxdepth 1 -name 'menu.*' | wc -l) -gt $before ]"
+    menu_appeared() { [ "$(find "$work" -maxdepth 1 -name 'menu.*' | wc -l)" -gt "$before" ]; }
+    offered_within_a_second() {
+        dunstctl context
+        local deadline=$(( $(date +%s%N) + 1000000000 ))
+        until menu_appeared; do
+            [ "$(date +%s%N)" -lt "$deadline" ] || return 1
+            sleep 0.05
+        done
+    }
+    wait_for "context menu" 10 offered_within_a_second
 }
 # Whether the context menu, opened and left without a choice, offers a line containing $1.
 menu_offers() {
