@@ -10,7 +10,10 @@ import Timeline
 final class RecordedSignals: TimelineSignalSender {
     var reminders: [ReminderDueSignal] = []
     var changes: [[String]] = []
+    var hasSubscribers = true
 
+    func subscribe(_ message: BusMessage) throws(BusError) { hasSubscribers = true }
+    func unsubscribe(_ message: BusMessage) throws(BusError) { hasSubscribers = false }
     func sendReminderDue(_ signal: ReminderDueSignal) throws(BusError) { reminders.append(signal) }
     func sendPropertiesChanged(_ names: [String]) throws(BusError) { changes.append(names) }
 }
@@ -162,6 +165,70 @@ struct TimelineBusObjectTests {
             #expect(xml.contains(expected), "\(expected)")
         }
         withExtendedLifetime(object) {}
+        harness.stop()
+    }
+}
+
+extension TimelineBusObjectTests {
+    /// ReminderDue goes out only while a client that called Subscribe is on the bus (as systemd's
+    /// Manager.Subscribe): without one, a burst does not send a signal per reminder to nobody.
+    @Test func reminderDueGoesToSubscribersOnly() throws {
+        let bus = TestBus()
+        let logs = LogStore()
+        let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: followUpTimeline)
+        try harness.start()
+        let loop = try EventLoop()
+        let server = try BusConnection(
+            loop: loop,
+            scope: .address(bus.address),
+            name: TimelineBusAPI.interfaceName,
+            logger: logs.logger()
+        )
+        let scheduler = try #require(harness.scheduler)
+        let signals = BusTimelineSignals(connection: server)
+        let api = TimelineBusAPI(scheduler: scheduler, sender: signals, act: { _ in })
+        scheduler.hooks.observers.append(api)
+        let object = server.export(path: TimelineBusAPI.objectPath, interface: api.interface)
+        let client = try BusConnection(loop: loop, scope: .address(bus.address), logger: logs.logger())
+        var received: [String] = []
+        let subscription = client.subscribe(
+            sender: TimelineBusAPI.interfaceName,
+            path: TimelineBusAPI.objectPath,
+            interface: TimelineBusAPI.interfaceName,
+            member: "ReminderDue"
+        ) { message in
+            var reader = message.reader()
+            if let key = try? reader.read(String.self) { received.append(key) }
+        }
+        func step(until done: () -> Bool) throws -> Bool {
+            let deadline = SystemClock().now().advanced(by: .seconds(10))
+            while !done() && SystemClock().now() < deadline { try loop.runOnce(timeoutMicroseconds: 50_000) }
+            return done()
+        }
+        let locator = BusLocator(
+            destination: TimelineBusAPI.interfaceName,
+            path: TimelineBusAPI.objectPath,
+            interface: TimelineBusAPI.interfaceName
+        )
+
+        // Nobody subscribed: the first reminder is written, no signal is built.
+        #expect(!signals.hasSubscribers)
+        harness.advance(to: wall("2030-01-01T11:00:00Z"))
+        #expect(harness.sink.reminders.count == 1)
+
+        var subscribed = false
+        client.call("Subscribe", at: locator) { result in subscribed = (try? result.get()) != nil }
+        #expect(try step { subscribed })
+        #expect(signals.hasSubscribers)
+        harness.advance(to: wall("2030-01-01T12:00:00Z"))
+        #expect(try step { !received.isEmpty })
+        #expect(received == [examAtStart])
+
+        var unsubscribed = false
+        client.call("Unsubscribe", at: locator) { result in unsubscribed = (try? result.get()) != nil }
+        #expect(try step { unsubscribed })
+        #expect(!signals.hasSubscribers)
+        withExtendedLifetime((object, subscription)) {}
         harness.stop()
     }
 }

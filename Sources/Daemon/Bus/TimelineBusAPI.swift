@@ -1,3 +1,4 @@
+import CSystemd
 import Timeline
 
 /// `ReminderDue`'s arguments.
@@ -12,12 +13,41 @@ public struct ReminderDueSignal: Equatable, Sendable {
     public var reminder: String
     /// When it was due, µs since the epoch.
     public var due: UInt64
-    /// Every field of its journal entry (the first value of each name).
-    public var fields: [String: String]
+    /// Its journal entry, whose fields the signal carries (the first value of each name, in the entry's order).
+    public var entry: JournalEntry
+
+    /// The fields the signal carries, by name.
+    public var fields: [String: String] {
+        var fields: [String: String] = [:]
+        for (name, value) in entry.fields where fields[name] == nil { fields[name] = value }
+        return fields
+    }
+
+    /// Writes the fields as `a{ss}`, in the entry's order, without building a dictionary: a burst of reminders
+    /// sends one signal each.
+    func appendFields(to writer: inout BusMessageWriter) throws(BusError) {
+        let fields = entry.fields
+        try writer.container("a", "{ss}") { (array) throws(BusError) in
+            for (index, field) in fields.enumerated()
+            where !fields[..<index].contains(where: { $0.name == field.name }) {
+                try array.container("e", "ss") { (pair) throws(BusError) in
+                    try field.name.append(to: &pair)
+                    try field.value.append(to: &pair)
+                }
+            }
+        }
+    }
 }
 
 /// Where the bus API sends its signals: the daemon's bus connection (`BusTimelineSignals`), or a test's double.
 public protocol TimelineSignalSender: AnyObject {
+    /// Whether any client asked for `ReminderDue` (`Subscribe`) and is still on the bus: without one, the
+    /// signal is not built at all (a burst of 100,000 reminders would otherwise send 100,000 signals to nobody).
+    var hasSubscribers: Bool { get }
+    /// Counts the sender of `message` as a subscriber until it calls `Unsubscribe` or leaves the bus.
+    func subscribe(_ message: BusMessage) throws(BusError)
+    /// Stops counting the sender of `message`.
+    func unsubscribe(_ message: BusMessage) throws(BusError)
     /// Sends `ReminderDue`.
     func sendReminderDue(_ signal: ReminderDueSignal) throws(BusError)
     /// Sends `PropertiesChanged` for `names` of the API object.
@@ -27,10 +57,43 @@ public protocol TimelineSignalSender: AnyObject {
 /// The API's signals on a bus connection.
 public final class BusTimelineSignals: TimelineSignalSender {
     private weak var connection: BusConnection?
+    /// The subscribers, as systemd's own managers track theirs (`sd_bus_track`: a peer that leaves the bus is
+    /// dropped by sd-bus); bound to one connection, so made again after a reconnect.
+    private var subscribers: OpaquePointer?
 
     /// Signals sent on `connection`.
     public init(connection: BusConnection) {
         self.connection = connection
+    }
+
+    deinit {
+        if let subscribers { sd_bus_track_unref(subscribers) }
+    }
+
+    public var hasSubscribers: Bool {
+        guard let subscribers, let bus = connection?.pointer, sd_bus_track_get_bus(subscribers) == bus else {
+            return false
+        }
+        return sd_bus_track_count(subscribers) > 0
+    }
+
+    public func subscribe(_ message: BusMessage) throws(BusError) {
+        let bus = sd_bus_message_get_bus(message.pointer)
+        if let subscribers, sd_bus_track_get_bus(subscribers) != bus {
+            sd_bus_track_unref(subscribers)
+            self.subscribers = nil
+        }
+        if subscribers == nil {
+            try BusError.check("sd_bus_track_new", sd_bus_track_new(bus, &subscribers, nil, nil))
+        }
+        try BusError.check("sd_bus_track_add_sender", sd_bus_track_add_sender(subscribers, message.pointer))
+    }
+
+    public func unsubscribe(_ message: BusMessage) throws(BusError) {
+        guard let subscribers, sd_bus_track_get_bus(subscribers) == sd_bus_message_get_bus(message.pointer) else {
+            return
+        }
+        _ = sd_bus_track_remove_sender(subscribers, message.pointer)
     }
 
     public func sendReminderDue(_ signal: ReminderDueSignal) throws(BusError) {
@@ -40,7 +103,8 @@ public final class BusTimelineSignals: TimelineSignalSender {
             interface: TimelineBusAPI.interfaceName,
             member: "ReminderDue"
         ) { (writer) throws(BusError) in
-            try writer.append(signal.key, signal.milestoneID, signal.title, signal.reminder, signal.due, signal.fields)
+            try writer.append(signal.key, signal.milestoneID, signal.title, signal.reminder, signal.due)
+            try signal.appendFields(to: &writer)
         }
     }
 
@@ -167,17 +231,15 @@ public final class TimelineBusAPI: DeliveryObserver {
 
     /// Sends `ReminderDue` for a reminder just written.
     public func delivered(_ reminder: DeliveredReminder) {
-        guard let sender else { return }
+        guard let sender, sender.hasSubscribers else { return }
         let entry = reminder.entry
-        var fields: [String: String] = [:]
-        for (name, value) in entry.fields where fields[name] == nil { fields[name] = value }
         let signal = ReminderDueSignal(
             key: reminder.key,
             milestoneID: reminder.milestone.id,
             title: reminder.milestone.title,
             reminder: entry["REMINDER"] ?? "",
             due: UInt64(max(0, WallTime(reminder.instance.due).microsecondsSinceEpoch)),
-            fields: fields
+            entry: entry
         )
         do {
             try sender.sendReminderDue(signal)
@@ -218,6 +280,13 @@ public final class TimelineBusAPI: DeliveryObserver {
                     try self.dismiss(key: try arguments.read(String.self))
                 },
                 .init("Reload") { [unowned self] (_, _) throws(BusError) in self.reload() },
+                // As systemd's Manager.Subscribe: ReminderDue goes out while a client that called this is on the bus.
+                .init("Subscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
+                    try self.sender?.subscribe(arguments.message)
+                },
+                .init("Unsubscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
+                    try self.sender?.unsubscribe(arguments.message)
+                },
             ],
             properties: [
                 .init("NextDue", "t", change: .emitsChange) { [unowned self] (value) throws(BusError) in
