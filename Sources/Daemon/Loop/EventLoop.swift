@@ -18,7 +18,8 @@ public final class EventLoop {
     /// The `sd_event` object, for sources and for attaching other libsystemd objects (a bus) to the loop.
     public let event: OpaquePointer
 
-    /// Work to do each time the loop is about to wait again, after the events of one wake-up were dispatched.
+    /// Work to do each time the loop is about to wait: before the first wait, and after the events of each wake-up
+    /// were dispatched.
     public var beforeWaiting: (() -> Void)?
 
     /// A new loop, not yet running.
@@ -49,8 +50,9 @@ public final class EventLoop {
     /// - Throws: `SystemCallError` (`sd_event_run`) when the loop itself fails.
     public func run() throws(SystemCallError) -> Int32 {
         while sd_event_get_state(event) != Int32(SD_EVENT_FINISHED) {
-            try SystemCall.check("sd_event_run", sd_event_run(event, UInt64.max))
+            // Before every wait, the first one included (start-up's work is given back before the first sleep).
             beforeWaiting?()
+            try SystemCall.check("sd_event_run", sd_event_run(event, UInt64.max))
         }
         var code: Int32 = 0
         _ = sd_event_get_exit_code(event, &code)
@@ -63,9 +65,8 @@ public final class EventLoop {
     /// - Throws: `SystemCallError` (`sd_event_run`).
     @discardableResult
     public func runOnce(timeoutMicroseconds timeout: UInt64) throws(SystemCallError) -> Bool {
-        let dispatched = try SystemCall.check("sd_event_run", sd_event_run(event, timeout)) > 0
         beforeWaiting?()
-        return dispatched
+        return try SystemCall.check("sd_event_run", sd_event_run(event, timeout)) > 0
     }
 
     /// Asks `run()` to return `code` once the events being dispatched are done.
