@@ -33,6 +33,17 @@ def anonymous_memory(pid):
     return None
 
 
+def major_faults(pid):
+    """Page faults of `pid` that waited for a read from a file (field 12 of /proc/PID/stat): each such wait is
+    also a voluntary context switch, one the process did not ask for by sleeping."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+        return int(fields[9])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def context_switches(pid):
     """{tid: voluntary + involuntary} over the threads of `pid`, from /proc/PID/task/*/status."""
     return {tid: voluntary + involuntary for tid, (voluntary, involuntary) in context_switch_kinds(pid).items()}

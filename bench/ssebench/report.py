@@ -175,8 +175,11 @@ def build_report(ctx):
             row("", "  threads started or ended while nothing due", A["quiet_thread_changes"], fmt_count)
         row("", "context switches from just before to after", A["at_instant_switches"], fmt_count)
         row("", "  reference sleeper, the same windows", A["reference_at_instant_switches"], fmt_count)
-        row("", "  most more than the reference's, a round", A["most_extra_switches_at_instant"], fmt_count,
-            "<= 1", verdict(A["most_extra_switches_at_instant"], 1))
+        row("", "wake-ups (voluntary switches) around an instant", A["at_instant_voluntary"], fmt_count)
+        row("", "  reference sleeper, the same windows", A["reference_at_instant_voluntary"], fmt_count)
+        row("", "  more than the reference's, a round", A["extra_wakeups_at_instant"], fmt_count,
+            "<= 1", verdict(A["extra_wakeups_at_instant"]["median"], 1))
+        row("", "  page faults that waited for the disk", A["major_faults_at_instant"], fmt_count)
         row("", "RSS while idle (before each instant)", A["rss_idle"], fmt_mb, "<= 10 MB",
             verdict(A["rss_idle"]["median"], 10e6))
         row("", "  of which anonymous (heap, stacks)", A["anonymous_idle"], fmt_mb)

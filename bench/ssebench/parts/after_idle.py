@@ -25,7 +25,7 @@ import time
 
 from ..common import MS, NS, REPO, Unmeasurable, log, run
 from ..daemon import StampedPipe
-from ..procfs import anonymous_memory, context_switch_kinds, kib, read_proc_status
+from ..procfs import anonymous_memory, context_switch_kinds, kib, major_faults, read_proc_status
 from ..stats import summary
 from ..timelines import iso, write_instants_timeline
 
@@ -98,11 +98,12 @@ def sleep_until(wall):
 
 
 def sample(pid):
-    """What /proc says of `pid` at one moment: {tid: (voluntary, involuntary) context switches}, VmRSS and
-    anonymous bytes."""
+    """What /proc says of `pid` at one moment: {tid: (voluntary, involuntary) context switches}, page faults
+    that waited for a file, VmRSS and anonymous bytes."""
     return {
         "wall": time.time(),
         "switches": context_switch_kinds(pid),
+        "major_faults": major_faults(pid),
         "rss": kib(read_proc_status(pid), "VmRSS"),
         "anonymous": anonymous_memory(pid),
     }
@@ -117,8 +118,10 @@ def switches_between(before, after):
     common, new = set(a) & set(b), set(b) - set(a)
     voluntary = sum(b[t][0] - a[t][0] for t in common) + sum(b[t][0] for t in new)
     involuntary = sum(b[t][1] - a[t][1] for t in common) + sum(b[t][1] for t in new)
+    faults = (after["major_faults"] - before["major_faults"]
+              if after["major_faults"] is not None and before["major_faults"] is not None else None)
     return {"switches": voluntary + involuntary, "voluntary": voluntary, "threads_new": len(new),
-            "threads_ended": len(set(a) - set(b))}
+            "threads_ended": len(set(a) - set(b)), "major_faults": faults}
 
 
 def plan(ctx, now):
@@ -240,8 +243,8 @@ def report_round(k, r):
     log(f"after idle round {k + 1} ({r['idle_seconds']:.1f} s idle): daemon {ms(r['daemon_ns'])}, reference "
         f"{ms(r['reference_ns'])}, difference {ms(r['difference_ns'])}; context switches: "
         f"{r['quiet']['switches']} while idle, {r['at_instant']['switches']} at the instant "
-        f"({r['at_instant']['voluntary']} voluntary; reference {r['reference_at_instant']['switches']}, "
-        f"{r['reference_at_instant']['voluntary']} voluntary)"
+        f"({r['at_instant']['voluntary']} voluntary, {r['at_instant']['major_faults']} waits for a page of a file; "
+        f"reference {r['reference_at_instant']['switches']}, {r['reference_at_instant']['voluntary']} voluntary)"
         + (f", {r['at_instant']['threads_ended']} threads ended" if r["at_instant"]["threads_ended"] else ""))
 
 
@@ -250,7 +253,12 @@ def summarise(args, instants, rounds):
         return [r[name] for r in rounds]
 
     differences = [v for v in pick("difference_ns") if v is not None]
-    extra = [r["at_instant"]["switches"] - r["reference_at_instant"]["switches"] for r in rounds]
+    # The daemon's wake-ups around an instant are its voluntary switches (it went to sleep, something woke it);
+    # involuntary ones are preemptions by other processes (the harness itself reads /proc in that window), and
+    # neither process chooses them. The target allows one wake-up more than the reference's per instant: the
+    # pre-wake. A round can count more when the pre-wake waited for pages read back from the disk (major faults,
+    # shown) or for the state's file system; the median over the rounds is what the target judges.
+    extra_voluntary = [r["at_instant"]["voluntary"] - r["reference_at_instant"]["voluntary"] for r in rounds]
     return {
         "rounds_wanted": len(instants),
         "gap_seconds": args.idle_gap_seconds,
@@ -270,7 +278,10 @@ def summarise(args, instants, rounds):
         "quiet_seconds": sum(r["quiet_seconds"] for r in rounds),
         "at_instant_switches": summary([r["at_instant"]["switches"] for r in rounds]),
         "reference_at_instant_switches": summary([r["reference_at_instant"]["switches"] for r in rounds]),
-        "most_extra_switches_at_instant": max(extra) if extra else None,
+        "at_instant_voluntary": summary([r["at_instant"]["voluntary"] for r in rounds]),
+        "reference_at_instant_voluntary": summary([r["reference_at_instant"]["voluntary"] for r in rounds]),
+        "extra_wakeups_at_instant": summary(extra_voluntary),
+        "major_faults_at_instant": summary([r["at_instant"]["major_faults"] for r in rounds]),
         "threads_ended_at_instants": sum(r["at_instant"]["threads_ended"] for r in rounds),
         "rss_idle": summary(pick("rss_idle")),
         "anonymous_idle": summary(pick("anonymous_idle")),
