@@ -13,7 +13,7 @@ from . import __doc__ as PACKAGE_DOC
 from .common import DEFAULT_BINARY, REPO, Unmeasurable, log
 from .context import Context
 from .monitor import monitor_main
-from .parts.after_idle import bench_after_idle
+from .parts.after_idle import bench_after_idle, summarise
 from .parts.burst import bench_burst
 from .parts.idle import finish_idle, start_idle
 from .parts.journal import journal_burst
@@ -70,6 +70,8 @@ def parse_args(argv):
                         "in between count as the instant's, those outside as idle ones")
     p.add_argument("--idle-deadline", type=float, default=10,
                    help="part 8: seconds after an instant before a missing entry counts as lost")
+    p.add_argument("--report", metavar="FILE",
+                   help="print the table of a saved run (a latest.json) again, part 8 judged as now; runs nothing")
     p.add_argument("--only", default="",
                    help="comma list of: side,journal,idle,lateness,startup,reload,burst,after-idle")
     args = p.parse_args(argv)
@@ -89,11 +91,31 @@ def attempt(ctx, part, function, *args):
     return None
 
 
+def report_main(path):
+    """`--report FILE`: the table of a saved run again, from its raw values. Part 8's summary is computed afresh
+    from its rounds, so a run saved before a change of how the rounds are judged reads as the code now judges."""
+    with open(path) as f:
+        document = json.load(f)
+    ctx = argparse.Namespace(results=document["results"])
+    after_idle = ctx.results.get("after_idle")
+    if after_idle:
+        args = argparse.Namespace(idle_gap_seconds=after_idle["gap_seconds"], idle_margin=after_idle["margin_seconds"])
+        ctx.results["after_idle"] = summarise(args, [None] * after_idle["rounds_wanted"], after_idle["rounds"])
+    rows, _ = build_report(ctx)
+    print(document["table"].split("\n\n", 1)[0])
+    print(f"(from {path}: {document['command']}, commit {document['git'].get('commit')}; re-rendered)")
+    print()
+    print(render(ctx, rows))
+    return 0
+
+
 def main(argv):
     if argv[:1] == ["--monitor"]:
         monitor_main(argv[1:])
         return 0
     args = parse_args(argv)
+    if args.report:
+        return report_main(args.report)
     if not os.access(args.binary, os.X_OK):
         print(f"bench: no daemon binary at {args.binary} (run `make release`)", file=sys.stderr)
         return 1

@@ -175,11 +175,12 @@ def build_report(ctx):
             row("", "  threads started or ended while nothing due", A["quiet_thread_changes"], fmt_count)
         row("", "context switches from just before to after", A["at_instant_switches"], fmt_count)
         row("", "  reference sleeper, the same windows", A["reference_at_instant_switches"], fmt_count)
-        row("", "wake-ups (voluntary switches) around an instant", A["at_instant_voluntary"], fmt_count)
-        row("", "  reference sleeper, the same windows", A["reference_at_instant_voluntary"], fmt_count)
-        row("", "  more than the reference's, a round", A["extra_wakeups_at_instant"], fmt_count,
+        row("", "wake-ups around an instant (voluntary)", A["at_instant_voluntary"], fmt_count)
+        row("", "  of them waits for the disk (majflt)", A["major_faults_at_instant"], fmt_count)
+        row("", "  reference sleeper's wake-ups", A["reference_at_instant_voluntary"], fmt_count)
+        row("", "  of them waits for the disk", A["reference_major_faults_at_instant"], fmt_count)
+        row("", "  extra, disk waits aside, a round", A["extra_wakeups_at_instant"], fmt_count,
             "<= 1", verdict(A["extra_wakeups_at_instant"]["median"], 1))
-        row("", "  page faults that waited for the disk", A["major_faults_at_instant"], fmt_count)
         row("", "RSS while idle (before each instant)", A["rss_idle"], fmt_mb, "<= 10 MB",
             verdict(A["rss_idle"]["median"], 10e6))
         row("", "  of which anonymous (heap, stacks)", A["anonymous_idle"], fmt_mb)
@@ -260,7 +261,7 @@ def after_idle_table(ctx):
     if not A:
         return []
     header = (f"{'8 After idle, each round':<33} {'idle':>7} {'daemon':>9} {'reference':>10} {'difference':>10}  "
-              f"switches: idle, at instant (reference)")
+              f"switches: idle, at instant (reference); wake-ups, disk waits (reference)")
     lines = [header, "-" * len(header)]
     for k, r in enumerate(A["rounds"]):
         ended = r["at_instant"]["threads_ended"]
@@ -268,11 +269,15 @@ def after_idle_table(ctx):
         lines.append(
             f"{label:<33} {r['idle_seconds']:>6.1f}s {fmt_ms(r['daemon_ns']):>9} {fmt_ms(r['reference_ns']):>10} "
             f"{fmt_ms(r['difference_ns']):>10}  {r['quiet']['switches']}, {r['at_instant']['switches']} "
-            f"({r['reference_at_instant']['switches']})" + (f", {ended} threads ended" if ended else ""))
+            f"({r['reference_at_instant']['switches']}); {r['at_instant']['voluntary']}, "
+            f"{r['at_instant'].get('major_faults', '?')} ({r['reference_at_instant']['voluntary']}, "
+            f"{r['reference_at_instant'].get('major_faults', '?')})" + (f", {ended} threads ended" if ended else ""))
     lines.append(f"Each round: {A['per_instant']} reminders due at the instant; the daemon's first entry and the "
                  "sleeper's line, each stamped on arrival through its pipe by the same reader.")
     lines.append(f"Context switches at the instant: from {A['margin_seconds']:g} s before it to "
-                 f"{A['margin_seconds']:g} s after; idle: the rest of the time between instants.")
+                 f"{A['margin_seconds']:g} s after; idle: the rest of the time between instants. Wake-ups: the "
+                 "voluntary ones among them; disk waits: page faults that read from the disk (each also a "
+                 "voluntary switch).")
     return lines
 
 
