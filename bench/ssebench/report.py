@@ -159,8 +159,8 @@ def build_report(ctx):
     A = R.get("after_idle")
     if A:
         idle = A["idle_seconds"]["min"]
-        row("8 After idle", "first entry after " + ("n/a" if idle is None else f"{idle:.0f} s") + " idle, daemon",
-            A["daemon_ns"], fmt_ms)
+        row("8 After idle", "first entry after " + ("n/a" if idle is None else f"{idle:.0f} s") + " idle"
+            + (", cache dropped" if A.get("drop_caches") else ", daemon"), A["daemon_ns"], fmt_ms)
         row("", "reference sleeper woken at the same instant", A["reference_ns"], fmt_ms)
         row("", "difference (daemon - reference)", A["difference_ns"], fmt_ms, "<= 0.5 ms",
             verdict(A["difference_ns"]["median"], 0.5 * MS))

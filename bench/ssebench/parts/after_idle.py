@@ -185,6 +185,12 @@ def run_rounds(ctx, d, sleeper, instants, rounds):
     previous = {"daemon": sample(d.pid), "sleeper": sample(sleeper.pid)}
     activity_end = previous["daemon"]["wall"]
     for k, instant in enumerate(instants):
+        if args.idle_drop_caches:
+            # Pages mapped by a process stay; those the daemon gave back, in the page cache only, go.
+            sleep_until(instant - 10)
+            os.sync()
+            with open("/proc/sys/vm/drop_caches", "w") as f:
+                f.write("1\n")
         sleep_until(instant - args.idle_margin)
         before = {"daemon": sample(d.pid), "sleeper": sample(sleeper.pid)}
         # Both pipes are read on threads of their own; this one waits for what they received.
@@ -267,6 +273,7 @@ def summarise(args, instants, rounds):
         "gap_seconds": args.idle_gap_seconds,
         "margin_seconds": args.idle_margin,
         "per_instant": PER_INSTANT,
+        "drop_caches": bool(getattr(args, "idle_drop_caches", False)),
         "rounds": rounds,
         "idle_seconds": summary(pick("idle_seconds")),
         "daemon_ns": summary(pick("daemon_ns")),
