@@ -105,6 +105,7 @@ def report_main(path):
     if after_idle:
         args = argparse.Namespace(idle_gap_seconds=after_idle["gap_seconds"], idle_margin=after_idle["margin_seconds"])
         ctx.results["after_idle"] = summarise(args, [None] * after_idle["rounds_wanted"], after_idle["rounds"])
+        ctx.results["after_idle"]["stamper"] = after_idle.get("stamper", False)
     rows, _ = build_report(ctx)
     print(document["table"].split("\n\n", 1)[0])
     print(f"(from {path}: {document['command']}, commit {document['git'].get('commit')}; re-rendered)")

@@ -22,7 +22,7 @@ class Context:
         log("NOT MEASURED " + text)
         self.failures.append(text)
 
-    def daemon(self, args, name, env_extra=None, state_parent=None):
-        d = Daemon(self, args, name, env_extra, state_parent)
+    def daemon(self, args, name, env_extra=None, state_parent=None, stamper=None):
+        d = Daemon(self, args, name, env_extra, state_parent, stamper)
         self.daemons.append(d)
         return d

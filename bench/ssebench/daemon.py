@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -103,10 +104,15 @@ class StampedPipe:
     are timed the same way.
     """
 
-    def __init__(self, fd, marker, on_eof=None):
+    def __init__(self, fd, marker, on_eof=None, stamper=None):
         self.fd = fd
         self.marker = marker
         self.on_eof = on_eof
+        # With `stamper` (bench/reference/stamper.c, built), a process of its own reads the pipe and stamps each
+        # read; this thread only takes its frames, and its own timing no longer counts.
+        self.stamper = None
+        if stamper:
+            self.stamper = subprocess.Popen([stamper], stdin=fd, stdout=subprocess.PIPE, close_fds=True)
         self.chunks = []  # (wall ns at read, bytes of whole lines)
         self.marked = 0
         self.cond = threading.Condition()
@@ -114,19 +120,33 @@ class StampedPipe:
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
 
-    def _read(self):
+    def _chunks(self):
+        """(wall ns at read, bytes) for each read of the pipe, until end of file."""
+        if self.stamper:
+            frames = self.stamper.stdout
+            while True:
+                header = frames.read(16)
+                if len(header) < 16:
+                    self.stamper.wait()
+                    return
+                wall, length = struct.unpack("=qq", header)
+                yield wall, frames.read(length)
         fd = self.fd
         try:
             # A big pipe, so that a burst is limited by the daemon, not by this reader.
             fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         except OSError:
             pass
-        partial = b""
         while True:
             data = os.read(fd, 1 << 20)
             wall = time.time_ns()
             if not data:
-                break
+                return
+            yield wall, data
+
+    def _read(self):
+        partial = b""
+        for wall, data in self._chunks():
             data = partial + data
             cut = data.rfind(b"\n") + 1
             partial = data[cut:]
@@ -170,7 +190,7 @@ class Daemon:
 
     counter = 0
 
-    def __init__(self, ctx, args, name, env_extra=None, state_parent=None):
+    def __init__(self, ctx, args, name, env_extra=None, state_parent=None, stamper=None):
         Daemon.counter += 1
         self.name = f"{name}-{Daemon.counter}"
         self.ctx = ctx
@@ -191,7 +211,7 @@ class Daemon:
             )
         self.pid = self.proc.pid
         # stderr closes when the daemon ends: whoever waits for a notify message stops waiting.
-        self.stderr = StampedPipe(self.proc.stderr.fileno(), b" DUE_AT=", self.notify.sender_exited)
+        self.stderr = StampedPipe(self.proc.stderr.fileno(), b" DUE_AT=", self.notify.sender_exited, stamper)
 
     @property
     def reminder_lines(self):

@@ -272,8 +272,10 @@ def after_idle_table(ctx):
             f"({r['reference_at_instant']['switches']}); {r['at_instant']['voluntary']}, "
             f"{r['at_instant'].get('major_faults', '?')} ({r['reference_at_instant']['voluntary']}, "
             f"{r['reference_at_instant'].get('major_faults', '?')})" + (f", {ended} threads ended" if ended else ""))
+    reader = ("as read(2) returned by a stamper process of its own (bench/reference/stamper.c)" if A.get("stamper")
+              else "on arrival through its pipe by the same reader (a thread of the harness)")
     lines.append(f"Each round: {A['per_instant']} reminders due at the instant; the daemon's first entry and the "
-                 "sleeper's line, each stamped on arrival through its pipe by the same reader.")
+                 f"sleeper's line, each stamped {reader}.")
     lines.append(f"Context switches at the instant: from {A['margin_seconds']:g} s before it to "
                  f"{A['margin_seconds']:g} s after; idle: the rest of the time between instants. Wake-ups: the "
                  "voluntary ones among them; disk waits: page faults that read from the disk (each also a "

@@ -112,7 +112,12 @@ public final class DaemonService {
             let early = answer?.advanced(by: .zero - lead)
             prepareTimer.schedule(at: early.flatMap { $0 > clock.now() ? $0 : nil })
         }
-        timer = try TimerSource(loop: loop, name: "due") { act(scheduler.advance(to: clock.now())) }
+        timer = try TimerSource(loop: loop, name: "due") {
+            act(scheduler.advance(to: clock.now()))
+            // The entries are out. Whoever reads them (journald, a pipe's reader) was woken onto this CPU and would
+            // wait for what follows a delivery (giving the code pages back: about 2 ms): let it run first.
+            sched_yield()
+        }
         prepareTimer = try TimerSource(loop: loop, name: "prepare") {
             codePages.restore()
             if let deadline = timer.deadline { scheduler.prepare(for: deadline) }

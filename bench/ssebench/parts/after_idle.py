@@ -5,8 +5,10 @@ One daemon (the binary under test, on stderr) holds a timeline with 3 one-remind
 round's instant and nothing before the first; the reference (bench/reference/sleeper.c, built here with `cc`)
 sleeps with clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME) and 1 ns timer slack to the same instants and
 writes one line on waking. Both are timed the same way: each pipe (the daemon's stderr, the sleeper's stdout)
-is read by the same StampedPipe, on a thread of its own in this process, which stamps a read with
-CLOCK_REALTIME as soon as read(2) returns. Lateness is that stamp minus the instant, for the daemon the read
+is read by a stamper process of its own (bench/reference/stamper.c, also built with `cc`), which stamps a read
+with CLOCK_REALTIME as soon as read(2) returns, and a StampedPipe thread here takes its frames. (The stamp used
+to be taken by the Python thread itself; with the page cache dropped, one round in five then lost about 5 ms in
+the harness while the daemon's entries were all written within 0.17 ms by its own readings.) Lateness is that stamp minus the instant, for the daemon the read
 that held the instant's first entry. Whatever the pipe and the reader cost (waking a blocked reader thread,
 the read, the clock) is in both figures and cancels in their difference; the sleeper's own wake stamp, also
 kept, says how much it is. The daemon's LATENESS_USEC is kept too but not compared: it is the daemon's own
@@ -14,7 +16,7 @@ reading, taken wherever its delivery path takes it, while the stamp on the pipe 
 
 Between and around the instants the harness only sleeps: it reads /proc (context switches per thread, RSS) at
 --idle-margin seconds before and after each instant, and otherwise its threads are blocked in read(2) or in a
-wait, so nothing of the harness runs at an instant but the two readers woken by what they time.
+wait, so nothing of the harness runs at an instant but the two stampers and readers woken by what they time.
 """
 
 import math
@@ -32,17 +34,18 @@ from ..timelines import iso, write_instants_timeline
 # Reminders due at each round's instant (issue 11: three).
 PER_INSTANT = 3
 SLEEPER_SOURCE = os.path.join(REPO, "bench", "reference", "sleeper.c")
+STAMPER_SOURCE = os.path.join(REPO, "bench", "reference", "stamper.c")
 
 
-def build_sleeper(ctx):
-    """Compiles bench/reference/sleeper.c into the working directory; returns the executable's path."""
+def build_reference(ctx, source):
+    """Compiles one of bench/reference/*.c into the working directory; returns the executable's path."""
     cc = shutil.which("cc")
     if cc is None:
         raise Unmeasurable("no C compiler `cc` for the reference sleeper (apt-get install -y gcc)")
-    out = os.path.join(ctx.workdir, "sleeper")
-    result = run([cc, "-O2", "-Wall", "-Wextra", "-o", out, SLEEPER_SOURCE])
+    out = os.path.join(ctx.workdir, os.path.splitext(os.path.basename(source))[0])
+    result = run([cc, "-O2", "-Wall", "-Wextra", "-o", out, source])
     if result.returncode != 0:
-        raise Unmeasurable(f"cc could not build {SLEEPER_SOURCE}: {result.stderr.strip()[:300]}")
+        raise Unmeasurable(f"cc could not build {source}: {result.stderr.strip()[:300]}")
     return out
 
 
@@ -53,7 +56,7 @@ class Sleeper:
     rounds (its last window counts the same switches as the others, and /proc still shows it) until stopped.
     """
 
-    def __init__(self, ctx, executable, instants):
+    def __init__(self, ctx, executable, instants, stamper):
         self.stderr_path = os.path.join(ctx.workdir, "sleeper-stderr.txt")
         with open(self.stderr_path, "wb") as stderr:
             self.proc = subprocess.Popen(
@@ -64,7 +67,7 @@ class Sleeper:
                 close_fds=True,
             )
         self.pid = self.proc.pid
-        self.stdout = StampedPipe(self.proc.stdout.fileno(), b"\n")
+        self.stdout = StampedPipe(self.proc.stdout.fileno(), b"\n", stamper=stamper)
 
     def wakes(self):
         """{instant: (arrival wall ns, the sleeper's own wake stamp in ns)}."""
@@ -139,7 +142,10 @@ def bench_after_idle(ctx):
     if args.idle_margin * 2 >= args.idle_gap_seconds:
         raise Unmeasurable(f"--idle-margin {args.idle_margin:g} s leaves no quiet window in a gap of "
                            f"{args.idle_gap_seconds:g} s")
-    executable = build_sleeper(ctx)
+    executable = build_reference(ctx, SLEEPER_SOURCE)
+    # Both pipes are read by a stamper process of their own (bench/reference/stamper.c), not by the harness's
+    # Python threads: the stamp is taken as read(2) returns, whatever the interpreter is doing.
+    stamper = build_reference(ctx, STAMPER_SOURCE)
     instants = plan(ctx, time.time())
     path = write_instants_timeline(os.path.join(ctx.workdir, "after-idle.toml"), instants, PER_INSTANT)
     log(f"after idle: {len(instants)} rounds, {PER_INSTANT} reminders at each of "
@@ -150,12 +156,12 @@ def bench_after_idle(ctx):
     # before the instant, and the instant's), which is what the target is about. Lateness is the same either
     # way: the state is saved after the entries.
     shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    d = ctx.daemon(["--config", path], "after-idle", state_parent=shm)
+    d = ctx.daemon(["--config", path], "after-idle", state_parent=shm, stamper=stamper)
     sleeper = None
     rounds = []
     try:
         d.wait_ready(30)
-        sleeper = Sleeper(ctx, executable, instants)
+        sleeper = Sleeper(ctx, executable, instants, stamper)
         run_rounds(ctx, d, sleeper, instants, rounds)
     except Unmeasurable as error:
         # The rounds measured so far are kept.
@@ -167,6 +173,7 @@ def bench_after_idle(ctx):
     if sleeper and sleeper.error():
         ctx.fail("after idle", f"the reference sleeper failed: {sleeper.error()}")
     ctx.results["after_idle"] = summarise(args, instants, rounds)
+    ctx.results["after_idle"]["stamper"] = True
     for k, r in enumerate(rounds):
         if r["difference_ns"] is None:
             ctx.fail(f"after idle round {k + 1}", "no entry from the daemon or no line from the sleeper")
@@ -228,6 +235,10 @@ def measure_round(d, sleeper, instant, activity_end, previous, before, after):
         "reference_own_ns": wake[1] - due_ns if wake else None,
         "reference_pipe_ns": wake[0] - wake[1] if wake else None,
         "last_arrival_ns": entries[-1][0] if entries else None,
+        # Every entry of the instant: when it reached the reader and when the daemon read its clock for it
+        # (LATENESS_USEC), both after the instant. A late arrival with an early reading is time lost between the
+        # daemon's clock reading and the reader; a late reading of a later entry is a stall inside the daemon.
+        "entries_detail": [{"arrival_ns": row[0] - due_ns, "lateness_usec": row[2]} for row in entries],
         # Context switches: in the quiet window before the instant (from --idle-margin after the previous
         # instant, or the end of start-up, to --idle-margin before this one), and from --idle-margin before
         # the instant to --idle-margin after it, for the daemon and for the sleeper.
