@@ -102,6 +102,23 @@ struct TimelineBusAPITests {
 struct TimelineBusObjectTests {
     /// Runs `body` on a thread of its own while stepping `loop` on this one, until `body` returned (at most
     /// 20 s); its result, or nil when it threw or did not finish.
+    /// A private bus, the follow-up timeline started on a manual clock, and a connection that owns the API's name on
+    /// a loop of the test's own.
+    func startServer() throws -> (TestBus, LogStore, SchedulerHarness, EventLoop, BusConnection) {
+        let bus = TestBus()
+        let logs = LogStore()
+        let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: followUpTimeline)
+        try harness.start()
+        let loop = try EventLoop()
+        let server = try BusConnection(
+            loop: loop,
+            scope: .address(bus.address),
+            name: TimelineBusAPI.interfaceName,
+            logger: logs.logger()
+        )
+        return (bus, logs, harness, loop, server)
+    }
+
     func serve<Result: Sendable>(_ loop: EventLoop, _ body: @escaping @Sendable () throws -> Result) throws -> Result? {
         let box = ResultBox<Result>()
         let thread = Thread { box.set(try? body()) }
@@ -114,17 +131,7 @@ struct TimelineBusObjectTests {
     }
 
     @Test func introspectionListsTheAPIAndErrorsCrossTheBus() throws {
-        let bus = TestBus()
-        let logs = LogStore()
-        let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: followUpTimeline)
-        try harness.start()
-        let loop = try EventLoop()
-        let server = try BusConnection(
-            loop: loop,
-            scope: .address(bus.address),
-            name: TimelineBusAPI.interfaceName,
-            logger: logs.logger()
-        )
+        let (bus, logs, harness, loop, server) = try startServer()
         let api = TimelineBusAPI(
             scheduler: try #require(harness.scheduler),
             sender: BusTimelineSignals(connection: server),
@@ -164,7 +171,7 @@ struct TimelineBusObjectTests {
         ] {
             #expect(xml.contains(expected), "\(expected)")
         }
-        withExtendedLifetime(object) {}
+        withExtendedLifetime((object, logs)) {}
         harness.stop()
     }
 }
@@ -173,17 +180,7 @@ extension TimelineBusObjectTests {
     /// ReminderDue goes out only while a client that called Subscribe is on the bus (as systemd's
     /// Manager.Subscribe): without one, a burst does not send a signal per reminder to nobody.
     @Test func reminderDueGoesToSubscribersOnly() throws {
-        let bus = TestBus()
-        let logs = LogStore()
-        let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: followUpTimeline)
-        try harness.start()
-        let loop = try EventLoop()
-        let server = try BusConnection(
-            loop: loop,
-            scope: .address(bus.address),
-            name: TimelineBusAPI.interfaceName,
-            logger: logs.logger()
-        )
+        let (bus, logs, harness, loop, server) = try startServer()
         let scheduler = try #require(harness.scheduler)
         let signals = BusTimelineSignals(connection: server)
         let api = TimelineBusAPI(scheduler: scheduler, sender: signals, act: { _ in })
