@@ -103,7 +103,8 @@ def report_main(path):
     ctx = argparse.Namespace(results=document["results"])
     after_idle = ctx.results.get("after_idle")
     if after_idle:
-        args = argparse.Namespace(idle_gap_seconds=after_idle["gap_seconds"], idle_margin=after_idle["margin_seconds"])
+        args = argparse.Namespace(idle_gap_seconds=after_idle["gap_seconds"], idle_margin=after_idle["margin_seconds"],
+                                  idle_drop_caches=after_idle.get("drop_caches", False))
         ctx.results["after_idle"] = summarise(args, [None] * after_idle["rounds_wanted"], after_idle["rounds"])
         ctx.results["after_idle"]["stamper"] = after_idle.get("stamper", False)
     rows, _ = build_report(ctx)

@@ -284,7 +284,7 @@ def summarise(args, instants, rounds):
         "gap_seconds": args.idle_gap_seconds,
         "margin_seconds": args.idle_margin,
         "per_instant": PER_INSTANT,
-        "drop_caches": bool(getattr(args, "idle_drop_caches", False)),
+        "drop_caches": args.idle_drop_caches,
         "rounds": rounds,
         "idle_seconds": summary(pick("idle_seconds")),
         "daemon_ns": summary(pick("daemon_ns")),
