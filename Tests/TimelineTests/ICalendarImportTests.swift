@@ -341,6 +341,7 @@ struct ICalendarImportTests {
     @Test(arguments: [
         ("FREQ=YEARLY;BYWEEKNO=20", "BYWEEKNO without BYDAY"),
         ("FREQ=YEARLY;BYMONTHDAY=10", "YEARLY with BYMONTHDAY but no BYMONTH"),
+        ("FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO;INTERVAL=3", "YEARLY with BYWEEKNO and INTERVAL"),
     ])
     func warnsWhereLibicalAndDateutilDiffer(rule: String, warning: String) throws {
         let result = Self.read(
