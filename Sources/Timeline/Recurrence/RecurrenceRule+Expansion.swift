@@ -20,8 +20,8 @@ extension RecurrenceRule {
     /// (months outside `BYMONTH`) are skipped without looking at their days, and nothing beyond the
     /// current period is ever held, so an endless rule or `COUNT=1000000000` costs only what is read.
     /// A rule that ``neverOccursReason(from:untilLocal:)`` shows never occurs ends at once; one that
-    /// never matches some other way ends after one 400-year calendar cycle of periods without a candidate
-    /// (at most 146,097 days looked at, a few milliseconds). ``OccurrenceIterator/seek(to:)`` starts
+    /// never matches some other way ends after one 400-year calendar cycle of periods without a candidate,
+    /// since the calendar repeats after that. ``OccurrenceIterator/seek(to:)`` starts
     /// later without producing what comes before.
     ///
     /// - Parameters:

@@ -2,13 +2,12 @@ extension RecurrenceRule {
     /// Why the rule, expanded from `start`, never occurs; nil when it occurs at least once.
     ///
     /// With `start` this is exact: when none of the evident reasons below applies, the rule is expanded
-    /// until its first occurrence, which takes at most one 400-year calendar cycle of periods (a few
-    /// milliseconds). The evident reasons, checked first and named precisely: an `untilLocal` before
-    /// `start`; `BYMONTH`, `BYMONTHDAY` and `BYYEARDAY` (with the defaults `start` supplies, and the months
-    /// a `MONTHLY` `INTERVAL` can reach) that no calendar date satisfies, such as `BYMONTH=2;BYMONTHDAY=30,31`
-    /// or `BYMONTHDAY=31` in 30-day months; `YEARLY` `BYDAY` ordinals beyond five within a `BYMONTH`; and
-    /// `BYSETPOS` beyond the candidates one period can hold. Without `start` only these are checked, and
-    /// not the defaults `start` would supply.
+    /// until its first occurrence, which takes at most one 400-year calendar cycle of periods. The evident
+    /// reasons, checked first and named precisely: an `untilLocal` before `start`; `BYMONTH`, `BYMONTHDAY`
+    /// and `BYYEARDAY` (with the defaults `start` supplies, and the months a `MONTHLY` `INTERVAL` can reach)
+    /// that no calendar date satisfies, such as `BYMONTH=2;BYMONTHDAY=30,31` or `BYMONTHDAY=31` in 30-day
+    /// months; `YEARLY` `BYDAY` ordinals beyond five within a `BYMONTH`; and `BYSETPOS` beyond the candidates
+    /// one period can hold. Without `start` only these are checked, and not the defaults `start` would supply.
     public func neverOccursReason(from start: CivilDateTime? = nil, untilLocal: CivilDateTime? = nil) -> String? {
         if let reason = evidentlyNeverOccursReason(from: start, untilLocal: untilLocal) { return reason }
         guard let start else { return nil }
