@@ -199,7 +199,7 @@ extension FileImport {
         if rule.frequency == .yearly, !rule.byWeekNumber.isEmpty, rule.interval > 1 {
             warnings.append(
                 (
-                    "YEARLY with BYWEEKNO and INTERVAL: read as every \(rule.interval)th calendar year (as python-dateutil; libical counts the years weeks are numbered in)",
+                    "YEARLY with BYWEEKNO and INTERVAL: INTERVAL=\(rule.interval) counts calendar years (as python-dateutil; libical counts the years weeks are numbered in)",
                     "weeks that cross a new year may fall in another year than libical's"
                 )
             )
