@@ -387,6 +387,26 @@ struct ConfigLoaderTests {
         #expect(config.warnings[0].key == "milestone[0].rrule")
     }
 
+    @Test func timeOfDayPartsOfAnAllDayRuleAreIgnoredWithAWarning() throws {
+        // libical's table has this rule from a date; read as is, it gives four occurrences on 18 October.
+        let config = try load(
+            """
+            [[milestone]]
+            id = "d"
+            title = "D"
+            start = 2024-10-18
+            rrule = "FREQ=DAILY;BYMINUTE=1,2,3,4;INTERVAL=2;COUNT=3"
+            """
+        )
+        let warning = try #require(config.warnings.first)
+        #expect(config.warnings.count == 1)
+        #expect(warning.description.hasPrefix("t.toml:5:9: warning: milestone[0].rrule"))
+        #expect(warning.message.hasPrefix("BYMINUTE=1,2,3,4 ignored: the start is a date"))
+        #expect(config.milestones[0].recurrence?.rule?.rfcString == "FREQ=DAILY;COUNT=3;INTERVAL=2")
+        let starts = Array(OccurrenceStarts(config.milestones[0])).map(\.description)
+        #expect(starts == ["2024-10-18T00:00:00", "2024-10-20T00:00:00", "2024-10-22T00:00:00"])
+    }
+
     @Test func milestonesFollowTheSystemZoneWhenNoneIsNamed() throws {
         let zone = try ZoneDatabase().zone("Asia/Tokyo")
         let config = try load("[[milestone]]\nid = \"a\"\ntitle = \"A\"\nstart = 2030-01-01\n", systemZone: zone)

@@ -313,13 +313,35 @@ struct ICalendarImportTests {
         #expect(m.recurrence?.rule?.rfcString == "FREQ=DAILY;COUNT=3;INTERVAL=2")
         let warning = try #require(result.diagnostics.first)
         #expect(warning.severity == .warning && warning.description.hasPrefix("t.ics:8:7: warning: RRULE"))
+        #expect(warning.message.hasPrefix("BYMINUTE=1,2,3,4 ignored: the start is a date"))
         let starts = Array(OccurrenceStarts(m)).map(\.description)
         #expect(starts == ["2027-06-01T00:00:00", "2027-06-03T00:00:00", "2027-06-05T00:00:00"])
     }
 
     @Test(arguments: [
+        "FREQ=DAILY;BYMINUTE=1,2,3,4;INTERVAL=2;COUNT=3",
+        "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=8,17;UNTIL=20270630T120000Z",
+    ])
+    func tomlAndICalendarReadAnAllDayRuleAlike(rule: String) throws {
+        let imported = try #require(
+            Self.read(
+                Self.calendar("BEGIN:VEVENT\nUID:d\nSUMMARY:D\nDTSTART;VALUE=DATE:20270601\nRRULE:\(rule)\nEND:VEVENT")
+            ).milestones.first
+        )
+        let config = try load("[[milestone]]\nid = \"d\"\ntitle = \"D\"\nstart = 2027-06-01\nrrule = \"\(rule)\"\n")
+        let decoded = try #require(config.milestones.first)
+        #expect(config.warnings.count == 1)
+        #expect(decoded.recurrence?.rule == imported.recurrence?.rule)
+        #expect(decoded.recurrence?.untilLocal == imported.recurrence?.untilLocal)
+        let starts = Array(OccurrenceStarts(decoded))
+        #expect(starts == Array(OccurrenceStarts(imported)))
+        #expect(Set(starts.map(\.date)).count == starts.count)
+    }
+
+    @Test(arguments: [
         ("FREQ=YEARLY;BYWEEKNO=20", "BYWEEKNO without BYDAY"),
         ("FREQ=YEARLY;BYMONTHDAY=10", "YEARLY with BYMONTHDAY but no BYMONTH"),
+        ("FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO;INTERVAL=3", "YEARLY with BYWEEKNO and INTERVAL"),
     ])
     func warnsWhereLibicalAndDateutilDiffer(rule: String, warning: String) throws {
         let result = Self.read(

@@ -276,7 +276,14 @@ struct MilestoneDecoder {
         var untilLocal: CivilDateTime?
         if let ruleText {
             do {
-                let parsed = try RecurrenceRule(parsing: ruleText)
+                var parsed = try RecurrenceRule(parsing: ruleText)
+                if isAllDay {
+                    let reading = parsed.readBesideDateStart(in: zone)
+                    parsed = reading.rule
+                    if let warning = reading.warning {
+                        context.warning(source, "\(path).rrule", value: ruleText, warning.message, hint: warning.hint)
+                    }
+                }
                 rule = parsed
                 untilLocal = ReminderMath.untilLocal(parsed, zone: zone)
                 if let warning = parsed.neverOccursReason(from: start, untilLocal: untilLocal) {

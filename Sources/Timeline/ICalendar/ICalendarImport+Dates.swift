@@ -1,0 +1,234 @@
+/// The dates of an event: DATE and DATE-TIME values, the zones of their TZIDs, and RRULE, RDATE and EXDATE.
+extension FileImport {
+    /// A DATE or DATE-TIME property with the zone of its TZID (UTC for `Z`, nil when floating or a date).
+    mutating func timeAndZone(_ property: ContentLine) -> (ICalendarValue.Time, Zone?)? {
+        let raw = property.value.split(separator: ",").first.map(String.init) ?? ""
+        guard let value = ICalendarValue.time(raw.split(separator: "/").first.map(String.init) ?? raw) else {
+            report(
+                .error,
+                property,
+                "not a date or date-time",
+                hint: "accepted: 20270607 (VALUE=DATE), 20270607T090000 with TZID=..., or 20270607T070000Z"
+            )
+            return nil
+        }
+        if property.parameter("VALUE")?.uppercased() == "DATE", !value.isDate {
+            report(.error, property, "VALUE=DATE with a date-time")
+            return nil
+        }
+        switch value {
+        case .date: return (value, nil)
+        case .utc: return (value, .utc)
+        case .local:
+            guard let tzid = property.parameter("TZID") else { return (value, nil) }
+            guard let zone = zone(tzid, at: property) else { return nil }
+            return (value, zone)
+        }
+    }
+
+    /// A time property converted to the milestone's local time (a date for all-day milestones).
+    mutating func time(_ property: ContentLine, in milestone: Milestone, allDay: Bool) -> CivilDateTime? {
+        guard let (value, zone) = timeAndZone(property) else { return nil }
+        return convert(value, zone: zone, to: milestone, allDay: allDay)
+    }
+
+    func convert(_ value: ICalendarValue.Time, zone: Zone?, to milestone: Milestone, allDay: Bool) -> CivilDateTime {
+        var local: CivilDateTime
+        switch value {
+        case .date(let date): local = CivilDateTime(date: date, secondOfDay: allDay ? 0 : milestone.start.secondOfDay)
+        case .local(let time):
+            if let zone, zone != milestone.zone {
+                local = milestone.zone.localTime(at: zone.instant(for: time))
+            } else {
+                local = time
+            }
+        case .utc(let time): local = milestone.zone.localTime(at: Instant(secondsSinceEpoch: time.secondsSinceEpoch))
+        }
+        if allDay { local = CivilDateTime(date: local.date, secondOfDay: 0) }
+        return local
+    }
+
+    /// The zone a TZID names: a tz database name as such (also at the end of a path such as
+    /// `/mozilla.org/20050126_1/Europe/Berlin`), else the system zone that the file's VTIMEZONE matches.
+    mutating func zone(_ tzid: String, at property: ContentLine) -> Zone? {
+        if let cached = zoneCache[tzid] { return cached }
+        var found: Zone?
+        if let zone = try? zones.zone(tzid) {
+            found = zone
+        } else {
+            let parts = tzid.split(separator: "/")
+            for count in [3, 2] where parts.count > count {
+                if let zone = try? zones.zone(parts.suffix(count).joined(separator: "/")) {
+                    found = zone
+                    break
+                }
+            }
+        }
+        func reportTZID(_ severity: Diagnostic.Severity, _ message: String, hint: String? = nil) {
+            report(severity, property.line, property.column, key: "TZID", value: tzid, message, hint: hint)
+        }
+        if found == nil, let component = timeZones[tzid] {
+            let definition = VTimeZone(component: component)
+            let years = yearsUsing(tzid)
+            found = VTimeZoneMatcher(zones: zones).match(definition, years: years)
+            if let zone = found {
+                reportTZID(
+                    .warning,
+                    "not a tz database name; its VTIMEZONE gives the offsets of \(zone.identifier) in \(years.lowerBound)-\(years.upperBound), which is used"
+                )
+            } else {
+                reportTZID(
+                    .error,
+                    "its VTIMEZONE matches no zone of the system's tzdata in \(years.lowerBound)-\(years.upperBound)",
+                    hint: "use a tz database name such as Europe/Paris"
+                )
+            }
+        } else if found == nil {
+            reportTZID(
+                .error,
+                "unknown time zone, and the file has no VTIMEZONE for it",
+                hint: zones.suggestions(for: tzid).first.map { "did you mean \"\($0)\"?" }
+                    ?? "use a tz database name such as Europe/Paris"
+            )
+        }
+        zoneCache[tzid] = found
+        return found
+    }
+
+    /// The years of the times written with `tzid` in the file, and five more when a rule repeats them.
+    func yearsUsing(_ tzid: String) -> ClosedRange<Int> {
+        var years: [Int] = []
+        var repeats = false
+        for component in timeZones.isEmpty ? [] : allEvents() {
+            for property in component.properties where property.parameter("TZID") == tzid {
+                for value in property.value.split(separator: ",") {
+                    if let year = Int(value.prefix(4)) { years.append(year) }
+                }
+            }
+            if component.property("RRULE") != nil, component.property("DTSTART")?.parameter("TZID") == tzid {
+                repeats = true
+            }
+        }
+        let lower = max(1, (years.min() ?? 2000) - 1)
+        let upper = min(9999, (years.max() ?? 2000) + (repeats ? 5 : 1))
+        return lower...max(lower, upper)
+    }
+
+    func allEvents() -> [ICalendarComponent] {
+        let parser = ICalendarParser(String(decoding: source.bytes, as: UTF8.self))
+        return parser.components.flatMap { $0.components.filter { $0.name == "VEVENT" } }
+    }
+
+    // MARK: Recurrence
+
+    mutating func recurrence(_ event: ICalendarComponent, milestone: Milestone) -> Recurrence? {
+        let rules = event.properties("RRULE")
+        var rule: RecurrenceRule?
+        var ruleText: String?
+        if rules.count > 1 {
+            report(.warning, rules[1], "more than one RRULE (deprecated in RFC 5545); only the first is used")
+        }
+        if let property = rules.first {
+            do {
+                var parsed = try RecurrenceRule(parsing: property.value)
+                if milestone.isAllDay {
+                    let reading = parsed.readBesideDateStart(in: milestone.zone)
+                    parsed = reading.rule
+                    if let warning = reading.warning { report(.warning, property, warning.message, hint: warning.hint) }
+                }
+                for warning in Self.readingWarnings(parsed) { report(.warning, property, warning.0, hint: warning.1) }
+                rule = parsed
+                ruleText = parsed.rfcString
+            } catch {
+                for issue in error.errors {
+                    report(
+                        .error,
+                        property.valueLine,
+                        property.valueColumn + issue.offset,
+                        key: "RRULE",
+                        value: issue.value.isEmpty ? property.value : issue.value,
+                        (issue.part.isEmpty ? "" : issue.part + ": ") + issue.message
+                    )
+                }
+                return nil
+            }
+        }
+        var rdates: [CivilDateTime] = []
+        for property in event.properties("RDATE") {
+            rdates += timeList(property, milestone: milestone)
+        }
+        var exdates: [CivilDateTime] = []
+        for property in event.properties("EXDATE") {
+            exdates += timeList(property, milestone: milestone)
+        }
+        guard rule != nil || !rdates.isEmpty || !exdates.isEmpty else { return nil }
+        let untilLocal = rule.flatMap { ReminderMath.untilLocal($0, zone: milestone.zone) }
+        if let rule, let reason = rule.neverOccursReason(from: milestone.start, untilLocal: untilLocal) {
+            report(.warning, rules[0], reason)
+        }
+        return Recurrence(
+            rule: rule,
+            ruleText: ruleText,
+            untilLocal: untilLocal,
+            rdates: Array(Set(rdates)).sorted(),
+            exdates: Array(Set(exdates)).sorted()
+        )
+    }
+
+    /// Where libical and python-dateutil read a rule differently: the reading followed, and why it matters.
+    static func readingWarnings(_ rule: RecurrenceRule) -> [(String, String)] {
+        var warnings: [(String, String)] = []
+        if !rule.byWeekNumber.isEmpty, rule.byDay.isEmpty {
+            warnings.append(
+                (
+                    "BYWEEKNO without BYDAY: read as every day of those weeks (as python-dateutil; libical takes only DTSTART's weekday)",
+                    "add BYDAY to say which days"
+                )
+            )
+        }
+        if rule.frequency == .yearly, !rule.byMonthDay.isEmpty, rule.byMonth.isEmpty, rule.byWeekNumber.isEmpty,
+            rule.byYearDay.isEmpty
+        {
+            warnings.append(
+                (
+                    "YEARLY with BYMONTHDAY but no BYMONTH: read as those days of every month (as python-dateutil; libical takes only DTSTART's month)",
+                    "add BYMONTH to say which months"
+                )
+            )
+        }
+        if rule.frequency == .yearly, !rule.byWeekNumber.isEmpty, rule.interval > 1 {
+            warnings.append(
+                (
+                    "YEARLY with BYWEEKNO and INTERVAL: INTERVAL=\(rule.interval) counts calendar years (as python-dateutil; libical counts the years weeks are numbered in)",
+                    "weeks that cross a new year may fall in another year than libical's"
+                )
+            )
+        }
+        return warnings
+    }
+
+    /// The times of an RDATE or EXDATE (a comma-separated list; a PERIOD's start).
+    mutating func timeList(_ property: ContentLine, milestone: Milestone) -> [CivilDateTime] {
+        var result: [CivilDateTime] = []
+        var zone: Zone?
+        if let tzid = property.parameter("TZID") {
+            guard let found = self.zone(tzid, at: property) else { return [] }
+            zone = found
+        }
+        for raw in property.value.split(separator: ",") {
+            let text = raw.split(separator: "/").first.map(String.init) ?? ""
+            guard let value = ICalendarValue.time(text) else {
+                report(
+                    .error,
+                    property,
+                    "not a date or date-time: \"\(raw)\"",
+                    hint: "e.g. 20270607 or 20270607T090000"
+                )
+                continue
+            }
+            let valueZone: Zone? = if case .utc = value { .utc } else { zone }
+            result.append(convert(value, zone: valueZone, to: milestone, allDay: milestone.isAllDay))
+        }
+        return result
+    }
+}

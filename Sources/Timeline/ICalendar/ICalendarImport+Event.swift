@@ -1,0 +1,242 @@
+/// One VEVENT, with its moved occurrences and its VALARMs, as milestones.
+extension FileImport {
+    /// The milestones of one event: the master, and one per moved occurrence.
+    mutating func importEvent(
+        _ event: ICalendarComponent,
+        overrides: [ICalendarComponent],
+        takenIds: inout Set<String>
+    ) -> [Milestone] {
+        for property in event.properties
+        where !Self.eventProperties.contains(property.name) && !property.name.hasPrefix("X-") {
+            skippedProperties[property.name, default: 0] += 1
+        }
+        let uidProperty = event.property("UID")
+        let uid = uidProperty.map { ICalendarValue.text($0.value) } ?? ""
+        if uidProperty == nil {
+            report(
+                .warning,
+                event.line,
+                1,
+                key: "VEVENT",
+                "no UID; the id is made from SUMMARY and DTSTART",
+                hint: "RFC 5545 requires a UID"
+            )
+        }
+        if event.property("STATUS")?.value.uppercased() == "CANCELLED" {
+            return []
+        }
+        guard var milestone = decodeEvent(event, fallbackTitle: nil) else { return [] }
+        let base =
+            uid.isEmpty ? Self.slug(milestone.title + "-" + milestone.start.date.basicDescription) : Self.slug(uid)
+        milestone.id = Self.uniqueId(base, uid: uid.isEmpty ? milestone.title : uid, takenIds: &takenIds)
+        var result: [Milestone] = []
+        var exdates: [CivilDateTime] = []
+        for override in overrides {
+            let ridProperty = override.property("RECURRENCE-ID")!
+            guard let rid = time(ridProperty, in: milestone, allDay: milestone.isAllDay) else { continue }
+            if ridProperty.parameter("RANGE")?.uppercased() == "THISANDFUTURE" {
+                report(.warning, ridProperty, "RANGE=THISANDFUTURE is not supported; only this occurrence is changed")
+            }
+            exdates.append(rid)
+            if override.property("STATUS")?.value.uppercased() == "CANCELLED" { continue }
+            guard var moved = decodeEvent(override, fallbackTitle: milestone.title) else { continue }
+            moved.recurrence = nil
+            if moved.reminders == defaults.reminders, override.components.isEmpty {
+                moved.reminders = milestone.reminders
+            }
+            moved.id = Self.uniqueId(
+                milestone.id + "-" + Self.slug(rid.date.basicDescription),
+                uid: uid + ridProperty.value,
+                takenIds: &takenIds
+            )
+            result.append(moved)
+        }
+        if !exdates.isEmpty {
+            var recurrence =
+                milestone.recurrence
+                ?? Recurrence(rule: nil, ruleText: nil, untilLocal: nil, rdates: [], exdates: [])
+            recurrence.exdates = (recurrence.exdates + exdates).sorted()
+            milestone.recurrence = recurrence
+        }
+        return [milestone] + result
+    }
+
+    /// One VEVENT as a milestone (id not yet set); nil when it has errors (reported).
+    mutating func decodeEvent(_ event: ICalendarComponent, fallbackTitle: String?) -> Milestone? {
+        let errorsBefore = diagnostics.count { $0.severity == .error }
+        guard let startProperty = event.property("DTSTART") else {
+            report(.error, event.line, 1, key: "VEVENT", "no DTSTART", hint: "an event needs a start to be reminded of")
+            return nil
+        }
+        guard let (startValue, startZone) = timeAndZone(startProperty) else { return nil }
+        let isAllDay = startValue.isDate
+        let zone = startZone ?? defaults.zone
+        let start: CivilDateTime
+        switch startValue {
+        case .date(let date): start = CivilDateTime(date: date, secondOfDay: 0)
+        case .local(let local): start = local
+        case .utc(let utc): start = zone.localTime(at: Instant(secondsSinceEpoch: utc.secondsSinceEpoch))
+        }
+        var milestone = Milestone(
+            id: "",
+            title: fallbackTitle ?? "",
+            start: start,
+            isAllDay: isAllDay,
+            zone: zone,
+            reminders: defaults.reminders,
+            priority: defaults.priority,
+            origin: .iCalendar
+        )
+        if let summary = event.property("SUMMARY") {
+            milestone.title = ICalendarValue.text(summary.value).trimmingSpaces()
+        }
+        if milestone.title.isEmpty {
+            milestone.title = "(untitled event)"
+            report(.warning, event.line, 1, key: "VEVENT", "no SUMMARY; titled \"(untitled event)\"")
+        }
+        milestone.description = event.property("DESCRIPTION").map { ICalendarValue.text($0.value) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
+        milestone.location = event.property("LOCATION").map { ICalendarValue.text($0.value) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
+        if let url = event.property("URL") {
+            let text = url.value.trimmingSpaces()
+            if MilestoneDecoder.isURL(text) {
+                milestone.source = text
+            } else {
+                report(
+                    .warning,
+                    url,
+                    "not an http(s) URL; left out",
+                    hint: "source takes http:// or https:// addresses"
+                )
+            }
+        }
+        milestone.tags = event.properties("CATEGORIES").flatMap { ICalendarValue.textList($0.value) }
+        if let endProperty = event.property("DTEND") {
+            milestone.end = end(endProperty, milestone: milestone)
+        } else if let durationProperty = event.property("DURATION") {
+            if let duration = ICalendarValue.duration(durationProperty.value), duration.days >= 0, duration.seconds >= 0
+            {
+                if isAllDay {
+                    let days = duration.days + Int(duration.seconds / 86400)
+                    if days > 1 {
+                        milestone.end = CivilDateTime(date: start.date.adding(days: days - 1), secondOfDay: 0)
+                    }
+                } else if duration.days > 0 || duration.seconds > 0 {
+                    let day = CivilDateTime(
+                        date: start.date.adding(days: duration.days),
+                        secondOfDay: start.secondOfDay
+                    )
+                    milestone.end = zone.localTime(at: zone.instant(for: day).adding(seconds: duration.seconds))
+                }
+            } else {
+                report(.error, durationProperty, "not a positive duration", hint: "e.g. PT1H, P2D, P1W")
+            }
+        }
+        milestone.recurrence = recurrence(event, milestone: milestone)
+        let alarms = event.components.filter { $0.name == "VALARM" }
+        if !alarms.isEmpty {
+            var reminders: [Reminder] = []
+            for alarm in alarms {
+                guard let reminder = self.reminder(alarm, milestone: milestone) else { continue }
+                if !reminders.contains(where: { $0.identity == reminder.identity }) { reminders.append(reminder) }
+            }
+            milestone.reminders = reminders
+        }
+        for component in event.components where component.name != "VALARM" {
+            skippedComponents[component.name, default: 0] += 1
+        }
+        guard diagnostics.count(where: { $0.severity == .error }) == errorsBefore else { return nil }
+        return milestone
+    }
+
+    /// DTEND as the milestone's `end`: for all-day events the last day (DTEND is exclusive).
+    mutating func end(_ property: ContentLine, milestone: Milestone) -> CivilDateTime? {
+        guard let end = time(property, in: milestone, allDay: milestone.isAllDay) else { return nil }
+        if milestone.isAllDay {
+            let lastDay = end.date.adding(days: -1)
+            if lastDay < milestone.start.date {
+                if end.date < milestone.start.date { report(.error, property, "DTEND is before DTSTART") }
+                return nil
+            }
+            return lastDay == milestone.start.date ? nil : CivilDateTime(date: lastDay, secondOfDay: 0)
+        }
+        if milestone.zone.instant(for: end) < milestone.zone.instant(for: milestone.start) {
+            report(.error, property, "DTEND is before DTSTART")
+            return nil
+        }
+        return end == milestone.start ? nil : end
+    }
+
+    // MARK: Alarms
+
+    mutating func reminder(_ alarm: ICalendarComponent, milestone: Milestone) -> Reminder? {
+        for property in alarm.properties
+        where !Self.alarmProperties.contains(property.name) && !property.name.hasPrefix("X-") {
+            skippedProperties["VALARM " + property.name, default: 0] += 1
+        }
+        guard let trigger = alarm.property("TRIGGER") else {
+            report(.error, alarm.line, 1, key: "VALARM", "no TRIGGER", hint: "e.g. TRIGGER:-PT15M")
+            return nil
+        }
+        var reminder: Reminder
+        if trigger.parameter("VALUE")?.uppercased() == "DATE-TIME" || ICalendarValue.time(trigger.value) != nil {
+            guard let value = ICalendarValue.time(trigger.value), !value.isDate else {
+                report(.error, trigger, "not a date-time", hint: "an absolute TRIGGER is a UTC time: 20270501T090000Z")
+                return nil
+            }
+            let instant: Instant
+            switch value {
+            case .utc(let time): instant = Instant(secondsSinceEpoch: time.secondsSinceEpoch)
+            case .local(let time): instant = milestone.zone.instant(for: time)
+            case .date: return nil
+            }
+            reminder = Reminder(absolute: instant)
+        } else {
+            guard let duration = ICalendarValue.duration(trigger.value) else {
+                report(
+                    .error,
+                    trigger,
+                    "not a duration",
+                    hint: "e.g. -PT15M, -P1D, PT0S, or VALUE=DATE-TIME:20270501T090000Z"
+                )
+                return nil
+            }
+            let anchor: ReminderOffset.Anchor = trigger.parameter("RELATED")?.uppercased() == "END" ? .end : .start
+            reminder = Reminder(
+                offset: Self.offset(duration, anchor: anchor, milestone: milestone, allDayTime: defaults.allDayTime)
+            )
+        }
+        if let acknowledged = alarm.property("ACKNOWLEDGED") {
+            if case .utc(let time)? = ICalendarValue.time(acknowledged.value) {
+                reminder.acknowledged = Instant(secondsSinceEpoch: time.secondsSinceEpoch)
+            } else {
+                report(.warning, acknowledged, "not a UTC date-time; ignored", hint: "e.g. 20270501T090000Z")
+            }
+        }
+        return reminder
+    }
+
+    /// A TRIGGER duration as an offset. An all-day event starts and ends at midnight while its reminders
+    /// count from `all_day_time` on the first or last day, so that time of day comes off (`-PT15H` with
+    /// 09:00 is "1 day before"); the end is DTEND, the midnight after the last day.
+    static func offset(
+        _ duration: (days: Int, seconds: Int64),
+        anchor: ReminderOffset.Anchor,
+        milestone: Milestone,
+        allDayTime: Int
+    ) -> ReminderOffset {
+        guard milestone.isAllDay else {
+            if duration.days != 0, duration.seconds != 0, (duration.days < 0) != (duration.seconds < 0) {
+                return ReminderOffset(anchor: anchor, seconds: Int64(duration.days) * 86400 + duration.seconds)
+            }
+            return ReminderOffset(anchor: anchor, days: duration.days, seconds: duration.seconds)
+        }
+        let total =
+            Int64(duration.days) * 86400 + duration.seconds - Int64(allDayTime) + (anchor == .end ? 86400 : 0)
+        let days = total / 86400
+        return ReminderOffset(anchor: anchor, days: Int(days), seconds: total - days * 86400)
+    }
+}
