@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import Timeline
@@ -6,8 +7,13 @@ import Testing
 /// `src/test/icalrecur_test.txt`), expanded case by case and compared with the instances libical expects, or,
 /// in the cases where libical and python-dateutil read a rule differently, with dateutil's, which sse-timeline
 /// follows (docs/configuration.md).
-@Suite("RecurrenceRule against libical's table")
+///
+/// libical's table is not ours to commit and cannot be downloaded here (Debian ships no source packages to
+/// this machine, and libical-dev does not carry it), so the fixture is made from a libical checkout and kept
+/// out of git; without it the suite is skipped.
+@Suite("RecurrenceRule against libical's table", .enabled(if: access(libicalTablePath, R_OK) == 0))
 struct RecurrenceRuleLibicalTableTests {
+
     /// One case of the table.
     struct Case {
         /// Where the case starts in libical's file.
@@ -28,9 +34,7 @@ struct RecurrenceRuleLibicalTableTests {
     }
 
     static func loadCases() throws -> [Case] {
-        let directory = String(#filePath).split(separator: "/", omittingEmptySubsequences: false).dropLast()
-            .joined(separator: "/")
-        let bytes = try ZoneFixture.readFile(directory + "/Fixtures/libical-recur-table.txt")
+        let bytes = try ZoneFixture.readFile(libicalTablePath)
         var cases: [Case] = []
         var fields: [String: String] = [:]
         var line = 0
@@ -112,9 +116,18 @@ struct RecurrenceRuleLibicalTableTests {
         }
     }
 
-    @Test func aDateStartIgnoresTimeOfDayParts() throws {
-        // The case of issue 19: without the rule, four occurrences on 18 October.
-        let item = try #require(try Self.loadCases().first { $0.rule.contains("BYMINUTE=1,2,3,4") })
-        #expect(try Self.expand(item) == ["20241018", "20241020", "20241022"])
-    }
+}
+
+/// Where `scripts/libical-recur-table.py` writes the fixture.
+let libicalTablePath =
+    String(#filePath).split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    + "/Fixtures/libical-recur-table.txt"
+
+/// The case of libical's table that the recurrence core got wrong before RFC 5545's all-day rule moved into it.
+@Test func aDateStartIgnoresTimeOfDayPartsAsLibicalsTableExpects() throws {
+    // Without the rule, four occurrences on 18 October.
+    let item = RecurrenceRuleLibicalTableTests.Case(
+        line: 0, rule: "FREQ=DAILY;BYMINUTE=1,2,3,4;INTERVAL=2;COUNT=3", start: "20241018", startAt: nil,
+        instances: ["20241018", "20241020", "20241022"], reading: nil, dateutil: nil)
+    #expect(try RecurrenceRuleLibicalTableTests.expand(item) == item.instances)
 }
