@@ -73,7 +73,7 @@ created_dirs=()
 make_dir() {
     local dir=$1 missing=() parent
     parent=$dir
-    while [ ! -d "$DESTDIR$parent" ]; do
+    while [ "$parent" != / ] && [ ! -d "$DESTDIR$parent" ]; do
         missing=("$parent" "${missing[@]}")
         parent=$(dirname "$parent")
     done
