@@ -117,8 +117,9 @@ icalendar-test: build
 desktop-test: build
 	bash integration/desktop/run.sh $(DEBUG_BIN)
 
-# The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh.
-e2e: release
+# The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh. Its
+# last step is install-test: make install at the default prefix and make install-user.
+e2e: release man-deps
 	bash integration/e2e/run.sh
 
 # The bus API, snooze/dismiss and on_due actions with the system bus, polkit and a user's own systemd --user in a
@@ -153,12 +154,12 @@ $(VERSION_STAMP): FORCE
 FORCE:
 
 install: $(RELEASE_BIN) man-deps
-	$(INSTALL_VARS) scripts/install.sh install system
+	@$(INSTALL_VARS) scripts/install.sh install system
 
 # Removes what `install` put (from the list it kept, or the one these variables give); the config in
 # $(SYSCONFDIR)/sse-timeline and the state stay.
 uninstall:
-	$(INSTALL_VARS) scripts/install.sh uninstall system
+	@$(INSTALL_VARS) scripts/install.sh uninstall system
 
 # A user's own install, without root: the binary in ~/.local/bin, the user unit in ~/.local/share/systemd/user
 # (where `systemd --user` looks) running that binary, man pages in ~/.local/share/man (man finds them beside
@@ -174,10 +175,10 @@ USER_INSTALL_VARS = $(INSTALL_VARS) PREFIX="$(USER_PREFIX)" BINDIR="$(USER_PREFI
 
 install-user: $(RELEASE_BIN) man-deps
 	@if [ "$$(id -u)" = 0 ]; then echo "install-user: run it as the user it is for, not as root" >&2; exit 1; fi
-	$(USER_INSTALL_VARS) scripts/install.sh install user
+	@$(USER_INSTALL_VARS) scripts/install.sh install user
 
 uninstall-user:
-	$(USER_INSTALL_VARS) scripts/install.sh uninstall user
+	@$(USER_INSTALL_VARS) scripts/install.sh uninstall user
 
 # The man pages render without warnings and name every command, option, config key and MESSAGE_ID that the
 # binary and the catalog know (scripts/check-manuals.sh).

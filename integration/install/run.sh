@@ -38,6 +38,7 @@ need /usr/lib/polkit-1/polkitd polkitd
 need dbus-daemon dbus-daemon
 [ -e /usr/lib/systemd/user/dbus.socket ] || need /nonexistent/dbus-user-session dbus-user-session
 need scdoc scdoc
+[ -f /usr/share/bash-completion/bash_completion ] || need /nonexistent/bash-completion bash-completion
 
 work=$(mktemp -d /tmp/sse-install.XXXXXX)
 chmod 0755 "$work"
@@ -219,10 +220,10 @@ if ! as_bob bash -c "cd '$repo' && make --no-print-directory uninstall-user" >"$
 fi
 [ "$(uprop LoadState)" = not-found ] || fail "after make uninstall-user bob's unit is $(uprop LoadState)"
 after=$(ct c find /home/bob -mindepth 1 | sort)
-# What may differ: the state the daemon kept (as make uninstall keeps the system instance's), the directories
-# `systemctl --user enable` made for its link, and git's config that this test wrote for bob.
+# What may differ: the state the daemon kept (as make uninstall keeps the system instance's) and ~/.local above
+# it, and the directories `systemctl --user enable` made for its link.
 extra=$(comm -13 <(echo "$before") <(echo "$after") \
-    | grep -vE '^/home/bob/(\.local/state(/sse-timeline(/.*)?)?|\.config/systemd(/user(/default\.target\.wants)?)?)$' || true)
+    | grep -vE '^/home/bob/(\.local(/state(/sse-timeline(/.*)?)?)?|\.config/systemd(/user(/default\.target\.wants)?)?)$' || true)
 missing=$(comm -23 <(echo "$before") <(echo "$after"))
 [ -z "$extra" ] || fail "make uninstall-user left behind: $extra"
 [ -z "$missing" ] || fail "make uninstall-user removed what was there before: $missing"
