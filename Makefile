@@ -13,15 +13,30 @@ BINDIR       ?= $(PREFIX)/bin
 DATADIR      ?= $(PREFIX)/share
 MANDIR       ?= $(DATADIR)/man
 DOCDIR       ?= $(DATADIR)/doc/sse-timeline
+PKGDATADIR   ?= $(DATADIR)/sse-timeline
+SYSCONFDIR   ?= /etc
+# Files that other programs read go where those programs look, whatever PREFIX is. Ask pkg-config where its
+# .pc file says (as systemd's own build does), else the standard places. systemd reads units, catalogs and
+# sysusers.d under /usr/local/lib as well as /usr/lib (its unit path says which prefixes): there they follow
+# PREFIX; for any other prefix they go to systemd's own directories. dbus-daemon and polkitd read only their
+# own data directories (and /etc), never a prefix's.
+pkgvar = $(shell pkg-config --variable=$(2) $(1) 2>/dev/null)
+SYSTEMD_UNITPATH := $(or $(subst :, ,$(call pkgvar,systemd,systemdsystemunitpath)),/usr/local/lib/systemd/system /usr/lib/systemd/system)
+ifneq ($(filter $(PREFIX)/lib/systemd/system,$(SYSTEMD_UNITPATH)),)
 UNITDIR      ?= $(PREFIX)/lib/systemd/system
 USERUNITDIR  ?= $(PREFIX)/lib/systemd/user
-PKGDATADIR   ?= $(DATADIR)/sse-timeline
 CATALOGDIR   ?= $(PREFIX)/lib/systemd/catalog
-# The system instance's permissions: its D-Bus policy, its static user, its polkit rule (docs/operations.md).
-DBUSSYSTEMDIR ?= $(DATADIR)/dbus-1/system.d
 SYSUSERSDIR  ?= $(PREFIX)/lib/sysusers.d
-POLKITRULESDIR ?= $(DATADIR)/polkit-1/rules.d
-SYSCONFDIR   ?= /etc
+else
+UNITDIR      ?= $(or $(call pkgvar,systemd,systemdsystemunitdir),/usr/lib/systemd/system)
+USERUNITDIR  ?= $(or $(call pkgvar,systemd,systemduserunitdir),/usr/lib/systemd/user)
+CATALOGDIR   ?= $(or $(call pkgvar,systemd,catalogdir),/usr/lib/systemd/catalog)
+SYSUSERSDIR  ?= $(or $(call pkgvar,systemd,sysusersdir),/usr/lib/sysusers.d)
+endif
+# The system instance's permissions: its D-Bus policy and its polkit rule (docs/operations.md).
+DBUSSYSTEMDIR ?= $(or $(call pkgvar,dbus-1,datadir),/usr/share)/dbus-1/system.d
+POLKIT_POLICYDIR := $(call pkgvar,polkit-gobject-1,policydir)
+POLKITRULESDIR ?= $(if $(POLKIT_POLICYDIR),$(dir $(POLKIT_POLICYDIR))rules.d,/usr/share/polkit-1/rules.d)
 BASHCOMPDIR  ?= $(DATADIR)/bash-completion/completions
 # zsh looks in site-functions under /usr/local; Debian's own packages use vendor-completions under /usr.
 ifeq ($(PREFIX),/usr)
@@ -33,14 +48,15 @@ FISHCOMPDIR  ?= $(DATADIR)/fish/vendor_completions.d
 RELEASE_DIR  := .build-release
 RELEASE_BIN  := $(RELEASE_DIR)/release/sse-timeline
 DEBUG_BIN    := .build/debug/sse-timeline
-# The unit, man page and completions made from the release binary and the templates.
-GENERATED    := $(RELEASE_DIR)/generated
+# What the release binary is built from: `make install` rebuilds it only when one of these is newer (or the
+# version from git describe has changed), so that an install from a tree built before needs no write to it.
+RELEASE_SOURCES := Package.swift $(shell find Sources Config Plugins -type f 2>/dev/null)
+VERSION_STAMP := $(RELEASE_DIR)/version
 DOCS         := $(wildcard README.md docs/*.md)
-# Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
-SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-.PHONY: all deps build release run test unit-test toml-test icalendar-test desktop-test e2e bus-test deb deb-deps \
-	deb-test fleet-test bench fuzz install uninstall clean
+.PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test desktop-test e2e bus-test deb deb-deps \
+	deb-test fleet-test bench fuzz install uninstall install-user uninstall-user man-deps man-test cli-test \
+	version-test install-test clean
 
 all: build
 
@@ -77,6 +93,8 @@ test: unit-test
 	python3 integration/robustness/kill9.py
 	python3 integration/robustness/kill9_snooze.py
 	$(MAKE) fuzz-smoke
+	$(MAKE) man-test
+	$(MAKE) version-test
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) bus-test; \
 	else echo "bus-test: skipped (needs root: it boots a systemd container with a system bus, polkit and a user manager)"; fi
@@ -99,8 +117,9 @@ icalendar-test: build
 desktop-test: build
 	bash integration/desktop/run.sh $(DEBUG_BIN)
 
-# The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh.
-e2e: release
+# The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh. Its
+# last step is install-test: make install at the default prefix and make install-user.
+e2e: release man-deps
 	bash integration/e2e/run.sh
 
 # The bus API, snooze/dismiss and on_due actions with the system bus, polkit and a user's own systemd --user in a
@@ -108,64 +127,79 @@ e2e: release
 bus-test: release
 	bash integration/bus/run.sh
 
-# The release binary, the system and user units, the journal catalog, the man page, shell completions, the
-# docs, a readable copy of the default timeline (the binary embeds it; nothing reads the copy), and an empty
-# drop-in directory in $(SYSCONFDIR)/sse-timeline. `make install PREFIX=/usr` for a system install;
-# `DESTDIR=` stages the tree elsewhere (the Debian package, the e2e test). Whatever is added here goes into
-# the package too (debian/rules runs this target).
-install: release
-	scripts/generate-manual.sh $(RELEASE_BIN) $(GENERATED)
-	scripts/generate-completions.sh $(RELEASE_BIN) $(GENERATED)
-	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/sse-timeline.service.in \
-		>$(GENERATED)/sse-timeline.service
-	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/user/sse-timeline.service.in \
-		>$(GENERATED)/sse-timeline.user.service
-	{ echo "# A copy of the default timeline that $(BINDIR)/sse-timeline embeds and uses when there is no"; \
-	  echo "# $(SYSCONFDIR)/sse-timeline/timeline.toml. Nothing reads this copy: to change the timeline, copy it to"; \
-	  echo "# $(SYSCONFDIR)/sse-timeline/timeline.toml, or add drop-ins in $(SYSCONFDIR)/sse-timeline/timeline.d/."; \
-	  echo "#"; cat Config/timeline.toml; } >$(GENERATED)/timeline.toml
-	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(CATALOGDIR) \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
-		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(SYSCONFDIR)/sse-timeline/timeline.d
-	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/sse-timeline
-	install -m 0644 $(GENERATED)/sse-timeline.service $(DESTDIR)$(UNITDIR)/sse-timeline.service
-	install -m 0644 $(GENERATED)/sse-timeline.user.service $(DESTDIR)$(USERUNITDIR)/sse-timeline.service
-	install -m 0644 $(GENERATED)/timeline.toml $(DESTDIR)$(PKGDATADIR)/timeline.toml
-	install -m 0644 systemd/sse-timeline.catalog $(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog
-	install -d -m 0755 $(DESTDIR)$(DBUSSYSTEMDIR) $(DESTDIR)$(SYSUSERSDIR)
-	install -m 0644 systemd/io.github.ssetimeline.Timeline1.conf $(DESTDIR)$(DBUSSYSTEMDIR)/io.github.ssetimeline.Timeline1.conf
-	install -m 0644 systemd/sse-timeline.sysusers $(DESTDIR)$(SYSUSERSDIR)/sse-timeline.conf
-	@# polkit keeps its rules directory private (0700 polkitd): create it only when missing, never change it.
-	[ -d $(DESTDIR)$(POLKITRULESDIR) ] || install -d -m 0755 $(DESTDIR)$(POLKITRULESDIR)
-	install -m 0644 systemd/sse-timeline.rules $(DESTDIR)$(POLKITRULESDIR)/50-sse-timeline.rules
-	install -m 0644 $(GENERATED)/sse-timeline.1 $(DESTDIR)$(MANDIR)/man1/sse-timeline.1
-	install -m 0644 $(GENERATED)/sse-timeline.bash $(DESTDIR)$(BASHCOMPDIR)/sse-timeline
-	install -m 0644 $(GENERATED)/_sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline
-	install -m 0644 $(GENERATED)/sse-timeline.fish $(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish
-	$(if $(DOCS),install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
-	@if $(SYSTEMD_RUNNING); then \
-		echo "systemd-sysusers sse-timeline.conf && journalctl --update-catalog && systemctl daemon-reload"; \
-		systemd-sysusers sse-timeline.conf && journalctl --update-catalog && systemctl daemon-reload; \
-		echo "systemctl reload dbus (the bus policy)"; systemctl reload dbus.service || true; \
-	fi
+# The release binary, the system and user units, the journal catalog, the man pages sse-timeline(1),
+# sse-timeline.toml(5) and sse-timeline(8), shell completions, the docs, a readable copy of the default timeline
+# (the binary embeds it; nothing reads the copy), the D-Bus policy, the sysusers.d user and the polkit rule of
+# the system instance, and an empty drop-in directory in $(SYSCONFDIR)/sse-timeline (scripts/install.sh).
+# Whatever PREFIX is, the files that systemd, dbus-daemon and polkitd read go where they read them; the install
+# says which went outside the prefix. `DESTDIR=` stages the tree elsewhere (the Debian package, the tests).
+# Whatever is added here goes into the package too (debian/rules runs this target).
+INSTALL_VARS = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" DATADIR="$(DATADIR)" MANDIR="$(MANDIR)" \
+	DOCDIR="$(DOCDIR)" UNITDIR="$(UNITDIR)" USERUNITDIR="$(USERUNITDIR)" PKGDATADIR="$(PKGDATADIR)" \
+	CATALOGDIR="$(CATALOGDIR)" DBUSSYSTEMDIR="$(DBUSSYSTEMDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" \
+	POLKITRULESDIR="$(POLKITRULESDIR)" SYSCONFDIR="$(SYSCONFDIR)" BASHCOMPDIR="$(BASHCOMPDIR)" \
+	ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" RELEASE_BIN="$(RELEASE_BIN)" \
+	DOCS="$(DOCS)"
 
-# Removes what `install` added; the config in $(SYSCONFDIR)/sse-timeline and the state stay.
+# The release binary, when it is older than its sources or the version has changed since it was built.
+$(RELEASE_BIN): $(RELEASE_SOURCES) $(VERSION_STAMP)
+	$(MAKE) release
+	touch $@
+
+# Rewritten only when scripts/deb-version.sh says something else than it holds.
+$(VERSION_STAMP): FORCE
+	@version=$$(scripts/deb-version.sh 2>/dev/null || echo unknown); \
+	if [ "$$(cat $@ 2>/dev/null)" != "$$version" ]; then mkdir -p $(@D) && echo "$$version" >$@; fi
+
+FORCE:
+
+install: $(RELEASE_BIN) man-deps
+	@$(INSTALL_VARS) scripts/install.sh install system
+
+# Removes what `install` put (from the list it kept, or the one these variables give); the config in
+# $(SYSCONFDIR)/sse-timeline and the state stay.
 uninstall:
-	@if $(SYSTEMD_RUNNING) && [ -e $(UNITDIR)/sse-timeline.service ]; then \
-		echo "systemctl disable --now sse-timeline.service"; \
-		systemctl disable --now sse-timeline.service || true; \
-	fi
-	rm -f $(DESTDIR)$(BINDIR)/sse-timeline $(DESTDIR)$(UNITDIR)/sse-timeline.service \
-		$(DESTDIR)$(USERUNITDIR)/sse-timeline.service \
-		$(DESTDIR)$(CATALOGDIR)/sse-timeline.catalog $(DESTDIR)$(MANDIR)/man1/sse-timeline.1 \
-		$(DESTDIR)$(BASHCOMPDIR)/sse-timeline $(DESTDIR)$(ZSHCOMPDIR)/_sse-timeline \
-		$(DESTDIR)$(FISHCOMPDIR)/sse-timeline.fish \
-		$(DESTDIR)$(DBUSSYSTEMDIR)/io.github.ssetimeline.Timeline1.conf $(DESTDIR)$(SYSUSERSDIR)/sse-timeline.conf \
-		$(DESTDIR)$(POLKITRULESDIR)/50-sse-timeline.rules
-	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PKGDATADIR)
-	@if $(SYSTEMD_RUNNING); then \
-		echo "journalctl --update-catalog && systemctl daemon-reload"; \
-		journalctl --update-catalog && systemctl daemon-reload; \
+	@$(INSTALL_VARS) scripts/install.sh uninstall system
+
+# A user's own install, without root: the binary in ~/.local/bin, the user unit in ~/.local/share/systemd/user
+# (where `systemd --user` looks) running that binary, man pages in ~/.local/share/man (man finds them beside
+# ~/.local/bin on PATH), completions where bash-completion and fish read a user's own. Then
+# `systemctl --user enable --now sse-timeline`. `make uninstall-user` removes exactly what it put.
+USER_PREFIX   ?= $(HOME)/.local
+USER_DATADIR  ?= $(or $(XDG_DATA_HOME),$(USER_PREFIX)/share)
+USER_INSTALL_VARS = $(INSTALL_VARS) PREFIX="$(USER_PREFIX)" BINDIR="$(USER_PREFIX)/bin" DATADIR="$(USER_DATADIR)" \
+	MANDIR="$(USER_DATADIR)/man" DOCDIR="$(USER_DATADIR)/doc/sse-timeline" PKGDATADIR="$(USER_DATADIR)/sse-timeline" \
+	USERUNITDIR="$(USER_DATADIR)/systemd/user" BASHCOMPDIR="$(USER_DATADIR)/bash-completion/completions" \
+	ZSHCOMPDIR="$(USER_DATADIR)/zsh/site-functions" FISHCOMPDIR="$(USER_DATADIR)/fish/vendor_completions.d" \
+	DESTDIR=
+
+install-user: $(RELEASE_BIN) man-deps
+	@if [ "$$(id -u)" = 0 ]; then echo "install-user: run it as the user it is for, not as root" >&2; exit 1; fi
+	@$(USER_INSTALL_VARS) scripts/install.sh install user
+
+uninstall-user:
+	@$(USER_INSTALL_VARS) scripts/install.sh uninstall user
+
+# The man pages render without warnings and name every command, option, config key and MESSAGE_ID that the
+# binary and the catalog know (scripts/check-manuals.sh).
+man-test: build man-deps
+	scripts/check-manuals.sh $(DEBUG_BIN)
+
+# `sse-timeline --version` of a fresh clone's plain `swift build` is make install's (integration/version/run.sh).
+version-test: release
+	bash integration/version/run.sh $(RELEASE_BIN)
+
+# `make install` at the default prefix and `make install-user` in a booted container (root only; make e2e runs
+# it too): integration/install/run.sh.
+install-test: $(RELEASE_BIN) man-deps
+	bash integration/install/run.sh
+
+# scdoc makes the man pages (docs/man/*.scd); mandoc and groff check them (make man-test).
+man-deps:
+	@if ! command -v scdoc >/dev/null; then \
+		echo "installing scdoc"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq scdoc >/dev/null; \
 	fi
 
 # ---- The Debian package (issue 15; see debian/rules) ----------------------------------------------------------
@@ -184,7 +218,7 @@ DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
 DEB_FILE     = $(DEB_OUTDIR)/sse-timeline_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 # Installs debhelper and lintian when missing (Debian/Ubuntu, as root).
-deb-deps: deps
+deb-deps: deps man-deps
 	@if ! command -v dh >/dev/null || { [ "$(LINTIAN)" = yes ] && ! command -v lintian >/dev/null; }; then \
 		echo "installing debhelper and lintian"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -63,6 +63,8 @@ let package = Package(
             name: "DaemonTesting",
             dependencies: ["Daemon", "Timeline", .product(name: "Logging", package: "swift-log")]
         ),
+        // Writes the CLI's BuildInfo.swift before every build: `sse-timeline --version` (scripts/build-info.sh).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         // The `sse-timeline` command: only the command-line commands.
         .executableTarget(
             name: "CLI",
@@ -73,7 +75,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            plugins: ["BuildInfo"]
         ),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "DefaultTimeline"], exclude: ["Fixtures"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"], exclude: ["toml-test"]),

@@ -77,6 +77,7 @@ struct RunCommand: ParsableCommand {
             environment: environment
         )
         configuration.bus = busScope(environment: environment)
+        configuration.version = BuildInfo.summary
         let status: Int32
         do {
             status = try DaemonService(configuration: configuration).run()

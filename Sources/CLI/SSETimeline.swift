@@ -16,6 +16,8 @@ struct SSETimeline: ParsableCommand {
             holding a timeline.toml or a timeline.d/; without timeline.toml the embedded default is the main \
             file), then the embedded default. Every command says which it used.
             """,
+        // From `git describe` at build time, as the Debian package's version (Plugins/BuildInfo).
+        version: BuildInfo.summary,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self,
             ImportCommand.self,
@@ -23,6 +25,14 @@ struct SSETimeline: ParsableCommand {
         ],
         defaultSubcommand: NextCommand.self
     )
+
+    /// Parses and runs the command; refuses a first word that names no command before the default (`next`)
+    /// could take it for one of its arguments (`UnknownCommand`).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        UnknownCommand.refuse(arguments)
+        main(arguments)
+    }
 
     // `sse-timeline --user pending`, as `systemctl --user`: the bus commands read it through their own
     // InstanceOptions, which ArgumentParser fills from the arguments before the subcommand too.

@@ -173,9 +173,14 @@ for file in /usr/bin/sse-timeline /usr/lib/systemd/user/sse-timeline.service /us
     /usr/share/bash-completion/completions/sse-timeline /usr/share/zsh/vendor-completions/_sse-timeline \
     /usr/share/fish/vendor_completions.d/sse-timeline.fish /usr/share/sse-timeline/timeline.toml \
     /usr/share/doc/sse-timeline/copyright /usr/share/doc/sse-timeline/changelog.gz \
-    /usr/share/doc/sse-timeline/operations.md /usr/lib/systemd/catalog/sse-timeline.catalog; do
+    /usr/share/doc/sse-timeline/operations.md /usr/lib/systemd/catalog/sse-timeline.catalog \
+    /usr/share/man/man5/sse-timeline.toml.5.gz /usr/share/man/man8/sse-timeline.8.gz; do
     ct deb test -f "$file" || fail "$file is not installed"
 done
+# The package's --version is that of the binary `make install` installs (issue 23): the same commit's build.
+packaged_version=$(ct deb sse-timeline --version)
+[ "$packaged_version" = "$(.build-release/release/sse-timeline --version)" ] \
+    || fail "the package's --version \"$packaged_version\" is not make install's"
 out=$(ct deb systemd-analyze verify --man=no "$UNIT" 2>&1) || fail "systemd-analyze verify: $out"
 ok "1 apt-get install ($install_ms ms): $UNIT enabled, active/running after READY=1 on the embedded default;" \
     "no conffiles; catalog in journald's database (dpkg trigger); StatusText: $status"

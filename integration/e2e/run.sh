@@ -526,3 +526,11 @@ dups=$(jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" "MESSAGE_ID=$CAUGHT_UP_ID" -o cat --
 [ -z "$dups" ] || fail "reminders sent twice: $dups"
 [ "$(prop ActiveState)" = active ] || fail "not active at the end"
 ok "whole run: no REMINDER_KEY sent twice, still active; finished in $(elapsed)"
+
+# -- make install at the default prefix, and make install-user (issue 23) ----------------------------------------
+# The tree above was staged with PREFIX=/usr; this runs `make install` with the default PREFIX=/usr/local, and
+# `make install-user` as a user without root, each in the booted container of integration/install/run.sh: the bus
+# API, an on_due unit under the polkit rule and the catalog with the system instance, a reminder in the user's
+# journal, and both uninstalls.
+say "make install (PREFIX=/usr/local) and make install-user: integration/install/run.sh"
+bash integration/install/run.sh || fail "make install at the default prefix or make install-user (see above)"

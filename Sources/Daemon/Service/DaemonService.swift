@@ -33,6 +33,8 @@ public struct DaemonConfiguration: Sendable {
     public var releaseCodePagesAfter: Duration = .seconds(10)
     /// The bus whose name the daemon owns (`DaemonService+Bus.swift`); nil: no bus.
     public var bus: BusScope? = nil
+    /// What this build is (`sse-timeline --version`), logged once at start; nil logs nothing.
+    public var version: String? = nil
 
     /// A configuration; `zoneFilePath` keeps its default.
     public init(source: TimelineSource, stateDirectory: String, logTarget: LogTarget, environment: [String: String]) {
@@ -94,6 +96,7 @@ public final class DaemonService {
         let clock = SystemClock()
         let sink = Self.sink(for: configuration.logTarget)
         let logger = Logger(label: "sse-timeline") { label in JournalLogHandler(label: label, sink: sink) }
+        if let version = configuration.version { logger.info("starting \(version)") }
         var codeInUse = false
         let scheduler = Scheduler(
             environment: makeEnvironment(clock: clock, sink: sink, logger: logger) {

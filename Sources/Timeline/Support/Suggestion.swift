@@ -1,8 +1,13 @@
 /// "Did you mean ...?" support: the closest candidate to a misspelt word.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate nearest to `word` (case-insensitive Levenshtein distance), if it is near enough
-    /// to be a plausible typo: at most a third of the word's length, and at least one edit.
-    static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+    /// to be a plausible typo: at most `maximumDistance` edits, by default a third of the word's length and at
+    /// least one.
+    public static func closest(
+        to word: String,
+        among candidates: some Sequence<String>,
+        maximumDistance: Int? = nil
+    ) -> String? {
         let target = Array(word.lowercased().unicodeScalars)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -10,7 +15,7 @@ enum Suggestion {
             if best == nil || d < best!.distance { best = (candidate, d) }
         }
         guard let best else { return nil }
-        return best.distance <= max(1, target.count / 3) ? best.candidate : nil
+        return best.distance <= (maximumDistance ?? max(1, target.count / 3)) ? best.candidate : nil
     }
 
     /// `did you mean "x"?` or nil.
