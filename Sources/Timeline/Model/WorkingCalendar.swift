@@ -10,8 +10,8 @@ public struct WorkingCalendar: Hashable, Sendable {
         var workingDays: UInt8
         /// The holidays by day since 1970-01-01, with their names.
         var holidays: [Int: String]
-        /// The holiday sets' names, in the order they were given.
-        var holidaySets: [String]
+        /// The holiday sets, in the order they were given.
+        var holidaySets: [HolidaySet]
     }
 
     private let storage: SharedBox<Storage>
@@ -30,7 +30,7 @@ public struct WorkingCalendar: Hashable, Sendable {
             for (day, name) in set.days where days[day] == nil { days[day] = name }
         }
         let mask = workingDays.reduce(UInt8(0)) { $0 | 1 << UInt8($1.rawValue) }
-        storage = SharedBox(Storage(workingDays: mask, holidays: days, holidaySets: holidays.map(\.name)))
+        storage = SharedBox(Storage(workingDays: mask, holidays: days, holidaySets: holidays))
     }
 
     /// The weekdays that are working days (holidays aside), Monday first.
@@ -38,8 +38,8 @@ public struct WorkingCalendar: Hashable, Sendable {
         Weekday.allCases.filter { storage.value.workingDays & 1 << UInt8($0.rawValue) != 0 }
     }
 
-    /// The names of the holiday sets it uses, in order.
-    public var holidaySets: [String] { storage.value.holidaySets }
+    /// The holiday sets it uses, in order.
+    public var holidays: [HolidaySet] { storage.value.holidaySets }
 
     /// Whether `date` is a working day (its weekday is a working day and it is no holiday).
     public func isWorkingDay(_ date: CivilDate) -> Bool {
