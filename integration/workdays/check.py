@@ -75,15 +75,22 @@ def ics_text():
     return "\r\n".join(lines) + "\r\n"
 
 
-# Milestones: (id, month, day, reminders as (timeline text, Remind clause), on_non_working_day).
-# The Remind clause is None for "after" counts, which are written with SATISFY per occurrence.
+# Yearly milestones: (id, month, day, reminders as (timeline text, working days: negative before, positive after)).
 YEARLY = [
     ("board", 1, 4, [("3 working days before", -3), ("1 working day before", -1), ("2 working days after", 2)]),
     ("midyear", 7, 3, [("5 working days before", -5), ("1 working day after", 1)]),
     ("closing", 12, 28, [("2 working days before", -2), ("3 working days after", 3)]),
 ]
+# Yearly milestones moved off non-working days: (id, month, day, on_non_working_day).
 MOVED = [("xmas-before", 12, 25, "before"), ("newyear-after", 1, 1, "after"), ("midjune-skip", 6, 15, "skip"), ("whit-skip", 5, 24, "skip"),
          ("boxing-after", 12, 26, "after"), ("sat-before", 7, 4, "before")]
+
+
+def yearly_milestone(ident, month, day, *keys):
+    """A [[milestone]] every year on `month`/`day`, with more `keys` lines."""
+    start = f"{FIRST_YEAR - 1}-{month:02}-{day:02}"
+    return ["[[milestone]]", f'id = "{ident}"', f'title = "{ident}"', f"start = {start}", 'rrule = "FREQ=YEARLY"',
+            *keys, ""]
 
 
 def timeline_text():
@@ -100,15 +107,7 @@ def timeline_text():
         "",
     ]
     for ident, month, day, reminders in YEARLY:
-        text += [
-            "[[milestone]]",
-            f'id = "{ident}"',
-            f'title = "{ident}"',
-            f"start = {FIRST_YEAR - 1}-{month:02}-{day:02}",
-            'rrule = "FREQ=YEARLY"',
-            "reminders = [" + ", ".join(f'"{r}"' for r, _ in reminders) + "]",
-            "",
-        ]
+        text += yearly_milestone(ident, month, day, "reminders = [" + ", ".join(f'"{r}"' for r, _ in reminders) + "]")
     # The Tuesday after Easter, one-off per year: the working day before steps over Easter Monday, the weekend
     # and Good Friday.
     for year in YEARS:
@@ -121,16 +120,7 @@ def timeline_text():
             "",
         ]
     for ident, month, day, rule in MOVED:
-        text += [
-            "[[milestone]]",
-            f'id = "{ident}"',
-            f'title = "{ident}"',
-            f"start = {FIRST_YEAR - 1}-{month:02}-{day:02}",
-            'rrule = "FREQ=YEARLY"',
-            f'on_non_working_day = "{rule}"',
-            'reminders = ["at start"]',
-            "",
-        ]
+        text += yearly_milestone(ident, month, day, f'on_non_working_day = "{rule}"', 'reminders = ["at start"]')
     return "\n".join(text)
 
 
