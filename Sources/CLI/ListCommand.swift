@@ -73,16 +73,18 @@ struct ListCommand: ParsableCommand {
                             ("moved_reason", .string(move.reason)),
                         ]
                     }
-                    return .object([
-                        ("kind", .string("occurrence")),
-                        ("due", .string(ReminderMath.iso8601(at, in: milestone.zone))),
-                        ("milestone", .string(milestone.id)),
-                        ("title", .string(milestone.title)),
-                        ("occurrence", .string(formatting.occurrenceText(milestone: milestone, start: startLocal))),
-                        ("reminder", .null),
-                        ("priority", .string(milestone.priority.name)),
-                        ("key", .null),
-                    ] + moved)
+                    return .object(
+                        [
+                            ("kind", .string("occurrence")),
+                            ("due", .string(ReminderMath.iso8601(at, in: milestone.zone))),
+                            ("milestone", .string(milestone.id)),
+                            ("title", .string(milestone.title)),
+                            ("occurrence", .string(formatting.occurrenceText(milestone: milestone, start: startLocal))),
+                            ("reminder", .null),
+                            ("priority", .string(milestone.priority.name)),
+                            ("key", .null),
+                        ] + moved
+                    )
                 }
             }
             Output.out(JSON.array(items).render())

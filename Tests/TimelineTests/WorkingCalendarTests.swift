@@ -106,7 +106,9 @@ struct ReminderOffsetWorkingDayTests {
         #expect(offset?.description == "2 working days 3 hours before")
     }
 
-    @Test(arguments: ["2 working days 1 day before", "working days before", "2 working before", "2 working weeks before"])
+    @Test(arguments: [
+        "2 working days 1 day before", "working days before", "2 working before", "2 working weeks before",
+    ])
     func refusesWorkingDaysMixedWithCalendarDaysOrMalformed(text: String) {
         #expect(ReminderOffset(parsing: text) == nil)
     }

@@ -44,7 +44,9 @@ public struct ReminderEntry {
         if let source = milestone.source { fields.append(("SOURCE_URL", source)) }
         if caughtUp { fields.append(("CAUGHT_UP", "1")) }
         if let move = schedule.move(of: instance) {
-            fields += [("MOVED_FROM", ReminderMath.iso8601(move.from, in: milestone.zone)), ("MOVED_REASON", move.reason)]
+            fields += [
+                ("MOVED_FROM", ReminderMath.iso8601(move.from, in: milestone.zone)), ("MOVED_REASON", move.reason),
+            ]
         }
 
         let message = sentence(milestone: milestone, reminder: reminder, start: start, caughtUp: caughtUp)

@@ -62,7 +62,12 @@ public struct ConfigLoader: Sendable {
         var calendarDiagnostics: [Diagnostic] = []
         for (index, document) in documents {
             HolidaySetDecoder(source: index, zones: zones, readFile: readFile)
-                .decode(document.root, into: &defaults.holidaySets, diagnostics: &calendarDiagnostics, context: &context)
+                .decode(
+                    document.root,
+                    into: &defaults.holidaySets,
+                    diagnostics: &calendarDiagnostics,
+                    context: &context
+                )
         }
         for (index, document) in documents {
             decodeTopLevel(document.root, source: index, defaults: &defaults, context: &context)

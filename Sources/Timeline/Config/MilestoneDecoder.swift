@@ -168,10 +168,10 @@ struct MilestoneDecoder {
             priority: priority,
             delivery: delivery
         )
-        checkEndOfTime(milestone, context: &context)
         var result = milestone.with(onDue: onDue)
         result.workingCalendar = workingCalendar
         result.onNonWorkingDay = onNonWorkingDay
+        checkEndOfTime(result, context: &context)
         return result
     }
 

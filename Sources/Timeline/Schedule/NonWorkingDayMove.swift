@@ -47,7 +47,10 @@ extension ReminderMath {
                 return .skipped
             }
             reason = why
-            occurrence = Occurrence(start: CivilDateTime(date: date, secondOfDay: start.secondOfDay), milestone: milestone)
+            occurrence = Occurrence(
+                start: CivilDateTime(date: date, secondOfDay: start.secondOfDay),
+                milestone: milestone
+            )
         }
         guard var instant = due(of: offset, occurrence: occurrence, milestone: milestone, allDayTime: allDayTime) else {
             return nil
@@ -62,7 +65,12 @@ extension ReminderMath {
             guard instant.secondsSinceEpoch >= earliest, instant.secondsSinceEpoch <= latest else { return nil }
         }
         guard let reason else { return .due(instant, moved: nil) }
-        let unmoved = due(of: offset, occurrence: Occurrence(start: start, milestone: milestone), milestone: milestone, allDayTime: allDayTime)
+        let unmoved = due(
+            of: offset,
+            occurrence: Occurrence(start: start, milestone: milestone),
+            milestone: milestone,
+            allDayTime: allDayTime
+        )
         return .due(instant, moved: unmoved.map { NonWorkingDayMove(from: $0, reason: reason) })
     }
 

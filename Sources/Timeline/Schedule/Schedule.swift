@@ -79,7 +79,11 @@ public struct Schedule: Sendable {
             let seekFrom = max(from.secondsSinceEpoch, ReminderMath.earliest) - 2 * 86400
             var local = milestone.zone.localTime(at: Instant(secondsSinceEpoch: seekFrom))
             if milestone.onNonWorkingDay == .after {
-                let slack = ReminderMath.workingDaySlack(before: local.date, offset: ReminderOffset(), milestone: milestone)
+                let slack = ReminderMath.workingDaySlack(
+                    before: local.date,
+                    offset: ReminderOffset(),
+                    milestone: milestone
+                )
                 local = local.adding(seconds: -Int64(slack) * 86400)
             }
             starts.seek(to: local)
