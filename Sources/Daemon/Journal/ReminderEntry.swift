@@ -43,13 +43,12 @@ public struct ReminderEntry {
         if !milestone.tags.isEmpty { fields.append(("TAGS", milestone.tags.joined(separator: ","))) }
         if let source = milestone.source { fields.append(("SOURCE_URL", source)) }
         if caughtUp { fields.append(("CAUGHT_UP", "1")) }
+        var message = sentence(milestone: milestone, reminder: reminder, start: start, caughtUp: caughtUp)
         if let move = schedule.move(of: instance) {
-            fields += [
-                ("MOVED_FROM", ReminderMath.iso8601(move.from, in: milestone.zone)), ("MOVED_REASON", move.reason),
-            ]
+            let from = ReminderMath.iso8601(move.from, in: milestone.zone)
+            fields += [("MOVED_FROM", from), ("MOVED_REASON", move.reason)]
+            message += " Moved from \(ReminderMath.humanTime(move.from, in: milestone.zone)) (\(move.reason))."
         }
-
-        let message = sentence(milestone: milestone, reminder: reminder, start: start, caughtUp: caughtUp)
         return JournalEntry(message: message, priority: schedule.priority(of: instance), fields: fields)
     }
 
