@@ -27,7 +27,7 @@ extension ReminderMath {
     /// The rule applies to the occurrence first (its local start date in the milestone's zone; the end moves
     /// with it), then to the reminder counted from the occurrence where it now is (its local due date): `before`
     /// and `after` keep the local time of day, `skip` drops the reminder. A reminder moved twice reports the
-    /// instant it would have had with no move, and the first reason.
+    /// instant it would have had with no move, and the first reason; one that ends up there anyway is not moved.
     public static func placement(
         of offset: ReminderOffset,
         occurrenceStart start: CivilDateTime,
@@ -35,27 +35,19 @@ extension ReminderMath {
         allDayTime: Int
     ) -> Placement? {
         let rule = milestone.onNonWorkingDay
-        var occurrence = Occurrence(start: start, milestone: milestone)
+        let unmovedOccurrence = Occurrence(start: start, milestone: milestone)
         guard rule != .keep else {
-            return due(of: offset, occurrence: occurrence, milestone: milestone, allDayTime: allDayTime)
+            return due(of: offset, occurrence: unmovedOccurrence, milestone: milestone, allDayTime: allDayTime)
                 .map { .due($0, moved: nil) }
         }
-        let calendar = milestone.workingCalendar
-        var reason: String?
-        if let why = calendar.reasonNotWorking(start.date) {
-            guard rule != .skip, let date = calendar.workingDay(onOrNear: start.date, forward: rule == .after) else {
-                return .skipped
-            }
-            reason = why
-            occurrence = Occurrence(
-                start: CivilDateTime(date: date, secondOfDay: start.secondOfDay),
-                milestone: milestone
-            )
-        }
+        guard let (movedStart, occurrenceMove) = movedOccurrence(start, of: milestone) else { return .skipped }
+        var reason = occurrenceMove?.reason
+        let occurrence = Occurrence(start: movedStart, milestone: milestone)
         guard var instant = due(of: offset, occurrence: occurrence, milestone: milestone, allDayTime: allDayTime) else {
             return nil
         }
         let local = milestone.zone.localTime(at: instant)
+        let calendar = milestone.workingCalendar
         if let why = calendar.reasonNotWorking(local.date) {
             guard rule != .skip, let date = calendar.workingDay(onOrNear: local.date, forward: rule == .after) else {
                 return .skipped
@@ -65,13 +57,10 @@ extension ReminderMath {
             guard instant.secondsSinceEpoch >= earliest, instant.secondsSinceEpoch <= latest else { return nil }
         }
         guard let reason else { return .due(instant, moved: nil) }
-        let unmoved = due(
-            of: offset,
-            occurrence: Occurrence(start: start, milestone: milestone),
-            milestone: milestone,
-            allDayTime: allDayTime
-        )
-        return .due(instant, moved: unmoved.map { NonWorkingDayMove(from: $0, reason: reason) })
+        let unmoved = due(of: offset, occurrence: unmovedOccurrence, milestone: milestone, allDayTime: allDayTime)
+        // Counted from a moved occurrence, a reminder may land where it would have been anyway: not a move.
+        guard let unmoved, unmoved != instant else { return .due(instant, moved: nil) }
+        return .due(instant, moved: NonWorkingDayMove(from: unmoved, reason: reason))
     }
 
     /// Where the occurrence of `milestone` starting at `start` is once `on_non_working_day` has had its say: its
