@@ -26,7 +26,8 @@ public struct ConfigSource: Sendable {
 ///
 /// The files are the main `timeline.toml` and its drop-ins, in order. `[defaults]` keys of later files
 /// override earlier ones; `[[milestone]]` entries add up, and an id defined twice is an error naming both
-/// places. All errors of all files are collected before the load fails.
+/// places; a `[holidays.NAME]` set is defined once in any file and may be used from any (`HolidaySetDecoder`).
+/// All errors of all files are collected before the load fails.
 public struct ConfigLoader: Sendable {
     /// Where zones come from.
     public var zones: ZoneDatabase
