@@ -54,7 +54,7 @@ RELEASE_SOURCES := Package.swift $(shell find Sources Config Plugins -type f 2>/
 VERSION_STAMP := $(RELEASE_DIR)/version
 DOCS         := $(wildcard README.md docs/*.md)
 
-.PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test desktop-test e2e bus-test deb deb-deps \
+.PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test workdays-test desktop-test e2e bus-test deb deb-deps \
 	deb-test fleet-test bench fuzz install uninstall install-user uninstall-user man-deps man-test cli-test \
 	version-test install-test clean
 
@@ -88,6 +88,7 @@ unit-test: deps
 test: unit-test
 	$(MAKE) toml-test
 	$(MAKE) icalendar-test
+	$(MAKE) workdays-test
 	$(MAKE) desktop-test
 	$(MAKE) fuzz-replay
 	python3 integration/robustness/kill9.py
@@ -110,6 +111,11 @@ toml-test: deps
 # when missing); see integration/icalendar/check.py.
 icalendar-test: build
 	bash integration/icalendar/run.sh $(DEBUG_BIN)
+
+# Working days, holidays and on_non_working_day against Remind over ten years (installs remind when missing, as
+# root); see integration/workdays/check.py.
+workdays-test: build
+	bash integration/workdays/run.sh $(DEBUG_BIN)
 
 # Desktop notifications with a real notification server: dunst under Xvfb on a session bus of its own
 # (installs dunst, xvfb, dbus, imagemagick when missing; as root only, otherwise it says it skips); see

@@ -15,6 +15,10 @@ extension InstanceFormatting {
             ("priority", .string(schedule.priority(of: instance).name)),
             ("key", .string(schedule.key(of: instance))),
         ]
+        if let move = schedule.move(of: instance) {
+            fields.append(("moved_from", .string(ReminderMath.iso8601(move.from, in: milestone.zone))))
+            fields.append(("moved_reason", .string(move.reason)))
+        }
         if let now { fields.append(("in_seconds", .int(instance.due.secondsSinceEpoch - now.secondsSinceEpoch))) }
         return .object(fields)
     }

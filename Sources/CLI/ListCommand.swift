@@ -11,7 +11,8 @@ struct ListCommand: ParsableCommand {
             as configured, or "(occurrence)" for the milestone itself), TITLE.
 
             --json prints an array of objects with the keys kind ("occurrence" or "reminder"), due, milestone, \
-            title, occurrence, reminder, priority and key (see docs/configuration.md, "JSON output").
+            title, occurrence, reminder, priority and key, and moved_from and moved_reason when on_non_working_day \
+            moved it (see docs/configuration.md, "JSON output").
 
             Examples:
               sse-timeline list
@@ -65,16 +66,25 @@ struct ListCommand: ParsableCommand {
                 case .reminder(let instance): return formatting.json(instance)
                 case .occurrence(let index, let startLocal, let at):
                     let milestone = config.milestones[index]
-                    return .object([
-                        ("kind", .string("occurrence")),
-                        ("due", .string(ReminderMath.iso8601(at, in: milestone.zone))),
-                        ("milestone", .string(milestone.id)),
-                        ("title", .string(milestone.title)),
-                        ("occurrence", .string(formatting.occurrenceText(milestone: milestone, start: startLocal))),
-                        ("reminder", .null),
-                        ("priority", .string(milestone.priority.name)),
-                        ("key", .null),
-                    ])
+                    var moved: [(String, JSON)] = []
+                    if let move = ReminderMath.movedOccurrence(startLocal, of: milestone)?.moved {
+                        moved = [
+                            ("moved_from", .string(ReminderMath.iso8601(move.from, in: milestone.zone))),
+                            ("moved_reason", .string(move.reason)),
+                        ]
+                    }
+                    return .object(
+                        [
+                            ("kind", .string("occurrence")),
+                            ("due", .string(ReminderMath.iso8601(at, in: milestone.zone))),
+                            ("milestone", .string(milestone.id)),
+                            ("title", .string(milestone.title)),
+                            ("occurrence", .string(formatting.occurrenceText(milestone: milestone, start: startLocal))),
+                            ("reminder", .null),
+                            ("priority", .string(milestone.priority.name)),
+                            ("key", .null),
+                        ] + moved
+                    )
                 }
             }
             Output.out(JSON.array(items).render())

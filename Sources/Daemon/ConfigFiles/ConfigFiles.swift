@@ -93,9 +93,16 @@ public struct ConfigFiles: Sendable {
         return (sources, problems)
     }
 
-    /// Reads and loads the config; the error carries read problems and config diagnostics together.
+    /// Reads and loads the config; the error carries read problems and config diagnostics together. The files
+    /// the config names (a holiday set's `ics`) are read here too, with the same checks as drop-ins.
     public func load(loader: ConfigLoader) -> Result<TimelineConfig, ConfigError> {
         let (sources, problems) = read()
+        var loader = loader
+        loader.readFile = { path in
+            FileReader.read(path, limit: ConfigLoader.maximumFileSize).mapError {
+                ConfigFileFailure(message: $0.message, hint: $0.hint)
+            }
+        }
         do {
             let config = try loader.load(sources)
             if !problems.isEmpty { return .failure(ConfigError(diagnostics: problems + config.warnings)) }

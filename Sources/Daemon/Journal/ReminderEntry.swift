@@ -43,8 +43,12 @@ public struct ReminderEntry {
         if !milestone.tags.isEmpty { fields.append(("TAGS", milestone.tags.joined(separator: ","))) }
         if let source = milestone.source { fields.append(("SOURCE_URL", source)) }
         if caughtUp { fields.append(("CAUGHT_UP", "1")) }
-
-        let message = sentence(milestone: milestone, reminder: reminder, start: start, caughtUp: caughtUp)
+        var message = sentence(milestone: milestone, reminder: reminder, start: start, caughtUp: caughtUp)
+        if let move = schedule.move(of: instance) {
+            let from = ReminderMath.iso8601(move.from, in: milestone.zone)
+            fields += [("MOVED_FROM", from), ("MOVED_REASON", move.reason)]
+            message += " Moved from \(ReminderMath.humanTime(move.from, in: milestone.zone)) (\(move.reason))."
+        }
         return JournalEntry(message: message, priority: schedule.priority(of: instance), fields: fields)
     }
 
@@ -53,16 +57,13 @@ public struct ReminderEntry {
         let offset = reminder.offset
         let anchor = offset.anchor == .start ? "starts" : "ends"
         let past = offset.anchor == .start ? "started" : "ended"
-        var amount = ReminderOffset(anchor: offset.anchor, days: abs(offset.days), seconds: abs(offset.seconds))
-            .description
-        amount = String(amount.dropLast(offset.anchor == .end ? " after end".count : " after".count))
-        let before = offset.days < 0 || (offset.days == 0 && offset.seconds < 0)
+        let amount = offset.amountText
         let relation: String
         if reminder.absolute != nil {
             relation = "is coming up"
-        } else if offset.days == 0 && offset.seconds == 0 {
+        } else if offset.isAtAnchor {
             relation = "\(anchor) now"
-        } else if before {
+        } else if offset.isBefore {
             relation = "\(anchor) in \(amount)"
         } else {
             relation = "\(past) \(amount) ago"

@@ -26,12 +26,16 @@ public struct ConfigSource: Sendable {
 ///
 /// The files are the main `timeline.toml` and its drop-ins, in order. `[defaults]` keys of later files
 /// override earlier ones; `[[milestone]]` entries add up, and an id defined twice is an error naming both
-/// places. All errors of all files are collected before the load fails.
+/// places; a `[holidays.NAME]` set is defined once in any file and may be used from any (`HolidaySetDecoder`).
+/// All errors of all files are collected before the load fails.
 public struct ConfigLoader: Sendable {
     /// Where zones come from.
     public var zones: ZoneDatabase
     /// The zone of milestones when neither they nor `[defaults]` name one.
     public var systemZone: Zone
+    /// Reads a file the config names (a holiday set's `ics`), by path; nil: such files cannot be read (an error).
+    /// The core never touches the file system itself: the daemon's config-file reading passes this.
+    public var readFile: (@Sendable (String) -> Result<[UInt8], ConfigFileFailure>)?
 
     /// Larger files are refused (split them into drop-ins instead).
     public static let maximumFileSize = 64 << 20
@@ -55,6 +59,17 @@ public struct ConfigLoader: Sendable {
             }
         }
         var defaults = Defaults(zone: systemZone)
+        // Holiday sets first: [defaults] and milestones of any file may name a set of any other.
+        var calendarDiagnostics: [Diagnostic] = []
+        for (index, document) in documents {
+            HolidaySetDecoder(source: index, zones: zones, readFile: readFile)
+                .decode(
+                    document.root,
+                    into: &defaults.holidaySets,
+                    diagnostics: &calendarDiagnostics,
+                    context: &context
+                )
+        }
         for (index, document) in documents {
             decodeTopLevel(document.root, source: index, defaults: &defaults, context: &context)
         }
@@ -124,10 +139,14 @@ public struct ConfigLoader: Sendable {
         }
         // iCalendar drop-ins (timeline.d/*.ics), after every TOML milestone, with ids made unique among them.
         var taken = Set(milestones.map(\.id))
-        var calendarDiagnostics: [Diagnostic] = []
         for source in sources where source.isICalendar {
             let imported = ICalendarImport(zones: zones, defaults: defaults).read(source, takenIds: &taken)
-            milestones += imported.milestones
+            milestones += imported.milestones.map {
+                var milestone = $0
+                milestone.workingCalendar = defaults.workingCalendar
+                milestone.onNonWorkingDay = defaults.onNonWorkingDay
+                return milestone
+            }
             calendarDiagnostics += imported.diagnostics
         }
         let tomlDiagnostics = context.resolve(limit: Self.maximumDiagnostics)
@@ -222,8 +241,8 @@ public struct ConfigLoader: Sendable {
         defaults: inout Defaults,
         context: inout DecodeContext
     ) {
-        for (key, node) in root.children where key != "milestone" && key != "defaults" {
-            context.unknownKey(source, key, among: ["milestone", "defaults"], at: node)
+        for (key, node) in root.children where key != "milestone" && key != "defaults" && key != "holidays" {
+            context.unknownKey(source, key, among: ["milestone", "defaults", "holidays"], at: node)
         }
         guard let table = root["defaults"], table.value != .invalid else { return }
         guard table.isTable else {
@@ -232,7 +251,8 @@ public struct ConfigLoader: Sendable {
         }
         let reader = FieldReader(node: table, source: source, path: "defaults")
         reader.checkKeys(
-            ["timezone", "all_day_time", "reminders", "priority", "catch_up_window"] + FieldReader.deliveryKeys,
+            ["timezone", "all_day_time", "reminders", "priority", "catch_up_window"] + FieldReader.deliveryKeys
+                + FieldReader.workingDayKeys,
             context: &context
         )
         if let name = reader.string("timezone", context: &context) {
@@ -247,6 +267,12 @@ public struct ConfigLoader: Sendable {
         if let priority = reader.priority("priority", context: &context) { defaults.priority = priority }
         if let window = reader.duration("catch_up_window", context: &context) { defaults.catchUpWindow = window }
         defaults.delivery = defaults.delivery.applying(reader.deliveryOverride(context: &context))
+        defaults.workingCalendar = reader.workingCalendar(
+            inheriting: defaults.workingCalendar,
+            sets: defaults.holidaySets,
+            context: &context
+        )
+        if let rule = reader.nonWorkingDayRule(context: &context) { defaults.onNonWorkingDay = rule }
     }
 }
 

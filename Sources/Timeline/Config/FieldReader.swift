@@ -147,7 +147,8 @@ struct FieldReader {
     /// A duration such as "7 days" or "12 hours", in seconds.
     func duration(_ key: String, context: inout DecodeContext) -> Int64? {
         guard let text = string(key, context: &context) else { return nil }
-        guard let offset = ReminderOffset(parsing: text + " after"), offset.anchor == .start else {
+        guard let offset = ReminderOffset(parsing: text + " after"), offset.anchor == .start, offset.workingDays == 0
+        else {
             context.error(
                 source,
                 keyPath(key),

@@ -6,7 +6,8 @@ import TOML
 /// all-day milestone, a local date-time in the milestone's `timezone`, or an offset date-time), `end`,
 /// `timezone`, `precision` (`day`, `month`, `year`), `description`, `location`, `source` (http(s) URL),
 /// `tags`, `reminders`, `priority`, `rrule`, `rdate`, `exdate`, `on_due` (`FieldReader+Actions.swift`), and `notify`,
-/// `snooze`, `repeat` (`FieldReader+Delivery.swift`).
+/// `snooze`, `repeat` (`FieldReader+Delivery.swift`), and `working_days`, `holidays`, `on_non_working_day`
+/// (`FieldReader+WorkingDays.swift`).
 struct MilestoneDecoder {
     static let keys = [
         "id", "title", "start", "end", "timezone", "precision", "description", "location", "source", "tags",
@@ -39,7 +40,7 @@ struct MilestoneDecoder {
         }
         let reader = FieldReader(node: node, source: source, path: path)
         let errorsBefore = context.pending.count { $0.severity == .error }
-        reader.checkKeys(Self.keys + FieldReader.deliveryKeys, context: &context)
+        reader.checkKeys(Self.keys + FieldReader.deliveryKeys + FieldReader.workingDayKeys, context: &context)
 
         let id = reader.string("id", required: true, context: &context)
         if let id { checkId(id, context: &context) }
@@ -142,6 +143,12 @@ struct MilestoneDecoder {
         )
 
         let onDue = reader.dueAction("on_due", context: &context)
+        let workingCalendar = reader.workingCalendar(
+            inheriting: defaults.workingCalendar,
+            sets: defaults.holidaySets,
+            context: &context
+        )
+        let onNonWorkingDay = reader.nonWorkingDayRule(context: &context) ?? defaults.onNonWorkingDay
         let errorsAfter = context.pending.count { $0.severity == .error }
         guard errorsAfter == errorsBefore, let id, let title else { return nil }
         let milestone = Milestone(
@@ -161,8 +168,11 @@ struct MilestoneDecoder {
             priority: priority,
             delivery: delivery
         )
-        checkEndOfTime(milestone, context: &context)
-        return milestone.with(onDue: onDue)
+        var result = milestone.with(onDue: onDue)
+        result.workingCalendar = workingCalendar
+        result.onNonWorkingDay = onNonWorkingDay
+        checkEndOfTime(result, context: &context)
+        return result
     }
 
     private func checkId(_ id: String, context: inout DecodeContext) {

@@ -30,7 +30,9 @@ public struct TimelineConfig: Sendable {
 /// `["7 days before", "1 day before", "at start"]`), `priority` (journal priority of reminders; default
 /// `notice`), `catch_up_window` (how old a reminder missed during downtime may be and still be sent at
 /// start; default `7 days`), `notify`, `snooze` and `repeat` (where reminders go and how they are followed up;
-/// default: the journal only, snoozes of 10 minutes and 1 hour, no repeat; see `Delivery`).
+/// default: the journal only, snoozes of 10 minutes and 1 hour, no repeat; see `Delivery`), `working_days`
+/// (default Monday to Friday) and `holidays` (names of `[holidays.NAME]` sets; default none), which make
+/// `workingCalendar`, and `on_non_working_day` (default `keep`).
 public struct Defaults: Hashable, Sendable {
     /// The zone of milestones without `timezone`.
     public var zone: Zone
@@ -44,6 +46,12 @@ public struct Defaults: Hashable, Sendable {
     public var catchUpWindow: Int64
     /// Where reminders go and how they are followed up, for milestones that do not say.
     public var delivery: Delivery = .standard
+    /// Which days are working days, for milestones that do not say (`working_days`, `holidays`).
+    public var workingCalendar: WorkingCalendar = .standard
+    /// What happens to occurrences and reminders on non-working days, for milestones that do not say.
+    public var onNonWorkingDay: NonWorkingDayRule = .keep
+    /// Every `[holidays.NAME]` set of every file, by name.
+    public var holidaySets: [String: HolidaySet] = [:]
 
     /// The built-in defaults, in `zone`.
     public init(

@@ -67,6 +67,11 @@ public struct Milestone: Hashable, Sendable {
     private var extras: SharedBox<Extras>?
     /// What its reminders start when due (`on_due`), if anything.
     public var onDue: DueAction? = nil
+    /// Which days are working days for it: its own `working_days` and `holidays`, else the defaults'.
+    public var workingCalendar: WorkingCalendar = .standard
+    /// What happens to its occurrences and reminders that fall on non-working days: its own
+    /// `on_non_working_day`, else the defaults'.
+    public var onNonWorkingDay: NonWorkingDayRule = .keep
 
     /// A milestone; see the properties for the meaning of each field.
     public init(

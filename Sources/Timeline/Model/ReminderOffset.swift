@@ -3,6 +3,8 @@
 ///
 /// Weeks and days are calendar steps in the milestone's time zone (a reminder "1 day before" a 09:00
 /// milestone is at 09:00 the day before, across a DST change too); hours, minutes and seconds are exact.
+/// Working days ("3 working days before") step over the days the milestone's `WorkingCalendar` says are not
+/// working days, as Remind's `-N` back and `+N` delta step over OMITted days, keeping the time of day too.
 public struct ReminderOffset: Hashable, Sendable {
     /// What the offset counts from.
     public enum Anchor: String, Hashable, Sendable {
@@ -15,19 +17,32 @@ public struct ReminderOffset: Hashable, Sendable {
     public var days: Int
     /// Exact seconds to add after the calendar step (negative: before).
     public var seconds: Int64
+    /// Working days to step (negative: before), instead of calendar days.
+    public var workingDays: Int
 
     /// An offset from `anchor`.
-    public init(anchor: Anchor = .start, days: Int = 0, seconds: Int64 = 0) {
+    public init(anchor: Anchor = .start, days: Int = 0, seconds: Int64 = 0, workingDays: Int = 0) {
         self.anchor = anchor
         self.days = days
         self.seconds = seconds
+        self.workingDays = workingDays
     }
+
+    /// Whether it comes due before its anchor.
+    public var isBefore: Bool {
+        workingDays < 0 || days < 0 || (workingDays == 0 && days == 0 && seconds < 0)
+    }
+
+    /// Whether it is its anchor itself ("at start", "at end").
+    public var isAtAnchor: Bool { days == 0 && seconds == 0 && workingDays == 0 }
 
     /// What the accepted forms are, for error messages.
     public static let acceptedForms =
         "accepted: \"at start\", \"at end\", or amounts with units (weeks, days, hours, minutes, seconds) "
         + "followed by \"before\" or \"after\" and optionally \"start\" or \"end\", "
-        + "e.g. \"30 days before\", \"2 hours before\", \"1 day after end\", \"1 week 2 days before start\""
+        + "e.g. \"30 days before\", \"2 hours before\", \"1 day after end\", \"1 week 2 days before start\"; "
+        + "or working days, alone or with hours, minutes, seconds: \"3 working days before\", "
+        + "\"1 working day after end\""
 
     /// Largest amount accepted for one unit, far beyond any calendar (keeps the arithmetic exact).
     static let maximumAmount = 10_000_000
@@ -49,6 +64,7 @@ public struct ReminderOffset: Hashable, Sendable {
         guard let direction = rest.last, direction == "before" || direction == "after" else { return nil }
         rest = rest.dropLast()
         var days = 0
+        var workingDays = 0
         var seconds: Int64 = 0
         var sawAmount = false
         var tokens = Array(rest)
@@ -61,6 +77,14 @@ public struct ReminderOffset: Hashable, Sendable {
         }
         var i = 0
         while i < tokens.count {
+            if i + 2 < tokens.count, tokens[i + 1] == "working", ["day", "days"].contains(tokens[i + 2]),
+                let amount = Int(tokens[i]), amount >= 0, amount <= Self.maximumAmount
+            {
+                workingDays += amount
+                sawAmount = true
+                i += 3
+                continue
+            }
             guard i + 1 < tokens.count, let amount = Int(tokens[i]), amount >= 0, amount <= Self.maximumAmount,
                 let unit = Self.unitSeconds(tokens[i + 1])
             else { return nil }
@@ -71,9 +95,10 @@ public struct ReminderOffset: Hashable, Sendable {
             sawAmount = true
             i += 2
         }
-        guard sawAmount else { return nil }
+        // Working days and calendar days do not mix: which to count first would change the day.
+        guard sawAmount, workingDays == 0 || days == 0 else { return nil }
         let sign = direction == "before" ? -1 : 1
-        self.init(anchor: anchor, days: sign * days, seconds: Int64(sign) * seconds)
+        self.init(anchor: anchor, days: sign * days, seconds: Int64(sign) * seconds, workingDays: sign * workingDays)
     }
 
     private enum Unit {
@@ -94,11 +119,17 @@ public struct ReminderOffset: Hashable, Sendable {
 }
 
 extension ReminderOffset: CustomStringConvertible {
-    /// The canonical text: "at start", "30 days before", "1 day 2 hours after end".
+    /// The canonical text: "at start", "30 days before", "1 day 2 hours after end", "3 working days before".
     public var description: String {
-        if days == 0 && seconds == 0 { return "at \(anchor.rawValue)" }
-        let before = days < 0 || (days == 0 && seconds < 0)
+        if isAtAnchor { return "at \(anchor.rawValue)" }
+        return amountText + (isBefore ? " before" : " after") + (anchor == .end ? " end" : "")
+    }
+
+    /// The amount without its direction: "30 days", "1 day 2 hours", "3 working days"; empty at the anchor.
+    public var amountText: String {
         var parts: [String] = []
+        let w = abs(workingDays)
+        if w > 0 { parts.append(w == 1 ? "1 working day" : "\(w) working days") }
         let d = abs(days)
         if d > 0 { parts.append(d == 1 ? "1 day" : "\(d) days") }
         var s = abs(seconds)
@@ -107,6 +138,6 @@ extension ReminderOffset: CustomStringConvertible {
             s %= size
             parts.append(n == 1 ? "1 \(name)" : "\(n) \(name)s")
         }
-        return parts.joined(separator: " ") + (before ? " before" : " after") + (anchor == .end ? " end" : "")
+        return parts.joined(separator: " ")
     }
 }

@@ -121,21 +121,23 @@ public struct DueQueue: Sendable {
             )
         }
         while let start = occurrences.next() {
-            guard
-                let due = ReminderMath.due(
-                    of: reminder.offset,
-                    occurrence: Occurrence(start: start, milestone: milestone),
-                    milestone: milestone,
-                    allDayTime: schedule.config.defaults.allDayTime
-                )
-            else { return nil }
-            if due > after {
+            let placement = ReminderMath.placement(
+                of: reminder.offset,
+                occurrenceStart: start,
+                milestone: milestone,
+                allDayTime: schedule.config.defaults.allDayTime
+            )
+            switch placement {
+            case nil: return nil
+            case .skipped: continue
+            case .due(let due, _) where due > after:
                 return Cursor(
                     due: due.secondsSinceEpoch,
                     milestone: stream.milestone,
                     reminder: stream.reminder,
                     occurrence: start.secondsSinceEpoch
                 )
+            case .due: continue
             }
         }
         return nil

@@ -8,8 +8,9 @@ public enum ReminderMath {
     /// When `offset` comes due for `occurrence` of `milestone`; nil when outside the years 1 to 9999.
     ///
     /// The anchor is the occurrence's start or end; for all-day milestones, that day at `allDayTime`.
-    /// Days move the calendar date in the milestone's zone (keeping the local time of day); seconds are
-    /// then added exactly.
+    /// Days move the calendar date in the milestone's zone (keeping the local time of day), working days step
+    /// over the days its `WorkingCalendar` says are not working days (Remind's `-N` over OMITted days); seconds
+    /// are then added exactly. `on_non_working_day` is not applied here: see ``placement(of:occurrenceStart:milestone:allDayTime:)``.
     public static func due(
         of offset: ReminderOffset,
         occurrence: Occurrence,
@@ -18,8 +19,14 @@ public enum ReminderMath {
     ) -> Instant? {
         var anchor = offset.anchor == .start ? occurrence.start : occurrence.end
         if milestone.isAllDay { anchor = CivilDateTime(date: anchor.date, secondOfDay: allDayTime) }
-        let day = anchor.date.daysSinceEpoch + offset.days
-        guard day >= -719_162, day <= 2_932_896 else { return nil }  // 0001-01-01 ... 9999-12-31
+        var day = anchor.date.daysSinceEpoch + offset.days
+        if offset.workingDays != 0 {
+            guard let date = milestone.workingCalendar.adding(workingDays: offset.workingDays, to: anchor.date) else {
+                return nil
+            }
+            day = date.daysSinceEpoch
+        }
+        guard WorkingCalendar.dayRange.contains(day) else { return nil }
         let local = CivilDateTime(date: CivilDate(daysSinceEpoch: day), secondOfDay: anchor.secondOfDay)
         let instant = milestone.zone.instant(for: local).secondsSinceEpoch + offset.seconds
         guard instant >= earliest, instant <= latest else { return nil }
@@ -35,8 +42,10 @@ public enum ReminderMath {
     static func earliestStart(dueAfter instant: Instant, offset: ReminderOffset, milestone: Milestone) -> CivilDateTime
     {
         let bounded = Instant(secondsSinceEpoch: min(max(instant.secondsSinceEpoch, earliest), latest))
-        var seconds = milestone.zone.localTime(at: bounded).secondsSinceEpoch
-        seconds -= offset.seconds + Int64(offset.days) * 86400 + 3 * 86400
+        let local = milestone.zone.localTime(at: bounded)
+        var seconds = local.secondsSinceEpoch
+        let slack = workingDaySlack(before: local.date, offset: offset, milestone: milestone)
+        seconds -= offset.seconds + Int64(offset.days + slack) * 86400 + 3 * 86400
         if offset.anchor == .end, let end = milestone.end {
             seconds -= end.secondsSinceEpoch - milestone.start.secondsSinceEpoch
         }

@@ -21,14 +21,13 @@ extension Schedule {
         if let absolute = reminder.absolute {
             due = absolute
         } else {
-            guard
-                let instant = ReminderMath.due(
-                    of: reminder.offset,
-                    occurrence: Occurrence(start: start, milestone: milestone),
-                    milestone: milestone,
-                    allDayTime: config.defaults.allDayTime
-                )
-            else { return nil }
+            let placement = ReminderMath.placement(
+                of: reminder.offset,
+                occurrenceStart: start,
+                milestone: milestone,
+                allDayTime: config.defaults.allDayTime
+            )
+            guard case .due(let instant, _)? = placement else { return nil }
             due = instant
         }
         return ReminderInstance(

@@ -38,6 +38,20 @@ public struct Schedule: Sendable {
         Occurrence(start: instance.occurrenceStart, milestone: milestone(of: instance))
     }
 
+    /// How `on_non_working_day` moved an instance off a non-working day (it or its occurrence), if it did.
+    public func move(of instance: ReminderInstance) -> NonWorkingDayMove? {
+        let reminder = reminder(of: instance)
+        guard reminder.absolute == nil,
+            case .due(_, let moved)? = ReminderMath.placement(
+                of: reminder.offset,
+                occurrenceStart: instance.occurrenceStart,
+                milestone: milestone(of: instance),
+                allDayTime: config.defaults.allDayTime
+            )
+        else { return nil }
+        return moved
+    }
+
     /// Every reminder instance due in `from...to`, in firing order.
     public func instances(from: Instant, through to: Instant) -> [ReminderInstance] {
         var queue = DueQueue(schedule: self, after: Instant(secondsSinceEpoch: from.secondsSinceEpoch - 1))
@@ -52,7 +66,9 @@ public struct Schedule: Sendable {
         return result
     }
 
-    /// Occurrences of every milestone starting in `from...to`, ordered by start instant then config order.
+    /// Occurrences of every milestone starting in `from...to`, ordered by start instant then config order: `start`
+    /// is the occurrence's own local start (its identity), `at` where it is once `on_non_working_day` moved it
+    /// (``ReminderMath/movedOccurrence(_:of:)``); occurrences the rule skips are left out.
     public func occurrences(from: Instant, through to: Instant) -> [(
         milestoneIndex: Int, start: CivilDateTime, at: Instant
     )] {
@@ -61,11 +77,27 @@ public struct Schedule: Sendable {
             var starts = OccurrenceStarts(milestone).makeIterator()
             // Two days to spare: a zone's offset may change by a whole day (Samoa, 2011; Alaska, 1867).
             let seekFrom = max(from.secondsSinceEpoch, ReminderMath.earliest) - 2 * 86400
-            starts.seek(to: milestone.zone.localTime(at: Instant(secondsSinceEpoch: seekFrom)))
+            var local = milestone.zone.localTime(at: Instant(secondsSinceEpoch: seekFrom))
+            if milestone.onNonWorkingDay == .after {
+                let slack = ReminderMath.workingDaySlack(
+                    before: local.date,
+                    offset: ReminderOffset(),
+                    milestone: milestone
+                )
+                local = local.adding(seconds: -Int64(slack) * 86400)
+            }
+            starts.seek(to: local)
             while let start = starts.next() {
-                let at = milestone.zone.instant(for: start)
-                if at > to { break }
-                if at >= from { result.append((index, start, at)) }
+                // Moves keep the order of occurrences; only `before` can bring one after `to` back inside.
+                let unmoved = milestone.zone.instant(for: start)
+                if unmoved > to
+                    && (milestone.onNonWorkingDay != .before || milestone.workingCalendar.isWorkingDay(start.date))
+                {
+                    break
+                }
+                guard let (moved, _) = ReminderMath.movedOccurrence(start, of: milestone) else { continue }
+                let at = milestone.zone.instant(for: moved)
+                if at >= from && at <= to { result.append((index, start, at)) }
             }
         }
         return result.sorted { ($0.at, $0.milestoneIndex) < ($1.at, $1.milestoneIndex) }

@@ -1,0 +1,206 @@
+import TOML
+
+/// Why a file a config names (a holiday set's `ics`) could not be read: what went wrong and what to do.
+public struct ConfigFileFailure: Error, Sendable {
+    /// What went wrong, e.g. "cannot open the file: No such file or directory".
+    public var message: String
+    /// What to do about it, when there is something to say.
+    public var hint: String?
+
+    /// A failure saying `message`, with `hint`.
+    public init(message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+}
+
+/// Decodes the `[holidays.NAME]` tables of one file into holiday sets.
+///
+/// Keys: `dates` (an array of TOML dates `2027-12-25`, strings `"2027-12-25"` or ranges
+/// `"2027-12-24..2027-12-26"` (both ends included), or tables `{ date = 2027-12-25, name = "Christmas Day" }`
+/// whose `date` is any of those) and `ics` (the path of an iCalendar file, relative to the directory of the file
+/// that names it: its all-day events, recurring ones expanded through `HolidaySetDecoder.lastYear`, SUMMARY as each
+/// holiday's name). A set needs one of them at least.
+struct HolidaySetDecoder {
+    static let keys = ["dates", "ics"]
+    /// Recurring holidays of an `.ics` file are expanded through the end of this year.
+    static let lastYear = 2299
+
+    let source: Int
+    let zones: ZoneDatabase
+    let readFile: (@Sendable (String) -> Result<[UInt8], ConfigFileFailure>)?
+
+    /// Every set of `root["holidays"]`, added to `sets`; the iCalendar files' own problems go to `diagnostics`.
+    func decode(
+        _ root: TOMLNode,
+        into sets: inout [String: HolidaySet],
+        diagnostics: inout [Diagnostic],
+        context: inout DecodeContext
+    ) {
+        guard let table = root["holidays"], table.value != .invalid else { return }
+        guard table.isTable else {
+            context.error(source, "holidays", value: nil, "must be a table", hint: "write each set as [holidays.NAME]")
+            return
+        }
+        for (name, node) in table.children {
+            let path = "holidays.\(name)"
+            guard node.isTable else {
+                context.error(
+                    source,
+                    path,
+                    value: nil,
+                    "a holiday set must be a table",
+                    hint: "write it as [holidays.\(name)] with dates = [...] or ics = \"file.ics\""
+                )
+                continue
+            }
+            if sets[name] != nil {
+                context.error(
+                    source,
+                    path,
+                    value: name,
+                    "holiday set defined twice",
+                    hint: "each [holidays.NAME] is defined once across timeline.toml and its drop-ins"
+                )
+                continue
+            }
+            let reader = FieldReader(node: node, source: source, path: path)
+            reader.checkKeys(Self.keys, context: &context)
+            var set = HolidaySet(name: name)
+            if node["dates"] == nil && node["ics"] == nil {
+                context.error(source, path, value: nil, "a holiday set needs dates or ics", hint: nil)
+            }
+            dates(reader, into: &set, context: &context)
+            if let file = reader.string("ics", context: &context) {
+                calendar(file, reader: reader, into: &set, diagnostics: &diagnostics, context: &context)
+            }
+            sets[name] = set
+        }
+    }
+
+    private func dates(_ reader: FieldReader, into set: inout HolidaySet, context: inout DecodeContext) {
+        let example = "[\"2027-12-25\", \"2027-12-24..2027-12-26\"]"
+        guard let elements = reader.elements("dates", arrayOf: "dates", example: example, context: &context) else {
+            return
+        }
+        for (i, element) in elements {
+            var path = "\(reader.keyPath("dates"))[\(i)]"
+            var value = element.value
+            var name: String?
+            if element.isTable {
+                let inner = FieldReader(node: element, source: source, path: path)
+                inner.checkKeys(["date", "name"], context: &context)
+                name = inner.string("name", context: &context)
+                guard let date = element["date"] else {
+                    inner.missing("date", context: &context)
+                    continue
+                }
+                path += ".date"
+                value = date.value
+            }
+            guard let (first, last) = dateRange(value, path: path, context: &context) else { continue }
+            set.add(first, through: last, named: name)
+        }
+    }
+
+    /// A TOML date, or a string date or range; nil when it is none (reported).
+    private func dateRange(
+        _ value: TOMLNode.Value,
+        path: String,
+        context: inout DecodeContext
+    ) -> (CivilDate, CivilDate)? {
+        let hint = "accepted: a date 2027-12-25, \"2027-12-25\", or a range \"2027-12-24..2027-12-26\" (both included)"
+        switch value {
+        case .invalid:
+            return nil
+        case .date(let year, let month, let day):
+            guard let date = CivilDate(year: year, month: month, day: day) else { return nil }
+            return (date, date)
+        case .string(let text):
+            let parts = text.split(separator: "..", maxSplits: 1, omittingEmptySubsequences: false).map {
+                $0.trimmingSpaces
+            }
+            guard let first = CivilDate(iso: parts[0]), let last = CivilDate(iso: parts.last!) else {
+                context.error(source, path, value: text, "not a date or a range of dates", hint: hint)
+                return nil
+            }
+            guard first <= last else {
+                context.error(source, path, value: text, "the range ends before it starts", hint: hint)
+                return nil
+            }
+            return (first, last)
+        default:
+            context.error(
+                source,
+                path,
+                value: FieldReader.display(value),
+                "expected a date, found \(value.typeName)",
+                hint: hint
+            )
+            return nil
+        }
+    }
+
+    /// Adds the all-day events of the iCalendar file `file` (relative to the naming file's directory).
+    private func calendar(
+        _ file: String,
+        reader: FieldReader,
+        into set: inout HolidaySet,
+        diagnostics: inout [Diagnostic],
+        context: inout DecodeContext
+    ) {
+        let path = Self.resolve(file, relativeTo: context.sources[source].name)
+        let bytes: [UInt8]
+        switch readFile?(path) ?? .failure(ConfigFileFailure(message: "no files can be read here")) {
+        case .success(let read): bytes = read
+        case .failure(let failure):
+            context.error(
+                source,
+                reader.keyPath("ics"),
+                value: file,
+                "cannot read the holiday calendar \(path): \(failure.message)",
+                hint: failure.hint
+            )
+            return
+        }
+        var taken: Set<String> = []
+        let imported = ICalendarImport(zones: zones, defaults: Defaults(reminders: []))
+            .read(ConfigSource(name: path, bytes: bytes), takenIds: &taken)
+        diagnostics += imported.diagnostics
+        guard let last = CivilDate(year: Self.lastYear, month: 12, day: 31) else { return }
+        for milestone in imported.milestones where milestone.isAllDay {
+            for start in OccurrenceStarts(milestone) {
+                if start.date > last { break }
+                let occurrence = Occurrence(start: start, milestone: milestone)
+                set.add(start.date, through: occurrence.end.date, named: milestone.title)
+            }
+        }
+    }
+
+    /// `file` itself when absolute, else beside `base` (a path, or a name such as `<embedded default timeline>`).
+    static func resolve(_ file: String, relativeTo base: String) -> String {
+        guard !file.hasPrefix("/"), let slash = base.lastIndex(of: "/") else { return file }
+        return base[...slash] + file
+    }
+}
+
+extension CivilDate {
+    /// Parses `YYYY-MM-DD`; nil for anything else or a day that does not exist.
+    init?(iso text: some StringProtocol) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+}
+
+extension StringProtocol {
+    fileprivate var trimmingSpaces: Substring {
+        var text = Substring(self)
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}
