@@ -44,6 +44,8 @@ public struct Defaults: Hashable, Sendable {
     public var catchUpWindow: Int64
     /// Where reminders go and how they are followed up, for milestones that do not say.
     public var delivery: Delivery = .standard
+    /// The working days and holidays of milestones that do not say.
+    public var workingCalendar: WorkingCalendar = .standard
 
     /// The built-in defaults, in `zone`.
     public init(
