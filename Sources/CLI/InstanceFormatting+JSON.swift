@@ -18,4 +18,19 @@ extension InstanceFormatting {
         if let now { fields.append(("in_seconds", .int(instance.due.secondsSinceEpoch - now.secondsSinceEpoch))) }
         return .object(fields)
     }
+
+    /// `{"kind":"occurrence","due":...}`: an occurrence of `milestone` starting at `start`, in the shape of
+    /// ``json(_:now:)`` (`reminder` and `key` null).
+    func json(occurrenceOf milestone: Milestone, start: CivilDateTime) -> JSON {
+        .object([
+            ("kind", .string("occurrence")),
+            ("due", .string(ReminderMath.iso8601(milestone.zone.instant(for: start), in: milestone.zone))),
+            ("milestone", .string(milestone.id)),
+            ("title", .string(milestone.title)),
+            ("occurrence", .string(occurrenceText(milestone: milestone, start: start))),
+            ("reminder", .null),
+            ("priority", .string(milestone.priority.name)),
+            ("key", .null),
+        ])
+    }
 }
