@@ -142,7 +142,7 @@ public struct CalendarGrid: Sendable {
         for _ in 0..<6 {
             var line = Cell()
             if layout.weekNumbers {
-                line.append(monday <= month.lastDay ? Self.pad2(Self.isoWeek(of: monday)) + " " : "   ")
+                line.append(monday <= month.lastDay ? Self.pad2(Self.isoWeek(of: monday), filler: " ") + " " : "   ")
             }
             for offset in 0..<7 {
                 let day = monday.adding(days: offset)
