@@ -39,7 +39,7 @@ DOCS         := $(wildcard README.md docs/*.md)
 # Tell the running systemd about new units and catalogs: only for a real install on a systemd-booted machine.
 SYSTEMD_RUNNING := [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-.PHONY: all deps build release run test unit-test toml-test icalendar-test desktop-test e2e bus-test deb deb-deps \
+.PHONY: all deps build release run test unit-test toml-test icalendar-test desktop-test views-test e2e bus-test deb deb-deps \
 	deb-test fleet-test bench fuzz install uninstall clean
 
 all: build
@@ -73,6 +73,7 @@ test: unit-test
 	$(MAKE) toml-test
 	$(MAKE) icalendar-test
 	$(MAKE) desktop-test
+	$(MAKE) views-test
 	$(MAKE) fuzz-replay
 	python3 integration/robustness/kill9.py
 	python3 integration/robustness/kill9_snooze.py
@@ -98,6 +99,11 @@ icalendar-test: build
 # integration/desktop/run.sh. SCREENSHOT=docs/desktop-notification.png keeps the screenshot it takes.
 desktop-test: build
 	bash integration/desktop/run.sh $(DEBUG_BIN)
+
+# calendar, agenda and history typed into a real terminal (tmux, installed when missing) at a wide and a narrow
+# width, read back with capture-pane: layout, colour, NO_COLOR, pipes, --json; see integration/views/run.sh.
+views-test: build
+	bash integration/views/run.sh $(DEBUG_BIN)
 
 # The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh.
 e2e: release
