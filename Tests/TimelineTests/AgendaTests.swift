@@ -14,37 +14,37 @@ struct AgendaTests {
         #expect(
             lines == [
                 "Today, Thursday 2027-07-01",
-                "  + 09:00    International Day of Cooperatives: 2 days before",
+                "  + 09:00      International Day of Cooperatives: 2 days before",
                 "Saturday 2027-07-03",
-                "  * all day  International Day of Cooperatives",
+                "  * all day    International Day of Cooperatives",
                 "Monday 2027-07-05",
-                "  * day 1/3  SSE Academy",
+                "  * day 1/3    SSE Academy",
                 "Tuesday 2027-07-06",
-                "  * day 2/3  SSE Academy",
+                "  * day 2/3    SSE Academy",
                 "Wednesday 2027-07-07",
-                "  * day 3/3  SSE Academy",
+                "  * day 3/3    SSE Academy",
             ]
         )
     }
 
     @Test func aSpanStartedBeforeTodayShowsItsLaterDays() throws {
         let lines = try agenda(now: "2027-07-06T08:00:00Z", days: 1).render(TextStyle(color: false))
-        #expect(lines == ["Today, Tuesday 2027-07-06", "  * day 2/3  SSE Academy"])
+        #expect(lines == ["Today, Tuesday 2027-07-06", "  * day 2/3    SSE Academy"])
     }
 
     @Test func timesAreTheViewersWithTheMilestonesOwnWhenTheyDiffer() throws {
         // 09:00 in Tokyo is 02:00 in Paris (CEST) the same day, 20:00 in New York (EDT) the day before.
         let paris = try agenda(now: "2027-07-19T12:00:00Z", days: 2, zone: "Europe/Paris")
-        #expect(paris.render(TextStyle(color: false)).last == "  * 02:00    Call with Tokyo (online)  [09:00 JST Asia/Tokyo]")
+        #expect(paris.render(TextStyle(color: false)).last == "  * 02:00      Call with Tokyo (online)  [09:00 JST Asia/Tokyo]")
         let newYork = try agenda(now: "2027-07-19T12:00:00Z", days: 1, zone: "America/New_York")
         #expect(
             newYork.render(TextStyle(color: false)) == [
                 "Today, Monday 2027-07-19",
-                "  * 20:00    Call with Tokyo (online)  [2027-07-20 09:00 JST Asia/Tokyo]",
+                "  * 20:00      Call with Tokyo (online)  [2027-07-20 09:00 JST Asia/Tokyo]",
             ]
         )
         let tokyo = try agenda(now: "2027-07-19T12:00:00Z", days: 2, zone: "Asia/Tokyo")
-        #expect(tokyo.render(TextStyle(color: false)).last == "  * 09:00    Call with Tokyo (online)")
+        #expect(tokyo.render(TextStyle(color: false)).last == "  * 09:00      Call with Tokyo (online)")
     }
 
     @Test func nothingToShowSaysSo() throws {

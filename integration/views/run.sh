@@ -86,9 +86,9 @@ wide=$(plain)
 head -n 1 <<<"$wide" | grep -qE '^ +July 2027 +August 2027 +September 2027$' || fail "wide: months not side by side: $wide"
 grep -qE '^ 5\* 6\* 7\* 8  9 10 11 +2  3  4' <<<"$wide" || fail "wide: the academy's days are not marked *: $wide"
 grep -qE '^          1\+ 2  3\* 4' <<<"$wide" || fail "wide: the reminder (+) and the day (*) are not marked: $wide"
-grep -qF 'Tu 2027-07-20  * 09:00    Call with Tokyo  [18:00 JST Asia/Tokyo]' <<<"$wide" \
+grep -qF 'Tu 2027-07-20  * 09:00      Call with Tokyo  [18:00 JST Asia/Tokyo]' <<<"$wide" \
     && fail "wide: the Tokyo call is not at 00:00 UTC"
-grep -qF 'Tu 2027-07-20  * 00:00    Call with Tokyo  [09:00 JST Asia/Tokyo]' <<<"$wide" \
+grep -qF 'Tu 2027-07-20  * 00:00      Call with Tokyo  [09:00 JST Asia/Tokyo]' <<<"$wide" \
     || fail "wide: the list under the grid lacks the Tokyo call in both zones: $wide"
 awk 'length > 100 { exit 1 }' <<<"$wide" || fail "wide: a line is wider than 100 columns"
 coloured=$(screen)
@@ -129,19 +129,19 @@ terminal 100 40
 type_in "$binary agenda --config $work/timeline.toml --now 2027-07-01T08:00:00Z --days 7 2>/dev/null"
 agenda=$(plain)
 expected="Today, Thursday 2027-07-01
-  + 09:00    International Day of Cooperatives: 2 days before
+  + 09:00      International Day of Cooperatives: 2 days before
 Saturday 2027-07-03
-  * all day  International Day of Cooperatives
+  * all day    International Day of Cooperatives
 Monday 2027-07-05
-  * day 1/3  SSE Academy
+  * day 1/3    SSE Academy
 Tuesday 2027-07-06
-  * day 2/3  SSE Academy
+  * day 2/3    SSE Academy
 Wednesday 2027-07-07
-  * day 3/3  SSE Academy"
+  * day 3/3    SSE Academy"
 [ "$(head -n 10 <<<"$agenda")" = "$expected" ] || fail "agenda: $agenda"
 grep -qE "$(styled 1 'Today, Thursday')" <<<"$(screen)" || fail "agenda: the heading is not bold: $(screen)"
 type_in "TZ=America/New_York $binary agenda --config $work/timeline.toml --now 2027-07-19T12:00:00Z --days 1 2>/dev/null"
-grep -qF '  * 20:00    Call with Tokyo  [2027-07-20 09:00 JST Asia/Tokyo]' <<<"$(plain)" \
+grep -qF '  * 20:00      Call with Tokyo  [2027-07-20 09:00 JST Asia/Tokyo]' <<<"$(plain)" \
     || fail "agenda in New York: the Tokyo call not at 20:00 the day before with its own time: $(plain)"
 ok "agenda: days grouped under bold headings, empty days left out, an all-day span day by day; in New York the Tokyo call at 20:00 with [2027-07-20 09:00 JST Asia/Tokyo]"
 

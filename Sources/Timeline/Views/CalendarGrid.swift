@@ -85,8 +85,8 @@ public struct CalendarGrid: Sendable {
         return lines
     }
 
-    /// The marked days of the months, one line per entry: `Sat 2027-07-03  * all day International Day of ...`;
-    /// holidays without entries as `# Christmas Day`.
+    /// The marked days of the months, one line per entry: `Sa 2027-07-03  * all day    International Day of ...`
+    /// (an all-day span once, on its first day shown); holidays as `# Christmas Day`.
     public func listing(_ style: TextStyle) -> [String] {
         var lines: [String] = []
         guard let first = months.first?.firstDay, let last = months.last?.lastDay else { return lines }
@@ -97,7 +97,9 @@ public struct CalendarGrid: Sendable {
             if let holiday {
                 lines.append(heading + style.apply([.holiday], to: "\(Self.holidayMark) \(holiday)"))
             }
-            for (index, entry) in days.entries(on: day).enumerated() {
+            // A span is listed once, on its first day shown; the grid marks the rest.
+            let listed = days.entries(on: day).filter { $0.spanIndex == 1 || day == first }
+            for (index, entry) in listed.enumerated() {
                 let first = index == 0 && holiday == nil
                 lines.append((first ? heading : String(repeating: " ", count: heading.count)) + days.line(entry, style: style))
             }

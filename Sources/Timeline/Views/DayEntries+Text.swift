@@ -51,7 +51,7 @@ extension DayEntries {
     public func line(_ entry: Entry, style: TextStyle) -> String {
         let role: TextStyle.Role = entry.kind == .occurrence ? .occurrence : .reminder
         var text = style.apply([role], to: String(Self.mark(entry.kind))) + " "
-        text += timeText(entry).padding(to: 9) + subject(entry)
+        text += timeText(entry).padding(to: 11) + subject(entry)
         if let own = ownZoneText(entry) { text += "  [\(own)]" }
         return text
     }
