@@ -6,7 +6,7 @@ import Testing
 struct AgendaTests {
     func agenda(now: String, days: Int, zone: String = "UTC") throws -> Agenda {
         let viewer = try ZoneDatabase.shared.zone(zone)
-        return Agenda(config: try load(viewsTimeline), now: utc(now), dayCount: days, viewerZone: viewer)
+        return Agenda(config: try viewsTimeline(), now: utc(now), dayCount: days, viewerZone: viewer)
     }
 
     @Test func groupsTheComingDaysByDayAndSkipsEmptyOnes() throws {

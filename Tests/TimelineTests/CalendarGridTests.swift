@@ -2,35 +2,21 @@ import Testing
 
 @testable import Timeline
 
-/// A timeline for the views: an all-day span, a one-day milestone with a reminder, a timed one in Tokyo.
-let viewsTimeline = """
-    [defaults]
-    all_day_time = "09:00"
-    reminders = []
-    [[milestone]]
-    id = "academy"
-    title = "SSE Academy"
-    start = 2027-07-05
-    end = 2027-07-07
-    [[milestone]]
-    id = "coop-day"
-    title = "International Day of Cooperatives"
-    start = 2027-07-03
-    reminders = ["2 days before"]
-    [[milestone]]
-    id = "tokyo-call"
-    title = "Call with Tokyo"
-    start = 2027-07-20T09:00:00
-    timezone = "Asia/Tokyo"
-    location = "online"
-    """
+/// Tests/TimelineTests/Fixtures/views.toml: an all-day span, a one-day milestone with a reminder, a timed one in
+/// Tokyo (integration/views/run.sh types the same timeline into a terminal).
+func viewsTimeline() throws -> TimelineConfig {
+    let directory = String(#filePath).split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        .joined(separator: "/")
+    let bytes = try ZoneFixture.readFile(directory + "/Fixtures/views.toml")
+    return try load(String(decoding: bytes, as: UTF8.self))
+}
 
 @Suite("CalendarGrid")
 struct CalendarGridTests {
     let july = [YearMonth(year: 2027, month: 7)!]
 
     func grid(_ months: [YearMonth], now: Instant = utc("2027-07-10T12:00:00Z")) throws -> CalendarGrid {
-        CalendarGrid(config: try load(viewsTimeline), months: months, now: now, viewerZone: .utc)
+        CalendarGrid(config: try viewsTimeline(), months: months, now: now, viewerZone: .utc)
     }
 
     @Test func marksOccurrencesAndRemindersAndListsThemUnderTheGrid() throws {

@@ -30,29 +30,7 @@ trap cleanup EXIT
 fail() { printf 'FAIL  %s\n' "$*" >&2; exit 1; }
 ok() { printf 'ok    %s\n' "$*"; }
 
-cat >"$work/timeline.toml" <<'TOML'
-[defaults]
-timezone = "UTC"
-reminders = []
-
-[[milestone]]
-id = "academy"
-title = "SSE Academy"
-start = 2027-07-05
-end = 2027-07-07
-
-[[milestone]]
-id = "coop-day"
-title = "International Day of Cooperatives"
-start = 2027-07-03
-reminders = ["2 days before"]
-
-[[milestone]]
-id = "tokyo-call"
-title = "Call with Tokyo"
-start = 2027-07-20T09:00:00
-timezone = "Asia/Tokyo"
-TOML
+cp Tests/TimelineTests/Fixtures/views.toml "$work/timeline.toml"
 views=(--config "$work/timeline.toml" --now 2027-07-10T12:00:00Z)
 
 # A new terminal COLS x ROWS (a tmux server of its own) running a plain bash in UTC, with ENV... set in it.
@@ -86,9 +64,7 @@ wide=$(plain)
 head -n 1 <<<"$wide" | grep -qE '^ +July 2027 +August 2027 +September 2027$' || fail "wide: months not side by side: $wide"
 grep -qE '^ 5\* 6\* 7\* 8  9 10 11 +2  3  4' <<<"$wide" || fail "wide: the academy's days are not marked *: $wide"
 grep -qE '^          1\+ 2  3\* 4' <<<"$wide" || fail "wide: the reminder (+) and the day (*) are not marked: $wide"
-grep -qF 'Tu 2027-07-20  * 09:00      Call with Tokyo  [18:00 JST Asia/Tokyo]' <<<"$wide" \
-    && fail "wide: the Tokyo call is not at 00:00 UTC"
-grep -qF 'Tu 2027-07-20  * 00:00      Call with Tokyo  [09:00 JST Asia/Tokyo]' <<<"$wide" \
+grep -qF 'Tu 2027-07-20  * 00:00      Call with Tokyo (online)  [09:00 JST Asia/Tokyo]' <<<"$wide" \
     || fail "wide: the list under the grid lacks the Tokyo call in both zones: $wide"
 awk 'length > 100 { exit 1 }' <<<"$wide" || fail "wide: a line is wider than 100 columns"
 coloured=$(screen)
@@ -141,7 +117,7 @@ Wednesday 2027-07-07
 [ "$(head -n 10 <<<"$agenda")" = "$expected" ] || fail "agenda: $agenda"
 grep -qE "$(styled 1 'Today, Thursday')" <<<"$(screen)" || fail "agenda: the heading is not bold: $(screen)"
 type_in "TZ=America/New_York $binary agenda --config $work/timeline.toml --now 2027-07-19T12:00:00Z --days 1 2>/dev/null"
-grep -qF '  * 20:00      Call with Tokyo  [2027-07-20 09:00 JST Asia/Tokyo]' <<<"$(plain)" \
+grep -qF '  * 20:00      Call with Tokyo (online)  [2027-07-20 09:00 JST Asia/Tokyo]' <<<"$(plain)" \
     || fail "agenda in New York: the Tokyo call not at 20:00 the day before with its own time: $(plain)"
 ok "agenda: days grouped under bold headings, empty days left out, an all-day span day by day; in New York the Tokyo call at 20:00 with [2027-07-20 09:00 JST Asia/Tokyo]"
 
