@@ -8,7 +8,8 @@ struct AgendaCommand: ParsableCommand {
         abstract: "Show the coming days' occurrences and reminders, grouped by day.",
         discussion: """
             From the start of today for --days days (7 unless given: a week to plan with; khal's list, once its \
-            agenda, shows 2 unless its `timedelta` setting says otherwise), each day that has something under its heading: all-day occurrences first (* with \
+            agenda, shows 2 unless its `timedelta` setting says otherwise), each day that has something under \
+            its heading: all-day occurrences first (* with \
             "all day", or "day 2/3" of a span), then the occurrences (*) and reminders (+) in time order. Times \
             are in your zone ($TZ, then /etc/localtime); when the milestone's own zone reads differently at \
             that instant, its time follows in brackets: [15:00 CET Europe/Paris]. Holidays are named beside \

@@ -28,7 +28,12 @@ struct CalendarCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Argument(help: ArgumentHelp("The month (YYYY-MM) or year (YYYY) to show (default: this month and the next two).", valueName: "month|year"))
+    @Argument(
+        help: ArgumentHelp(
+            "The month (YYYY-MM) or year (YYYY) to show (default: this month and the next two).",
+            valueName: "month|year"
+        )
+    )
     var period: String?
 
     @Flag(help: "Show ISO 8601 week numbers before each week.")
@@ -43,7 +48,9 @@ struct CalendarCommand: ParsableCommand {
         let months: [YearMonth]
         if let period {
             guard let named = YearMonth.months(named: period) else {
-                throw ValidationError("'\(period)' is not a month or a year; accepted: YYYY-MM (2027-07) or YYYY (2027)")
+                throw ValidationError(
+                    "'\(period)' is not a month or a year; accepted: YYYY-MM (2027-07) or YYYY (2027)"
+                )
             }
             months = named
         } else {

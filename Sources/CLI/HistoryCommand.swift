@@ -33,19 +33,37 @@ struct HistoryCommand: ParsableCommand {
 
     @OptionGroup var instance: InstanceOptions
 
-    @Option(help: ArgumentHelp("Only entries written at or after this time (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]).", valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "Only entries written at or after this time (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]).",
+            valueName: "time"
+        )
+    )
     var since: String?
 
-    @Option(help: ArgumentHelp("Only entries written at or before this time (a bare date: through its end).", valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "Only entries written at or before this time (a bare date: through its end).",
+            valueName: "time"
+        )
+    )
     var until: String?
 
     @Option(help: ArgumentHelp("Only the entries of this milestone.", valueName: "id"))
     var milestone: String?
 
-    @Option(help: ArgumentHelp("Read the journal files in this directory instead (any host, any instance).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the journal files in this directory instead (any host, any instance).",
+            valueName: "dir"
+        )
+    )
     var directory: String?
 
-    @Option(name: .customLong("file"), help: ArgumentHelp("Read this journal file instead (repeatable).", valueName: "file"))
+    @Option(
+        name: .customLong("file"),
+        help: ArgumentHelp("Read this journal file instead (repeatable).", valueName: "file")
+    )
     var files: [String] = []
 
     @Flag(help: "Print JSON instead of lines.")
@@ -64,14 +82,15 @@ struct HistoryCommand: ParsableCommand {
         let end = try until.map { try TimeArgument.parseEnd($0, option: "--until", zone: zone) }
         if let start, let end, start > end { throw ValidationError("--since must not be after --until") }
         let source: JournalHistory.Source =
-            if let directory { .directory(directory) }
-            else if !files.isEmpty { .files(files) }
-            else if instance.user { .user(uid: getuid()) }
-            else { .system }
+            if let directory { .directory(directory) } else if !files.isEmpty { .files(files) } else if instance.user {
+                .user(uid: getuid())
+            } else { .system }
         let entries: [JournalHistory.Entry]
         do {
             entries = try JournalHistory(source: source).entries(
-                since: start.map(WallTime.init), until: end.map(WallTime.init), milestone: milestone
+                since: start.map(WallTime.init),
+                until: end.map(WallTime.init),
+                milestone: milestone
             )
         } catch {
             Output.err("sse-timeline: \(error)")
@@ -83,7 +102,8 @@ struct HistoryCommand: ParsableCommand {
         }
         if entries.isEmpty { Output.err("no sse-timeline entries in \(describe(source))") }
         for entry in entries {
-            var line = [time(entry, zone: zone), entry.host ?? "-", who(entry, source: source), entry.event.rawValue]
+            var line =
+                [time(entry, zone: zone), entry.host ?? "-", who(entry, source: source), entry.event.rawValue]
                 .joined(separator: "  ") + "  " + entry.message
             let shown = Self.shownFields.compactMap { name in entry.field(name).map { "\(name)=\($0)" } }
             if !shown.isEmpty { line += "  [" + shown.joined(separator: " ") + "]" }

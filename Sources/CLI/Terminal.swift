@@ -19,6 +19,10 @@ struct Terminal {
         if isTerminal, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 { width = Int(size.ws_col) }
         if width <= 0, let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 0 { width = columns }
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
-        return Terminal(isTerminal: isTerminal, width: width > 0 ? width : 80, style: TextStyle(color: isTerminal && !noColor))
+        return Terminal(
+            isTerminal: isTerminal,
+            width: width > 0 ? width : 80,
+            style: TextStyle(color: isTerminal && !noColor)
+        )
     }
 }

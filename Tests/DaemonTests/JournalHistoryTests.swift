@@ -1,6 +1,7 @@
-@testable import Daemon
 import DaemonTesting
 import Testing
+
+@testable import Daemon
 
 @Suite struct JournalHistoryTests {
     let directory = TemporaryDirectory()
@@ -34,7 +35,12 @@ import Testing
 
     @Test func theMilestoneOfAnActionEntryIsTheFirstPartOfItsKey() {
         let entry = JournalHistory.Entry(
-            event: .actionFinished, time: WallTime(seconds: 0), host: "h", uid: 0, userUnit: nil, message: "",
+            event: .actionFinished,
+            time: WallTime(seconds: 0),
+            host: "h",
+            uid: 0,
+            userUnit: nil,
+            message: "",
             fields: [("REMINDER_KEY", "coop-day|2027-07-03T00:00:00|at start"), ("JOB_RESULT", "done")]
         )
         #expect(entry.milestoneID == "coop-day")

@@ -35,7 +35,10 @@ struct AgendaTests {
     @Test func timesAreTheViewersWithTheMilestonesOwnWhenTheyDiffer() throws {
         // 09:00 in Tokyo is 02:00 in Paris (CEST) the same day, 20:00 in New York (EDT) the day before.
         let paris = try agenda(now: "2027-07-19T12:00:00Z", days: 2, zone: "Europe/Paris")
-        #expect(paris.render(TextStyle(color: false)).last == "  * 02:00      Call with Tokyo (online)  [09:00 JST Asia/Tokyo]")
+        #expect(
+            paris.render(TextStyle(color: false)).last
+                == "  * 02:00      Call with Tokyo (online)  [09:00 JST Asia/Tokyo]"
+        )
         let newYork = try agenda(now: "2027-07-19T12:00:00Z", days: 1, zone: "America/New_York")
         #expect(
             newYork.render(TextStyle(color: false)) == [

@@ -73,7 +73,9 @@ public struct JournalHistory: Sendable {
         }
 
         public static func == (a: Entry, b: Entry) -> Bool {
-            (a.event, a.time, a.host, a.uid, a.userUnit, a.message) == (b.event, b.time, b.host, b.uid, b.userUnit, b.message)
+            (a.event, a.time, a.host, a.uid, a.userUnit, a.message) == (
+                b.event, b.time, b.host, b.uid, b.userUnit, b.message
+            )
                 && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
         }
     }

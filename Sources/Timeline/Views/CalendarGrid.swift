@@ -101,7 +101,9 @@ public struct CalendarGrid: Sendable {
             let listed = days.entries(on: day).filter { $0.spanIndex == 1 || day == first }
             for (index, entry) in listed.enumerated() {
                 let first = index == 0 && holiday == nil
-                lines.append((first ? heading : String(repeating: " ", count: heading.count)) + days.line(entry, style: style))
+                lines.append(
+                    (first ? heading : String(repeating: " ", count: heading.count)) + days.line(entry, style: style)
+                )
             }
             day = day.adding(days: 1)
         }

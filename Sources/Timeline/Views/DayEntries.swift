@@ -52,7 +52,10 @@ public struct DayEntries: Sendable {
         // All-day dates are the milestone's own, whatever the viewer's zone, and a span may have started before
         // the range: look wider and keep the days inside.
         let lookBehind = Int64(Self.longestSpanDays(schedule) + 2) * 86400
-        for occurrence in schedule.occurrences(from: from.adding(seconds: -lookBehind), through: to.adding(seconds: 2 * 86400)) {
+        for occurrence in schedule.occurrences(
+            from: from.adding(seconds: -lookBehind),
+            through: to.adding(seconds: 2 * 86400)
+        ) {
             let milestone = schedule.milestones[occurrence.milestoneIndex]
             if milestone.isAllDay {
                 let span = Occurrence(start: occurrence.start, milestone: milestone)
@@ -61,8 +64,13 @@ public struct DayEntries: Sendable {
                     let day = occurrence.start.date.adding(days: index)
                     guard day >= first, day <= last else { continue }
                     var entry = Entry(
-                        kind: .occurrence, day: day, milestoneIndex: occurrence.milestoneIndex,
-                        occurrenceStart: occurrence.start, at: occurrence.at, instance: nil, isAllDay: true
+                        kind: .occurrence,
+                        day: day,
+                        milestoneIndex: occurrence.milestoneIndex,
+                        occurrenceStart: occurrence.start,
+                        at: occurrence.at,
+                        instance: nil,
+                        isAllDay: true
                     )
                     entry.spanIndex = index + 1
                     entry.spanCount = max(count, 1)
@@ -71,9 +79,13 @@ public struct DayEntries: Sendable {
             } else if occurrence.at >= from, occurrence.at <= to {
                 entries.append(
                     Entry(
-                        kind: .occurrence, day: viewerZone.localTime(at: occurrence.at).date,
-                        milestoneIndex: occurrence.milestoneIndex, occurrenceStart: occurrence.start,
-                        at: occurrence.at, instance: nil, isAllDay: false
+                        kind: .occurrence,
+                        day: viewerZone.localTime(at: occurrence.at).date,
+                        milestoneIndex: occurrence.milestoneIndex,
+                        occurrenceStart: occurrence.start,
+                        at: occurrence.at,
+                        instance: nil,
+                        isAllDay: false
                     )
                 )
             }
@@ -81,9 +93,13 @@ public struct DayEntries: Sendable {
         for instance in schedule.instances(from: from, through: to) {
             entries.append(
                 Entry(
-                    kind: .reminder, day: viewerZone.localTime(at: instance.due).date,
-                    milestoneIndex: Int(instance.milestoneIndex), occurrenceStart: instance.occurrenceStart,
-                    at: instance.due, instance: instance, isAllDay: false
+                    kind: .reminder,
+                    day: viewerZone.localTime(at: instance.due).date,
+                    milestoneIndex: Int(instance.milestoneIndex),
+                    occurrenceStart: instance.occurrenceStart,
+                    at: instance.due,
+                    instance: instance,
+                    isAllDay: false
                 )
             )
         }
