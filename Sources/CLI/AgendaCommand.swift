@@ -39,7 +39,7 @@ struct AgendaCommand: ParsableCommand {
     func run() throws {
         let zone = options.systemZone
         let now = try options.currentInstant()
-        let config = try options.loadOrExit(quiet: true).config
+        let config = try options.loadOrExit().config
         let agenda = Agenda(config: config, now: now, dayCount: days, viewerZone: zone)
         if json {
             Output.out(agenda.days.json(workingCalendar: agenda.workingCalendar).render())

@@ -57,7 +57,7 @@ struct CalendarCommand: ParsableCommand {
             let this = YearMonth(zone.localTime(at: now).date)
             months = [this, this.next, this.next.next]
         }
-        let config = try options.loadOrExit(quiet: true).config
+        let config = try options.loadOrExit().config
         let calendar = CalendarGrid(config: config, months: months, now: now, viewerZone: zone)
         if json {
             Output.out(calendar.days.json(workingCalendar: calendar.workingCalendar).render())

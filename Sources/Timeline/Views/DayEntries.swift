@@ -115,9 +115,21 @@ public struct DayEntries: Sendable {
 
     /// The entries of one day, in order.
     public func entries(on day: CivilDate) -> ArraySlice<Entry> {
-        guard let start = entries.firstIndex(where: { $0.day == day }) else { return [] }
-        let end = entries[start...].firstIndex { $0.day != day } ?? entries.endIndex
+        // The entries are sorted by day: two binary searches, so that a year of a large timeline stays cheap.
+        let start = firstIndex { $0.day >= day }
+        let end = firstIndex { $0.day > day }
         return entries[start..<end]
+    }
+
+    /// The first index whose entry satisfies `isAtOrPast`, which holds for every entry after it too.
+    private func firstIndex(where isAtOrPast: (Entry) -> Bool) -> Int {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAtOrPast(entries[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     /// The milestone of an entry.
