@@ -100,9 +100,10 @@ public struct CalendarGrid: Sendable {
             // A span is listed once, on its first day shown; the grid marks the rest.
             let listed = days.entries(on: day).filter { $0.spanIndex == 1 || day == first }
             for (index, entry) in listed.enumerated() {
-                let first = index == 0 && holiday == nil
+                let headsTheDay = index == 0 && holiday == nil
                 lines.append(
-                    (first ? heading : String(repeating: " ", count: heading.count)) + days.line(entry, style: style)
+                    (headsTheDay ? heading : String(repeating: " ", count: heading.count))
+                        + days.line(entry, style: style)
                 )
             }
             day = day.adding(days: 1)
