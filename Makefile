@@ -54,7 +54,7 @@ RELEASE_SOURCES := Package.swift $(shell find Sources Config Plugins -type f 2>/
 VERSION_STAMP := $(RELEASE_DIR)/version
 DOCS         := $(wildcard README.md docs/*.md)
 
-.PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test workdays-test desktop-test e2e bus-test deb deb-deps \
+.PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test workdays-test desktop-test views-test e2e bus-test deb deb-deps \
 	deb-test fleet-test bench fuzz install uninstall install-user uninstall-user man-deps man-test cli-test \
 	version-test install-test clean
 
@@ -90,6 +90,7 @@ test: unit-test
 	$(MAKE) icalendar-test
 	$(MAKE) workdays-test
 	$(MAKE) desktop-test
+	$(MAKE) views-test
 	$(MAKE) fuzz-replay
 	python3 integration/robustness/kill9.py
 	python3 integration/robustness/kill9_snooze.py
@@ -122,6 +123,11 @@ workdays-test: build
 # integration/desktop/run.sh. SCREENSHOT=docs/desktop-notification.png keeps the screenshot it takes.
 desktop-test: build
 	bash integration/desktop/run.sh $(DEBUG_BIN)
+
+# calendar, agenda and history typed into a real terminal (tmux, installed when missing) at a wide and a narrow
+# width, read back with capture-pane: layout, colour, NO_COLOR, pipes, --json; see integration/views/run.sh.
+views-test: build
+	bash integration/views/run.sh $(DEBUG_BIN)
 
 # The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh. Its
 # last step is install-test: make install at the default prefix and make install-user.

@@ -22,4 +22,26 @@ extension InstanceFormatting {
         if let now { fields.append(("in_seconds", .int(instance.due.secondsSinceEpoch - now.secondsSinceEpoch))) }
         return .object(fields)
     }
+
+    /// `{"kind":"occurrence","due":...}`: an occurrence of `milestone` starting at `start` (before
+    /// `on_non_working_day` moves it; `due` is where it is after), in the shape of ``json(_:now:)`` (`reminder` and
+    /// `key` null).
+    func json(occurrenceOf milestone: Milestone, start: CivilDateTime) -> JSON {
+        let placed = ReminderMath.movedOccurrence(start, of: milestone)
+        var fields: [(String, JSON)] = [
+            ("kind", .string("occurrence")),
+            ("due", .string(ReminderMath.iso8601(milestone.zone.instant(for: placed?.start ?? start), in: milestone.zone))),
+            ("milestone", .string(milestone.id)),
+            ("title", .string(milestone.title)),
+            ("occurrence", .string(occurrenceText(milestone: milestone, start: start))),
+            ("reminder", .null),
+            ("priority", .string(milestone.priority.name)),
+            ("key", .null),
+        ]
+        if let move = placed?.moved {
+            fields.append(("moved_from", .string(ReminderMath.iso8601(move.from, in: milestone.zone))))
+            fields.append(("moved_reason", .string(move.reason)))
+        }
+        return .object(fields)
+    }
 }

@@ -64,27 +64,8 @@ struct ListCommand: ParsableCommand {
             let items: [JSON] = rows.map { row in
                 switch row {
                 case .reminder(let instance): return formatting.json(instance)
-                case .occurrence(let index, let startLocal, let at):
-                    let milestone = config.milestones[index]
-                    var moved: [(String, JSON)] = []
-                    if let move = ReminderMath.movedOccurrence(startLocal, of: milestone)?.moved {
-                        moved = [
-                            ("moved_from", .string(ReminderMath.iso8601(move.from, in: milestone.zone))),
-                            ("moved_reason", .string(move.reason)),
-                        ]
-                    }
-                    return .object(
-                        [
-                            ("kind", .string("occurrence")),
-                            ("due", .string(ReminderMath.iso8601(at, in: milestone.zone))),
-                            ("milestone", .string(milestone.id)),
-                            ("title", .string(milestone.title)),
-                            ("occurrence", .string(formatting.occurrenceText(milestone: milestone, start: startLocal))),
-                            ("reminder", .null),
-                            ("priority", .string(milestone.priority.name)),
-                            ("key", .null),
-                        ] + moved
-                    )
+                case .occurrence(let index, let startLocal, _):
+                    return formatting.json(occurrenceOf: config.milestones[index], start: startLocal)
                 }
             }
             Output.out(JSON.array(items).render())

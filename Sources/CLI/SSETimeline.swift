@@ -22,6 +22,7 @@ struct SSETimeline: ParsableCommand {
             RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self,
             ImportCommand.self,
             ReplayCommand.self, GenerateCommand.self, PendingCommand.self, SnoozeCommand.self, DismissCommand.self,
+            CalendarCommand.self, AgendaCommand.self, HistoryCommand.self,
         ],
         defaultSubcommand: NextCommand.self
     )

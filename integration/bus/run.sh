@@ -15,6 +15,8 @@
 #     started with SSE_MILESTONE_ID, SSE_MILESTONE_TITLE, SSE_DUE_AT, SSE_REMINDER, SSE_SOURCE_URL, and
 #     `sse-timeline --user pending/snooze/dismiss` against it: the snoozed reminder comes back once, the
 #     dismissed one never
+#   3 sse-timeline history: both instances' entries read back from the journal with sd-journal, and from the
+#     journal files copied out (--file, --directory)
 # Every wait is on an event with a deadline. On a failure it prints the units' journals and exits non-zero; the
 # container is ended by the PID this script started, on every path.
 #
@@ -287,6 +289,66 @@ grep -qxF "SSE_MILESTONE_ID=bus-user-unit" <<<"$unit_env" || fail "mark@ did not
 transient=$(field UNIT "_UID=$alice_uid" "MESSAGE_ID=$ACTION_STARTED_ID" MILESTONE_ID=bus-user)
 ok "2 alice's reminder is in her journal (from her $UNIT); on_due exec ran as $transient and on_due unit as" \
     "mark@..., both done, with SSE_MILESTONE_ID, SSE_MILESTONE_TITLE, SSE_DUE_AT, SSE_REMINDER, SSE_SOURCE_URL"
+
+# -- 3. history: what both instances wrote, read back with sse-timeline history (sd-journal) ---------------------
+# Its own step (issue 22): alice's reminders, snooze, return, dismissal and actions from `--user history`, the
+# system instance's from `history`, and both from journal files copied out of the container (--file,
+# --directory), with the host that wrote them.
+ct bus journalctl --sync
+host=$(ct bus hostname)
+# check_history WHAT PYTHON-CONDITION: the JSON on stdin, as `entries`, satisfies the condition.
+check_history() {
+    python3 -c 'import json, sys
+entries = json.load(sys.stdin)
+ok = eval(sys.argv[2], {"entries": entries, "host": sys.argv[3], "uid": int(sys.argv[4]), "events":
+    [e["event"] for e in entries], "keys": lambda event: [e["fields"].get("REMINDER_KEY") for e in entries
+    if e["event"] == event]})
+if not ok:
+    print("\n".join(f"{e['time']} {e['host']} {e['uid']} {e['event']} {e['fields'].get('REMINDER_KEY')}" for e in entries),
+        file=sys.stderr)
+sys.exit(0 if ok else 1)' "$1" "$2" "$host" "$alice_uid" || fail "history: $1"
+}
+user_history=$(as_alice sse-timeline --user history --json) || fail "sse-timeline --user history: $user_history"
+check_history "alice's entries all come from her instance on $host" \
+    'entries and all(e["host"] == host and e["uid"] == uid and e["user_unit"] == "sse-timeline.service" for e in entries)' \
+    <<<"$user_history"
+check_history "alice's reminder sent, snoozed, back, dismissed" \
+    "sorted(keys('sent')) == sorted(['$user_key', 'bus-user-unit|$(local_at "$user_due")|at start']) and keys('snoozed') == ['$past'] and keys('returned') == ['$past'] and keys('dismissed') == ['$upcoming']" \
+    <<<"$user_history"
+check_history "alice's two actions started and finished (done)" \
+    'events.count("action-started") == 2 and [e["fields"]["JOB_RESULT"] for e in entries if e["event"] == "action-finished"] == ["done", "done"]' \
+    <<<"$user_history"
+check_history "the entries in time order with the snooze before its return" \
+    '[e["time"] for e in entries] == sorted(e["time"] for e in entries) and events.index("snoozed") < events.index("returned")' \
+    <<<"$user_history"
+only_later=$(as_alice sse-timeline --user history --milestone bus-user-later --json)
+check_history "--milestone bus-user-later: its snooze, return and dismissal only" \
+    'sorted(events) == ["dismissed", "returned", "snoozed"] and all(e["milestone"] == "bus-user-later" for e in entries)' \
+    <<<"$only_later"
+none=$(as_alice sse-timeline --user history --since "$(at "$(in_seconds 3600)")" --json)
+[ "$none" = "[]" ] || fail "history --since an hour ahead: $none"
+user_text=$(as_alice sse-timeline --user history)
+grep -E "^[0-9-]{10} [0-9:]{8} UTC  $host  alice  snoozed  .*REMINDER_KEY=$past.*SNOOZED_UNTIL=" <<<"$user_text" >/dev/null \
+    || fail "history's line of the snooze (time, host, user, event, message, fields): $user_text"
+system_history=$(ct bus sse-timeline history --json) || fail "sse-timeline history: $system_history"
+check_history "the system instance's reminder and action, and none of alice's" \
+    "'$key' in keys('sent') and keys('action-started') == ['$key'] and keys('action-finished') == ['$key'] and 'action-failed' in events and all(e['user_unit'] is None for e in entries)" \
+    <<<"$system_history"
+# The journal files copied out of the container, read on this machine as a fleet's central journal would be.
+mkdir -p "$work/journal"
+for file in $(ct bus find /var/log/journal /run/log/journal -name '*.journal' 2>/dev/null); do
+    ct bus cat "$file" >"$work/journal/$(echo "$file" | tr / _)"
+done
+copied=("$work"/journal/*system.journal)
+[ -s "${copied[0]}" ] || fail "no system.journal in the container: $(ls "$work/journal")"
+from_file=$("$work/root/usr/bin/sse-timeline" history --file "${copied[0]}" --json) || fail "history --file: $from_file"
+check_history "--file (the system.journal copied out): the system instance's action, written on $host" \
+    "keys('action-started') == ['$key'] and all(e['host'] == host for e in entries)" <<<"$from_file"
+from_directory=$("$work/root/usr/bin/sse-timeline" history --directory "$work/journal" --json)
+check_history "--directory (every journal file copied out): both instances' entries" \
+    "'$key' in keys('action-started') and keys('dismissed') == ['$upcoming']" <<<"$from_directory"
+ok "3 history: alice's sent/snoozed/returned/dismissed/actions from --user history, the system instance's from" \
+    "history, --milestone and --since filter; --file and --directory read the journal copied out (host $host)"
 
 as_alice systemctl --user stop "$UNIT"
 sctl stop "$UNIT"
