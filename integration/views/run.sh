@@ -22,7 +22,7 @@ session=views
 terminals=0
 socket=
 cleanup() {
-    for s in "$work"/tmux.*; do [ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null; done
+    for s in "$work"/tmux.*; do [ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
