@@ -8,9 +8,6 @@ public struct JournalEntry: Sendable, Equatable {
     /// The fields, in the order they are written.
     public var fields: [(name: String, value: String)]
 
-    /// The field that says how late an entry was written: filled in at the moment of writing.
-    public static let latenessField = "LATENESS_USEC"
-
     /// An entry with exactly these fields.
     public init(fields: [(name: String, value: String)]) {
         self.fields = fields

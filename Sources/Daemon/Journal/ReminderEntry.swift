@@ -37,7 +37,7 @@ public struct ReminderEntry {
             ("REMINDER", reminder.text),
             ("REMINDER_KEY", key ?? schedule.key(of: instance)),
             ("DUE_AT", ReminderMath.iso8601(instance.due, in: milestone.zone)),
-            (JournalEntry.latenessField, String(lateness)),
+            ("LATENESS_USEC", String(lateness)),
         ]
         if milestone.recurrence != nil { fields.append(("OCCURRENCE", start)) }
         if !milestone.tags.isEmpty { fields.append(("TAGS", milestone.tags.joined(separator: ","))) }

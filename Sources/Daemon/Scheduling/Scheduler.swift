@@ -40,9 +40,6 @@ public struct SchedulerEnvironment {
     public var logger: Logger
     /// Reminders delivered more than this late are marked as caught up.
     public var caughtUpThreshold: Duration = .seconds(60)
-    /// Called after each load of the timeline (at start and at every reload, good or bad), when the loading
-    /// code will not run again for a while: the daemon gives back the code pages when it next goes idle.
-    public var afterLoad: () -> Void = {}
 
     /// An environment writing to `sink`, loading with `loadTimeline`; every other seam keeps its default.
     public init(
@@ -75,8 +72,6 @@ public final class Scheduler {
     var schedule: Schedule?
     var queue: DueQueue?
     var state = DeliveryState()
-    /// The reminders of the next due instant, their entries built ahead of it by `prepare(for:)`.
-    private var prepared: PreparedBatch?
     private var stateErrorReported = false
     var stateDirty = false
     /// Observers of deliveries and the journal read-back of returns and repeats (`Scheduler+Redelivery.swift`).
@@ -94,36 +89,9 @@ public final class Scheduler {
         self.environment = environment
     }
 
-    /// At most this many entries of one instant are built ahead by `prepare(for:)`; the rest of a burst is built
-    /// as it is written (building takes about 10 µs an entry, and the point is to be on time for the first).
-    static var preparedLimit: Int { 256 }
-
     /// When the next reminder is due (nil: nothing more is due).
     public var nextDeadline: WallTime? {
-        Self.earliest(Self.earliest(queue?.peek.map { WallTime($0.due) }, prepared?.due), nextReturn)
-    }
-
-    /// The reminders due at `deadline` (the scheduler's last answer) are coming up: builds their entries and
-    /// keys now, so that at the instant `advance(to:)` only writes them. Called a few milliseconds ahead.
-    public func prepare(for deadline: WallTime) {
-        guard prepared == nil, var queue, let schedule, let next = queue.peek, WallTime(next.due) <= deadline else {
-            return
-        }
-        let instances = queue.popAll(through: Instant(deadline))
-        self.queue = queue
-        let formatter = ReminderEntry(schedule: schedule)
-        var items: [PreparedBatch.Item] = []
-        items.reserveCapacity(instances.count)
-        for (index, instance) in instances.enumerated() {
-            guard index < Self.preparedLimit else {
-                items.append(PreparedBatch.Item(instance: instance, key: nil, entry: nil))
-                continue
-            }
-            let key = schedule.key(of: instance)
-            let entry = formatter.entry(for: instance, now: WallTime(instance.due), caughtUp: false, key: key)
-            items.append(PreparedBatch.Item(instance: instance, key: key, entry: environment.sink.prepare(entry)))
-        }
-        prepared = PreparedBatch(due: deadline, items: items)
+        Self.earliest(queue?.peek.map { WallTime($0.due) }, nextReturn)
     }
 
     /// Loads the timeline and the state, sends what came due while the daemon was not running (caught up),
@@ -138,17 +106,10 @@ public final class Scheduler {
     /// It is now `now` (a due timer fired, or the wall clock was stepped): writes every reminder due at or
     /// before `now`, in order, and answers when to wake next.
     public func advance(to now: WallTime) -> WallTime? {
-        deliverDue(now: now, prepared: takePrepared(dueBy: now))
+        deliverDue(now: now)
         deliverReturns(now: now)
         deliverRepeats(now: now)
         return nextDeadline
-    }
-
-    /// The prepared reminders, when they are due by `now`.
-    private func takePrepared(dueBy now: WallTime) -> [PreparedBatch.Item] {
-        guard let batch = prepared, batch.due <= now else { return [] }
-        prepared = nil
-        return batch.items
     }
 
     /// Reloads the config (SIGHUP): a broken config keeps the running timeline. Answers when to wake next.
@@ -195,7 +156,6 @@ public final class Scheduler {
             environment.logger.warning("\(warning)")
         }
         setStatus(status(now: now), ready: true)
-        environment.afterLoad()
     }
 
     private func loadState(now: WallTime) {
@@ -241,10 +201,8 @@ public final class Scheduler {
         switch environment.loadTimeline() {
         case .success(let loaded):
             // What the old timeline has due by now goes out first; the new one starts from now, so a milestone
-            // added with reminders in the past does not send them (as on a first start). Reminders prepared for
-            // later are built again from the new timeline.
-            deliverDue(now: now, prepared: takePrepared(dueBy: now))
-            prepared = nil
+            // added with reminders in the past does not send them (as on a first start).
+            deliverDue(now: now)
             if (state.watermark ?? now.seconds) < now.seconds {
                 state.watermark = now.seconds
                 stateDirty = true
@@ -266,7 +224,6 @@ public final class Scheduler {
                 ready: true
             )
         }
-        environment.afterLoad()
     }
 
     /// Logs each config problem at PRIORITY=err with its place as fields.
@@ -288,12 +245,10 @@ public final class Scheduler {
     ///
     /// A reminder is marked caught up (`CAUGHT_UP=1`, its own MESSAGE_ID) when it is sent at start after
     /// downtime (`catchingUp`), or more than `caughtUpThreshold` late (a clock jump, a resume from suspend).
-    private func deliverDue(now: WallTime, catchingUp: Bool = false, prepared: [PreparedBatch.Item] = []) {
+    private func deliverDue(now: WallTime, catchingUp: Bool = false) {
         guard var queue, let schedule else { return }
         let nowSeconds = now.seconds
-        let batch =
-            prepared
-            + queue.popAll(through: Instant(now)).map { PreparedBatch.Item(instance: $0, key: nil, entry: nil) }
+        let batch = queue.popAll(through: Instant(now))
         self.queue = queue
         guard !batch.isEmpty else { return }
         if batch.count > Self.journaldDefaultBurst {
@@ -307,9 +262,8 @@ public final class Scheduler {
         let formatter = ReminderEntry(schedule: schedule)
         let window = schedule.config.defaults.catchUpWindow
         var missed: [ReminderInstance] = []
-        for item in batch {
-            let instance = item.instance
-            let key = item.key ?? schedule.key(of: instance)
+        for instance in batch {
+            let key = schedule.key(of: instance)
             if state.sentAfterWatermark.contains(key) { continue }
             if state.followUps.holdsBack(key) { continue }
             let lateness = WallTime(instance.due).duration(to: now)
@@ -318,16 +272,9 @@ public final class Scheduler {
                 continue
             }
             let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
-            if let prepared = item.entry, !caughtUp {
-                // Built ahead: what is left is the lateness, read now, and one system call.
-                let written = environment.clock.now()
-                let microseconds = write(prepared, lateness: WallTime(instance.due).duration(to: written))
-                notifyDelivered(prepared.entry(latenessMicroseconds: microseconds), instance: instance, key: key)
-            } else {
-                let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
-                write(entry)
-                notifyDelivered(entry, instance: instance, key: key)
-            }
+            let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
+            write(entry)
+            notifyDelivered(entry, instance: instance, key: key)
             sentCount += 1
             state.sentAfterWatermark.insert(key)
             let repeats = startRepeats(key: key, instance: instance, now: now)
@@ -346,21 +293,6 @@ public final class Scheduler {
         stateDirty = true
         commitState()
         setStatus(status(now: now), ready: false)
-    }
-
-    /// Writes a prepared entry with its lateness filled in; returns the lateness written, in microseconds.
-    private func write(_ prepared: PreparedEntry, lateness: Duration) -> Int64 {
-        let microseconds = max(
-            0,
-            lateness.components.seconds * 1_000_000 + lateness.components.attoseconds / 1_000_000_000_000
-        )
-        do {
-            try environment.sink.write(prepared, latenessMicroseconds: microseconds)
-        } catch {
-            // Never lose a reminder: if the journal refuses it, it goes to stderr.
-            try? environment.fallbackSink.write(prepared.entry(latenessMicroseconds: microseconds))
-        }
-        return microseconds
     }
 
     func write(_ entry: JournalEntry) {
@@ -448,19 +380,4 @@ public final class Scheduler {
             _ = environment.notifier?.status(text)
         }
     }
-}
-
-/// The reminders of one due instant, taken from the queue ahead of it, the first of them with their entries built.
-private struct PreparedBatch {
-    /// One reminder: its key and entry when they were built ahead.
-    struct Item {
-        var instance: ReminderInstance
-        var key: String?
-        var entry: PreparedEntry?
-    }
-
-    /// The instant they are due at.
-    var due: WallTime
-    /// In due order.
-    var items: [Item]
 }

@@ -25,12 +25,6 @@ public struct DaemonConfiguration: Sendable {
     public var environment: [String: String]
     /// The zone file whose changes reload the timeline.
     public var zoneFilePath: String = ZoneFileWatch.defaultPath
-    /// How long before a due instant the daemon wakes to prepare it: map its code back, build the entries, so that
-    /// at the instant it only writes. About 1 ms of work with the page cache warm, 15 ms when the pages must come
-    /// from the disk (docs/performance.md, "The first reminder after idle", has the measurements).
-    public var prepareLead: Duration = .milliseconds(20)
-    /// The executable's code pages are given back when the daemon goes idle with nothing due for this long.
-    public var releaseCodePagesAfter: Duration = .seconds(10)
     /// The bus whose name the daemon owns (`DaemonService+Bus.swift`); nil: no bus.
     public var bus: BusScope? = nil
 
@@ -83,10 +77,6 @@ public final class DaemonService {
         signal(SIGPIPE, SIG_IGN)
         // Timers may otherwise expire up to 50 µs late (the default slack).
         _ = sse_set_timer_slack(1)
-        // The command line is parsed: its code is not needed again, and releasing its pages now lowers the peak
-        // RSS of loading (the rest goes when the daemon is first idle after a load).
-        let codePages = CodePages()
-        codePages.release()
         let directory = configuration.stateDirectory
         try Self.makeDirectory(directory)
 
@@ -94,33 +84,15 @@ public final class DaemonService {
         let clock = SystemClock()
         let sink = Self.sink(for: configuration.logTarget)
         let logger = Logger(label: "sse-timeline") { label in JournalLogHandler(label: label, sink: sink) }
-        var codeInUse = false
-        let scheduler = Scheduler(
-            environment: makeEnvironment(clock: clock, sink: sink, logger: logger) {
-                codeInUse = true
-            }
-        )
+        let scheduler = Scheduler(environment: makeEnvironment(clock: clock, sink: sink, logger: logger))
 
-        // Every handler tells the scheduler what happened and arms the due timer at its answer, and the prepare
-        // timer a little before it: at the instant itself only the writes are left.
+        // Every handler tells the scheduler what happened and arms the due timer at its answer.
         var timer: TimerSource!
-        var prepareTimer: TimerSource!
-        let lead = configuration.prepareLead
         func act(_ answer: WallTime?) {
-            codeInUse = true
             timer.schedule(at: answer)
-            let early = answer?.advanced(by: .zero - lead)
-            prepareTimer.schedule(at: early.flatMap { $0 > clock.now() ? $0 : nil })
         }
         timer = try TimerSource(loop: loop, name: "due") {
             act(scheduler.advance(to: clock.now()))
-            // The entries are out. Whoever reads them (journald, a pipe's reader) was woken onto this CPU and would
-            // wait for what follows a delivery (giving the code pages back: about 2 ms): let it run first.
-            sched_yield()
-        }
-        prepareTimer = try TimerSource(loop: loop, name: "prepare") {
-            codePages.restore()
-            if let deadline = timer.deadline { scheduler.prepare(for: deadline) }
         }
         let sources: [AnyObject] = [
             try SignalSource(loop: loop, signal: SIGHUP) { act(scheduler.reload()) },
@@ -148,13 +120,6 @@ public final class DaemonService {
         let desktop = Self.desktopChannel(
             bus: bus?.connection, scheduler: scheduler, clock: clock, logger: logger
         ) { act($0) }
-        let idleLong = configuration.releaseCodePagesAfter
-        loop.beforeWaiting = {
-            guard codeInUse else { return }
-            if let next = timer.deadline, clock.now().duration(to: next) < idleLong { return }
-            codeInUse = false
-            codePages.release()
-        }
 
         let first: WallTime?
         do {
@@ -169,7 +134,7 @@ public final class DaemonService {
         act(first)
         let status = try loop.run()
         scheduler.stop()
-        withExtendedLifetime((sources, zoneWatch, timer, prepareTimer, bus, desktop)) {}
+        withExtendedLifetime((sources, zoneWatch, timer, bus, desktop)) {}
         return status
     }
 
@@ -189,8 +154,7 @@ public final class DaemonService {
     private func makeEnvironment(
         clock: SystemClock,
         sink: any NotificationSink,
-        logger: Logger,
-        afterLoad: @escaping () -> Void
+        logger: Logger
     ) -> SchedulerEnvironment {
         let reader = JournalReader()
         let canReadJournal = sink is SystemdJournalSink
@@ -213,7 +177,6 @@ public final class DaemonService {
                 since: since
             )
         }
-        environment.afterLoad = afterLoad
         return environment
     }
 }
