@@ -8,6 +8,9 @@ public struct JournalEntry: Sendable, Equatable {
     /// The fields, in the order they are written.
     public var fields: [(name: String, value: String)]
 
+    /// The `SYSLOG_IDENTIFIER` of every entry the daemon writes, by which it reads its own entries back.
+    public static let syslogIdentifier = "sse-timeline"
+
     /// An entry with exactly these fields.
     public init(fields: [(name: String, value: String)]) {
         self.fields = fields

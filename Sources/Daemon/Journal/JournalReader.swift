@@ -24,6 +24,19 @@ public struct JournalReader: Sendable {
         self.source = source
     }
 
+    /// The values of `field` in this daemon instance's own entries with one of `messageIDs`, written at or after
+    /// `since`; nil when there is no journal to read.
+    public func ownValues(of field: String, messageIDs: [String], since: WallTime) -> [String]? {
+        // _UID is set by journald from the sender's credentials, so the system service and users' services (each
+        // their own UID) never take the others' entries for theirs.
+        let matches = [
+            JournalMatch("MESSAGE_ID", anyOf: messageIDs),
+            JournalMatch("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
+            JournalMatch("_UID", String(getuid())),
+        ]
+        return values(of: field, matching: matches, since: since)
+    }
+
     /// The values of `field` in the entries written at or after `since` (all entries when nil) that satisfy
     /// every match, in journal order.
     ///
@@ -31,7 +44,7 @@ public struct JournalReader: Sendable {
     /// ```
     /// reader.values(of: "REMINDER_KEY", matching: [
     ///     JournalMatch("MESSAGE_ID", anyOf: [dueID, missedID]),
-    ///     JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
+    ///     JournalMatch("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
     /// ], since: watermark)
     /// ```
     /// Entries without `field` are skipped.

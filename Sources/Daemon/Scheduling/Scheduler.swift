@@ -1,5 +1,3 @@
-import CLinux
-import Glibc
 import Logging
 import Timeline
 
@@ -34,8 +32,11 @@ public struct SchedulerEnvironment {
     public var store: StateStore? = nil
     /// Loads the timeline (again, on reload).
     public var loadTimeline: () -> Result<LoadedTimeline, ConfigError>
-    /// Reminder keys already in the journal since a wall time (nil: the journal cannot be read).
-    public var journalKeys: (_ since: WallTime) -> [String]? = { _ in nil }
+    /// The values of `field` in this daemon's own journal entries with one of `messageIDs` since a wall time
+    /// (nil: the journal cannot be read). At start, what the journal has counts as written.
+    public var journalValues: (_ field: String, _ messageIDs: [String], _ since: WallTime) -> [String]? = { _, _, _ in
+        nil
+    }
     /// Operational messages.
     public var logger: Logger
     /// Reminders delivered more than this late are marked as caught up.
@@ -67,15 +68,20 @@ public struct SchedulerError: Error, CustomStringConvertible {
 /// It writes the reminders due by T, keeps the state, and reports to systemd; it never sleeps and never waits.
 /// Whoever drives it owns time: the sd-event loop (`DaemonService`) arms a timer at the answer, `replay` jumps
 /// a virtual clock from answer to answer, and tests move a manual clock. One thread calls it at a time.
+///
+/// Crash safety: everything it writes goes first into the journal, then as a record into the state's log, then
+/// into a new snapshot (docs/robustness.md). A `kill -9` between the journal and the log is closed at the next
+/// start by reading this daemon's own entries back (`SchedulerEnvironment.journalValues`): a reminder, a return
+/// or a repeat found there counts as written, so nothing is lost and nothing is written twice.
 public final class Scheduler {
     let environment: SchedulerEnvironment
-    var schedule: Schedule?
-    var queue: DueQueue?
-    var state = DeliveryState()
+    private(set) var schedule: Schedule?
+    private(set) var queue: DueQueue?
+    private(set) var state = DeliveryState()
+    private var stateDirty = false
     private var stateErrorReported = false
-    var stateDirty = false
-    /// Observers of deliveries and the journal read-back of returns and repeats (`Scheduler+Redelivery.swift`).
-    public let hooks = SchedulerHooks()
+    /// Told of each reminder written and each follow-up recorded, in order; set before `start()`.
+    public var observers: [any DeliveryObserver] = []
     /// What was last sent as STATUS=, for tests and the bus.
     public private(set) var lastStatus = ""
     /// How many reminder entries were written (including caught-up ones).
@@ -89,9 +95,19 @@ public final class Scheduler {
         self.environment = environment
     }
 
-    /// When the next reminder is due (nil: nothing more is due).
+    /// Where the scheduler logs; the parts wired to it log there too.
+    public var logger: Logger { environment.logger }
+
+    /// The milestones of the running timeline (none before `start()`).
+    public var milestones: [Milestone] { schedule?.milestones ?? [] }
+
+    /// When the scheduler must be woken next: the next reminder due, or the next return or repeat of a follow-up
+    /// (nil: nothing more is due).
     public var nextDeadline: WallTime? {
-        Self.earliest(queue?.peek.map { WallTime($0.due) }, nextReturn)
+        let due = queue?.peek.map { WallTime($0.due) }
+        let followUp = state.followUps.nextFollowUp.map { WallTime(seconds: $0) }
+        guard let due, let followUp else { return due ?? followUp }
+        return min(due, followUp)
     }
 
     /// Loads the timeline and the state, sends what came due while the daemon was not running (caught up),
@@ -99,22 +115,55 @@ public final class Scheduler {
     ///
     /// - Throws: `SchedulerError` when the timeline cannot be loaded (its errors are logged).
     public func start() throws(SchedulerError) -> WallTime? {
-        try load()
+        let loaded: LoadedTimeline
+        switch environment.loadTimeline() {
+        case .success(let value): loaded = value
+        case .failure(let error):
+            logConfigErrors(error.diagnostics, prefix: "")
+            throw SchedulerError(description: "the timeline has \(plural(error.errorCount, "error")); not starting")
+        }
+        let now = environment.clock.now()
+        loadState(now: now)
+        install(loaded.config)
+        // Everything due before this start came due while the daemon was not running: caught up.
+        deliver(now: now, catchingUp: true)
+        commitState()
+        announce(loaded, verb: "loaded", messageID: MessageID.timelineLoaded, now: now)
         return nextDeadline
     }
 
     /// It is now `now` (a due timer fired, or the wall clock was stepped): writes every reminder due at or
-    /// before `now`, in order, and answers when to wake next.
+    /// before `now`, in order, then the returns and repeats due, and answers when to wake next.
     public func advance(to now: WallTime) -> WallTime? {
-        deliverDue(now: now)
-        deliverReturns(now: now)
-        deliverRepeats(now: now)
+        deliver(now: now, catchingUp: false)
         return nextDeadline
     }
 
     /// Reloads the config (SIGHUP): a broken config keeps the running timeline. Answers when to wake next.
     public func reload() -> WallTime? {
-        reloadTimeline()
+        let now = environment.clock.now()
+        _ = environment.notifier?.reloading(status: "reloading the timeline")
+        switch environment.loadTimeline() {
+        case .success(let loaded):
+            // What the old timeline has due by now goes out first; the new one starts from now, so a milestone
+            // added with reminders in the past does not send them (as on a first start).
+            deliverDue(now: now, catchingUp: false)
+            if (state.watermark ?? now.seconds) < now.seconds {
+                state.watermark = now.seconds
+                stateDirty = true
+                commitState()
+            }
+            install(loaded.config)
+            announce(loaded, verb: "reloaded", messageID: MessageID.timelineReloaded, now: now)
+        case .failure(let error):
+            logConfigErrors(error.errors, prefix: "reload failed: ")
+            let first = error.errors.first.map { " (first: \($0.location))" } ?? ""
+            setStatus(
+                "reload failed: \(plural(error.errorCount, "error"))\(first); still running the previous timeline. "
+                    + status(now: now),
+                ready: true
+            )
+        }
         return nextDeadline
     }
 
@@ -130,33 +179,15 @@ public final class Scheduler {
         commitState()
     }
 
-    // MARK: - Start and reload
-
-    private func load() throws(SchedulerError) {
-        let loaded: LoadedTimeline
-        switch environment.loadTimeline() {
-        case .success(let value): loaded = value
-        case .failure(let error):
-            logConfigErrors(error.diagnostics, prefix: "")
-            throw SchedulerError(description: "the timeline has \(plural(error.errorCount, "error")); not starting")
-        }
-        let now = environment.clock.now()
-        loadState(now: now)
-        install(loaded.config)
-        // Everything due before this start came due while the daemon was not running: caught up.
-        deliverDue(now: now, catchingUp: true)
-        deliverReturns(now: now, catchingUp: true)
-        deliverRepeats(now: now, catchingUp: true)
-        commitState()
-        environment.logger.info(
-            "loaded \(loaded.description): \(status(now: now))",
-            metadata: ["message_id": "\(MessageID.timelineLoaded)", "config": "\(loaded.description)"]
-        )
-        for warning in loaded.config.warnings {
-            environment.logger.warning("\(warning)")
-        }
-        setStatus(status(now: now), ready: true)
+    /// "22 milestones, 61 reminders pending; next: ..., at ... (in 5 days)".
+    public func status(now: WallTime) -> String {
+        guard let schedule, let queue else { return "no timeline" }
+        let pending = "\(plural(schedule.milestones.count, "milestone")), \(plural(queue.pendingCount, "reminder"))"
+        guard let next = queue.peek else { return pending + " pending; nothing more is due" }
+        return pending + " pending; next: " + InstanceFormatting(schedule: schedule).sentence(next, now: Instant(now))
     }
+
+    // MARK: - Loading
 
     private func loadState(now: WallTime) {
         guard let store = environment.store else {
@@ -179,51 +210,47 @@ public final class Scheduler {
             stateDirty = true
             return
         }
-        // Close the window between a journal write and the state write: what is in the journal was sent.
-        if let keys = environment.journalKeys(WallTime(seconds: watermark)) {
+        if let keys = environment.journalValues("REMINDER_KEY", MessageID.reminderIDs, WallTime(seconds: watermark)) {
             state.sentAfterWatermark.formUnion(keys)
         }
-        readBackRedeliveries(watermark: watermark)
+        for (key, until) in writtenAgain(.returned, from: state.followUps.nextReturn, watermark: watermark) {
+            state.followUps.apply(.returned(key: key, until: until))
+        }
+        for (key, next) in writtenAgain(.repeated, from: state.followUps.nextRepeat, watermark: watermark) {
+            guard let current = state.followUps.repeating[key], current.next == next else { continue }
+            state.followUps.apply(.repeating(key: key, next: current.following(writtenAt: next)))
+        }
+    }
+
+    /// The reminders this daemon's journal says were written again as `kind` (their keys and instants) since the
+    /// earlier of `watermark` and `first` (the first such the state still owes; nil: none, and nothing is read).
+    private func writtenAgain(_ kind: Redelivery.Kind, from first: Int64?, watermark: Int64) -> [(String, Int64)] {
+        guard let first else { return [] }
+        let since = WallTime(seconds: min(watermark, first))
+        guard let values = environment.journalValues(kind.keyField, [kind.messageID], since) else { return [] }
+        return values.compactMap { value in
+            guard let at = value.lastIndex(of: "@"), let seconds = Int64(value[value.index(after: at)...]) else {
+                return nil
+            }
+            return (String(value[..<at]), seconds)
+        }
     }
 
     private func install(_ config: TimelineConfig) {
         let schedule = Schedule(config: config)
         self.schedule = schedule
         queue = DueQueue(schedule: schedule, after: Instant(secondsSinceEpoch: state.watermark ?? 0))
-        // Parsing a large config leaves freed memory in malloc's arenas; give it back, so the steady RSS is
-        // the timeline's own.
-        malloc_trim(0)
     }
 
-    private func reloadTimeline() {
-        let now = environment.clock.now()
-        _ = environment.notifier?.reloading(status: "reloading the timeline")
-        switch environment.loadTimeline() {
-        case .success(let loaded):
-            // What the old timeline has due by now goes out first; the new one starts from now, so a milestone
-            // added with reminders in the past does not send them (as on a first start).
-            deliverDue(now: now)
-            if (state.watermark ?? now.seconds) < now.seconds {
-                state.watermark = now.seconds
-                stateDirty = true
-                commitState()
-            }
-            install(loaded.config)
-            environment.logger.notice(
-                "reloaded \(loaded.description): \(status(now: now))",
-                metadata: ["message_id": "\(MessageID.timelineReloaded)", "config": "\(loaded.description)"]
-            )
-            for warning in loaded.config.warnings { environment.logger.warning("\(warning)") }
-            setStatus(status(now: now), ready: true)
-        case .failure(let error):
-            logConfigErrors(error.errors, prefix: "reload failed: ")
-            let first = error.errors.first.map { " (first: \($0.location))" } ?? ""
-            setStatus(
-                "reload failed: \(plural(error.errorCount, "error"))\(first); still running the previous timeline. "
-                    + status(now: now),
-                ready: true
-            )
-        }
+    /// Logs the timeline just (re)loaded and its warnings, and reports READY=1 with the new status.
+    private func announce(_ loaded: LoadedTimeline, verb: String, messageID: String, now: WallTime) {
+        environment.logger.log(
+            level: verb == "loaded" ? .info : .notice,
+            "\(verb) \(loaded.description): \(status(now: now))",
+            metadata: ["message_id": "\(messageID)", "config": "\(loaded.description)"]
+        )
+        for warning in loaded.config.warnings { environment.logger.warning("\(warning)") }
+        setStatus(status(now: now), ready: true)
     }
 
     /// Logs each config problem at PRIORITY=err with its place as fields.
@@ -241,20 +268,36 @@ public final class Scheduler {
 
     // MARK: - Delivering
 
+    /// Writes what is due by `now`: the reminders, then the returns of snoozes, then the repeats of nagging ones.
+    private func deliver(now: WallTime, catchingUp: Bool) {
+        deliverDue(now: now, catchingUp: catchingUp)
+        guard schedule != nil else { return }
+        let watermark = state.watermark ?? now.seconds
+        var changed = false
+        if state.followUps.dismissedAhead.contains(where: { $0.value <= watermark }) {
+            state.followUps.prune(watermark: watermark)
+            changed = true
+        }
+        let returns = state.followUps.snoozed.filter { $0.value <= now.seconds }
+        redeliver(returns.map { Redelivery.returned(key: $0.key, until: $0.value) }, now: now, catchingUp: catchingUp)
+        // A return starts its repeats from now, so those are not due yet.
+        let repeats = state.followUps.repeating.filter { $0.value.next <= now.seconds }
+        redeliver(repeats.map { Redelivery.repeated(key: $0.key, $0.value) }, now: now, catchingUp: catchingUp)
+        if changed || !returns.isEmpty || !repeats.isEmpty {
+            stateDirty = true
+            commitState()
+        }
+    }
+
     /// Writes every reminder due at or before `now`, in order; then saves the state once.
     ///
     /// A reminder is marked caught up (`CAUGHT_UP=1`, its own MESSAGE_ID) when it is sent at start after
     /// downtime (`catchingUp`), or more than `caughtUpThreshold` late (a clock jump, a resume from suspend).
-    private func deliverDue(now: WallTime, catchingUp: Bool = false) {
-        guard var queue, let schedule else { return }
-        let nowSeconds = now.seconds
-        let batch = queue.popAll(through: Instant(now))
-        self.queue = queue
-        guard !batch.isEmpty else { return }
+    private func deliverDue(now: WallTime, catchingUp: Bool) {
+        guard let schedule, let batch = queue?.popAll(through: Instant(now)), !batch.isEmpty else { return }
         if batch.count > Self.journaldDefaultBurst {
-            // journald drops a service's messages beyond its burst limit (10,000 per 30 s by default, raised
-            // with free disk space) unless the unit raises LogRateLimitBurst= (the shipped unit does); say so
-            // before the burst, not after.
+            // journald drops a service's messages beyond its burst limit unless the unit raises
+            // LogRateLimitBurst= (the shipped unit does); say so before the burst, not after.
             environment.logger.notice(
                 "\(batch.count) reminders are due at once; if the unit does not raise LogRateLimitBurst= (the shipped unit does), journald may drop some of them"
             )
@@ -264,8 +307,7 @@ public final class Scheduler {
         var missed: [ReminderInstance] = []
         for instance in batch {
             let key = schedule.key(of: instance)
-            if state.sentAfterWatermark.contains(key) { continue }
-            if state.followUps.holdsBack(key) { continue }
+            if state.sentAfterWatermark.contains(key) || state.followUps.holdsBack(key) { continue }
             let lateness = WallTime(instance.due).duration(to: now)
             if lateness > .seconds(window) {
                 missed.append(instance)
@@ -274,71 +316,120 @@ public final class Scheduler {
             let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
             let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
             write(entry)
-            notifyDelivered(entry, instance: instance, key: key)
+            if !observers.isEmpty { tellObservers(entry, instance: instance, key: key, as: nil) }
             sentCount += 1
             state.sentAfterWatermark.insert(key)
             let repeats = startRepeats(key: key, instance: instance, now: now)
             for record in repeats { state.followUps.apply(record) }
-            if let store = environment.store {
-                do {
-                    try store.recordSent(key: key, with: repeats)
-                } catch {
-                    reportStateError("cannot record a sent reminder: \(error)")
-                }
+            do {
+                try environment.store?.recordSent(key: key, with: repeats)
+            } catch {
+                reportStateError("cannot record a sent reminder: \(error)")
             }
         }
-        if !missed.isEmpty { writeMissedSummary(missed, schedule: schedule, window: window) }
-        state.watermark = max(state.watermark ?? nowSeconds, nowSeconds)
+        if !missed.isEmpty { write(ReminderEntry.missedSummary(missed, schedule: schedule, window: window)) }
+        state.watermark = max(state.watermark ?? now.seconds, now.seconds)
         state.sentAfterWatermark = []
         stateDirty = true
         commitState()
         setStatus(status(now: now), ready: false)
     }
 
+    /// Writes `due` again in the order of their instants (then keys), each caught up when it is late by `now` as a
+    /// reminder would be, and records what follows each (the snapshot waits for the caller): a return ends the
+    /// snooze and starts the repeats again; a repeat makes way for the next, if any. One whose reminder is gone
+    /// is dropped, with a notice.
+    private func redeliver(_ due: [Redelivery], now: WallTime, catchingUp: Bool) {
+        guard let schedule else { return }
+        for redelivery in due.sorted(by: { ($0.due, $0.key) < ($1.due, $1.key) }) {
+            let key = redelivery.key
+            guard let instance = schedule.instance(forKey: key),
+                redelivery.isOwed(with: schedule.delivery(of: instance))
+            else {
+                let dropped = redelivery.dropped
+                environment.logger.notice(
+                    "\(dropped.notice)",
+                    metadata: ["message_id": "\(dropped.messageID)", "reminder_key": "\(key)"]
+                )
+                record([dropped.record], commit: false)
+                continue
+            }
+            let lateness = WallTime(seconds: redelivery.due).duration(to: now)
+            let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
+            let entry = redelivery.entry(of: instance, schedule: schedule, at: environment.clock.now(), caughtUp: caughtUp)
+            write(entry)
+            switch redelivery {
+            case .returned(_, let until):
+                let repeats = startRepeats(key: key, instance: instance, now: now)
+                record([.returned(key: key, until: until)] + repeats, commit: false)
+            case .repeated(_, let current):
+                record([.repeating(key: key, next: current.following(writtenAt: now.seconds))], commit: false)
+            }
+            tellObservers(entry, instance: instance, key: key, as: redelivery)
+        }
+    }
+
+    /// The record that starts the repeats of `instance` written at `now`: none when its delivery does not repeat.
+    private func startRepeats(key: String, instance: ReminderInstance, now: WallTime) -> [FollowUpRecord] {
+        guard let schedule, let repetition = schedule.delivery(of: instance).repetition, repetition.times > 0 else {
+            return []
+        }
+        let first = FollowUps.Repeat(next: now.seconds + repetition.every, left: repetition.times, every: repetition.every)
+        return [.repeating(key: key, next: first)]
+    }
+
+    /// Tells the observers of `entry`, just written for `instance`: on time or caught up, or again (`redelivery`).
+    private func tellObservers(_ entry: JournalEntry, instance: ReminderInstance, key: String, as redelivery: Redelivery?) {
+        guard let schedule, !observers.isEmpty else { return }
+        let delivered = DeliveredReminder(
+            entry: entry,
+            key: key,
+            milestone: schedule.milestone(of: instance),
+            instance: instance,
+            isReturn: redelivery?.kind == .returned,
+            isRepeat: redelivery?.kind == .repeated
+        )
+        for observer in observers { observer.delivered(delivered) }
+    }
+
+    /// Writes `entry` to the sink; when the sink refuses it, to the fallback, so that no entry is lost.
     func write(_ entry: JournalEntry) {
         do {
             try environment.sink.write(entry)
         } catch {
-            // Never lose a reminder: if the journal refuses it, it goes to stderr.
             try? environment.fallbackSink.write(entry)
         }
     }
 
-    private func writeMissedSummary(_ missed: [ReminderInstance], schedule: Schedule, window: Int64) {
-        let ids = Array(Set(missed.map { schedule.milestone(of: $0).id })).sorted()
-        let shown = ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ..." : "")
-        let first = missed.first!
-        let last = missed.last!
-        let zone = schedule.milestone(of: first).zone
-        let entry = JournalEntry(
-            message: "\(missed.count) reminders came due while sse-timeline was not running and are older than "
-                + "the catch-up window (\(ReminderMath.relative(window).dropFirst(3))); they were not sent: \(shown).",
-            priority: .warning,
-            fields: [
-                ("MESSAGE_ID", MessageID.remindersMissed),
-                ("SYSLOG_IDENTIFIER", "sse-timeline"),
-                ("MISSED_COUNT", String(missed.count)),
-                ("MISSED_MILESTONES", ids.joined(separator: ",")),
-                ("MISSED_FROM", ReminderMath.iso8601(first.due, in: zone)),
-                ("MISSED_TO", ReminderMath.iso8601(last.due, in: zone)),
-            ]
-        )
-        write(entry)
-    }
-
     // MARK: - State
 
-    func commitState() {
+    /// Applies `records` to the state, appends them to the log in one write, and (unless told not to) saves a
+    /// new snapshot; then tells the observers.
+    func record(_ records: [FollowUpRecord], commit: Bool = true) {
+        guard let first = records.first else { return }
+        for record in records { state.followUps.apply(record) }
+        do {
+            try environment.store?.record(records)
+        } catch {
+            reportStateError("cannot record a \(first.logLine.split(separator: " ")[0].dropFirst()): \(error)")
+        }
+        if commit {
+            stateDirty = true
+            commitState()
+        }
+        for record in records {
+            for observer in observers { observer.followedUp(record) }
+        }
+    }
+
+    private func commitState() {
         guard stateDirty, let store = environment.store else { return }
         do {
             try store.commit(state)
             stateDirty = false
             if stateErrorReported {
                 stateErrorReported = false
-                environment.logger.notice(
-                    "the state can be saved again",
-                    metadata: ["message_id": "\(MessageID.stateError)"]
-                )
+                environment.logger.notice("the state can be saved again", metadata: ["message_id": "\(MessageID.stateError)"])
             }
         } catch {
             reportStateError("cannot save the state: \(error)")
@@ -346,30 +437,13 @@ public final class Scheduler {
     }
 
     /// Logs a state problem once (not once per reminder) until the state can be saved again.
-    func reportStateError(_ text: String) {
+    private func reportStateError(_ text: String) {
         guard !stateErrorReported else { return }
         stateErrorReported = true
         environment.logger.error(
             "\(text); reminders are still sent, the state is saved when it can be",
             metadata: ["message_id": "\(MessageID.stateError)"]
         )
-    }
-
-    // MARK: - Status
-
-    /// "22 milestones, 61 reminders pending; next: ..., at ... (in 5 days)".
-    public func status(now: WallTime) -> String {
-        guard let schedule, let queue else { return "no timeline" }
-        var text =
-            "\(plural(schedule.milestones.count, "milestone")), \(plural(queue.pendingCount, "reminder")) pending"
-        if let next = queue.peek {
-            text +=
-                "; next: "
-                + InstanceFormatting(schedule: schedule).sentence(next, now: Instant(now))
-        } else {
-            text += "; nothing more is due"
-        }
-        return text
     }
 
     private func setStatus(_ text: String, ready: Bool) {

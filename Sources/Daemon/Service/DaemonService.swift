@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import Logging
+import SystemPackage
 import Timeline
 
 /// Where the daemon writes its entries.
@@ -77,50 +78,24 @@ public final class DaemonService {
         signal(SIGPIPE, SIG_IGN)
         // Timers may otherwise expire up to 50 µs late (the default slack).
         _ = sse_set_timer_slack(1)
-        let directory = configuration.stateDirectory
-        try Self.makeDirectory(directory)
+        try Self.makeDirectory(configuration.stateDirectory)
 
-        let loop = try EventLoop()
         let clock = SystemClock()
         let sink = Self.sink(for: configuration.logTarget)
-        let logger = Logger(label: "sse-timeline") { label in JournalLogHandler(label: label, sink: sink) }
+        let logger = Logger(label: JournalEntry.syslogIdentifier) { JournalLogHandler(label: $0, sink: sink) }
         let scheduler = Scheduler(environment: makeEnvironment(clock: clock, sink: sink, logger: logger))
-
-        // Every handler tells the scheduler what happened and arms the due timer at its answer.
-        var timer: TimerSource!
-        func act(_ answer: WallTime?) {
-            timer.schedule(at: answer)
-        }
-        timer = try TimerSource(loop: loop, name: "due") {
-            act(scheduler.advance(to: clock.now()))
-        }
-        let sources: [AnyObject] = [
-            try SignalSource(loop: loop, signal: SIGHUP) { act(scheduler.reload()) },
-            try SignalSource(loop: loop, signal: SIGTERM) { loop.exit(code: 0) },
-            try SignalSource(loop: loop, signal: SIGINT) { loop.exit(code: 0) },
-            try ClockChangeWatch(loop: loop) { act(scheduler.advance(to: clock.now())) },
-        ]
-        var zoneWatch: ZoneFileWatch?
-        do {
-            zoneWatch = try ZoneFileWatch(loop: loop, path: configuration.zoneFilePath) {
-                act(scheduler.timeZoneChanged())
-            }
-        } catch {
-            logger.warning("changes of the system time zone will not be noticed: \(error)")
-        }
-        try loop.enableWatchdog()
+        let loop = try DaemonLoop(scheduler: scheduler, clock: clock, zoneFilePath: configuration.zoneFilePath)
         let bus = try Self.attachBus(
             configuration.bus,
-            loop: loop,
+            loop: loop.loop,
             scheduler: scheduler,
             sink: sink,
             logger: logger,
-            act: act
+            act: loop.arm
         )
         let desktop = Self.desktopChannel(
-            bus: bus?.connection, scheduler: scheduler, clock: clock, logger: logger
-        ) { act($0) }
-
+            bus: bus?.connection, scheduler: scheduler, clock: clock, logger: logger, answer: loop.arm
+        )
         let first: WallTime?
         do {
             first = try scheduler.start()
@@ -131,10 +106,10 @@ public final class DaemonService {
             return Self.configErrorExitCode
         }
         Self.noteDesktopWithoutSessionBus(scheduler, channel: desktop, logger: logger)
-        act(first)
+        loop.arm(first)
         let status = try loop.run()
         scheduler.stop()
-        withExtendedLifetime((sources, zoneWatch, timer, bus, desktop)) {}
+        withExtendedLifetime((bus, desktop)) {}
         return status
     }
 
@@ -142,8 +117,8 @@ public final class DaemonService {
     /// exist yet.
     static func makeDirectory(_ path: String) throws(SystemCallError) {
         guard !FileStatus.isDirectory(path) else { return }
-        let (parent, _) = ZoneFileWatch.split(path)
-        if parent != path, parent != "/", parent != "." { try makeDirectory(parent) }
+        let parent = FilePath(path).removingLastComponent()
+        if !parent.components.isEmpty { try makeDirectory(parent.string) }
         do throws(SystemCallError) {
             try SystemCall.run("mkdir", operand: path) { mkdir(path, 0o700) }
         } catch where error.errno == .fileExists && FileStatus.isDirectory(path) {
@@ -151,31 +126,20 @@ public final class DaemonService {
         }
     }
 
-    private func makeEnvironment(
-        clock: SystemClock,
-        sink: any NotificationSink,
-        logger: Logger
-    ) -> SchedulerEnvironment {
-        let reader = JournalReader()
-        let canReadJournal = sink is SystemdJournalSink
+    private func makeEnvironment(clock: SystemClock, sink: any NotificationSink, logger: Logger) -> SchedulerEnvironment {
         let source = configuration.source
-        var environment = SchedulerEnvironment(clock: clock, sink: sink, logger: logger) { source.load() }
+        var environment = SchedulerEnvironment(clock: clock, sink: sink, logger: logger) {
+            let loaded = source.load()
+            // Parsing leaves freed memory in malloc's arenas; give it back, so that what stays is the timeline's.
+            malloc_trim(0)
+            return loaded
+        }
         environment.fallbackSink = StderrSink()
         environment.notifier = SystemdNotifier(environment: configuration.environment)
         environment.store = StateStore(directory: configuration.stateDirectory)
-        environment.journalKeys = { since in
-            guard canReadJournal else { return nil }
-            return reader.values(
-                of: "REMINDER_KEY",
-                // Only this instance's own entries: _UID is set by journald from the sender's credentials, so the
-                // system service and users' services (each their own UID) never take the others' for theirs.
-                matching: [
-                    JournalMatch("MESSAGE_ID", anyOf: MessageID.reminderIDs),
-                    JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
-                    JournalMatch("_UID", String(getuid())),
-                ],
-                since: since
-            )
+        if sink is SystemdJournalSink {
+            let reader = JournalReader()
+            environment.journalValues = { reader.ownValues(of: $0, messageIDs: $1, since: $2) }
         }
         return environment
     }
