@@ -84,7 +84,8 @@ extension Scheduler {
                     message: "Reminder dismissed: \(key).",
                     priority: .info,
                     fields: [
-                        ("MESSAGE_ID", MessageID.reminderDismissed), ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
+                        ("MESSAGE_ID", MessageID.reminderDismissed),
+                        ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
                         ("REMINDER_KEY", key),
                     ]
                 )

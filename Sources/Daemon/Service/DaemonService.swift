@@ -94,7 +94,11 @@ public final class DaemonService {
             act: loop.arm
         )
         let desktop = Self.desktopChannel(
-            bus: bus?.connection, scheduler: scheduler, clock: clock, logger: logger, answer: loop.arm
+            bus: bus?.connection,
+            scheduler: scheduler,
+            clock: clock,
+            logger: logger,
+            answer: loop.arm
         )
         let first: WallTime?
         do {
@@ -121,12 +125,13 @@ public final class DaemonService {
         if !parent.components.isEmpty { try makeDirectory(parent.string) }
         do throws(SystemCallError) {
             try SystemCall.run("mkdir", operand: path) { mkdir(path, 0o700) }
-        } catch where error.errno == .fileExists && FileStatus.isDirectory(path) {
+        } catch  where error.errno == .fileExists && FileStatus.isDirectory(path) {
             // Made meanwhile by someone else: fine.
         }
     }
 
-    private func makeEnvironment(clock: SystemClock, sink: any NotificationSink, logger: Logger) -> SchedulerEnvironment {
+    private func makeEnvironment(clock: SystemClock, sink: any NotificationSink, logger: Logger) -> SchedulerEnvironment
+    {
         let source = configuration.source
         var environment = SchedulerEnvironment(clock: clock, sink: sink, logger: logger) {
             let loaded = source.load()
