@@ -3,8 +3,7 @@ import Glibc
 
 /// Reads back entries from the systemd journal, with `sd_journal_open(3)`.
 ///
-/// At start-up the daemon asks the journal which reminders it already wrote: the entry may be in the
-/// journal although the crash came before the state was saved.
+/// At start the daemon asks it what it already wrote (`ownValues`), for the entries a crash kept out of the state.
 public struct JournalReader: Sendable {
     /// Which journal files are read.
     public enum Source: Sendable, Equatable {
@@ -38,16 +37,7 @@ public struct JournalReader: Sendable {
     }
 
     /// The values of `field` in the entries written at or after `since` (all entries when nil) that satisfy
-    /// every match, in journal order.
-    ///
-    /// For example, the reminder keys this daemon logged since the watermark:
-    /// ```
-    /// reader.values(of: "REMINDER_KEY", matching: [
-    ///     JournalMatch("MESSAGE_ID", anyOf: [dueID, missedID]),
-    ///     JournalMatch("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
-    /// ], since: watermark)
-    /// ```
-    /// Entries without `field` are skipped.
+    /// every match, in journal order. Entries without `field` are skipped.
     ///
     /// - Returns: nil when there is no journal to read: it cannot be opened, it has no files (journald
     ///   never ran, or this user may not read them), or reading fails.

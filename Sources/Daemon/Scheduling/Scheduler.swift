@@ -4,7 +4,7 @@ import Timeline
 /// The daemon's engine: a synchronous core that is told "it is now T" and answers "wake me at T2".
 ///
 /// It writes the reminders due by T, keeps the state, and reports to systemd; it never sleeps and never waits.
-/// Whoever drives it owns time: the sd-event loop (`DaemonService`) arms a timer at the answer, `replay` jumps
+/// Whoever drives it owns time: the sd-event loop (`DaemonLoop`) arms a timer at the answer, `replay` jumps
 /// a virtual clock from answer to answer, and tests move a manual clock. One thread calls it at a time.
 ///
 /// Crash safety: everything it writes goes first into the journal, then as a record into the state's log, then
@@ -22,8 +22,6 @@ public final class Scheduler {
     public var observers: [any DeliveryObserver] = []
     /// What was last sent as STATUS=, for tests and the bus.
     public private(set) var lastStatus = ""
-    /// How many reminder entries were written (including caught-up ones).
-    public private(set) var sentCount = 0
 
     /// journald's default per-service burst (RateLimitBurst=10000 per RateLimitIntervalSec=30s).
     static var journaldDefaultBurst: Int { 10_000 }
@@ -255,7 +253,6 @@ public final class Scheduler {
             let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
             write(entry)
             if !observers.isEmpty { tellObservers(entry, instance: instance, key: key, as: nil) }
-            sentCount += 1
             state.sentAfterWatermark.insert(key)
             let repeats = startRepeats(key: key, instance: instance, now: now)
             for record in repeats { state.followUps.apply(record) }
