@@ -25,7 +25,7 @@ public final class SchedulerHarness {
     public private(set) var scheduler: Scheduler?
     /// The scheduler's last answer: when it asked to be woken (nil: nothing is due).
     public private(set) var deadline: WallTime?
-    /// Called with each new scheduler before it starts (to set its hooks).
+    /// Called with each new scheduler before it starts (to add its observers).
     public var prepare: ((Scheduler) -> Void)?
     private var configText: String
     private var temporary: TemporaryDirectory?

@@ -38,11 +38,8 @@ public struct DaemonConfiguration: Sendable {
     }
 }
 
-/// The daemon: a `Scheduler` on one sd-event loop, wired to the journal, systemd and the state directory.
-///
-/// One thread. The loop waits for the first of: the due timer (armed at the scheduler's answer), SIGHUP (reload),
-/// SIGTERM or SIGINT (stop), a step of the wall clock, a change of `/etc/localtime`, and the watchdog's ping.
-/// Each handler tells the scheduler what happened and re-arms the timer at its answer.
+/// The daemon: a `Scheduler` on one sd-event loop (`DaemonLoop`), wired to the journal, systemd, the state
+/// directory and the bus.
 public final class DaemonService {
     /// The exit status when the timeline cannot be loaded at start (EX_CONFIG, sysexits.h); the unit's
     /// `RestartPreventExitStatus=` keeps systemd from restarting a daemon whose config cannot load.

@@ -275,7 +275,7 @@ def summarise(args, instants, rounds):
     # less those that were waits for a page read back from the disk (major faults: after minutes of idle the
     # machine may have dropped some of either process's pages from the page cache). Involuntary switches are
     # preemptions by other processes (the harness itself reads /proc in that window), chosen by neither. The
-    # target allows one wake-up more than the reference's per instant, the pre-wake, judged on the median round.
+    # daemon, like the reference, wakes once per instant; judged on the median round.
     def own_wakeups(window):
         return window["voluntary"] - (window["major_faults"] or 0)
 
