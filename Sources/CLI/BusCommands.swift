@@ -205,10 +205,3 @@ enum Shell {
         "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }
-
-extension Instant {
-    /// The whole second of `time`, rounded down.
-    init(_ time: WallTime) {
-        self.init(secondsSinceEpoch: time.seconds)
-    }
-}

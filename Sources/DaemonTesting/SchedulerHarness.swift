@@ -25,9 +25,7 @@ public final class SchedulerHarness {
     public private(set) var scheduler: Scheduler?
     /// The scheduler's last answer: when it asked to be woken (nil: nothing is due).
     public private(set) var deadline: WallTime?
-    /// How many times the scheduler said it had finished loading (its `afterLoad` hook).
-    public private(set) var afterLoadCount = 0
-    /// Called with each new scheduler before it starts (to set its hooks).
+    /// Called with each new scheduler before it starts (to add its observers).
     public var prepare: ((Scheduler) -> Void)?
     private var configText: String
     private var temporary: TemporaryDirectory?
@@ -68,7 +66,6 @@ public final class SchedulerHarness {
         }
         environment.fallbackSink = self.sink
         environment.store = StateStore(directory: stateDirectory)
-        environment.afterLoad = { [unowned self] in self.afterLoadCount += 1 }
         return environment
     }
 
@@ -94,11 +91,6 @@ public final class SchedulerHarness {
             self.deadline = scheduler.advance(to: time)
         }
         return deadline
-    }
-
-    /// Wakes the scheduler a little before its deadline to prepare it, as the loop's prepare timer does.
-    public func wakeToPrepare() {
-        if let deadline, let scheduler { scheduler.prepare(for: deadline) }
     }
 
     /// Moves the clock from deadline to deadline, as real time would, through `end`; returns the last answer.

@@ -50,7 +50,7 @@ struct DesktopChannelTests {
             )
         )
         let channel = channel
-        harness.prepare = { $0.hooks.observers.append(channel) }
+        harness.prepare = { $0.observers.append(channel) }
         try harness.start()
     }
 

@@ -62,7 +62,7 @@ struct DueActionRunnerTests {
             write: { try? harness.sink.write($0) },
             trust: { trusted ? nil : "the file \($0) is writable by anyone" }
         )
-        harness.prepare = { $0.hooks.observers.append(runner) }
+        harness.prepare = { $0.observers.append(runner) }
         try harness.start()
         return (harness, runner)
     }

@@ -120,13 +120,12 @@ struct SchedulerRepeatTests {
         harness.crash()
         // The process wrote the repeat due at 11:05 into the journal and was killed before recording it.
         let due = wall("2030-01-01T11:05:00Z").seconds
-        harness.prepare = { scheduler in
-            scheduler.hooks.journalValues = { field, ids, _ in
-                field == "REPEAT_KEY" && ids == [MessageID.reminderRepeated] ? ["\(naggingKey)@\(due)"] : []
-            }
+        var environment = harness.environment()
+        environment.journalValues = { field, ids, _ in
+            field == "REPEAT_KEY" && ids == [MessageID.reminderRepeated] ? ["\(naggingKey)@\(due)"] : []
         }
         harness.clock.time = wall("2030-01-01T11:05:00.3Z")
-        #expect(try harness.start() == wall("2030-01-01T11:10:00Z"))
+        #expect(try harness.start(environment: environment) == wall("2030-01-01T11:10:00Z"))
         #expect(repeats(harness).isEmpty)
         harness.run(through: wall("2030-01-01T11:30:00Z"))
         #expect(repeats(harness).map { $0["REPEATS_LEFT"] } == ["1", "0"])
@@ -175,7 +174,7 @@ struct SchedulerRepeatTests {
         }
         let recorder = Recorder()
         let harness = SchedulerHarness(now: wall("2030-01-01T10:00:00Z"), config: naggingTimeline)
-        harness.prepare = { $0.hooks.observers = [recorder] }
+        harness.prepare = { $0.observers = [recorder] }
         try harness.start()
         harness.advance(to: wall("2030-01-01T11:00:00Z"))
         harness.advance(to: wall("2030-01-01T11:05:00Z"))

@@ -27,7 +27,7 @@ struct TimelineBusAPITests {
     func api(acts: @escaping (WallTime?) -> Void = { _ in }) throws -> TimelineBusAPI {
         let scheduler = try #require(harness.scheduler)
         let api = TimelineBusAPI(scheduler: scheduler, sender: signals, act: acts)
-        scheduler.hooks.observers.append(api)
+        scheduler.observers.append(api)
         return api
     }
 
@@ -184,7 +184,7 @@ extension TimelineBusObjectTests {
         let scheduler = try #require(harness.scheduler)
         let signals = BusTimelineSignals(connection: server)
         let api = TimelineBusAPI(scheduler: scheduler, sender: signals, act: { _ in })
-        scheduler.hooks.observers.append(api)
+        scheduler.observers.append(api)
         let object = server.export(path: TimelineBusAPI.objectPath, interface: api.interface)
         let client = try BusConnection(loop: loop, scope: .address(bus.address), logger: logs.logger())
         var received: [String] = []

@@ -67,8 +67,8 @@ def parse_args(argv):
                    help="part 8 as one round after 10 minutes idle (--idle-rounds 1 --idle-gap-seconds 600)")
     p.add_argument("--idle-drop-caches", action="store_true",
                    help="part 8: 10 s before each instant, drop the page cache (sync; echo 1 > "
-                        "/proc/sys/vm/drop_caches; root): the code pages the daemon gave back must come from the "
-                        "disk, as on a machine short of memory")
+                        "/proc/sys/vm/drop_caches; root): the daemon's code must come from the disk again, as on a "
+                        "machine short of memory")
     p.add_argument("--idle-margin", type=float, default=1.0,
                    help="part 8: /proc is read this long before and after each instant; the context switches "
                         "in between count as the instant's, those outside as idle ones")

@@ -1,4 +1,5 @@
-"""What /proc says about a process: status fields, anonymous memory, context switches per thread."""
+"""What /proc says about a process: status fields, memory (RssAnon, Pss_Anon, Pss, RSS), context switches per
+thread."""
 
 import os
 
@@ -20,17 +21,23 @@ def kib(status, name):
     return int(value.split()[0]) * 1024 if value else None
 
 
-def anonymous_memory(pid):
-    """Bytes of anonymous memory (heap, stacks: the process's own) in its RSS, from smaps_rollup; the rest of
-    the RSS is file-backed (the mapped binary and libraries, shared and reclaimable)."""
+def memory(pid):
+    """What the process costs the machine, in bytes: {"rss_anon": RssAnon from /proc/PID/status (its heap and
+    stacks), "pss_anon": Pss_Anon and "pss": Pss from /proc/PID/smaps_rollup (shared pages counted in part),
+    "rss": VmRSS}. Memory is judged by the anonymous figures and PSS; RSS also counts the clean pages of the
+    binary and libraries, which the kernel takes back by itself under pressure. A figure /proc does not give is
+    None."""
+    status = read_proc_status(pid)
+    out = {"rss_anon": kib(status, "RssAnon"), "pss_anon": None, "pss": None, "rss": kib(status, "VmRSS")}
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
-                if line.startswith("Anonymous:"):
-                    return int(line.split()[1]) * 1024
+                name, _, value = line.partition(":")
+                if name in ("Pss", "Pss_Anon"):
+                    out[name.lower()] = int(value.split()[0]) * 1024
     except OSError:
         pass
-    return None
+    return out
 
 
 def major_faults(pid):

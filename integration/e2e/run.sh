@@ -498,8 +498,7 @@ ok "7 burst: all $BURST reminders due at $(at "$burst") are in the journal, each
 
 # -- 8. the first reminder after a minute of idle (issue 11) -----------------------------------------------------
 # The burst is removed, then three reminders are due 65 s after the reload, with nothing in between: the daemon
-# gives back its code pages when idle, wakes a little before the instant to map them back and build the entries,
-# and at the instant only writes. LATENESS_USEC is the daemon's own reading at the write; journald's stamp
+# sleeps until the instant and then writes them. LATENESS_USEC is the daemon's own reading at the write; journald's stamp
 # (__REALTIME_TIMESTAMP) says when journald took the entry, so the difference is the journal path's own cost.
 
 ct rm /etc/sse-timeline/timeline.d/90-burst.toml

@@ -138,7 +138,7 @@ public final class DueActionRunner: DeliveryObserver {
 
     private func fields(_ reminder: DeliveredReminder, _ action: DueAction) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = [
-            ("SYSLOG_IDENTIFIER", "sse-timeline"),
+            ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
             ("MILESTONE_ID", reminder.milestone.id),
             ("MILESTONE_TITLE", reminder.milestone.title),
             ("REMINDER_KEY", reminder.key),
@@ -202,7 +202,7 @@ public final class DueActionRunner: DeliveryObserver {
                 message: "\(job.unit) for \(started.key): \(job.result).",
                 priority: job.result == "done" ? .info : .warning,
                 fields: [
-                    ("MESSAGE_ID", MessageID.actionFinished), ("SYSLOG_IDENTIFIER", "sse-timeline"),
+                    ("MESSAGE_ID", MessageID.actionFinished), ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
                     ("REMINDER_KEY", started.key), ("UNIT", job.unit), ("JOB", job.path.rawValue),
                     ("JOB_RESULT", job.result),
                 ]

@@ -2,6 +2,7 @@ import CLinux
 import CSystemd
 import Glibc
 import Logging
+import SystemPackage
 
 /// A connection to a D-Bus bus (sd-bus), attached to the daemon's `EventLoop`: every message is read, and
 /// every handler and reply callback runs, on the loop's one thread.
@@ -179,12 +180,12 @@ public final class BusConnection {
         guard let path = scope.socketPath(environment: ProcessEnvironment.current()), !FileStatus.entryExists(path)
         else { return false }
         if socketWatch != nil { return true }
-        let (directory, name) = ZoneFileWatch.split(path)
-        let entry = Array(name.utf8)
+        let file = FilePath(path)
+        let entry = Array((file.lastComponent?.string ?? "").utf8)
         do {
             socketWatch = try InotifySource(
                 loop: loop,
-                path: directory,
+                path: file.removingLastComponent().string,
                 mask: UInt32(IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
             ) { [unowned self] event in
                 guard event.name == entry || event.mask & UInt32(IN_Q_OVERFLOW | IN_IGNORED) != 0 else { return }

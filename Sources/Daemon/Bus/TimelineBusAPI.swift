@@ -251,7 +251,7 @@ public final class TimelineBusAPI: DeliveryObserver {
     private func reportSignalFailure(_ error: BusError) {
         guard !signalFailureReported else { return }
         signalFailureReported = true
-        scheduler.environment.logger.warning("cannot send a signal on the bus: \(error); the journal has every entry")
+        scheduler.logger.warning("cannot send a signal on the bus: \(error); the journal has every entry")
     }
 
     // MARK: - The interface

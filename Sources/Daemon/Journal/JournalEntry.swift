@@ -8,8 +8,8 @@ public struct JournalEntry: Sendable, Equatable {
     /// The fields, in the order they are written.
     public var fields: [(name: String, value: String)]
 
-    /// The field that says how late an entry was written: filled in at the moment of writing.
-    public static let latenessField = "LATENESS_USEC"
+    /// The `SYSLOG_IDENTIFIER` of every entry the daemon writes, by which it reads its own entries back.
+    public static let syslogIdentifier = "sse-timeline"
 
     /// An entry with exactly these fields.
     public init(fields: [(name: String, value: String)]) {

@@ -30,7 +30,7 @@ public struct JournalLogHandler: LogHandler {
 
     /// Writes `event` as one entry.
     public func log(event: LogEvent) {
-        var fields: [(name: String, value: String)] = [("SYSLOG_IDENTIFIER", "sse-timeline")]
+        var fields: [(name: String, value: String)] = [("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier)]
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in merged.keys.sorted() {
             fields.append((JournalEntry.fieldName(key), "\(merged[key]!)"))

@@ -3,8 +3,7 @@ import Glibc
 
 /// Reads back entries from the systemd journal, with `sd_journal_open(3)`.
 ///
-/// At start-up the daemon asks the journal which reminders it already wrote: the entry may be in the
-/// journal although the crash came before the state was saved.
+/// At start the daemon asks it what it already wrote (`ownValues`), for the entries a crash kept out of the state.
 public struct JournalReader: Sendable {
     /// Which journal files are read.
     public enum Source: Sendable, Equatable {
@@ -24,17 +23,21 @@ public struct JournalReader: Sendable {
         self.source = source
     }
 
+    /// The values of `field` in this daemon instance's own entries with one of `messageIDs`, written at or after
+    /// `since`; nil when there is no journal to read.
+    public func ownValues(of field: String, messageIDs: [String], since: WallTime) -> [String]? {
+        // _UID is set by journald from the sender's credentials, so the system service and users' services (each
+        // their own UID) never take the others' entries for theirs.
+        let matches = [
+            JournalMatch("MESSAGE_ID", anyOf: messageIDs),
+            JournalMatch("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
+            JournalMatch("_UID", String(getuid())),
+        ]
+        return values(of: field, matching: matches, since: since)
+    }
+
     /// The values of `field` in the entries written at or after `since` (all entries when nil) that satisfy
-    /// every match, in journal order.
-    ///
-    /// For example, the reminder keys this daemon logged since the watermark:
-    /// ```
-    /// reader.values(of: "REMINDER_KEY", matching: [
-    ///     JournalMatch("MESSAGE_ID", anyOf: [dueID, missedID]),
-    ///     JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
-    /// ], since: watermark)
-    /// ```
-    /// Entries without `field` are skipped.
+    /// every match, in journal order. Entries without `field` are skipped.
     ///
     /// - Returns: nil when there is no journal to read: it cannot be opened, it has no files (journald
     ///   never ran, or this user may not read them), or reading fails.

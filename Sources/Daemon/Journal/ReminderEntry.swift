@@ -24,7 +24,7 @@ public struct ReminderEntry {
 
         var fields: [(name: String, value: String)] = [
             ("MESSAGE_ID", caughtUp ? MessageID.reminderCaughtUp : MessageID.reminderDue),
-            ("SYSLOG_IDENTIFIER", "sse-timeline"),
+            ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
             ("MILESTONE_ID", milestone.id),
             ("MILESTONE_TITLE", milestone.title),
             ("MILESTONE_START", start),
@@ -37,7 +37,7 @@ public struct ReminderEntry {
             ("REMINDER", reminder.text),
             ("REMINDER_KEY", key ?? schedule.key(of: instance)),
             ("DUE_AT", ReminderMath.iso8601(instance.due, in: milestone.zone)),
-            (JournalEntry.latenessField, String(lateness)),
+            ("LATENESS_USEC", String(lateness)),
         ]
         if milestone.recurrence != nil { fields.append(("OCCURRENCE", start)) }
         if !milestone.tags.isEmpty { fields.append(("TAGS", milestone.tags.joined(separator: ","))) }
@@ -73,5 +73,30 @@ public struct ReminderEntry {
         text += ")."
         if caughtUp { text += " Sent late: it came due while sse-timeline was not running." }
         return text
+    }
+}
+
+extension ReminderEntry {
+    /// The one entry that stands for `missed`: reminders that came due while the daemon was not running and are
+    /// older than the catch-up window (`window` seconds), so they were not sent.
+    static func missedSummary(_ missed: [ReminderInstance], schedule: Schedule, window: Int64) -> JournalEntry {
+        let ids = Array(Set(missed.map { schedule.milestone(of: $0).id })).sorted()
+        let shown = ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ..." : "")
+        let first = missed.first!
+        let last = missed.last!
+        let zone = schedule.milestone(of: first).zone
+        return JournalEntry(
+            message: "\(missed.count) reminders came due while sse-timeline was not running and are older than "
+                + "the catch-up window (\(ReminderMath.relative(window).dropFirst(3))); they were not sent: \(shown).",
+            priority: .warning,
+            fields: [
+                ("MESSAGE_ID", MessageID.remindersMissed),
+                ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
+                ("MISSED_COUNT", String(missed.count)),
+                ("MISSED_MILESTONES", ids.joined(separator: ",")),
+                ("MISSED_FROM", ReminderMath.iso8601(first.due, in: zone)),
+                ("MISSED_TO", ReminderMath.iso8601(last.due, in: zone)),
+            ]
+        )
     }
 }

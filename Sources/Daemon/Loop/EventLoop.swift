@@ -18,10 +18,6 @@ public final class EventLoop {
     /// The `sd_event` object, for sources and for attaching other libsystemd objects (a bus) to the loop.
     public let event: OpaquePointer
 
-    /// Work to do each time the loop is about to wait: before the first wait, and after the events of each wake-up
-    /// were dispatched.
-    public var beforeWaiting: (() -> Void)?
-
     /// A new loop, not yet running.
     ///
     /// - Throws: `SystemCallError` (`sd_event_new`).
@@ -50,8 +46,6 @@ public final class EventLoop {
     /// - Throws: `SystemCallError` (`sd_event_run`) when the loop itself fails.
     public func run() throws(SystemCallError) -> Int32 {
         while sd_event_get_state(event) != Int32(SD_EVENT_FINISHED) {
-            // Before every wait, the first one included (start-up's work is given back before the first sleep).
-            beforeWaiting?()
             try SystemCall.check("sd_event_run", sd_event_run(event, UInt64.max))
         }
         var code: Int32 = 0
@@ -65,7 +59,6 @@ public final class EventLoop {
     /// - Throws: `SystemCallError` (`sd_event_run`).
     @discardableResult
     public func runOnce(timeoutMicroseconds timeout: UInt64) throws(SystemCallError) -> Bool {
-        beforeWaiting?()
         return try SystemCall.check("sd_event_run", sd_event_run(event, timeout)) > 0
     }
 

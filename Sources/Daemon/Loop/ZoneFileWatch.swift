@@ -1,4 +1,5 @@
 import CLinux
+import SystemPackage
 
 /// Tells the loop when the system's time zone file (`/etc/localtime`) changes.
 ///
@@ -17,22 +18,14 @@ public final class ZoneFileWatch {
     public init(loop: EventLoop, path: String = ZoneFileWatch.defaultPath, handler: @escaping () -> Void)
         throws(SystemCallError)
     {
-        let (directory, name) = Self.split(path)
-        let entry = Array(name.utf8)
+        let file = FilePath(path)
+        let entry = Array((file.lastComponent?.string ?? "").utf8)
         let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB | IN_ONLYDIR)
-        watch = try InotifySource(loop: loop, path: directory, mask: mask) { event in
+        let directory = file.removingLastComponent()
+        watch = try InotifySource(loop: loop, path: directory.isEmpty ? "." : directory.string, mask: mask) { event in
             if event.mask & UInt32(IN_Q_OVERFLOW | IN_IGNORED) != 0 || event.name == entry {
                 handler()
             }
         }
-    }
-
-    /// Splits a path into its directory and last component: `/etc/localtime` → (`/etc`, `localtime`).
-    static func split(_ path: String) -> (directory: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else {
-            return (".", path)
-        }
-        let directory = path[..<slash]
-        return (directory.isEmpty ? "/" : String(directory), String(path[path.index(after: slash)...]))
     }
 }

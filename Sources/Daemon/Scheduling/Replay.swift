@@ -1,22 +1,3 @@
-/// The wall clock of `replay`: virtual time that stands still until the replay moves it to the next deadline.
-public final class ReplayClock: WallClock {
-    private var time: WallTime
-
-    /// A clock that reads `now` until moved.
-    public init(now: WallTime) {
-        time = now
-    }
-
-    public func now() -> WallTime {
-        time
-    }
-
-    /// Moves the clock to `time`; it never goes back.
-    public func move(to time: WallTime) {
-        self.time = max(self.time, time)
-    }
-}
-
 extension Scheduler {
     /// Drives the scheduler on virtual time: starts it, then jumps `clock` from each deadline it answers to the
     /// next, through `end`, so that every reminder of the window is written as fast as the code can go.

@@ -27,13 +27,12 @@ public struct PendingReminder: Sendable, Equatable {
     public var state: State
 }
 
-/// Snooze and dismiss: the scheduler's follow-ups of a reminder, kept in the state (`FollowUps`).
+/// The follow-up API: snooze, dismiss, and what is pending.
 ///
-/// A snoozed reminder comes back at now + the duration, also after a restart: it is written again with every
-/// field of the reminder and its own MESSAGE_ID; a reminder snoozed before it came due is not sent at its due
-/// instant. A dismissal ends any snooze; a reminder dismissed before it came due is not sent. Each is a journal
-/// entry (MESSAGE_IDs `reminderSnoozed`, `reminderDismissed`, `reminderReturned`), then a record in the state's
-/// log, then a new snapshot: the same order and crash-safety as a reminder sent (docs/robustness.md).
+/// A snoozed reminder comes back at now + the duration, also after a restart, and a reminder snoozed before it
+/// came due is not sent at its due instant. A dismissal ends any snooze and any repeats; a reminder dismissed
+/// before it came due is not sent. Each is a journal entry (MESSAGE_IDs `reminderSnoozed`, `reminderDismissed`),
+/// then a record (`record(_:)`), as for every entry the scheduler writes.
 extension Scheduler {
     /// The longest snooze: a year and a day.
     public static let maximumSnooze: Int64 = 366 * 86400
@@ -66,7 +65,7 @@ extension Scheduler {
                 extra: [("SNOOZED_UNTIL", untilText), ("SNOOZE_USEC", String(seconds * 1_000_000))]
             )
         )
-        change(.snoozed(key: key, until: until))
+        record([.snoozed(key: key, until: until)])
         return nextDeadline
     }
 
@@ -85,12 +84,13 @@ extension Scheduler {
                     message: "Reminder dismissed: \(key).",
                     priority: .info,
                     fields: [
-                        ("MESSAGE_ID", MessageID.reminderDismissed), ("SYSLOG_IDENTIFIER", "sse-timeline"),
+                        ("MESSAGE_ID", MessageID.reminderDismissed),
+                        ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
                         ("REMINDER_KEY", key),
                     ]
                 )
             )
-            change(.dismissed(key: key, due: nil))
+            record([.dismissed(key: key, due: nil)])
             return nextDeadline
         }
         let ahead = instance.due.secondsSinceEpoch > now.seconds
@@ -108,7 +108,7 @@ extension Scheduler {
                 extra: ahead ? [("DISMISSED_AHEAD", "1")] : []
             )
         )
-        change(.dismissed(key: key, due: ahead ? instance.due.secondsSinceEpoch : nil))
+        record([.dismissed(key: key, due: ahead ? instance.due.secondsSinceEpoch : nil)])
         return nextDeadline
     }
 
@@ -166,90 +166,6 @@ extension Scheduler {
         )
     }
 
-    // MARK: - Hooks of the scheduler's delivery path
-
-    /// When the next snoozed reminder comes back or the next nagging one repeats.
-    var nextReturn: WallTime? {
-        state.followUps.nextFollowUp.map { WallTime(seconds: $0) }
-    }
-
-    /// The earlier of two deadlines.
-    static func earliest(_ a: WallTime?, _ b: WallTime?) -> WallTime? {
-        guard let a else { return b }
-        guard let b else { return a }
-        return min(a, b)
-    }
-
-    /// Writes the snoozed reminders due back by `now`, in order; drops dismissals the watermark has passed.
-    func deliverReturns(now: WallTime, catchingUp: Bool = false) {
-        guard schedule != nil else { return }
-        var changed = false
-        let watermark = state.watermark ?? now.seconds
-        if state.followUps.dismissedAhead.contains(where: { $0.value <= watermark }) {
-            state.followUps.prune(watermark: watermark)
-            changed = true
-        }
-        let due = state.followUps.snoozed.filter { $0.value <= now.seconds }
-        writeAgain(due.map { Redelivery.returned(key: $0.key, until: $0.value) }, now: now, catchingUp: catchingUp)
-        if changed || !due.isEmpty {
-            stateDirty = true
-            commitState()
-        }
-    }
-
-    /// Tells the observers of an on-time or caught-up reminder just written.
-    func notifyDelivered(_ entry: @autoclosure () -> JournalEntry, instance: ReminderInstance, key: String) {
-        guard !hooks.observers.isEmpty, let schedule else { return }
-        tellObservers(entry(), instance: instance, key: key, schedule: schedule)
-    }
-
-    /// Tells the observers of `entry`, just written for `instance`: on time or caught up, or again (`redelivery`).
-    func tellObservers(
-        _ entry: JournalEntry,
-        instance: ReminderInstance,
-        key: String,
-        schedule: Schedule,
-        as redelivery: Redelivery? = nil
-    ) {
-        let delivered = DeliveredReminder(
-            entry: entry,
-            key: key,
-            milestone: schedule.milestone(of: instance),
-            instance: instance,
-            isReturn: redelivery?.kind == .returned,
-            isRepeat: redelivery?.kind == .repeated
-        )
-        for observer in hooks.observers { observer.delivered(delivered) }
-    }
-
-    // MARK: - Entries and state
-
-    /// Applies `record` to the state, appends it to the log, and (unless told not to) saves a new snapshot.
-    func change(_ record: FollowUpRecord, commit: Bool = true) {
-        change([record], commit: commit)
-    }
-
-    /// Applies `records` to the state, appends them to the log in one write, and (unless told not to) saves a
-    /// new snapshot; then tells the observers.
-    func change(_ records: [FollowUpRecord], commit: Bool = true) {
-        guard let first = records.first else { return }
-        for record in records { state.followUps.apply(record) }
-        if let store = environment.store {
-            do {
-                try store.record(records)
-            } catch {
-                reportStateError("cannot record a \(first.logLine.split(separator: " ")[0].dropFirst()): \(error)")
-            }
-        }
-        if commit {
-            stateDirty = true
-            commitState()
-        }
-        for record in records {
-            for observer in hooks.observers { observer.followedUp(record) }
-        }
-    }
-
     /// An entry about a reminder: its milestone, reminder, key and due instant, and `extra` fields.
     private func followUpEntry(
         _ messageID: String,
@@ -265,7 +181,7 @@ extension Scheduler {
             priority: .info,
             fields: [
                 ("MESSAGE_ID", messageID),
-                ("SYSLOG_IDENTIFIER", "sse-timeline"),
+                ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
                 ("MILESTONE_ID", milestone.id),
                 ("MILESTONE_TITLE", milestone.title),
                 ("REMINDER", schedule.reminder(of: instance).text),
@@ -274,9 +190,7 @@ extension Scheduler {
             ] + extra
         )
     }
-}
 
-extension Scheduler {
     /// When the reminder `key` comes back, if it is snoozed.
     public func snoozedUntil(_ key: String) -> WallTime? {
         state.followUps.snoozed[key].map { WallTime(seconds: $0) }

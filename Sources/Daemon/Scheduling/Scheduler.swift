@@ -1,90 +1,27 @@
-import CLinux
-import Glibc
 import Logging
 import Timeline
-
-/// A timeline as loaded from its config files; it describes itself by a one-line account of which files those were.
-public struct LoadedTimeline: Sendable, CustomStringConvertible {
-    /// The timeline.
-    public var config: TimelineConfig
-    /// Which files it came from, e.g. `/etc/sse-timeline/timeline.toml + 2 drop-ins from ...`.
-    public var description: String
-
-    /// A loaded timeline and its description.
-    public init(config: TimelineConfig, description: String) {
-        self.config = config
-        self.description = description
-    }
-}
-
-/// What the scheduler needs from the outside world; tests pass doubles.
-///
-/// Only the clock, the sink, the loader and the logger must be given; the other seams default to what `replay`
-/// wants (no systemd, no state on disk, no journal to read back, stderr's place taken by the sink itself).
-public struct SchedulerEnvironment {
-    /// Wall time, read to stamp entries and to know "now" at start and reload.
-    public var clock: any WallClock
-    /// Where reminder entries go (the journal, or stderr).
-    public var sink: any NotificationSink
-    /// Where an entry goes when `sink` fails, so that no reminder is lost (by default `sink` itself).
-    public var fallbackSink: any NotificationSink
-    /// systemd's notify socket, when running under systemd.
-    public var notifier: SystemdNotifier? = nil
-    /// The state store, or nil to keep the state in memory only (replay).
-    public var store: StateStore? = nil
-    /// Loads the timeline (again, on reload).
-    public var loadTimeline: () -> Result<LoadedTimeline, ConfigError>
-    /// Reminder keys already in the journal since a wall time (nil: the journal cannot be read).
-    public var journalKeys: (_ since: WallTime) -> [String]? = { _ in nil }
-    /// Operational messages.
-    public var logger: Logger
-    /// Reminders delivered more than this late are marked as caught up.
-    public var caughtUpThreshold: Duration = .seconds(60)
-    /// Called after each load of the timeline (at start and at every reload, good or bad), when the loading
-    /// code will not run again for a while: the daemon gives back the code pages when it next goes idle.
-    public var afterLoad: () -> Void = {}
-
-    /// An environment writing to `sink`, loading with `loadTimeline`; every other seam keeps its default.
-    public init(
-        clock: any WallClock,
-        sink: any NotificationSink,
-        logger: Logger,
-        loadTimeline: @escaping () -> Result<LoadedTimeline, ConfigError>
-    ) {
-        self.clock = clock
-        self.sink = sink
-        fallbackSink = sink
-        self.logger = logger
-        self.loadTimeline = loadTimeline
-    }
-}
-
-/// Why the scheduler could not start.
-public struct SchedulerError: Error, CustomStringConvertible {
-    /// What went wrong, e.g. "the timeline has 2 errors; not starting".
-    public var description: String
-}
 
 /// The daemon's engine: a synchronous core that is told "it is now T" and answers "wake me at T2".
 ///
 /// It writes the reminders due by T, keeps the state, and reports to systemd; it never sleeps and never waits.
-/// Whoever drives it owns time: the sd-event loop (`DaemonService`) arms a timer at the answer, `replay` jumps
+/// Whoever drives it owns time: the sd-event loop (`DaemonLoop`) arms a timer at the answer, `replay` jumps
 /// a virtual clock from answer to answer, and tests move a manual clock. One thread calls it at a time.
+///
+/// Crash safety: everything it writes goes first into the journal, then as a record into the state's log, then
+/// into a new snapshot (docs/robustness.md). A `kill -9` between the journal and the log is closed at the next
+/// start by reading this daemon's own entries back (`SchedulerEnvironment.journalValues`): a reminder, a return
+/// or a repeat found there counts as written, so nothing is lost and nothing is written twice.
 public final class Scheduler {
     let environment: SchedulerEnvironment
-    var schedule: Schedule?
-    var queue: DueQueue?
-    var state = DeliveryState()
-    /// The reminders of the next due instant, their entries built ahead of it by `prepare(for:)`.
-    private var prepared: PreparedBatch?
+    private(set) var schedule: Schedule?
+    private(set) var queue: DueQueue?
+    private(set) var state = DeliveryState()
+    private var stateDirty = false
     private var stateErrorReported = false
-    var stateDirty = false
-    /// Observers of deliveries and the journal read-back of returns and repeats (`Scheduler+Redelivery.swift`).
-    public let hooks = SchedulerHooks()
+    /// Told of each reminder written and each follow-up recorded, in order; set before `start()`.
+    public var observers: [any DeliveryObserver] = []
     /// What was last sent as STATUS=, for tests and the bus.
     public private(set) var lastStatus = ""
-    /// How many reminder entries were written (including caught-up ones).
-    public private(set) var sentCount = 0
 
     /// journald's default per-service burst (RateLimitBurst=10000 per RateLimitIntervalSec=30s).
     static var journaldDefaultBurst: Int { 10_000 }
@@ -94,36 +31,19 @@ public final class Scheduler {
         self.environment = environment
     }
 
-    /// At most this many entries of one instant are built ahead by `prepare(for:)`; the rest of a burst is built
-    /// as it is written (building takes about 10 µs an entry, and the point is to be on time for the first).
-    static var preparedLimit: Int { 256 }
+    /// Where the scheduler logs; the parts wired to it log there too.
+    public var logger: Logger { environment.logger }
 
-    /// When the next reminder is due (nil: nothing more is due).
+    /// The milestones of the running timeline (none before `start()`).
+    public var milestones: [Milestone] { schedule?.milestones ?? [] }
+
+    /// When the scheduler must be woken next: the next reminder due, or the next return or repeat of a follow-up
+    /// (nil: nothing more is due).
     public var nextDeadline: WallTime? {
-        Self.earliest(Self.earliest(queue?.peek.map { WallTime($0.due) }, prepared?.due), nextReturn)
-    }
-
-    /// The reminders due at `deadline` (the scheduler's last answer) are coming up: builds their entries and
-    /// keys now, so that at the instant `advance(to:)` only writes them. Called a few milliseconds ahead.
-    public func prepare(for deadline: WallTime) {
-        guard prepared == nil, var queue, let schedule, let next = queue.peek, WallTime(next.due) <= deadline else {
-            return
-        }
-        let instances = queue.popAll(through: Instant(deadline))
-        self.queue = queue
-        let formatter = ReminderEntry(schedule: schedule)
-        var items: [PreparedBatch.Item] = []
-        items.reserveCapacity(instances.count)
-        for (index, instance) in instances.enumerated() {
-            guard index < Self.preparedLimit else {
-                items.append(PreparedBatch.Item(instance: instance, key: nil, entry: nil))
-                continue
-            }
-            let key = schedule.key(of: instance)
-            let entry = formatter.entry(for: instance, now: WallTime(instance.due), caughtUp: false, key: key)
-            items.append(PreparedBatch.Item(instance: instance, key: key, entry: environment.sink.prepare(entry)))
-        }
-        prepared = PreparedBatch(due: deadline, items: items)
+        let due = queue?.peek.map { WallTime($0.due) }
+        let followUp = state.followUps.nextFollowUp.map { WallTime(seconds: $0) }
+        guard let due, let followUp else { return due ?? followUp }
+        return min(due, followUp)
     }
 
     /// Loads the timeline and the state, sends what came due while the daemon was not running (caught up),
@@ -131,29 +51,55 @@ public final class Scheduler {
     ///
     /// - Throws: `SchedulerError` when the timeline cannot be loaded (its errors are logged).
     public func start() throws(SchedulerError) -> WallTime? {
-        try load()
+        let loaded: LoadedTimeline
+        switch environment.loadTimeline() {
+        case .success(let value): loaded = value
+        case .failure(let error):
+            logConfigErrors(error.diagnostics, prefix: "")
+            throw SchedulerError(description: "the timeline has \(plural(error.errorCount, "error")); not starting")
+        }
+        let now = environment.clock.now()
+        loadState(now: now)
+        install(loaded.config)
+        // Everything due before this start came due while the daemon was not running: caught up.
+        deliver(now: now, catchingUp: true)
+        commitState()
+        announce(loaded, verb: "loaded", messageID: MessageID.timelineLoaded, now: now)
         return nextDeadline
     }
 
     /// It is now `now` (a due timer fired, or the wall clock was stepped): writes every reminder due at or
-    /// before `now`, in order, and answers when to wake next.
+    /// before `now`, in order, then the returns and repeats due, and answers when to wake next.
     public func advance(to now: WallTime) -> WallTime? {
-        deliverDue(now: now, prepared: takePrepared(dueBy: now))
-        deliverReturns(now: now)
-        deliverRepeats(now: now)
+        deliver(now: now, catchingUp: false)
         return nextDeadline
-    }
-
-    /// The prepared reminders, when they are due by `now`.
-    private func takePrepared(dueBy now: WallTime) -> [PreparedBatch.Item] {
-        guard let batch = prepared, batch.due <= now else { return [] }
-        prepared = nil
-        return batch.items
     }
 
     /// Reloads the config (SIGHUP): a broken config keeps the running timeline. Answers when to wake next.
     public func reload() -> WallTime? {
-        reloadTimeline()
+        let now = environment.clock.now()
+        _ = environment.notifier?.reloading(status: "reloading the timeline")
+        switch environment.loadTimeline() {
+        case .success(let loaded):
+            // What the old timeline has due by now goes out first; the new one starts from now, so a milestone
+            // added with reminders in the past does not send them (as on a first start).
+            deliverDue(now: now, catchingUp: false)
+            if (state.watermark ?? now.seconds) < now.seconds {
+                state.watermark = now.seconds
+                stateDirty = true
+                commitState()
+            }
+            install(loaded.config)
+            announce(loaded, verb: "reloaded", messageID: MessageID.timelineReloaded, now: now)
+        case .failure(let error):
+            logConfigErrors(error.errors, prefix: "reload failed: ")
+            let first = error.errors.first.map { " (first: \($0.location))" } ?? ""
+            setStatus(
+                "reload failed: \(plural(error.errorCount, "error"))\(first); still running the previous timeline. "
+                    + status(now: now),
+                ready: true
+            )
+        }
         return nextDeadline
     }
 
@@ -169,34 +115,15 @@ public final class Scheduler {
         commitState()
     }
 
-    // MARK: - Start and reload
-
-    private func load() throws(SchedulerError) {
-        let loaded: LoadedTimeline
-        switch environment.loadTimeline() {
-        case .success(let value): loaded = value
-        case .failure(let error):
-            logConfigErrors(error.diagnostics, prefix: "")
-            throw SchedulerError(description: "the timeline has \(plural(error.errorCount, "error")); not starting")
-        }
-        let now = environment.clock.now()
-        loadState(now: now)
-        install(loaded.config)
-        // Everything due before this start came due while the daemon was not running: caught up.
-        deliverDue(now: now, catchingUp: true)
-        deliverReturns(now: now, catchingUp: true)
-        deliverRepeats(now: now, catchingUp: true)
-        commitState()
-        environment.logger.info(
-            "loaded \(loaded.description): \(status(now: now))",
-            metadata: ["message_id": "\(MessageID.timelineLoaded)", "config": "\(loaded.description)"]
-        )
-        for warning in loaded.config.warnings {
-            environment.logger.warning("\(warning)")
-        }
-        setStatus(status(now: now), ready: true)
-        environment.afterLoad()
+    /// "22 milestones, 61 reminders pending; next: ..., at ... (in 5 days)".
+    public func status(now: WallTime) -> String {
+        guard let schedule, let queue else { return "no timeline" }
+        let pending = "\(plural(schedule.milestones.count, "milestone")), \(plural(queue.pendingCount, "reminder"))"
+        guard let next = queue.peek else { return pending + " pending; nothing more is due" }
+        return pending + " pending; next: " + InstanceFormatting(schedule: schedule).sentence(next, now: Instant(now))
     }
+
+    // MARK: - Loading
 
     private func loadState(now: WallTime) {
         guard let store = environment.store else {
@@ -219,54 +146,47 @@ public final class Scheduler {
             stateDirty = true
             return
         }
-        // Close the window between a journal write and the state write: what is in the journal was sent.
-        if let keys = environment.journalKeys(WallTime(seconds: watermark)) {
+        if let keys = environment.journalValues("REMINDER_KEY", MessageID.reminderIDs, WallTime(seconds: watermark)) {
             state.sentAfterWatermark.formUnion(keys)
         }
-        readBackRedeliveries(watermark: watermark)
+        for (key, until) in writtenAgain(.returned, from: state.followUps.nextReturn, watermark: watermark) {
+            state.followUps.apply(.returned(key: key, until: until))
+        }
+        for (key, next) in writtenAgain(.repeated, from: state.followUps.nextRepeat, watermark: watermark) {
+            guard let current = state.followUps.repeating[key], current.next == next else { continue }
+            state.followUps.apply(.repeating(key: key, next: current.following(writtenAt: next)))
+        }
+    }
+
+    /// The reminders this daemon's journal says were written again as `kind` (their keys and instants) since the
+    /// earlier of `watermark` and `first` (the first such the state still owes; nil: none, and nothing is read).
+    private func writtenAgain(_ kind: Redelivery.Kind, from first: Int64?, watermark: Int64) -> [(String, Int64)] {
+        guard let first else { return [] }
+        let since = WallTime(seconds: min(watermark, first))
+        guard let values = environment.journalValues(kind.keyField, [kind.messageID], since) else { return [] }
+        return values.compactMap { value in
+            guard let at = value.lastIndex(of: "@"), let seconds = Int64(value[value.index(after: at)...]) else {
+                return nil
+            }
+            return (String(value[..<at]), seconds)
+        }
     }
 
     private func install(_ config: TimelineConfig) {
         let schedule = Schedule(config: config)
         self.schedule = schedule
         queue = DueQueue(schedule: schedule, after: Instant(secondsSinceEpoch: state.watermark ?? 0))
-        // Parsing a large config leaves freed memory in malloc's arenas; give it back, so the steady RSS is
-        // the timeline's own.
-        malloc_trim(0)
     }
 
-    private func reloadTimeline() {
-        let now = environment.clock.now()
-        _ = environment.notifier?.reloading(status: "reloading the timeline")
-        switch environment.loadTimeline() {
-        case .success(let loaded):
-            // What the old timeline has due by now goes out first; the new one starts from now, so a milestone
-            // added with reminders in the past does not send them (as on a first start). Reminders prepared for
-            // later are built again from the new timeline.
-            deliverDue(now: now, prepared: takePrepared(dueBy: now))
-            prepared = nil
-            if (state.watermark ?? now.seconds) < now.seconds {
-                state.watermark = now.seconds
-                stateDirty = true
-                commitState()
-            }
-            install(loaded.config)
-            environment.logger.notice(
-                "reloaded \(loaded.description): \(status(now: now))",
-                metadata: ["message_id": "\(MessageID.timelineReloaded)", "config": "\(loaded.description)"]
-            )
-            for warning in loaded.config.warnings { environment.logger.warning("\(warning)") }
-            setStatus(status(now: now), ready: true)
-        case .failure(let error):
-            logConfigErrors(error.errors, prefix: "reload failed: ")
-            let first = error.errors.first.map { " (first: \($0.location))" } ?? ""
-            setStatus(
-                "reload failed: \(plural(error.errorCount, "error"))\(first); still running the previous timeline. "
-                    + status(now: now),
-                ready: true
-            )
-        }
-        environment.afterLoad()
+    /// Logs the timeline just (re)loaded and its warnings, and reports READY=1 with the new status.
+    private func announce(_ loaded: LoadedTimeline, verb: String, messageID: String, now: WallTime) {
+        environment.logger.log(
+            level: verb == "loaded" ? .info : .notice,
+            "\(verb) \(loaded.description): \(status(now: now))",
+            metadata: ["message_id": "\(messageID)", "config": "\(loaded.description)"]
+        )
+        for warning in loaded.config.warnings { environment.logger.warning("\(warning)") }
+        setStatus(status(now: now), ready: true)
     }
 
     /// Logs each config problem at PRIORITY=err with its place as fields.
@@ -284,22 +204,36 @@ public final class Scheduler {
 
     // MARK: - Delivering
 
+    /// Writes what is due by `now`: the reminders, then the returns of snoozes, then the repeats of nagging ones.
+    private func deliver(now: WallTime, catchingUp: Bool) {
+        deliverDue(now: now, catchingUp: catchingUp)
+        guard schedule != nil else { return }
+        let watermark = state.watermark ?? now.seconds
+        var changed = false
+        if state.followUps.dismissedAhead.contains(where: { $0.value <= watermark }) {
+            state.followUps.prune(watermark: watermark)
+            changed = true
+        }
+        let returns = state.followUps.snoozed.filter { $0.value <= now.seconds }
+        redeliver(returns.map { Redelivery.returned(key: $0.key, until: $0.value) }, now: now, catchingUp: catchingUp)
+        // A return starts its repeats from now, so those are not due yet.
+        let repeats = state.followUps.repeating.filter { $0.value.next <= now.seconds }
+        redeliver(repeats.map { Redelivery.repeated(key: $0.key, $0.value) }, now: now, catchingUp: catchingUp)
+        if changed || !returns.isEmpty || !repeats.isEmpty {
+            stateDirty = true
+            commitState()
+        }
+    }
+
     /// Writes every reminder due at or before `now`, in order; then saves the state once.
     ///
     /// A reminder is marked caught up (`CAUGHT_UP=1`, its own MESSAGE_ID) when it is sent at start after
     /// downtime (`catchingUp`), or more than `caughtUpThreshold` late (a clock jump, a resume from suspend).
-    private func deliverDue(now: WallTime, catchingUp: Bool = false, prepared: [PreparedBatch.Item] = []) {
-        guard var queue, let schedule else { return }
-        let nowSeconds = now.seconds
-        let batch =
-            prepared
-            + queue.popAll(through: Instant(now)).map { PreparedBatch.Item(instance: $0, key: nil, entry: nil) }
-        self.queue = queue
-        guard !batch.isEmpty else { return }
+    private func deliverDue(now: WallTime, catchingUp: Bool) {
+        guard let schedule, let batch = queue?.popAll(through: Instant(now)), !batch.isEmpty else { return }
         if batch.count > Self.journaldDefaultBurst {
-            // journald drops a service's messages beyond its burst limit (10,000 per 30 s by default, raised
-            // with free disk space) unless the unit raises LogRateLimitBurst= (the shipped unit does); say so
-            // before the burst, not after.
+            // journald drops a service's messages beyond its burst limit unless the unit raises
+            // LogRateLimitBurst= (the shipped unit does); say so before the burst, not after.
             environment.logger.notice(
                 "\(batch.count) reminders are due at once; if the unit does not raise LogRateLimitBurst= (the shipped unit does), journald may drop some of them"
             )
@@ -307,96 +241,137 @@ public final class Scheduler {
         let formatter = ReminderEntry(schedule: schedule)
         let window = schedule.config.defaults.catchUpWindow
         var missed: [ReminderInstance] = []
-        for item in batch {
-            let instance = item.instance
-            let key = item.key ?? schedule.key(of: instance)
-            if state.sentAfterWatermark.contains(key) { continue }
-            if state.followUps.holdsBack(key) { continue }
+        for instance in batch {
+            let key = schedule.key(of: instance)
+            if state.sentAfterWatermark.contains(key) || state.followUps.holdsBack(key) { continue }
             let lateness = WallTime(instance.due).duration(to: now)
             if lateness > .seconds(window) {
                 missed.append(instance)
                 continue
             }
             let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
-            if let prepared = item.entry, !caughtUp {
-                // Built ahead: what is left is the lateness, read now, and one system call.
-                let written = environment.clock.now()
-                let microseconds = write(prepared, lateness: WallTime(instance.due).duration(to: written))
-                notifyDelivered(prepared.entry(latenessMicroseconds: microseconds), instance: instance, key: key)
-            } else {
-                let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
-                write(entry)
-                notifyDelivered(entry, instance: instance, key: key)
-            }
-            sentCount += 1
+            let entry = formatter.entry(for: instance, now: environment.clock.now(), caughtUp: caughtUp, key: key)
+            write(entry)
+            if !observers.isEmpty { tellObservers(entry, instance: instance, key: key, as: nil) }
             state.sentAfterWatermark.insert(key)
             let repeats = startRepeats(key: key, instance: instance, now: now)
             for record in repeats { state.followUps.apply(record) }
-            if let store = environment.store {
-                do {
-                    try store.recordSent(key: key, with: repeats)
-                } catch {
-                    reportStateError("cannot record a sent reminder: \(error)")
-                }
+            do {
+                try environment.store?.recordSent(key: key, with: repeats)
+            } catch {
+                reportStateError("cannot record a sent reminder: \(error)")
             }
         }
-        if !missed.isEmpty { writeMissedSummary(missed, schedule: schedule, window: window) }
-        state.watermark = max(state.watermark ?? nowSeconds, nowSeconds)
+        if !missed.isEmpty { write(ReminderEntry.missedSummary(missed, schedule: schedule, window: window)) }
+        state.watermark = max(state.watermark ?? now.seconds, now.seconds)
         state.sentAfterWatermark = []
         stateDirty = true
         commitState()
         setStatus(status(now: now), ready: false)
     }
 
-    /// Writes a prepared entry with its lateness filled in; returns the lateness written, in microseconds.
-    private func write(_ prepared: PreparedEntry, lateness: Duration) -> Int64 {
-        let microseconds = max(
-            0,
-            lateness.components.seconds * 1_000_000 + lateness.components.attoseconds / 1_000_000_000_000
-        )
-        do {
-            try environment.sink.write(prepared, latenessMicroseconds: microseconds)
-        } catch {
-            // Never lose a reminder: if the journal refuses it, it goes to stderr.
-            try? environment.fallbackSink.write(prepared.entry(latenessMicroseconds: microseconds))
+    /// Writes `due` again in the order of their instants (then keys), each caught up when it is late by `now` as a
+    /// reminder would be, and records what follows each (the snapshot waits for the caller): a return ends the
+    /// snooze and starts the repeats again; a repeat makes way for the next, if any. One whose reminder is gone
+    /// is dropped, with a notice.
+    private func redeliver(_ due: [Redelivery], now: WallTime, catchingUp: Bool) {
+        guard let schedule else { return }
+        for redelivery in due.sorted(by: { ($0.due, $0.key) < ($1.due, $1.key) }) {
+            let key = redelivery.key
+            guard let instance = schedule.instance(forKey: key),
+                redelivery.isOwed(with: schedule.delivery(of: instance))
+            else {
+                let dropped = redelivery.dropped
+                environment.logger.notice(
+                    "\(dropped.notice)",
+                    metadata: ["message_id": "\(dropped.messageID)", "reminder_key": "\(key)"]
+                )
+                record([dropped.record], commit: false)
+                continue
+            }
+            let lateness = WallTime(seconds: redelivery.due).duration(to: now)
+            let caughtUp = catchingUp ? lateness > .zero : lateness > environment.caughtUpThreshold
+            let entry = redelivery.entry(
+                of: instance,
+                schedule: schedule,
+                at: environment.clock.now(),
+                caughtUp: caughtUp
+            )
+            write(entry)
+            switch redelivery {
+            case .returned(_, let until):
+                let repeats = startRepeats(key: key, instance: instance, now: now)
+                record([.returned(key: key, until: until)] + repeats, commit: false)
+            case .repeated(_, let current):
+                record([.repeating(key: key, next: current.following(writtenAt: now.seconds))], commit: false)
+            }
+            tellObservers(entry, instance: instance, key: key, as: redelivery)
         }
-        return microseconds
     }
 
+    /// The record that starts the repeats of `instance` written at `now`: none when its delivery does not repeat.
+    private func startRepeats(key: String, instance: ReminderInstance, now: WallTime) -> [FollowUpRecord] {
+        guard let schedule, let repetition = schedule.delivery(of: instance).repetition, repetition.times > 0 else {
+            return []
+        }
+        let first = FollowUps.Repeat(
+            next: now.seconds + repetition.every,
+            left: repetition.times,
+            every: repetition.every
+        )
+        return [.repeating(key: key, next: first)]
+    }
+
+    /// Tells the observers of `entry`, just written for `instance`: on time or caught up, or again (`redelivery`).
+    private func tellObservers(
+        _ entry: JournalEntry,
+        instance: ReminderInstance,
+        key: String,
+        as redelivery: Redelivery?
+    ) {
+        guard let schedule, !observers.isEmpty else { return }
+        let delivered = DeliveredReminder(
+            entry: entry,
+            key: key,
+            milestone: schedule.milestone(of: instance),
+            instance: instance,
+            isReturn: redelivery?.kind == .returned,
+            isRepeat: redelivery?.kind == .repeated
+        )
+        for observer in observers { observer.delivered(delivered) }
+    }
+
+    /// Writes `entry` to the sink; when the sink refuses it, to the fallback, so that no entry is lost.
     func write(_ entry: JournalEntry) {
         do {
             try environment.sink.write(entry)
         } catch {
-            // Never lose a reminder: if the journal refuses it, it goes to stderr.
             try? environment.fallbackSink.write(entry)
         }
     }
 
-    private func writeMissedSummary(_ missed: [ReminderInstance], schedule: Schedule, window: Int64) {
-        let ids = Array(Set(missed.map { schedule.milestone(of: $0).id })).sorted()
-        let shown = ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ..." : "")
-        let first = missed.first!
-        let last = missed.last!
-        let zone = schedule.milestone(of: first).zone
-        let entry = JournalEntry(
-            message: "\(missed.count) reminders came due while sse-timeline was not running and are older than "
-                + "the catch-up window (\(ReminderMath.relative(window).dropFirst(3))); they were not sent: \(shown).",
-            priority: .warning,
-            fields: [
-                ("MESSAGE_ID", MessageID.remindersMissed),
-                ("SYSLOG_IDENTIFIER", "sse-timeline"),
-                ("MISSED_COUNT", String(missed.count)),
-                ("MISSED_MILESTONES", ids.joined(separator: ",")),
-                ("MISSED_FROM", ReminderMath.iso8601(first.due, in: zone)),
-                ("MISSED_TO", ReminderMath.iso8601(last.due, in: zone)),
-            ]
-        )
-        write(entry)
-    }
-
     // MARK: - State
 
-    func commitState() {
+    /// Applies `records` to the state, appends them to the log in one write, and (unless told not to) saves a
+    /// new snapshot; then tells the observers.
+    func record(_ records: [FollowUpRecord], commit: Bool = true) {
+        guard let first = records.first else { return }
+        for record in records { state.followUps.apply(record) }
+        do {
+            try environment.store?.record(records)
+        } catch {
+            reportStateError("cannot record a \(first.logLine.split(separator: " ")[0].dropFirst()): \(error)")
+        }
+        if commit {
+            stateDirty = true
+            commitState()
+        }
+        for record in records {
+            for observer in observers { observer.followedUp(record) }
+        }
+    }
+
+    private func commitState() {
         guard stateDirty, let store = environment.store else { return }
         do {
             try store.commit(state)
@@ -414,30 +389,13 @@ public final class Scheduler {
     }
 
     /// Logs a state problem once (not once per reminder) until the state can be saved again.
-    func reportStateError(_ text: String) {
+    private func reportStateError(_ text: String) {
         guard !stateErrorReported else { return }
         stateErrorReported = true
         environment.logger.error(
             "\(text); reminders are still sent, the state is saved when it can be",
             metadata: ["message_id": "\(MessageID.stateError)"]
         )
-    }
-
-    // MARK: - Status
-
-    /// "22 milestones, 61 reminders pending; next: ..., at ... (in 5 days)".
-    public func status(now: WallTime) -> String {
-        guard let schedule, let queue else { return "no timeline" }
-        var text =
-            "\(plural(schedule.milestones.count, "milestone")), \(plural(queue.pendingCount, "reminder")) pending"
-        if let next = queue.peek {
-            text +=
-                "; next: "
-                + InstanceFormatting(schedule: schedule).sentence(next, now: Instant(now))
-        } else {
-            text += "; nothing more is due"
-        }
-        return text
     }
 
     private func setStatus(_ text: String, ready: Bool) {
@@ -448,19 +406,4 @@ public final class Scheduler {
             _ = environment.notifier?.status(text)
         }
     }
-}
-
-/// The reminders of one due instant, taken from the queue ahead of it, the first of them with their entries built.
-private struct PreparedBatch {
-    /// One reminder: its key and entry when they were built ahead.
-    struct Item {
-        var instance: ReminderInstance
-        var key: String?
-        var entry: PreparedEntry?
-    }
-
-    /// The instant they are due at.
-    var due: WallTime
-    /// In due order.
-    var items: [Item]
 }

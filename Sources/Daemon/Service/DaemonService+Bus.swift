@@ -32,9 +32,8 @@ extension DaemonService {
     /// the user's bus for a user service).
     public static let busName = TimelineBusAPI.interfaceName
 
-    /// Wires `scheduler` to what lies beyond the journal, before it starts: the journal read-back of snooze
-    /// returns, and, when `scope` is given, the bus: a connection on `loop` owning `busName`, the API object
-    /// (`TimelineBusAPI`) whose answers `act` arms the due timer with, its `PropertiesChanged` once per wake-up,
+    /// Wires `scheduler` to the bus, before it starts, when `scope` is given: a connection on `loop` owning
+    /// `busName`, the API object (`TimelineBusAPI`) whose answers `act` arms the due timer with, its `PropertiesChanged` once per wake-up,
     /// its `ReminderDue` for every reminder written, the `on_due` actions (`DueActionRunner`). A bus that cannot
     /// be reached is logged and tried again; the reminders do not wait for it.
     static func attachBus(
@@ -45,20 +44,6 @@ extension DaemonService {
         logger: Logger,
         act: @escaping (WallTime?) -> Void
     ) throws(SystemCallError) -> DaemonBus? {
-        if sink is SystemdJournalSink {
-            let reader = JournalReader()
-            scheduler.hooks.journalValues = { field, ids, since in
-                reader.values(
-                    of: field,
-                    // This instance's own entries only, as for the reminders' keys (DaemonService.makeEnvironment).
-                    matching: [
-                        JournalMatch("MESSAGE_ID", anyOf: ids), JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
-                        JournalMatch("_UID", String(getuid())),
-                    ],
-                    since: since
-                )
-            }
-        }
         guard let scope else { return nil }
         let connection = try BusConnection(loop: loop, scope: scope, name: busName, logger: logger)
         let api = TimelineBusAPI(
@@ -67,7 +52,7 @@ extension DaemonService {
             act: act
         )
         let object = connection.export(path: TimelineBusAPI.objectPath, interface: api.interface)
-        scheduler.hooks.observers.append(api)
+        scheduler.observers.append(api)
         let changes = try PostSource(loop: loop, name: "bus properties") { api.publishChanges() }
         let actions = DueActionRunner(
             manager: SystemdManager(connection: connection),
@@ -83,7 +68,7 @@ extension DaemonService {
                 }
             }
         )
-        scheduler.hooks.observers.append(actions)
+        scheduler.observers.append(actions)
         return DaemonBus(connection: connection, api: api, actions: actions, object: object, changes: changes)
     }
 }

@@ -28,14 +28,14 @@ extension DaemonService {
             logger: logger,
             followUps: followUps
         )
-        scheduler.hooks.observers.append(channel)
+        scheduler.observers.append(channel)
         return channel
     }
 
     /// Says once, at start, when the timeline asks for desktop notifications that this instance cannot show.
     static func noteDesktopWithoutSessionBus(_ scheduler: Scheduler, channel: DesktopChannel?, logger: Logger) {
-        guard channel == nil, let milestones = scheduler.schedule?.milestones else { return }
-        let asking = milestones.filter { milestone in
+        guard channel == nil else { return }
+        let asking = scheduler.milestones.filter { milestone in
             milestone.reminders.indices.contains { milestone.delivery(ofReminder: $0).isDesktop }
         }
         guard !asking.isEmpty else { return }

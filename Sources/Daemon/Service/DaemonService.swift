@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import Logging
+import SystemPackage
 import Timeline
 
 /// Where the daemon writes its entries.
@@ -25,12 +26,6 @@ public struct DaemonConfiguration: Sendable {
     public var environment: [String: String]
     /// The zone file whose changes reload the timeline.
     public var zoneFilePath: String = ZoneFileWatch.defaultPath
-    /// How long before a due instant the daemon wakes to prepare it: map its code back, build the entries, so that
-    /// at the instant it only writes. About 1 ms of work with the page cache warm, 15 ms when the pages must come
-    /// from the disk (docs/performance.md, "The first reminder after idle", has the measurements).
-    public var prepareLead: Duration = .milliseconds(20)
-    /// The executable's code pages are given back when the daemon goes idle with nothing due for this long.
-    public var releaseCodePagesAfter: Duration = .seconds(10)
     /// The bus whose name the daemon owns (`DaemonService+Bus.swift`); nil: no bus.
     public var bus: BusScope? = nil
     /// What this build is (`sse-timeline --version`), logged once at start; nil logs nothing.
@@ -45,11 +40,8 @@ public struct DaemonConfiguration: Sendable {
     }
 }
 
-/// The daemon: a `Scheduler` on one sd-event loop, wired to the journal, systemd and the state directory.
-///
-/// One thread. The loop waits for the first of: the due timer (armed at the scheduler's answer), SIGHUP (reload),
-/// SIGTERM or SIGINT (stop), a step of the wall clock, a change of `/etc/localtime`, and the watchdog's ping.
-/// Each handler tells the scheduler what happened and re-arms the timer at its answer.
+/// The daemon: a `Scheduler` on one sd-event loop (`DaemonLoop`), wired to the journal, systemd, the state
+/// directory and the bus.
 public final class DaemonService {
     /// The exit status when the timeline cannot be loaded at start (EX_CONFIG, sysexits.h); the unit's
     /// `RestartPreventExitStatus=` keeps systemd from restarting a daemon whose config cannot load.
@@ -85,80 +77,29 @@ public final class DaemonService {
         signal(SIGPIPE, SIG_IGN)
         // Timers may otherwise expire up to 50 µs late (the default slack).
         _ = sse_set_timer_slack(1)
-        // The command line is parsed: its code is not needed again, and releasing its pages now lowers the peak
-        // RSS of loading (the rest goes when the daemon is first idle after a load).
-        let codePages = CodePages()
-        codePages.release()
-        let directory = configuration.stateDirectory
-        try Self.makeDirectory(directory)
+        try Self.makeDirectory(configuration.stateDirectory)
 
-        let loop = try EventLoop()
         let clock = SystemClock()
         let sink = Self.sink(for: configuration.logTarget)
-        let logger = Logger(label: "sse-timeline") { label in JournalLogHandler(label: label, sink: sink) }
+        let logger = Logger(label: JournalEntry.syslogIdentifier) { JournalLogHandler(label: $0, sink: sink) }
         if let version = configuration.version { logger.info("starting \(version)") }
-        var codeInUse = false
-        let scheduler = Scheduler(
-            environment: makeEnvironment(clock: clock, sink: sink, logger: logger) {
-                codeInUse = true
-            }
-        )
-
-        // Every handler tells the scheduler what happened and arms the due timer at its answer, and the prepare
-        // timer a little before it: at the instant itself only the writes are left.
-        var timer: TimerSource!
-        var prepareTimer: TimerSource!
-        let lead = configuration.prepareLead
-        func act(_ answer: WallTime?) {
-            codeInUse = true
-            timer.schedule(at: answer)
-            let early = answer?.advanced(by: .zero - lead)
-            prepareTimer.schedule(at: early.flatMap { $0 > clock.now() ? $0 : nil })
-        }
-        timer = try TimerSource(loop: loop, name: "due") {
-            act(scheduler.advance(to: clock.now()))
-            // The entries are out. Whoever reads them (journald, a pipe's reader) was woken onto this CPU and would
-            // wait for what follows a delivery (giving the code pages back: about 2 ms): let it run first.
-            sched_yield()
-        }
-        prepareTimer = try TimerSource(loop: loop, name: "prepare") {
-            codePages.restore()
-            if let deadline = timer.deadline { scheduler.prepare(for: deadline) }
-        }
-        let sources: [AnyObject] = [
-            try SignalSource(loop: loop, signal: SIGHUP) { act(scheduler.reload()) },
-            try SignalSource(loop: loop, signal: SIGTERM) { loop.exit(code: 0) },
-            try SignalSource(loop: loop, signal: SIGINT) { loop.exit(code: 0) },
-            try ClockChangeWatch(loop: loop) { act(scheduler.advance(to: clock.now())) },
-        ]
-        var zoneWatch: ZoneFileWatch?
-        do {
-            zoneWatch = try ZoneFileWatch(loop: loop, path: configuration.zoneFilePath) {
-                act(scheduler.timeZoneChanged())
-            }
-        } catch {
-            logger.warning("changes of the system time zone will not be noticed: \(error)")
-        }
-        try loop.enableWatchdog()
+        let scheduler = Scheduler(environment: makeEnvironment(clock: clock, sink: sink, logger: logger))
+        let loop = try DaemonLoop(scheduler: scheduler, clock: clock, zoneFilePath: configuration.zoneFilePath)
         let bus = try Self.attachBus(
             configuration.bus,
-            loop: loop,
+            loop: loop.loop,
             scheduler: scheduler,
             sink: sink,
             logger: logger,
-            act: act
+            act: loop.arm
         )
         let desktop = Self.desktopChannel(
-            bus: bus?.connection, scheduler: scheduler, clock: clock, logger: logger
-        ) { act($0) }
-        let idleLong = configuration.releaseCodePagesAfter
-        loop.beforeWaiting = {
-            guard codeInUse else { return }
-            if let next = timer.deadline, clock.now().duration(to: next) < idleLong { return }
-            codeInUse = false
-            codePages.release()
-        }
-
+            bus: bus?.connection,
+            scheduler: scheduler,
+            clock: clock,
+            logger: logger,
+            answer: loop.arm
+        )
         let first: WallTime?
         do {
             first = try scheduler.start()
@@ -169,10 +110,10 @@ public final class DaemonService {
             return Self.configErrorExitCode
         }
         Self.noteDesktopWithoutSessionBus(scheduler, channel: desktop, logger: logger)
-        act(first)
+        loop.arm(first)
         let status = try loop.run()
         scheduler.stop()
-        withExtendedLifetime((sources, zoneWatch, timer, prepareTimer, bus, desktop)) {}
+        withExtendedLifetime((bus, desktop)) {}
         return status
     }
 
@@ -180,43 +121,31 @@ public final class DaemonService {
     /// exist yet.
     static func makeDirectory(_ path: String) throws(SystemCallError) {
         guard !FileStatus.isDirectory(path) else { return }
-        let (parent, _) = ZoneFileWatch.split(path)
-        if parent != path, parent != "/", parent != "." { try makeDirectory(parent) }
+        let parent = FilePath(path).removingLastComponent()
+        if !parent.components.isEmpty { try makeDirectory(parent.string) }
         do throws(SystemCallError) {
             try SystemCall.run("mkdir", operand: path) { mkdir(path, 0o700) }
-        } catch where error.errno == .fileExists && FileStatus.isDirectory(path) {
+        } catch  where error.errno == .fileExists && FileStatus.isDirectory(path) {
             // Made meanwhile by someone else: fine.
         }
     }
 
-    private func makeEnvironment(
-        clock: SystemClock,
-        sink: any NotificationSink,
-        logger: Logger,
-        afterLoad: @escaping () -> Void
-    ) -> SchedulerEnvironment {
-        let reader = JournalReader()
-        let canReadJournal = sink is SystemdJournalSink
+    private func makeEnvironment(clock: SystemClock, sink: any NotificationSink, logger: Logger) -> SchedulerEnvironment
+    {
         let source = configuration.source
-        var environment = SchedulerEnvironment(clock: clock, sink: sink, logger: logger) { source.load() }
+        var environment = SchedulerEnvironment(clock: clock, sink: sink, logger: logger) {
+            let loaded = source.load()
+            // Parsing leaves freed memory in malloc's arenas; give it back, so that what stays is the timeline's.
+            malloc_trim(0)
+            return loaded
+        }
         environment.fallbackSink = StderrSink()
         environment.notifier = SystemdNotifier(environment: configuration.environment)
         environment.store = StateStore(directory: configuration.stateDirectory)
-        environment.journalKeys = { since in
-            guard canReadJournal else { return nil }
-            return reader.values(
-                of: "REMINDER_KEY",
-                // Only this instance's own entries: _UID is set by journald from the sender's credentials, so the
-                // system service and users' services (each their own UID) never take the others' for theirs.
-                matching: [
-                    JournalMatch("MESSAGE_ID", anyOf: MessageID.reminderIDs),
-                    JournalMatch("SYSLOG_IDENTIFIER", "sse-timeline"),
-                    JournalMatch("_UID", String(getuid())),
-                ],
-                since: since
-            )
+        if sink is SystemdJournalSink {
+            let reader = JournalReader()
+            environment.journalValues = { reader.ownValues(of: $0, messageIDs: $1, since: $2) }
         }
-        environment.afterLoad = afterLoad
         return environment
     }
 }

@@ -27,7 +27,7 @@ import time
 
 from ..common import MS, NS, REPO, Unmeasurable, log, run
 from ..daemon import StampedPipe
-from ..procfs import anonymous_memory, context_switch_kinds, kib, major_faults, read_proc_status
+from ..procfs import context_switch_kinds, major_faults, memory
 from ..stats import summary
 from ..timelines import iso, write_instants_timeline
 
@@ -102,13 +102,12 @@ def sleep_until(wall):
 
 def sample(pid):
     """What /proc says of `pid` at one moment: {tid: (voluntary, involuntary) context switches}, page faults
-    that waited for a file, VmRSS and anonymous bytes."""
+    that waited for a file, and its memory (`procfs.memory`)."""
     return {
         "wall": time.time(),
         "switches": context_switch_kinds(pid),
         "major_faults": major_faults(pid),
-        "rss": kib(read_proc_status(pid), "VmRSS"),
-        "anonymous": anonymous_memory(pid),
+        **memory(pid),
     }
 
 
@@ -247,7 +246,9 @@ def measure_round(d, sleeper, instant, activity_end, previous, before, after):
         "at_instant": at_instant,
         "reference_at_instant": reference_at_instant,
         "rss_idle": before["daemon"]["rss"],
-        "anonymous_idle": before["daemon"]["anonymous"],
+        "rss_anon_idle": before["daemon"]["rss_anon"],
+        "pss_anon_idle": before["daemon"]["pss_anon"],
+        "pss_idle": before["daemon"]["pss"],
         "rss_after": after["daemon"]["rss"],
         "reference_rss_idle": before["sleeper"]["rss"],
     }
@@ -267,14 +268,14 @@ def report_round(k, r):
 
 def summarise(args, instants, rounds):
     def pick(name):
-        return [r[name] for r in rounds]
+        return [r.get(name) for r in rounds]
 
     differences = [v for v in pick("difference_ns") if v is not None]
     # The daemon's wake-ups around an instant are its voluntary switches (it went to sleep, something woke it)
     # less those that were waits for a page read back from the disk (major faults: after minutes of idle the
     # machine may have dropped some of either process's pages from the page cache). Involuntary switches are
     # preemptions by other processes (the harness itself reads /proc in that window), chosen by neither. The
-    # target allows one wake-up more than the reference's per instant, the pre-wake, judged on the median round.
+    # daemon, like the reference, wakes once per instant; judged on the median round.
     def own_wakeups(window):
         return window["voluntary"] - (window["major_faults"] or 0)
 
@@ -306,6 +307,8 @@ def summarise(args, instants, rounds):
         "reference_major_faults_at_instant": summary([r["reference_at_instant"]["major_faults"] for r in rounds]),
         "threads_ended_at_instants": sum(r["at_instant"]["threads_ended"] for r in rounds),
         "rss_idle": summary(pick("rss_idle")),
-        "anonymous_idle": summary(pick("anonymous_idle")),
+        "rss_anon_idle": summary(pick("rss_anon_idle")),
+        "pss_anon_idle": summary(pick("pss_anon_idle")),
+        "pss_idle": summary(pick("pss_idle")),
         "reference_rss_idle": summary(pick("reference_rss_idle")),
     }

@@ -10,7 +10,7 @@ import time
 
 from ..common import ENTRY, NS, Unmeasurable, log
 from ..monitor import episodes
-from ..procfs import anonymous_memory, kib, read_proc_status
+from ..procfs import memory
 from ..timelines import generate
 
 
@@ -62,8 +62,7 @@ def finish_idle(ctx, idle):
     start_ns, end_ns = int(idle["start_wall"] * NS), int((idle["start_wall"] + data["seconds"]) * NS)
     pings = [wall for _, wall, fields in dog.notify.all_with("WATCHDOG") if start_ns <= wall <= end_ns]
     reminders = {"sse-timeline": idle["quiet"].reminder_lines, "sse-timeline-watchdog": dog.reminder_lines}
-    rss = {name: kib(read_proc_status(t["pid"]), "VmRSS") for name, t in data["targets"].items()}
-    anonymous = {name: anonymous_memory(t["pid"]) for name, t in data["targets"].items()}
+    memories = {name: memory(t["pid"]) for name, t in data["targets"].items()}
     idle["quiet"].stop()
     dog.stop()
     out = {"seconds": data["seconds"], "interval": data["interval"], "watchdog_usec": idle["watchdog_usec"],
@@ -77,8 +76,7 @@ def finish_idle(ctx, idle):
             "threads_ended": t["threads_ended"],
             "threads_new": t["threads_new"],
             "threads": t["threads_at_end"],
-            "rss": rss.get(name),
-            "anonymous": anonymous.get(name),
+            **memories.get(name, {}),
             "wake_times_s": wakes[:100],
         }
         if name in reminders:

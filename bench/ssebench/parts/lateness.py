@@ -23,8 +23,7 @@ def lateness_run(ctx, run_index):
             raise Unmeasurable("the daemon was not ready before the first reminder came due")
         last_due = start + 10
         got = d.wait_reminders(1000, (last_due + 10) * NS)
-        # The daemon's code pages are given back when it goes idle after loading (CodePages), and those of
-        # the delivery path come back with the first reminder: the RSS of a daemon that has delivered.
+        # The RSS of a daemon that has delivered: the delivery path's pages are mapped by now.
         rss_after = kib(d.proc_status(), "VmRSS")
     finally:
         d.stop()

@@ -5,7 +5,7 @@ import time
 
 from ..common import MS, Unmeasurable, log
 from ..daemon import pending_from_status
-from ..procfs import anonymous_memory, kib
+from ..procfs import kib, memory
 from ..stats import summary
 from ..timelines import SIZES, timeline_args
 
@@ -24,14 +24,16 @@ def bench_startup_memory(ctx):
                 # Steady: one second after READY=1 (the daemon is asleep by then; RSS no longer moves).
                 time.sleep(ctx.args.settle_seconds)
                 settled = d.proc_status()
-                anonymous = anonymous_memory(d.pid)
+                steady = memory(d.pid)
                 status = d.status()
                 run = {
                     "ready_ns": ready_ns,
                     "rss_at_ready": kib(at_ready, "VmRSS"),
-                    "rss_steady": kib(settled, "VmRSS"),
+                    "rss_steady": steady["rss"],
                     "rss_peak": kib(settled, "VmHWM"),
-                    "anonymous_steady": anonymous,
+                    "rss_anon_steady": steady["rss_anon"],
+                    "pss_anon_steady": steady["pss_anon"],
+                    "pss_steady": steady["pss"],
                     "threads": int(settled.get("Threads", "0") or 0),
                     "pending": pending_from_status(status),
                 }
@@ -42,8 +44,9 @@ def bench_startup_memory(ctx):
                     log(f"startup {size_name}: STATUS says {run['pending']} pending, expected {instances}")
                 runs.append(run)
                 log(
-                    f"startup {size_name} run {i + 1}: READY after {ready_ns / MS:.1f} ms, RSS steady "
-                    f"{run['rss_steady'] / 1e6:.2f} MB, peak {run['rss_peak'] / 1e6:.2f} MB, "
+                    f"startup {size_name} run {i + 1}: READY after {ready_ns / MS:.1f} ms, RssAnon "
+                    f"{(run['rss_anon_steady'] or 0) / 1e6:.2f} MB, PSS {(run['pss_steady'] or 0) / 1e6:.2f} MB, "
+                    f"RSS steady {run['rss_steady'] / 1e6:.2f} MB, peak {run['rss_peak'] / 1e6:.2f} MB, "
                     f"{run['pending']} pending, SIGTERM->exit {stop_seconds * 1000:.0f} ms (code {code})"
                 )
             except Unmeasurable as error:
@@ -56,7 +59,9 @@ def bench_startup_memory(ctx):
             "ready_ns": summary([r and r["ready_ns"] for r in runs]),
             "rss_steady": summary([r and r["rss_steady"] for r in runs]),
             "rss_peak": summary([r and r["rss_peak"] for r in runs]),
-            "anonymous_steady": summary([r and r["anonymous_steady"] for r in runs]),
+            "rss_anon_steady": summary([r and r["rss_anon_steady"] for r in runs]),
+            "pss_anon_steady": summary([r and r["pss_anon_steady"] for r in runs]),
+            "pss_steady": summary([r and r["pss_steady"] for r in runs]),
             "stop_seconds": summary([r and r["stop_seconds"] for r in runs]),
             "pending": runs[-1]["pending"] if runs and runs[-1] else None,
         }

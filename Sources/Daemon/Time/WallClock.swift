@@ -21,3 +21,22 @@ public final class SystemClock: WallClock {
         return WallTime(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
     }
 }
+
+/// The wall clock of `replay`: virtual time that stands still until the replay moves it to the next deadline.
+public final class ReplayClock: WallClock {
+    private var time: WallTime
+
+    /// A clock that reads `now` until moved.
+    public init(now: WallTime) {
+        time = now
+    }
+
+    public func now() -> WallTime {
+        time
+    }
+
+    /// Moves the clock to `time`; it never goes back.
+    public func move(to time: WallTime) {
+        self.time = max(self.time, time)
+    }
+}

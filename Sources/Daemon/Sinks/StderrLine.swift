@@ -21,12 +21,6 @@ public enum StderrLine {
 
     /// ``format(_:)`` as UTF-8 bytes, built in one buffer (a burst formats tens of thousands of lines).
     public static func bytes(of entry: JournalEntry) -> [UInt8] {
-        bytes(of: entry, leavingOpen: nil).line
-    }
-
-    /// ``bytes(of:)`` with the value of the field named `openField` left out, and where it would go: a value
-    /// written there later must need no quoting (digits).
-    static func bytes(of entry: JournalEntry, leavingOpen openField: String?) -> (line: [UInt8], open: Int?) {
         let message = entry.message ?? ""
         // The first MESSAGE is the text; the first PRIORITY is the `<P>` prefix when it is one digit 0-7.
         var messageIndex: Int?
@@ -49,18 +43,13 @@ public enum StderrLine {
         var block: [UInt8] = []
         block.reserveCapacity(entry.fields.count * 48)
         var first = true
-        var openInBlock: Int?
         for (index, field) in entry.fields.enumerated()
         where index != messageIndex && !(index == priorityIndex && level != nil) {
             block.append(first ? UInt8(ascii: "[") : UInt8(ascii: " "))
             first = false
             JournalEntry.appendFieldName(field.name, to: &block)
             block.append(UInt8(ascii: "="))
-            if openInBlock == nil, field.name == openField {
-                openInBlock = block.count
-            } else {
-                appendQuoted(field.value, to: &block)
-            }
+            appendQuoted(field.value, to: &block)
         }
         if !first {
             line.append(UInt8(ascii: " "))
@@ -70,12 +59,8 @@ public enum StderrLine {
         // Only a message with a `[` or a leading `<` can be misread; checking by parsing costs too much to
         // do for every line of a burst.
         let ambiguous = message.utf8.contains(UInt8(ascii: "[")) || message.utf8.first == UInt8(ascii: "<")
-        let open = openInBlock.map { line.count - 1 - block.count + $0 }
-        // An open value is checked as a number would fill it.
-        var probe = line
-        if let open { probe.insert(UInt8(ascii: "0"), at: open) }
-        if !ambiguous || parse(String(decoding: probe, as: UTF8.self))?.message == message {
-            return (line, open)
+        if !ambiguous || parse(String(decoding: line, as: UTF8.self))?.message == message {
+            return line
         }
         var guardedLine = Array(line[..<messageStart])
         appendEscaped(message, guarded: true, hasPrefix: level != nil, to: &guardedLine)
@@ -84,7 +69,7 @@ public enum StderrLine {
             guardedLine += block
             guardedLine.append(UInt8(ascii: "]"))
         }
-        return (guardedLine, openInBlock.map { guardedLine.count - 1 - block.count + $0 })
+        return guardedLine
     }
 
     /// The entry written as `line` (a final newline is ignored), or nil when the field list is malformed.

@@ -1,6 +1,7 @@
 import Timeline
 
-/// A reminder the scheduler has just written into the journal (on time, caught up, or back after a snooze).
+/// A reminder the scheduler has just written into the journal (on time, caught up, back after a snooze, or a
+/// repeat).
 public struct DeliveredReminder {
     /// The journal entry written, with every field.
     public var entry: JournalEntry
@@ -31,19 +32,4 @@ public protocol DeliveryObserver: AnyObject {
 extension DeliveryObserver {
     /// Does nothing.
     public func followedUp(_ record: FollowUpRecord) {}
-}
-
-/// What the daemon adds to the scheduler beyond the journal and the state: observers of deliveries, and a way
-/// to read this daemon's entries back from the journal by field. Set before `start()`.
-public final class SchedulerHooks {
-    /// Told of each reminder written, in order.
-    public var observers: [any DeliveryObserver] = []
-    /// The values of `field` in this daemon's entries with one of `messageIDs` since a wall time (nil: the
-    /// journal cannot be read). At start, the returns of snoozed reminders already in the journal count as done.
-    public var journalValues: (_ field: String, _ messageIDs: [String], _ since: WallTime) -> [String]? = { _, _, _ in
-        nil
-    }
-
-    /// Hooks that observe nothing and read nothing.
-    public init() {}
 }
