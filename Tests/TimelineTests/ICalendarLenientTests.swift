@@ -10,6 +10,10 @@ struct ICalendarLenientTests {
         ICalendarImportTests.read(ICalendarImportTests.calendar(body))
     }
 
+    static func read(events: String...) -> (milestones: [Milestone], diagnostics: [Diagnostic]) {
+        read(events.joined(separator: "\n"))
+    }
+
     static func event(_ uid: String, _ lines: String) -> String {
         "BEGIN:VEVENT\nUID:\(uid)\nSUMMARY:\(uid)\n\(lines)\nEND:VEVENT"
     }
@@ -18,11 +22,9 @@ struct ICalendarLenientTests {
 
     @Test func oneUnreadableEventIsSkippedAndTheOthersStay() {
         let result = Self.read(
-            [
-                Self.event("a", "DTSTART:20270607T090000Z"),
-                Self.event("b", "DTSTART:20270608T090000Z\nDTEND:20270607T090000Z"),
-                Self.event("c", "DTSTART;VALUE=DATE:20270609"),
-            ].joined(separator: "\n")
+            events: Self.event("a", "DTSTART:20270607T090000Z"),
+            Self.event("b", "DTSTART:20270608T090000Z\nDTEND:20270607T090000Z"),
+            Self.event("c", "DTSTART;VALUE=DATE:20270609")
         )
         #expect(result.milestones.map(\.id) == ["a", "c"])
         #expect(
@@ -50,11 +52,9 @@ struct ICalendarLenientTests {
 
     @Test func anUnknownZoneIsReportedAtEveryEventItMakesUnreadable() {
         let result = Self.read(
-            [
-                Self.event("a", "DTSTART;TZID=Mars/Olympus:20270607T090000"),
-                Self.event("b", "DTSTART;TZID=Mars/Olympus:20270608T090000"),
-                Self.event("c", "DTSTART:20270609T090000Z"),
-            ].joined(separator: "\n")
+            events: Self.event("a", "DTSTART;TZID=Mars/Olympus:20270607T090000"),
+            Self.event("b", "DTSTART;TZID=Mars/Olympus:20270608T090000"),
+            Self.event("c", "DTSTART:20270609T090000Z")
         )
         #expect(result.milestones.map(\.id) == ["c"])
         #expect(result.diagnostics.map(\.location.description) == ["t.ics:7:1", "t.ics:12:1"])
@@ -63,8 +63,8 @@ struct ICalendarLenientTests {
 
     @Test func aDuplicateUIDKeepsTheFirstEvent() {
         let result = Self.read(
-            [Self.event("a", "DTSTART:20270607T090000Z"), Self.event("a", "DTSTART:20270608T090000Z")]
-                .joined(separator: "\n")
+            events: Self.event("a", "DTSTART:20270607T090000Z"),
+            Self.event("a", "DTSTART:20270608T090000Z")
         )
         #expect(result.milestones.map(\.start.description) == ["2027-06-07T09:00:00"])
         #expect(result.diagnostics.map(\.location.description) == ["t.ics:10:5"])
@@ -73,10 +73,8 @@ struct ICalendarLenientTests {
 
     @Test func anUnreadableOverrideLeavesItsOccurrenceWhereItWas() throws {
         let result = Self.read(
-            [
-                Self.event("s", "DTSTART:20270607T090000Z\nRRULE:FREQ=DAILY;COUNT=3"),
-                Self.event("s", "RECURRENCE-ID:20270608T090000Z\nDTSTART:20270608T100000Z\nDURATION:soon"),
-            ].joined(separator: "\n")
+            events: Self.event("s", "DTSTART:20270607T090000Z\nRRULE:FREQ=DAILY;COUNT=3"),
+            Self.event("s", "RECURRENCE-ID:20270608T090000Z\nDTSTART:20270608T100000Z\nDURATION:soon")
         )
         let series = try #require(result.milestones.first)
         #expect(result.milestones.count == 1)
@@ -167,15 +165,13 @@ struct ICalendarLenientTests {
 
     @Test func anOverrideWithoutItsSeriesIsAnEventOfItsOwn() throws {
         let result = Self.read(
-            [
-                Self.event(
-                    "inv@google.com",
-                    "RECURRENCE-ID;TZID=Europe/Paris:20270607T090000\nDTSTART;TZID=Europe/Paris:20270607T100000\n"
-                        + "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT10M\nEND:VALARM"
-                ),
-                Self.event("inv@google.com", "RECURRENCE-ID;VALUE=DATE:20270614\nDTSTART;VALUE=DATE:20270615"),
-                Self.event("gone", "RECURRENCE-ID:20270601T090000Z\nDTSTART:20270601T090000Z\nSTATUS:CANCELLED"),
-            ].joined(separator: "\n")
+            events: Self.event(
+                "inv@google.com",
+                "RECURRENCE-ID;TZID=Europe/Paris:20270607T090000\nDTSTART;TZID=Europe/Paris:20270607T100000\n"
+                    + "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT10M\nEND:VALARM"
+            ),
+            Self.event("inv@google.com", "RECURRENCE-ID;VALUE=DATE:20270614\nDTSTART;VALUE=DATE:20270615"),
+            Self.event("gone", "RECURRENCE-ID:20270601T090000Z\nDTSTART:20270601T090000Z\nSTATUS:CANCELLED")
         )
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         #expect(result.milestones.map(\.id) == ["inv-20270607", "inv-20270614"])

@@ -57,7 +57,9 @@ extension FileImport {
             report(severity, property.line, property.column, key: "TZID", value: tzid, message, hint: hint)
         }
         if let cached = zoneCache[tzid] {
-            if cached == nil, let failure = zoneFailures[tzid] { reportTZID(.error, failure.message, hint: failure.hint) }
+            if cached == nil, let failure = zoneFailures[tzid] {
+                reportTZID(.error, failure.message, hint: failure.hint)
+            }
             return cached
         }
         var found: Zone?

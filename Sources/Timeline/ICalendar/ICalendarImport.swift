@@ -150,7 +150,8 @@ struct FileImport {
         for master in masters {
             let uid = master.property("UID").map { ICalendarValue.text($0.value) } ?? ""
             let moved = overrides.removeValue(forKey: uid) ?? []
-            milestones += skippingIfUnreadable(master) { $0.importEvent(master, overrides: moved, takenIds: &takenIds) }
+            milestones +=
+                skippingIfUnreadable(master) { $0.importEvent(master, overrides: moved, takenIds: &takenIds) }
                 ?? []
         }
         // What is left are occurrences whose series is not in the file, in file order.
