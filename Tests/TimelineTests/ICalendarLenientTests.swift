@@ -50,6 +50,20 @@ struct ICalendarLenientTests {
         )
     }
 
+    @Test func aTruncatedFileKeepsTheEventsItHas() throws {
+        let result = ICalendarImportTests.read(
+            "BEGIN:VCALENDAR\n" + Self.event("a", "DTSTART:20270607T090000Z") + "\nBEGIN:VEVENT\nUID:b\nDTSTART:2027"
+        )
+        #expect(result.milestones.map(\.id) == ["a"])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "t.ics:1:1: warning: BEGIN:VCALENDAR is never closed (END:VCALENDAR); the components are closed there and read",
+                "t.ics:7:1: warning: BEGIN:VEVENT is never closed (END:VEVENT); the components are closed there and read",
+                "t.ics:9:9: warning: DTSTART = \"2027\": not a date or date-time (the VEVENT of line 7 is skipped); accepted: 20270607 (VALUE=DATE), 20270607T090000 with TZID=..., or 20270607T070000Z",
+            ]
+        )
+    }
+
     @Test func anUnknownZoneIsReportedAtEveryEventItMakesUnreadable() {
         let result = Self.read(
             events: Self.event("a", "DTSTART;TZID=Mars/Olympus:20270607T090000"),

@@ -104,7 +104,8 @@ struct FileImport {
         }
         let parser = ICalendarParser(String(decoding: source.bytes, as: UTF8.self))
         for problem in parser.problems {
-            report(.warning, problem.line, problem.column, key: "", problem.message, hint: "skipped")
+            let effect = problem.skipsLine ? "skipped" : "the components are closed there and read"
+            report(.warning, problem.line, problem.column, key: "", problem.message, hint: effect)
         }
         let calendars = parser.components.filter { $0.name == "VCALENDAR" }
         if calendars.isEmpty {
