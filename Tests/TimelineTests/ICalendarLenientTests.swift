@@ -64,6 +64,26 @@ struct ICalendarLenientTests {
         )
     }
 
+    @Test func anUnreadableAlarmIsSkippedAndTheEventKeepsTheOthersOrTheDefaults() throws {
+        let alarm = { (trigger: String) in "BEGIN:VALARM\nACTION:DISPLAY\n\(trigger)\nEND:VALARM" }
+        let result = Self.read(
+            events: Self.event(
+                "a",
+                "DTSTART:20270607T090000Z\n" + alarm("TRIGGER:soon") + "\n" + alarm("TRIGGER:-PT1H")
+            ),
+            Self.event("b", "DTSTART:20270608T090000Z\n" + alarm("DESCRIPTION:no trigger"))
+        )
+        #expect(result.milestones.map(\.id) == ["a", "b"])
+        #expect(result.milestones.first?.reminders.map(\.text) == ["1 hour before"])
+        #expect(result.milestones.last?.reminders == Defaults().reminders)
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "t.ics:10:9: warning: TRIGGER = \"soon\": not a duration (the VALARM of line 8 is skipped); e.g. -PT15M, -P1D, PT0S, or VALUE=DATE-TIME:20270501T090000Z",
+                "t.ics:21:1: warning: VALARM: no TRIGGER (the VALARM of line 21 is skipped); e.g. TRIGGER:-PT15M",
+            ]
+        )
+    }
+
     @Test func anUnknownZoneIsReportedAtEveryEventItMakesUnreadable() {
         let result = Self.read(
             events: Self.event("a", "DTSTART;TZID=Mars/Olympus:20270607T090000"),

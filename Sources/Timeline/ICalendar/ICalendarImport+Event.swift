@@ -168,14 +168,14 @@ extension FileImport {
         }
         milestone.recurrence = recurrence(event, milestone: milestone)
         let alarms = event.components.filter { $0.name == "VALARM" }
-        if !alarms.isEmpty {
-            var reminders: [Reminder] = []
-            for alarm in alarms {
-                guard let reminder = self.reminder(alarm, milestone: milestone) else { continue }
-                if !reminders.contains(where: { $0.identity == reminder.identity }) { reminders.append(reminder) }
-            }
-            milestone.reminders = reminders
+        var reminders: [Reminder] = []
+        for alarm in alarms {
+            // An alarm that cannot be read is skipped alone; when none can, the defaults remind of the event.
+            let read = skippingIfUnreadable(alarm) { $0.reminder(alarm, milestone: milestone) }
+            guard let reminder = read else { continue }
+            if !reminders.contains(where: { $0.identity == reminder.identity }) { reminders.append(reminder) }
         }
+        if !reminders.isEmpty { milestone.reminders = reminders }
         for component in event.components where component.name != "VALARM" {
             skippedComponents[component.name, default: 0] += 1
         }

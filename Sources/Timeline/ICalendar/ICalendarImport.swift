@@ -165,8 +165,9 @@ struct FileImport {
         return milestones
     }
 
-    /// Runs `body` on one event (or moved occurrence); when it reported errors, they become warnings that say
-    /// the event is skipped, and its result is dropped: one unreadable event does not refuse the file.
+    /// Runs `body` on one component (an event, a moved occurrence, an alarm); when it reported errors, they
+    /// become warnings that say the component is skipped, and its result is dropped: one unreadable event does
+    /// not refuse the file.
     mutating func skippingIfUnreadable<Result>(
         _ event: ICalendarComponent,
         _ body: (inout FileImport) -> Result?
@@ -176,7 +177,7 @@ struct FileImport {
         var unreadable = false
         for index in before..<diagnostics.count where diagnostics[index].severity == .error {
             diagnostics[index].severity = .warning
-            diagnostics[index].message += " (the VEVENT of line \(event.line) is skipped)"
+            diagnostics[index].message += " (the \(event.name) of line \(event.line) is skipped)"
             unreadable = true
         }
         return unreadable ? nil : result
