@@ -10,7 +10,9 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Reads FILE.ics as the daemon reads timeline.d/*.ics (docs/configuration.md, "iCalendar files as \\
             config") and prints TOML, for those who want to edit the milestones. Problems are printed on stderr \\
-            as FILE:LINE:COLUMN; with an error nothing is printed and the exit status is 1.
+            as FILE:LINE:COLUMN. A line or an event that cannot be read is skipped with a warning and the rest \
+            is printed; a file that is not iCalendar at all is an error: nothing is printed and the exit status \
+            is 1.
 
             Example:
               sse-timeline import team.ics > /etc/sse-timeline/timeline.d/50-team.toml

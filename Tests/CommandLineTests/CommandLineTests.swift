@@ -94,6 +94,41 @@ struct CommandLineTests {
                 """
         )
     }
+    @Test func validatePrintsTheWarningsOfAnICalendarDropInAndStaysValid() throws {
+        let config = directory.file("t.toml")
+        writeFile(config, Array("[defaults]\n".utf8))
+        _ = mkdir(directory.file("t.d"), 0o755)
+        writeFile(
+            directory.file("t.d/cal.ics"),
+            Array(
+                """
+                BEGIN:VCALENDAR\r
+                BEGIN:VEVENT\r
+                UID:good\r
+                SUMMARY:Good\r
+                DTSTART;TZID=W. Europe Standard Time:20300607T090000\r
+                END:VEVENT\r
+                BEGIN:VEVENT\r
+                UID:bad\r
+                SUMMARY:Bad\r
+                DTSTART:tomorrow\r
+                END:VEVENT\r
+                END:VCALENDAR\r
+
+                """.utf8
+            )
+        )
+        let result = try run(["validate", "--config", config, "--now", "2030-01-01T00:00:00Z"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.hasPrefix("valid: 1 milestone"))
+        #expect(result.output.contains("(1 warnings)"))
+        #expect(
+            result.error.contains(
+                "t.d/cal.ics:10:9: warning: DTSTART = \"tomorrow\": not a date or date-time (the VEVENT of line 7 is skipped)"
+            )
+        )
+    }
+
     @Test func exportAsJSONSaysWhereRemindersGoAndHowTheyAreFollowedUp() throws {
         let config = directory.file("t.toml")
         writeFile(

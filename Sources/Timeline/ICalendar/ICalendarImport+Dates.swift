@@ -49,9 +49,19 @@ extension FileImport {
     }
 
     /// The zone a TZID names: a tz database name as such (also at the end of a path such as
-    /// `/mozilla.org/20050126_1/Europe/Berlin`), else the system zone that the file's VTIMEZONE matches.
+    /// `/mozilla.org/20050126_1/Europe/Berlin`), else the system zone that the file's VTIMEZONE matches, else the
+    /// zone CLDR gives a Windows name (`W. Europe Standard Time`, as Outlook and Exchange write). A TZID that is
+    /// none of them is reported at every property that uses it, so each event it makes unreadable says so.
     mutating func zone(_ tzid: String, at property: ContentLine) -> Zone? {
-        if let cached = zoneCache[tzid] { return cached }
+        func reportTZID(_ severity: Diagnostic.Severity, _ message: String, hint: String? = nil) {
+            report(severity, property.line, property.column, key: "TZID", value: tzid, message, hint: hint)
+        }
+        if let cached = zoneCache[tzid] {
+            if cached == nil, let failure = zoneFailures[tzid] {
+                reportTZID(.error, failure.message, hint: failure.hint)
+            }
+            return cached
+        }
         var found: Zone?
         if let zone = try? zones.zone(tzid) {
             found = zone
@@ -64,33 +74,39 @@ extension FileImport {
                 }
             }
         }
-        func reportTZID(_ severity: Diagnostic.Severity, _ message: String, hint: String? = nil) {
-            report(severity, property.line, property.column, key: "TZID", value: tzid, message, hint: hint)
-        }
+        let windowsZone = WindowsZones.tzdatabaseNames[tzid].flatMap { try? zones.zone($0) }
         if found == nil, let component = timeZones[tzid] {
             let definition = VTimeZone(component: component)
             let years = yearsUsing(tzid)
             found = VTimeZoneMatcher(zones: zones).match(definition, years: years)
+            let range = "\(years.lowerBound)-\(years.upperBound)"
             if let zone = found {
                 reportTZID(
                     .warning,
-                    "not a tz database name; its VTIMEZONE gives the offsets of \(zone.identifier) in \(years.lowerBound)-\(years.upperBound), which is used"
+                    "not a tz database name; its VTIMEZONE gives the offsets of \(zone.identifier) in \(range), which is used"
+                )
+            } else if let windowsZone {
+                found = windowsZone
+                reportTZID(
+                    .warning,
+                    "its VTIMEZONE matches no zone of the system's tzdata in \(range); read as the Windows zone name of \(windowsZone.identifier)"
                 )
             } else {
-                reportTZID(
-                    .error,
-                    "its VTIMEZONE matches no zone of the system's tzdata in \(years.lowerBound)-\(years.upperBound)",
-                    hint: "use a tz database name such as Europe/Paris"
+                zoneFailures[tzid] = (
+                    "its VTIMEZONE matches no zone of the system's tzdata in \(range)",
+                    "use a tz database name such as Europe/Paris"
                 )
             }
+        } else if found == nil, let windowsZone {
+            found = windowsZone
         } else if found == nil {
-            reportTZID(
-                .error,
+            zoneFailures[tzid] = (
                 "unknown time zone, and the file has no VTIMEZONE for it",
-                hint: zones.suggestions(for: tzid).first.map { "did you mean \"\($0)\"?" }
+                zones.suggestions(for: tzid).first.map { "did you mean \"\($0)\"?" }
                     ?? "use a tz database name such as Europe/Paris"
             )
         }
+        if found == nil, let failure = zoneFailures[tzid] { reportTZID(.error, failure.message, hint: failure.hint) }
         zoneCache[tzid] = found
         return found
     }

@@ -32,24 +32,33 @@ extension FileImport {
         var result: [Milestone] = []
         var exdates: [CivilDateTime] = []
         for override in overrides {
-            let ridProperty = override.property("RECURRENCE-ID")!
-            guard let rid = time(ridProperty, in: milestone, allDay: milestone.isAllDay) else { continue }
-            if ridProperty.parameter("RANGE")?.uppercased() == "THISANDFUTURE" {
-                report(.warning, ridProperty, "RANGE=THISANDFUTURE is not supported; only this occurrence is changed")
+            // An override that cannot be read is skipped: the occurrence it would move stays where it was.
+            let read = skippingIfUnreadable(override) { file -> (CivilDateTime, Milestone?)? in
+                let ridProperty = override.property("RECURRENCE-ID")!
+                guard let rid = file.time(ridProperty, in: milestone, allDay: milestone.isAllDay) else { return nil }
+                if ridProperty.parameter("RANGE")?.uppercased() == "THISANDFUTURE" {
+                    file.report(
+                        .warning,
+                        ridProperty,
+                        "RANGE=THISANDFUTURE is not supported; only this occurrence is changed"
+                    )
+                }
+                if override.property("STATUS")?.value.uppercased() == "CANCELLED" { return (rid, nil) }
+                guard var moved = file.decodeEvent(override, fallbackTitle: milestone.title) else { return nil }
+                moved.recurrence = nil
+                if moved.reminders == file.defaults.reminders, override.components.isEmpty {
+                    moved.reminders = milestone.reminders
+                }
+                moved.id = Self.uniqueId(
+                    milestone.id + "-" + Self.slug(rid.date.basicDescription),
+                    uid: uid + ridProperty.value,
+                    takenIds: &takenIds
+                )
+                return (rid, moved)
             }
+            guard let (rid, moved) = read else { continue }
             exdates.append(rid)
-            if override.property("STATUS")?.value.uppercased() == "CANCELLED" { continue }
-            guard var moved = decodeEvent(override, fallbackTitle: milestone.title) else { continue }
-            moved.recurrence = nil
-            if moved.reminders == defaults.reminders, override.components.isEmpty {
-                moved.reminders = milestone.reminders
-            }
-            moved.id = Self.uniqueId(
-                milestone.id + "-" + Self.slug(rid.date.basicDescription),
-                uid: uid + ridProperty.value,
-                takenIds: &takenIds
-            )
-            result.append(moved)
+            if let moved { result.append(moved) }
         }
         if !exdates.isEmpty {
             var recurrence =
@@ -59,6 +68,28 @@ extension FileImport {
             milestone.recurrence = recurrence
         }
         return [milestone] + result
+    }
+
+    /// An override whose series is not in the file (an invitation to one occurrence, as Google exports it): an
+    /// event of its own, with the id its occurrence would have had (the UID's, then RECURRENCE-ID's date).
+    mutating func importOrphan(_ event: ICalendarComponent, takenIds: inout Set<String>) -> Milestone? {
+        let ridProperty = event.property("RECURRENCE-ID")!
+        guard let (rid, _) = timeAndZone(ridProperty),
+            event.property("STATUS")?.value.uppercased() != "CANCELLED",
+            var milestone = decodeEvent(event, fallbackTitle: nil)
+        else { return nil }
+        let uid = event.property("UID").map { ICalendarValue.text($0.value) } ?? ""
+        let day: CivilDate
+        switch rid {
+        case .date(let date): day = date
+        case .local(let time), .utc(let time): day = time.date
+        }
+        milestone.id = Self.uniqueId(
+            Self.slug(uid) + "-" + Self.slug(day.basicDescription),
+            uid: uid + ridProperty.value,
+            takenIds: &takenIds
+        )
+        return milestone
     }
 
     /// One VEVENT as a milestone (id not yet set); nil when it has errors (reported).
@@ -137,14 +168,14 @@ extension FileImport {
         }
         milestone.recurrence = recurrence(event, milestone: milestone)
         let alarms = event.components.filter { $0.name == "VALARM" }
-        if !alarms.isEmpty {
-            var reminders: [Reminder] = []
-            for alarm in alarms {
-                guard let reminder = self.reminder(alarm, milestone: milestone) else { continue }
-                if !reminders.contains(where: { $0.identity == reminder.identity }) { reminders.append(reminder) }
-            }
-            milestone.reminders = reminders
+        var reminders: [Reminder] = []
+        for alarm in alarms {
+            // An alarm that cannot be read is skipped alone; when none can, the defaults remind of the event.
+            let read = skippingIfUnreadable(alarm) { $0.reminder(alarm, milestone: milestone) }
+            guard let reminder = read else { continue }
+            if !reminders.contains(where: { $0.identity == reminder.identity }) { reminders.append(reminder) }
         }
+        if !reminders.isEmpty { milestone.reminders = reminders }
         for component in event.components where component.name != "VALARM" {
             skippedComponents[component.name, default: 0] += 1
         }

@@ -5,9 +5,13 @@
 /// LOCATION, URL and CATEGORIES give title, description, location, source and tags; DTSTART, DTEND or
 /// DURATION, RRULE, RDATE and EXDATE the dates, in the zone of DTSTART's TZID (a tz database name, or
 /// another name whose VTIMEZONE matches a system zone); RECURRENCE-ID events move one occurrence (or, with
-/// STATUS:CANCELLED, remove it). Every milestone is marked ``Milestone/Origin/iCalendar``. Every problem is
-/// reported with its line and column; what is not supported (VTODO, ATTENDEE...) is skipped with one
-/// warning per file.
+/// STATUS:CANCELLED, remove it); one whose series is not in the file (an invitation to one occurrence) is an
+/// event of its own. Every milestone is marked ``Milestone/Origin/iCalendar``.
+///
+/// The files are other people's, so they are read leniently: a content line that cannot be read, or an event
+/// with a value that cannot be read, is skipped with a warning at its line and column, and the rest of the file
+/// stays. Only a file that is not iCalendar at all (not UTF-8, no `BEGIN:VCALENDAR`) is an error. What is not
+/// supported (VTODO, ATTENDEE...) is skipped with one warning per file.
 public struct ICalendarImport: Sendable {
     /// Where TZIDs are looked up.
     public var zones: ZoneDatabase
@@ -39,6 +43,8 @@ struct FileImport {
     var diagnostics: [Diagnostic] = []
     var timeZones: [String: ICalendarComponent] = [:]
     var zoneCache: [String: Zone?] = [:]
+    /// Why a TZID names no zone, repeated at every property that uses it.
+    var zoneFailures: [String: (message: String, hint: String?)] = [:]
     var skippedComponents: [String: Int] = [:]
     var skippedProperties: [String: Int] = [:]
 
@@ -98,7 +104,8 @@ struct FileImport {
         }
         let parser = ICalendarParser(String(decoding: source.bytes, as: UTF8.self))
         for problem in parser.problems {
-            report(.error, problem.line, problem.column, key: "", problem.message)
+            let effect = problem.skipsLine ? "skipped" : "the components are closed there and read"
+            report(.warning, problem.line, problem.column, key: "", problem.message, hint: effect)
         }
         let calendars = parser.components.filter { $0.name == "VCALENDAR" }
         if calendars.isEmpty {
@@ -130,9 +137,9 @@ struct FileImport {
             } else if !uid.isEmpty, let first = masterLine[uid] {
                 let property = event.property("UID")!
                 report(
-                    .error,
+                    .warning,
                     property,
-                    "duplicate UID, first at \(source.name):\(first)",
+                    "duplicate UID, first at \(source.name):\(first); this VEVENT is skipped",
                     hint: "each event needs its own UID"
                 )
             } else {
@@ -143,16 +150,37 @@ struct FileImport {
         var milestones: [Milestone] = []
         for master in masters {
             let uid = master.property("UID").map { ICalendarValue.text($0.value) } ?? ""
-            milestones += importEvent(master, overrides: overrides.removeValue(forKey: uid) ?? [], takenIds: &takenIds)
+            let moved = overrides.removeValue(forKey: uid) ?? []
+            milestones +=
+                skippingIfUnreadable(master) { $0.importEvent(master, overrides: moved, takenIds: &takenIds) }
+                ?? []
         }
-        for (_, orphans) in overrides {
-            for orphan in orphans {
-                let property = orphan.property("RECURRENCE-ID")!
-                report(.warning, property, "RECURRENCE-ID of an event whose UID has no main event; skipped")
+        // What is left are occurrences whose series is not in the file, in file order.
+        for orphan in overrides.values.joined().sorted(by: { $0.line < $1.line }) {
+            if let milestone = skippingIfUnreadable(orphan, { $0.importOrphan(orphan, takenIds: &takenIds) }) {
+                milestones.append(milestone)
             }
         }
         summarizeSkipped()
         return milestones
+    }
+
+    /// Runs `body` on one component (an event, a moved occurrence, an alarm); when it reported errors, they
+    /// become warnings that say the component is skipped, and its result is dropped: one unreadable event does
+    /// not refuse the file.
+    mutating func skippingIfUnreadable<Result>(
+        _ event: ICalendarComponent,
+        _ body: (inout FileImport) -> Result?
+    ) -> Result? {
+        let before = diagnostics.count
+        let result = body(&self)
+        var unreadable = false
+        for index in before..<diagnostics.count where diagnostics[index].severity == .error {
+            diagnostics[index].severity = .warning
+            diagnostics[index].message += " (the \(event.name) of line \(event.line) is skipped)"
+            unreadable = true
+        }
+        return unreadable ? nil : result
     }
 
     mutating func summarizeSkipped() {

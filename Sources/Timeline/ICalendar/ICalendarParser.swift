@@ -60,6 +60,9 @@ public struct ICalendarParser: Sendable {
         public var column: Int
         /// What is wrong.
         public var message: String
+        /// Whether the line is left out; otherwise the reader repaired the structure around it (closed a
+        /// component at an END of an outer one, or at the end of the text).
+        public var skipsLine = true
     }
 
     /// The top-level components (normally one VCALENDAR).
@@ -95,7 +98,8 @@ public struct ICalendarParser: Sendable {
                         Problem(
                             line: line.line,
                             column: line.valueColumn,
-                            message: "END:\(name) does not close BEGIN:\(open.name) of line \(open.line)"
+                            message: "END:\(name) does not close BEGIN:\(open.name) of line \(open.line)",
+                            skipsLine: !stack.contains { $0.name == name }
                         )
                     )
                     // Close up to the matching BEGIN if there is one; else ignore this END.
@@ -115,7 +119,12 @@ public struct ICalendarParser: Sendable {
         }
         while let open = stack.last {
             problems.append(
-                Problem(line: open.line, column: 1, message: "BEGIN:\(open.name) is never closed (END:\(open.name))")
+                Problem(
+                    line: open.line,
+                    column: 1,
+                    message: "BEGIN:\(open.name) is never closed (END:\(open.name))",
+                    skipsLine: false
+                )
             )
             close(&stack, open)
         }
