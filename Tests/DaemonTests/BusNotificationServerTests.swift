@@ -113,7 +113,7 @@ struct BusNotificationServerTests {
             name: BusNotificationServer.name,
             logger: logs.logger()
         )
-        let object = server!.export(path: BusNotificationServer.path, interface: standIn.interface)
+        let object = try server!.export(path: BusNotificationServer.path, interface: standIn.interface)
         let owner = try #require(server?.uniqueName)
         #expect(try run(loop) { events.last == .ownerChanged(owner) })
 

@@ -31,14 +31,11 @@ public final class BusClient {
         timeout: Duration? = nil,
         arguments: (inout BusMessageWriter) throws(BusError) -> Void = { _ throws(BusError) in }
     ) throws(BusError) -> BusMessage {
-        let message = try BusMessage(calling: member, at: locator, on: pointer)
-        var writer = message.writer()
-        try arguments(&writer)
+        let message = try BusMessage(calling: member, at: locator, on: pointer, arguments: arguments)
         var error = sd_bus_error()
         defer { sd_bus_error_free(&error) }
         var reply: OpaquePointer?
-        let microseconds = timeout.map { UInt64($0.components.seconds) * 1_000_000 } ?? 0
-        let result = sd_bus_call(pointer, message.pointer, microseconds, &error, &reply)
+        let result = sd_bus_call(pointer, message.pointer, timeout.busMicroseconds, &error, &reply)
         guard result >= 0, let reply else {
             throw BusError(&error) ?? BusError("sd_bus_call \(locator.interface).\(member)", result: result)
         }
@@ -50,19 +47,7 @@ public final class BusClient {
         let reply = try call("Get", at: locator.interface("org.freedesktop.DBus.Properties")) {
             (writer) throws(BusError) in try writer.append(locator.interface, name)
         }
-        var reader = reply.reader()
-        return try reader.read(BusVariant.self)
-    }
-
-    /// The introspection data of the object at `path` of `destination`.
-    public func introspect(_ destination: String, _ path: String) throws(BusError) -> String {
-        let locator = BusLocator(
-            destination: destination,
-            path: path,
-            interface: "org.freedesktop.DBus.Introspectable"
-        )
-        var reader = try call("Introspect", at: locator).reader()
-        return try reader.read(String.self)
+        return try Result.success(reply).value(BusVariant.self).get()
     }
 }
 

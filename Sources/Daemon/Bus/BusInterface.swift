@@ -2,13 +2,13 @@ import CSystemd
 import CSystemdBus
 import Glibc
 
-/// A D-Bus interface an object exports: its methods, properties and signals, as sd-bus introspects them.
+/// A D-Bus interface an object exports: its methods, read-only properties and signals, as sd-bus introspects them.
 public struct BusInterface {
-    /// One argument of a method or signal, named in the introspection data.
+    /// One argument of a method or signal: its name in the introspection data and its D-Bus signature.
     public struct Argument {
         /// The argument's name.
         public var name: String
-        /// Its D-Bus signature (one complete type).
+        /// Its signature (one complete type).
         public var signature: String
 
         /// The argument `name` of type `signature`.
@@ -18,22 +18,23 @@ public struct BusInterface {
         }
     }
 
-    /// A method: reads its arguments from the call, writes its results into the reply, or throws a
-    /// `BusError`, which becomes the error reply.
+    /// The handler of a method: reads the call's arguments, writes the reply, or throws a `BusError`, which
+    /// becomes the error reply.
+    public typealias Handler = (_ arguments: inout BusMessageReader, _ reply: inout BusMessageWriter) throws(BusError)
+        -> Void
+
+    /// A method.
     public struct Method {
         /// The member name, e.g. `ListPending`.
         public var name: String
-        /// Its input arguments.
-        public var input: [Argument]
-        /// Its output arguments.
-        public var output: [Argument]
+        /// Its input and output arguments.
+        public var input, output: [Argument]
         /// Whether callers without privileges may call it on the system bus (sd-bus otherwise requires
         /// `CAP_SYS_ADMIN` or the daemon's own user: `SD_BUS_VTABLE_UNPRIVILEGED`). The D-Bus policy decides
         /// who may send the call at all.
         public var unprivileged: Bool
-        /// The handler: the call's arguments, the reply to fill in.
-        public var handler:
-            (_ arguments: inout BusMessageReader, _ reply: inout BusMessageWriter) throws(BusError) -> Void
+        /// What it does.
+        public var handler: Handler
 
         /// A method; see the properties.
         public init(
@@ -41,66 +42,37 @@ public struct BusInterface {
             input: [Argument] = [],
             output: [Argument] = [],
             unprivileged: Bool = false,
-            handler:
-                @escaping (_ arguments: inout BusMessageReader, _ reply: inout BusMessageWriter) throws(BusError) ->
-                Void
+            handler: @escaping Handler
         ) {
-            self.name = name
-            self.input = input
-            self.output = output
-            self.unprivileged = unprivileged
-            self.handler = handler
+            (self.name, self.input, self.output, self.unprivileged, self.handler) =
+                (name, input, output, unprivileged, handler)
         }
     }
 
-    /// How clients learn that a property changed.
-    public enum PropertyChange {
-        /// It never changes while the object exists.
-        case constant
-        /// `PropertiesChanged` carries the new value (the exporter calls `emitPropertiesChanged`).
-        case emitsChange
-        /// `PropertiesChanged` names it; clients read it again.
-        case emitsInvalidation
-        /// No signal; clients read it when they need it.
-        case none
-    }
-
-    /// A read-only property.
+    /// A read-only property whose changes `PropertiesChanged` carries (the exporter calls
+    /// `BusConnection.emitPropertiesChanged`).
     public struct Property {
-        /// The property name, e.g. `NextDue`.
-        public var name: String
-        /// Its D-Bus signature.
-        public var signature: String
-        /// How changes are signalled.
-        public var change: PropertyChange
+        /// The property name, e.g. `NextDue`, and its signature.
+        public var name, signature: String
         /// Writes the current value.
         public var get: (_ value: inout BusMessageWriter) throws(BusError) -> Void
 
         /// A property; see the properties.
-        public init(
-            _ name: String,
-            _ signature: String,
-            change: PropertyChange,
-            get: @escaping (_ value: inout BusMessageWriter) throws(BusError) -> Void
-        ) {
-            self.name = name
-            self.signature = signature
-            self.change = change
-            self.get = get
+        public init(_ name: String, _ signature: String, get: @escaping (inout BusMessageWriter) throws(BusError) -> Void) {
+            (self.name, self.signature, self.get) = (name, signature, get)
         }
     }
 
-    /// A signal the object sends.
+    /// A signal the object sends: its member name, e.g. `ReminderDue`, and its arguments.
     public struct Signal {
-        /// The member name, e.g. `ReminderDue`.
+        /// The member name.
         public var name: String
         /// Its arguments.
         public var arguments: [Argument]
 
         /// A signal; see the properties.
         public init(_ name: String, arguments: [Argument]) {
-            self.name = name
-            self.arguments = arguments
+            (self.name, self.arguments) = (name, arguments)
         }
     }
 
@@ -115,87 +87,73 @@ public struct BusInterface {
 
     /// An interface; see the properties.
     public init(name: String, methods: [Method] = [], properties: [Property] = [], signals: [Signal] = []) {
-        self.name = name
-        self.methods = methods
-        self.properties = properties
-        self.signals = signals
+        (self.name, self.methods, self.properties, self.signals) = (name, methods, properties, signals)
     }
 }
 
-/// An object exported on a connection (`BusConnection.export`), through an sd-bus vtable built from its
-/// `BusInterface`; exported again after each reconnect, and removed when released.
-public final class BusExportedObject: BusRegistration {
-    /// The object path.
-    public let path: String
+/// An object exported on a connection (`BusConnection.export`) through an sd-bus vtable built from its
+/// `BusInterface`, as long as this value lives: its slot goes first when it is released, so sd-bus never calls
+/// into a freed object.
+public final class BusExportedObject {
     /// What it exports.
     public let interface: BusInterface
     private let vtable: UnsafeMutableRawPointer
     // The vtable points into these C strings; they live as long as the object.
     private var strings: [UnsafeMutablePointer<CChar>] = []
+    private var slot: OpaquePointer?
 
-    init(path: String, interface: BusInterface) {
-        self.path = path
+    init(path: String, interface: BusInterface, on bus: OpaquePointer) throws(BusError) {
         self.interface = interface
         let entrySize = sse_bus_vtable_entry_size()
         let count = 2 + interface.methods.count + interface.properties.count + interface.signals.count
         vtable = UnsafeMutableRawPointer.allocate(byteCount: entrySize * count, alignment: 16)
         vtable.initializeMemory(as: UInt8.self, repeating: 0, count: entrySize * count)
-        super.init()
-        func entry(_ index: Int) -> UnsafeMutablePointer<sd_bus_vtable> {
-            (vtable + entrySize * index).assumingMemoryBound(to: sd_bus_vtable.self)
-        }
         var index = 0
-        sse_bus_vtable_start(entry(index), 0)
-        index += 1
+        func next() -> UnsafeMutablePointer<sd_bus_vtable> {
+            defer { index += 1 }
+            return (vtable + entrySize * index).assumingMemoryBound(to: sd_bus_vtable.self)
+        }
+        // Argument names, each ended by NUL, as SD_BUS_PARAM writes them.
+        func names(_ arguments: [BusInterface.Argument]) -> String { arguments.map { $0.name + "\0" }.joined() }
+        func signature(_ arguments: [BusInterface.Argument]) -> String { arguments.map(\.signature).joined() }
+
+        sse_bus_vtable_start(next(), 0)
         for method in interface.methods {
-            let names = (method.input + method.output).map { $0.name + "\0" }.joined()
             sse_bus_vtable_method(
-                entry(index),
+                next(),
                 keep(method.name),
-                keep(method.input.map(\.signature).joined()),
-                keep(method.output.map(\.signature).joined()),
-                keep(names),
-                { message, context, replyError in
-                    BusRegistration.object(context, as: BusExportedObject.self).dispatch(message!, replyError)
-                },
+                keep(signature(method.input)),
+                keep(signature(method.output)),
+                keep(names(method.input + method.output)),
+                { message, context, error in context!.object(as: BusExportedObject.self).dispatch(message!, error) },
                 method.unprivileged ? UInt64(SD_BUS_VTABLE_UNPRIVILEGED) : 0
             )
-            index += 1
         }
         for property in interface.properties {
-            let flags: UInt64 =
-                switch property.change {
-                case .constant: UInt64(SD_BUS_VTABLE_PROPERTY_CONST)
-                case .emitsChange: UInt64(SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
-                case .emitsInvalidation: UInt64(SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION)
-                case .none: 0
-                }
             sse_bus_vtable_property(
-                entry(index),
+                next(),
                 keep(property.name),
                 keep(property.signature),
-                { _, _, _, name, reply, context, replyError in
-                    BusRegistration.object(context, as: BusExportedObject.self).get(name!, into: reply!, replyError)
+                { _, _, _, name, reply, context, error in
+                    context!.object(as: BusExportedObject.self).get(name!, into: reply!, error)
                 },
-                flags
+                UInt64(SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
             )
-            index += 1
         }
         for signal in interface.signals {
-            sse_bus_vtable_signal(
-                entry(index),
-                keep(signal.name),
-                keep(signal.arguments.map(\.signature).joined()),
-                keep(signal.arguments.map { $0.name + "\0" }.joined()),
-                0
-            )
-            index += 1
+            sse_bus_vtable_signal(next(), keep(signal.name), keep(signature(signal.arguments)), keep(names(signal.arguments)), 0)
         }
-        sse_bus_vtable_end(entry(index))
+        sse_bus_vtable_end(next())
+        let table = vtable.assumingMemoryBound(to: sd_bus_vtable.self)
+        let context = UnsafeMutableRawPointer(unretained: self)
+        try BusError.check(
+            "sd_bus_add_object_vtable \(path)",
+            sd_bus_add_object_vtable(bus, &slot, path, interface.name, table, context)
+        )
     }
 
     deinit {
-        uninstall()
+        sd_bus_slot_unref(slot)
         vtable.deallocate()
         for string in strings { free(string) }
     }
@@ -204,19 +162,9 @@ public final class BusExportedObject: BusRegistration {
     private func keep(_ text: String) -> UnsafeMutablePointer<CChar> {
         let bytes = Array(text.utf8) + [0]
         let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
-        bytes.withUnsafeBufferPointer { buffer in
-            for (offset, byte) in buffer.enumerated() { copy[offset] = CChar(bitPattern: byte) }
-        }
+        for (offset, byte) in bytes.enumerated() { copy[offset] = CChar(bitPattern: byte) }
         strings.append(copy)
         return copy
-    }
-
-    override func install(on bus: OpaquePointer) throws(BusError) {
-        let table = vtable.assumingMemoryBound(to: sd_bus_vtable.self)
-        try BusError.check(
-            "sd_bus_add_object_vtable",
-            sd_bus_add_object_vtable(bus, &slot, path, interface.name, table, context)
-        )
     }
 
     private func dispatch(_ pointer: OpaquePointer, _ replyError: UnsafeMutablePointer<sd_bus_error>?) -> Int32 {
@@ -226,10 +174,7 @@ public final class BusExportedObject: BusRegistration {
         }
         do throws(BusError) {
             var replyPointer: OpaquePointer?
-            try BusError.check(
-                "sd_bus_message_new_method_return",
-                sd_bus_message_new_method_return(pointer, &replyPointer)
-            )
+            try BusError.check("sd_bus_message_new_method_return", sd_bus_message_new_method_return(pointer, &replyPointer))
             let reply = BusMessage(taking: replyPointer!)
             var arguments = call.reader()
             var writer = reply.writer()
@@ -248,9 +193,7 @@ public final class BusExportedObject: BusRegistration {
     ) -> Int32 {
         let name = String(cString: name)
         guard let property = interface.properties.first(where: { $0.name == name }) else {
-            return BusError(name: "org.freedesktop.DBus.Error.UnknownProperty", message: "no property \(name)").set(
-                replyError
-            )
+            return BusError(name: "org.freedesktop.DBus.Error.UnknownProperty", message: "no property \(name)").set(replyError)
         }
         do throws(BusError) {
             var writer = BusMessage(borrowing: reply).writer()
@@ -260,6 +203,4 @@ public final class BusExportedObject: BusRegistration {
             return error.set(replyError)
         }
     }
-
-    public override var description: String { "the object \(path) (\(interface.name))" }
 }

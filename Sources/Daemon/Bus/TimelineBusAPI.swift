@@ -56,48 +56,36 @@ public protocol TimelineSignalSender: AnyObject {
 
 /// The API's signals on a bus connection.
 public final class BusTimelineSignals: TimelineSignalSender {
-    private weak var connection: BusConnection?
+    private let connection: BusConnection
     /// The subscribers, as systemd's own managers track theirs (`sd_bus_track`: a peer that leaves the bus is
-    /// dropped by sd-bus); bound to one connection, so made again after a reconnect.
-    private var subscribers: OpaquePointer?
+    /// dropped by sd-bus).
+    private let subscribers: OpaquePointer
 
     /// Signals sent on `connection`.
-    public init(connection: BusConnection) {
+    ///
+    /// - Throws: `BusError` when the subscribers cannot be tracked (no memory).
+    public init(connection: BusConnection) throws(BusError) {
         self.connection = connection
+        var track: OpaquePointer?
+        try BusError.check("sd_bus_track_new", sd_bus_track_new(connection.pointer, &track, nil, nil))
+        subscribers = track!
     }
 
     deinit {
-        if let subscribers { sd_bus_track_unref(subscribers) }
+        sd_bus_track_unref(subscribers)
     }
 
-    public var hasSubscribers: Bool {
-        guard let subscribers, let bus = connection?.pointer, sd_bus_track_get_bus(subscribers) == bus else {
-            return false
-        }
-        return sd_bus_track_count(subscribers) > 0
-    }
+    public var hasSubscribers: Bool { sd_bus_track_count(subscribers) > 0 }
 
     public func subscribe(_ message: BusMessage) throws(BusError) {
-        let bus = sd_bus_message_get_bus(message.pointer)
-        if let subscribers, sd_bus_track_get_bus(subscribers) != bus {
-            sd_bus_track_unref(subscribers)
-            self.subscribers = nil
-        }
-        if subscribers == nil {
-            try BusError.check("sd_bus_track_new", sd_bus_track_new(bus, &subscribers, nil, nil))
-        }
         try BusError.check("sd_bus_track_add_sender", sd_bus_track_add_sender(subscribers, message.pointer))
     }
 
     public func unsubscribe(_ message: BusMessage) throws(BusError) {
-        guard let subscribers, sd_bus_track_get_bus(subscribers) == sd_bus_message_get_bus(message.pointer) else {
-            return
-        }
         _ = sd_bus_track_remove_sender(subscribers, message.pointer)
     }
 
     public func sendReminderDue(_ signal: ReminderDueSignal) throws(BusError) {
-        guard let connection else { return }
         try connection.emitSignal(
             path: TimelineBusAPI.objectPath,
             interface: TimelineBusAPI.interfaceName,
@@ -109,7 +97,7 @@ public final class BusTimelineSignals: TimelineSignalSender {
     }
 
     public func sendPropertiesChanged(_ names: [String]) throws(BusError) {
-        try connection?.emitPropertiesChanged(
+        try connection.emitPropertiesChanged(
             path: TimelineBusAPI.objectPath,
             interface: TimelineBusAPI.interfaceName,
             names: names
@@ -289,10 +277,10 @@ public final class TimelineBusAPI: DeliveryObserver {
                 },
             ],
             properties: [
-                .init("NextDue", "t", change: .emitsChange) { [unowned self] (value) throws(BusError) in
+                .init("NextDue", "t") { [unowned self] (value) throws(BusError) in
                     try value.append(self.nextDue)
                 },
-                .init("Status", "s", change: .emitsChange) { [unowned self] (value) throws(BusError) in
+                .init("Status", "s") { [unowned self] (value) throws(BusError) in
                     try value.append(self.status)
                 },
             ],
