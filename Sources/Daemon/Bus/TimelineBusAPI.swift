@@ -249,47 +249,47 @@ public final class TimelineBusAPI: DeliveryObserver {
         BusInterface(
             name: Self.interfaceName,
             methods: [
-                .init(
+                .method(
                     "ListPending",
-                    input: [.init("limit", "u")],
-                    output: [.init("reminders", "a(ssssstt)")],
+                    input: [("limit", "u")],
+                    output: [("reminders", "a(ssssstt)")],
                     unprivileged: true
                 ) { [unowned self] (arguments, reply) throws(BusError) in
                     let limit = try arguments.read(UInt32.self)
                     try reply.append(self.listPending(limit: limit).map(PendingReminderRecord.init))
                 },
-                .init("Snooze", input: [.init("key", "s"), .init("seconds", "t")], output: [.init("until", "t")]) {
+                .method("Snooze", input: [("key", "s"), ("seconds", "t")], output: [("until", "t")]) {
                     [unowned self] (arguments, reply) throws(BusError) in
                     let key = try arguments.read(String.self)
                     let seconds = try arguments.read(UInt64.self)
                     try reply.append(try self.snooze(key: key, seconds: seconds))
                 },
-                .init("Dismiss", input: [.init("key", "s")]) { [unowned self] (arguments, _) throws(BusError) in
+                .method("Dismiss", input: [("key", "s")]) { [unowned self] (arguments, _) throws(BusError) in
                     try self.dismiss(key: try arguments.read(String.self))
                 },
-                .init("Reload") { [unowned self] (_, _) throws(BusError) in self.reload() },
+                .method("Reload") { [unowned self] (_, _) throws(BusError) in self.reload() },
                 // As systemd's Manager.Subscribe: ReminderDue goes out while a client that called this is on the bus.
-                .init("Subscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
+                .method("Subscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
                     try self.sender?.subscribe(arguments.message)
                 },
-                .init("Unsubscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
+                .method("Unsubscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
                     try self.sender?.unsubscribe(arguments.message)
                 },
             ],
             properties: [
-                .init("NextDue", "t") { [unowned self] (value) throws(BusError) in
+                .property("NextDue", signature: "t") { [unowned self] (value) throws(BusError) in
                     try value.append(self.nextDue)
                 },
-                .init("Status", "s") { [unowned self] (value) throws(BusError) in
+                .property("Status", signature: "s") { [unowned self] (value) throws(BusError) in
                     try value.append(self.status)
                 },
             ],
             signals: [
-                .init(
+                .signal(
                     "ReminderDue",
                     arguments: [
-                        .init("key", "s"), .init("milestone_id", "s"), .init("title", "s"), .init("reminder", "s"),
-                        .init("due", "t"), .init("fields", "a{ss}"),
+                        ("key", "s"), ("milestone_id", "s"), ("title", "s"), ("reminder", "s"),
+                        ("due", "t"), ("fields", "a{ss}"),
                     ]
                 )
             ]
