@@ -252,7 +252,12 @@ struct BusConnectionTests {
         let bus = TestBus()
         // The name's owner never reads its messages: its loop never runs.
         let silentLoop = try EventLoop()
-        let silent = try BusConnection(loop: silentLoop, scope: .address(bus.address), name: Self.name, logger: logs.logger())
+        let silent = try BusConnection(
+            loop: silentLoop,
+            scope: .address(bus.address),
+            name: Self.name,
+            logger: logs.logger()
+        )
         let loop = try EventLoop()
         let client = try BusConnection(loop: loop, scope: .address(bus.address), logger: logs.logger())
         let clock = ContinuousClock()
@@ -266,20 +271,26 @@ struct BusConnectionTests {
         let blocking = try BusClient(scope: .address(bus.address))
         let blockingStart = clock.now
         #expect(throws: BusError.self) {
-            _ = try blocking.call("Echo", at: BusLocator(destination: Self.name, path: Self.path, interface: Self.name), timeout: .milliseconds(500))
+            _ = try blocking.call(
+                "Echo",
+                at: BusLocator(destination: Self.name, path: Self.path, interface: Self.name),
+                timeout: .milliseconds(500)
+            )
         }
         #expect(clock.now - blockingStart >= .milliseconds(500) && clock.now - blockingStart < .seconds(5))
         withExtendedLifetime(silent) {}
     }
 
-    @Test(arguments: [
-        (BusScope.system, [:], "unix:path=/run/dbus/system_bus_socket"),
-        (.system, ["DBUS_SYSTEM_BUS_ADDRESS": "unix:path=/tmp/system"], "unix:path=/tmp/system"),
-        (.user, ["XDG_RUNTIME_DIR": "/run/user/1000"], "unix:path=/run/user/1000/bus"),
-        (.user, ["XDG_RUNTIME_DIR": "/tmp/a b,c"], "unix:path=/tmp/a%20b%2cc/bus"),
-        (.user, ["DBUS_SESSION_BUS_ADDRESS": "unix:path=/s", "XDG_RUNTIME_DIR": "/r"], "unix:path=/s"),
-        (.user, [:], nil),
-    ] as [(BusScope, [String: String], String?)])
+    @Test(
+        arguments: [
+            (BusScope.system, [:], "unix:path=/run/dbus/system_bus_socket"),
+            (.system, ["DBUS_SYSTEM_BUS_ADDRESS": "unix:path=/tmp/system"], "unix:path=/tmp/system"),
+            (.user, ["XDG_RUNTIME_DIR": "/run/user/1000"], "unix:path=/run/user/1000/bus"),
+            (.user, ["XDG_RUNTIME_DIR": "/tmp/a b,c"], "unix:path=/tmp/a%20b%2cc/bus"),
+            (.user, ["DBUS_SESSION_BUS_ADDRESS": "unix:path=/s", "XDG_RUNTIME_DIR": "/r"], "unix:path=/s"),
+            (.user, [:], nil),
+        ] as [(BusScope, [String: String], String?)]
+    )
     func theBusAddressIsFoundAsSdBusFindsIt(scope: BusScope, environment: [String: String], address: String?) {
         #expect(scope.address(environment: environment) == address)
     }

@@ -67,12 +67,14 @@ public final class BusConnection {
             if result < 0 { failed(BusError("sd_bus_request_name \(name)", result: result)) }
             return
         }
-        do throws(BusError) {
-            try ReplyHandler.add("sd_bus_request_name_async", { if case .failure(let error) = $0 { failed(error) } }) { slot, context in
-                sd_bus_request_name_async(pointer, &slot, name, 0, ReplyHandler.callback, context)
+        call("RequestName", at: .bus, arguments: { (writer) throws(BusError) in try writer.append(name, UInt32(0)) }) {
+            // 1: the primary owner now; otherwise in the queue behind another owner (2) or refused (3).
+            switch $0.value(UInt32.self) {
+            case .success(1): break
+            case .success(let answer):
+                failed(BusError(name: BusError.failed, message: "RequestName answered \(answer)"))
+            case .failure(let error): failed(error)
             }
-        } catch {
-            failed(error)
         }
     }
 
@@ -100,12 +102,18 @@ public final class BusConnection {
         firstArgument: String? = nil,
         handler: @escaping (BusMessage) -> Void
     ) -> BusSubscription {
-        let parts = [("sender", sender), ("path", path), ("interface", interface), ("member", member), ("arg0", firstArgument)]
-        let rule = (["type='signal'"] + parts.compactMap { key, value in value.map { "\(key)='\($0)'" } }).joined(separator: ",")
+        let parts = [
+            ("sender", sender), ("path", path), ("interface", interface), ("member", member), ("arg0", firstArgument),
+        ]
+        let rule = (["type='signal'"] + parts.compactMap { key, value in value.map { "\(key)='\($0)'" } }).joined(
+            separator: ","
+        )
         let subscription = BusSubscription(handler)
         let context = UnsafeMutableRawPointer(unretained: subscription)
         let result = sd_bus_add_match_async(pointer, &subscription.slot, rule, BusSubscription.callback, nil, context)
-        if result < 0 { logger.error("cannot listen to \(rule): \(BusError("sd_bus_add_match_async", result: result))") }
+        if result < 0 {
+            logger.error("cannot listen to \(rule): \(BusError("sd_bus_add_match_async", result: result))")
+        }
         return subscription
     }
 
@@ -148,7 +156,14 @@ public final class BusConnection {
         do throws(BusError) {
             let message = try BusMessage(calling: member, at: locator, on: pointer, arguments: arguments)
             try ReplyHandler.add("sd_bus_call_async", reply) { slot, context in
-                sd_bus_call_async(pointer, &slot, message.pointer, ReplyHandler.callback, context, timeout.busMicroseconds)
+                sd_bus_call_async(
+                    pointer,
+                    &slot,
+                    message.pointer,
+                    ReplyHandler.callback,
+                    context,
+                    timeout.busMicroseconds
+                )
             }
         } catch {
             reply(.failure(error))

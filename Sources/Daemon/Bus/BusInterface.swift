@@ -72,7 +72,8 @@ public final class BusExportedObject {
                     keep(signature(input)),
                     keep(signature(output)),
                     keep(names(input + output)),
-                    { message, context, error in context!.object(as: BusExportedObject.self).dispatch(message!, error) },
+                    { message, context, error in context!.object(as: BusExportedObject.self).dispatch(message!, error)
+                    },
                     unprivileged ? UInt64(SD_BUS_VTABLE_UNPRIVILEGED) : 0
                 )
             case .property(let name, let type, let getter):

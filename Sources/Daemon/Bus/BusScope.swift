@@ -38,7 +38,8 @@ public enum BusScope: Sendable, Equatable, CustomStringConvertible {
         case .system:
             environment["DBUS_SYSTEM_BUS_ADDRESS"] ?? "unix:path=/run/dbus/system_bus_socket"
         case .user:
-            environment["DBUS_SESSION_BUS_ADDRESS"] ?? environment["XDG_RUNTIME_DIR"].map { "unix:path=\(escaped($0))/bus" }
+            environment["DBUS_SESSION_BUS_ADDRESS"]
+                ?? environment["XDG_RUNTIME_DIR"].map { "unix:path=\(escaped($0))/bus" }
         case .address(let address):
             address
         }
@@ -50,7 +51,11 @@ public enum BusScope: Sendable, Equatable, CustomStringConvertible {
         let hex = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []
         for byte in path.utf8 {
-            if plain.contains(byte) { bytes.append(byte) } else { bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]] }
+            if plain.contains(byte) {
+                bytes.append(byte)
+            } else {
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -63,7 +68,10 @@ public enum BusScope: Sendable, Equatable, CustomStringConvertible {
     /// - Throws: `BusError` (`isNotConnected`) when the bus has no address or cannot be reached.
     func open(waitingForTheBus: Bool = false) throws(BusError) -> OpaquePointer {
         guard let address = address(environment: ProcessEnvironment.current()) else {
-            throw BusError("no address for \(self) (neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR)", result: -ENOMEDIUM)
+            throw BusError(
+                "no address for \(self) (neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR)",
+                result: -ENOMEDIUM
+            )
         }
         var bus: OpaquePointer?
         try BusError.check("sd_bus_new", sd_bus_new(&bus))
