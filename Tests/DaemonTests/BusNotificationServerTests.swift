@@ -33,17 +33,17 @@ struct BusNotificationServerTests {
             BusInterface(
                 name: BusNotificationServer.name,
                 methods: [
-                    .init("GetCapabilities", output: [.init("capabilities", "as")]) { (_, reply) throws(BusError) in
+                    .method("GetCapabilities", output: [("capabilities", "as")]) { (_, reply) throws(BusError) in
                         try reply.append(["actions", "body", "body-markup"])
                     },
-                    .init(
+                    .method(
                         "Notify",
                         input: [
-                            .init("app_name", "s"), .init("replaces_id", "u"), .init("app_icon", "s"),
-                            .init("summary", "s"), .init("body", "s"), .init("actions", "as"), .init("hints", "a{sv}"),
-                            .init("expire_timeout", "i"),
+                            ("app_name", "s"), ("replaces_id", "u"), ("app_icon", "s"),
+                            ("summary", "s"), ("body", "s"), ("actions", "as"), ("hints", "a{sv}"),
+                            ("expire_timeout", "i"),
                         ],
-                        output: [.init("id", "u")]
+                        output: [("id", "u")]
                     ) { [unowned self] (arguments, reply) throws(BusError) in
                         self.notify.append(
                             (
@@ -55,14 +55,14 @@ struct BusNotificationServerTests {
                         )
                         try reply.append(UInt32(42))
                     },
-                    .init("CloseNotification", input: [.init("id", "u")]) {
+                    .method("CloseNotification", input: [("id", "u")]) {
                         [unowned self] (arguments, _) throws(BusError) in
                         self.closed.append(try arguments.read(UInt32.self))
                     },
                 ],
                 signals: [
-                    .init("ActionInvoked", arguments: [.init("id", "u"), .init("action_key", "s")]),
-                    .init("NotificationClosed", arguments: [.init("id", "u"), .init("reason", "u")]),
+                    .signal("ActionInvoked", arguments: [("id", "u"), ("action_key", "s")]),
+                    .signal("NotificationClosed", arguments: [("id", "u"), ("reason", "u")]),
                 ]
             )
         }
@@ -113,7 +113,7 @@ struct BusNotificationServerTests {
             name: BusNotificationServer.name,
             logger: logs.logger()
         )
-        let object = server!.export(path: BusNotificationServer.path, interface: standIn.interface)
+        let object = try server!.export(path: BusNotificationServer.path, interface: standIn.interface)
         let owner = try #require(server?.uniqueName)
         #expect(try run(loop) { events.last == .ownerChanged(owner) })
 

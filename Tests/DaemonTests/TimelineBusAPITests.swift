@@ -26,7 +26,7 @@ struct TimelineBusAPITests {
 
     func api(acts: @escaping (WallTime?) -> Void = { _ in }) throws -> TimelineBusAPI {
         let scheduler = try #require(harness.scheduler)
-        let api = TimelineBusAPI(scheduler: scheduler, sender: signals, act: acts)
+        let api = TimelineBusAPI(scheduler: scheduler, sender: signals, arm: acts)
         scheduler.observers.append(api)
         return api
     }
@@ -134,10 +134,10 @@ struct TimelineBusObjectTests {
         let (bus, logs, harness, loop, server) = try startServer()
         let api = TimelineBusAPI(
             scheduler: try #require(harness.scheduler),
-            sender: BusTimelineSignals(connection: server),
-            act: { _ in }
+            sender: try BusTimelineSignals(connection: server),
+            arm: { _ in }
         )
-        let object = server.export(path: TimelineBusAPI.objectPath, interface: api.interface)
+        let object = try server.export(path: TimelineBusAPI.objectPath, interface: api.interface)
         // The command line's client blocks in its calls: it runs on a thread of the test's own while the
         // test's thread runs the server's loop, as two processes would.
         let address = bus.address
@@ -151,7 +151,11 @@ struct TimelineBusObjectTests {
             } catch {
                 failure = error
             }
-            let xml = try client.introspect(TimelineBusAPI.interfaceName, TimelineBusAPI.objectPath)
+            var introspection = try client.call(
+                "Introspect",
+                at: TimelineBusAPI.locator.interface("org.freedesktop.DBus.Introspectable")
+            ).reader()
+            let xml = try introspection.read(String.self)
             return (pending, failure, xml, try timeline.status())
         }
         let (pending, failure, xml, status): ([PendingReminder], BusError?, String, String) = try #require(answers)
@@ -182,10 +186,10 @@ extension TimelineBusObjectTests {
     @Test func reminderDueGoesToSubscribersOnly() throws {
         let (bus, logs, harness, loop, server) = try startServer()
         let scheduler = try #require(harness.scheduler)
-        let signals = BusTimelineSignals(connection: server)
-        let api = TimelineBusAPI(scheduler: scheduler, sender: signals, act: { _ in })
+        let signals = try BusTimelineSignals(connection: server)
+        let api = TimelineBusAPI(scheduler: scheduler, sender: signals, arm: { _ in })
         scheduler.observers.append(api)
-        let object = server.export(path: TimelineBusAPI.objectPath, interface: api.interface)
+        let object = try server.export(path: TimelineBusAPI.objectPath, interface: api.interface)
         let client = try BusConnection(loop: loop, scope: .address(bus.address), logger: logs.logger())
         var received: [String] = []
         let subscription = client.subscribe(

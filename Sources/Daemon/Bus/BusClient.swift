@@ -31,14 +31,11 @@ public final class BusClient {
         timeout: Duration? = nil,
         arguments: (inout BusMessageWriter) throws(BusError) -> Void = { _ throws(BusError) in }
     ) throws(BusError) -> BusMessage {
-        let message = try BusMessage(calling: member, at: locator, on: pointer)
-        var writer = message.writer()
-        try arguments(&writer)
+        let message = try BusMessage(calling: member, at: locator, on: pointer, arguments: arguments)
         var error = sd_bus_error()
         defer { sd_bus_error_free(&error) }
         var reply: OpaquePointer?
-        let microseconds = timeout.map { UInt64($0.components.seconds) * 1_000_000 } ?? 0
-        let result = sd_bus_call(pointer, message.pointer, microseconds, &error, &reply)
+        let result = sd_bus_call(pointer, message.pointer, timeout.busMicroseconds, &error, &reply)
         guard result >= 0, let reply else {
             throw BusError(&error) ?? BusError("sd_bus_call \(locator.interface).\(member)", result: result)
         }
@@ -50,67 +47,6 @@ public final class BusClient {
         let reply = try call("Get", at: locator.interface("org.freedesktop.DBus.Properties")) {
             (writer) throws(BusError) in try writer.append(locator.interface, name)
         }
-        var reader = reply.reader()
-        return try reader.read(BusVariant.self)
-    }
-
-    /// The introspection data of the object at `path` of `destination`.
-    public func introspect(_ destination: String, _ path: String) throws(BusError) -> String {
-        let locator = BusLocator(
-            destination: destination,
-            path: path,
-            interface: "org.freedesktop.DBus.Introspectable"
-        )
-        var reader = try call("Introspect", at: locator).reader()
-        return try reader.read(String.self)
-    }
-}
-
-/// The daemon's API as the command line calls it (`TimelineBusAPI` on the other end).
-public struct TimelineClient {
-    /// The connection.
-    public let bus: BusClient
-
-    /// A client on `bus`.
-    public init(bus: BusClient) {
-        self.bus = bus
-    }
-
-    private func call(
-        _ member: String,
-        arguments: (inout BusMessageWriter) throws(BusError) -> Void = { _ throws(BusError) in }
-    ) throws(BusError) -> BusMessage {
-        try bus.call(member, at: TimelineBusAPI.locator, arguments: arguments)
-    }
-
-    /// `ListPending`.
-    public func pending(limit: UInt32) throws(BusError) -> [PendingReminder] {
-        var reader = try call("ListPending") { (writer) throws(BusError) in try writer.append(limit) }.reader()
-        return try reader.read([PendingReminderRecord].self).map(\.reminder)
-    }
-
-    /// `Snooze`; returns when the reminder comes back.
-    public func snooze(key: String, seconds: UInt64) throws(BusError) -> WallTime {
-        var reader = try call("Snooze") { (writer) throws(BusError) in
-            try writer.append(key, seconds)
-        }.reader()
-        return WallTime(microsecondsSinceEpoch: Int64(clamping: try reader.read(UInt64.self)))
-    }
-
-    /// `Dismiss`.
-    public func dismiss(key: String) throws(BusError) {
-        _ = try call("Dismiss") { (writer) throws(BusError) in try writer.append(key) }
-    }
-
-    /// `Reload`.
-    public func reload() throws(BusError) {
-        _ = try call("Reload")
-    }
-
-    /// The `Status` property.
-    public func status() throws(BusError) -> String {
-        let value = try bus.property("Status", at: TimelineBusAPI.locator)
-        guard case .string(let text) = value else { return "" }
-        return text
+        return try Result.success(reply).value(BusVariant.self).get()
     }
 }

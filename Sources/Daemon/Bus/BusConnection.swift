@@ -1,333 +1,151 @@
-import CLinux
 import CSystemd
 import Glibc
 import Logging
-import SystemPackage
 
-/// A connection to a D-Bus bus (sd-bus), attached to the daemon's `EventLoop`: every message is read, and
-/// every handler and reply callback runs, on the loop's one thread.
+/// The daemon's connection to a D-Bus bus (sd-bus), attached to its `EventLoop`: every message is read, and every
+/// handler and reply callback runs, on the loop's one thread.
 ///
-/// It owns a well-known name when given one, exports objects, makes asynchronous method calls, and watches
-/// signals and name owners. What is registered (`export`, `subscribe`, `watchOwner`) is kept by the connection
-/// and installed again after a reconnect: when the bus goes away (`dbus-daemon` restarted, the user's bus
-/// ended), the connection logs it once, retries after 1 s (by default), then doubling up to 30 s, and on success installs
-/// everything again and calls `onConnected`.
+/// It is opened as systemd's own daemons open theirs (`connect_bus()` in timedated, `bus_open_system_watch_bind`):
+/// when the bus's socket is not there yet, sd-bus waits for it with inotify (no wake-up meanwhile) and connects
+/// once it appears, sending then what was queued (the name request, the matches). When an established connection
+/// is lost (`dbus-daemon` restarted, the user's bus ended), sd-bus ends the loop with `EXIT_FAILURE`
+/// (`sd_bus_set_exit_on_disconnect`): the daemon exits 1 and the unit's `Restart=on-failure` starts it again.
 ///
 /// ```
 /// let bus = try BusConnection(loop: loop, scope: .user, name: "io.github.ssetimeline.Timeline1", logger: logger)
-/// let object = bus.export(path: "/io/github/ssetimeline/Timeline1", interface: interface)
+/// let object = try bus.export(path: "/io/github/ssetimeline/Timeline1", interface: interface)
 /// bus.call("GetId", at: .bus) { result in ... }
 /// ```
 public final class BusConnection {
     /// Which bus.
     public let scope: BusScope
-    /// The well-known name requested at each connect, if any.
-    public let wellKnownName: String?
-    /// The `sd_bus`, nil while disconnected.
-    public private(set) var pointer: OpaquePointer?
-    /// Whether the connection owns `wellKnownName` now.
-    public private(set) var ownsName = false
-    /// Called after each successful connect (the first one included), once everything is installed again.
-    public var onConnected: (() -> Void)?
-    /// Called when the connection is lost.
-    public var onDisconnected: (() -> Void)?
-
-    /// The first delay before connecting again; it doubles after each failure.
-    public let initialRetryDelay: Duration
-    /// The longest delay between two tries.
-    public let maximumRetryDelay: Duration = .seconds(30)
-
-    private let loop: EventLoop
+    /// The `sd_bus`.
+    public let pointer: OpaquePointer
     private let logger: Logger
-    private var registrations: [WeakRegistration] = []
-    private var retryTimer: TimerSource?
-    /// While the bus's socket does not exist (no D-Bus on this machine, or not yet): a watch of its directory,
-    /// so that the daemon connects when the socket appears without waking up meanwhile.
-    private var socketWatch: InotifySource?
-    private var retryDelay: Duration
-    private var disconnectSlot: OpaquePointer?
-    private var failureReported = false
+    private var disconnected: BusSubscription?
 
-    private struct WeakRegistration {
-        weak var value: BusRegistration?
-    }
-
-    /// A connection to `scope` on `loop`, owning `name` when given. It connects at once; when that fails, the
-    /// failure is logged and it tries again after `retryDelay`, then after twice that, up to 30 s, so the caller
-    /// goes on either way.
+    /// A connection to `scope` on `loop`, owning `name` when given: at once when the bus is up (before the daemon
+    /// says READY=1, so that a client started next finds the name), else as soon as sd-bus has connected.
     ///
-    /// - Throws: `SystemCallError` when the retry timer cannot be added to the loop.
-    public init(
-        loop: EventLoop,
-        scope: BusScope,
-        name: String? = nil,
-        logger: Logger,
-        retryDelay: Duration = .seconds(1)
-    ) throws(SystemCallError) {
-        self.loop = loop
+    /// - Throws: `BusError` when the bus has no address, or the connection cannot be set up on the loop.
+    public init(loop: EventLoop, scope: BusScope, name: String? = nil, logger: Logger) throws(BusError) {
         self.scope = scope
-        self.wellKnownName = name
         self.logger = logger
-        initialRetryDelay = retryDelay
-        self.retryDelay = retryDelay
-        retryTimer = try TimerSource(loop: loop, name: "bus reconnect", accuracyMicroseconds: 50_000) {
-            [unowned self] in self.connect()
+        pointer = try scope.open(waitingForTheBus: true)
+        do throws(BusError) {
+            try BusError.check("sd_bus_attach_event", sd_bus_attach_event(pointer, loop.event, 0))
+            try BusError.check("sd_bus_set_exit_on_disconnect", sd_bus_set_exit_on_disconnect(pointer, 1))
+        } catch {
+            sd_bus_flush_close_unref(pointer)
+            throw error
         }
-        connect()
+        // sd-bus turns the end of the connection into this local signal, then ends the loop; no AddMatch is sent.
+        disconnected = subscribe(
+            sender: nil,
+            path: "/org/freedesktop/DBus/Local",
+            interface: "org.freedesktop.DBus.Local",
+            member: "Disconnected"
+        ) { [logger] _ in
+            logger.error("lost the connection to \(scope); exiting with status 1 for the service manager to restart it")
+        }
+        if let name { request(name) }
     }
 
     deinit {
-        retryTimer = nil
-        socketWatch = nil
-        dropConnection()
+        disconnected = nil
+        sd_bus_flush_close_unref(pointer)
     }
 
-    /// Whether the connection is up.
-    public var isConnected: Bool { pointer != nil }
+    /// Requests `name`: synchronously when the bus is up, asynchronously while sd-bus still waits for its socket
+    /// (`sd_bus_flush` says so with `EUNATCH` instead of blocking).
+    private func request(_ name: String) {
+        let failed = { [logger, scope] (error: BusError) in
+            logger.error("cannot own \(name) on \(scope): \(error); the bus API is off")
+        }
+        if sd_bus_flush(pointer) != -EUNATCH {
+            let result = sd_bus_request_name(pointer, name, 0)
+            if result < 0 { failed(BusError("sd_bus_request_name \(name)", result: result)) }
+            return
+        }
+        call("RequestName", at: .bus, arguments: { (writer) throws(BusError) in try writer.append(name, UInt32(0)) }) {
+            // 1: the primary owner now; otherwise in the queue behind another owner (2) or refused (3).
+            switch $0.value(UInt32.self) {
+            case .success(1): break
+            case .success(let answer):
+                failed(BusError(name: BusError.failed, message: "RequestName answered \(answer)"))
+            case .failure(let error): failed(error)
+            }
+        }
+    }
 
-    /// The connection's unique name on the bus (`:1.42`), when connected.
+    /// The connection's unique name on the bus (`:1.42`), once connected.
     public var uniqueName: String? {
-        guard let pointer else { return nil }
         var name: UnsafePointer<CChar>?
-        guard sd_bus_get_unique_name(pointer, &name) >= 0, let name else { return nil }
+        // sd_bus_get_unique_name would block until connected.
+        guard sd_bus_is_ready(pointer) > 0, sd_bus_get_unique_name(pointer, &name) >= 0, let name else { return nil }
         return String(cString: name)
     }
 
-    /// Connects now if not connected; returns whether it is connected afterwards. A failure is logged (once
-    /// until the next success) and another try scheduled.
-    @discardableResult
-    public func connect() -> Bool {
-        if pointer != nil { return true }
-        do throws(BusError) {
-            let bus = try scope.open()
-            do throws(BusError) {
-                try BusError.check("sd_bus_attach_event", sd_bus_attach_event(bus, loop.event, 0))
-                // sd-bus turns the end of the connection into this local signal; no AddMatch goes to the bus.
-                try BusError.check(
-                    "sd_bus_match_signal",
-                    sd_bus_match_signal(
-                        bus,
-                        &disconnectSlot,
-                        "org.freedesktop.DBus.Local",
-                        "/org/freedesktop/DBus/Local",
-                        "org.freedesktop.DBus.Local",
-                        "Disconnected",
-                        { _, context, _ in
-                            Unmanaged<BusConnection>.fromOpaque(context!).takeUnretainedValue().handleDisconnect()
-                            return 0
-                        },
-                        Unmanaged.passUnretained(self).toOpaque()
-                    )
-                )
-            } catch {
-                if let disconnectSlot { sd_bus_slot_unref(disconnectSlot) }
-                disconnectSlot = nil
-                sd_bus_flush_close_unref(bus)
-                throw error
-            }
-            pointer = bus
-            if let wellKnownName {
-                // Synchronously, so that a client started after READY=1 finds the name owned.
-                let result = sd_bus_request_name(bus, wellKnownName, 0)
-                if result < 0 {
-                    let error = BusError("sd_bus_request_name \(wellKnownName)", result: result)
-                    logger.error("cannot own \(wellKnownName) on \(scope): \(error); the bus API is off")
-                } else {
-                    ownsName = true
-                }
-            }
-            registrations.removeAll { $0.value == nil }
-            for registration in registrations.compactMap(\.value) {
-                install(registration, on: bus)
-            }
-            if failureReported {
-                logger.notice("connected to \(scope) again")
-            }
-            failureReported = false
-            retryDelay = initialRetryDelay
-            socketWatch = nil
-            onConnected?()
-            return true
-        } catch {
-            if !failureReported {
-                failureReported = true
-                logger.warning("cannot connect to \(scope): \(error); trying again, the reminders go on meanwhile")
-            }
-            scheduleRetry()
-            return false
-        }
-    }
-
-    private func handleDisconnect() {
-        logger.warning("lost the connection to \(scope); reconnecting")
-        failureReported = true
-        dropConnection()
-        onDisconnected?()
-        scheduleRetry()
-    }
-
-    /// Tries again when the bus's socket appears, if it does not exist now (no wake-up meanwhile); otherwise (the
-    /// bus refused, or its address is not a plain socket path) after `retryDelay`, doubling up to 30 s.
-    private func scheduleRetry() {
-        if watchForSocket() { return }
-        retryTimer?.schedule(at: SystemClock().now().advanced(by: retryDelay))
-        retryDelay = min(retryDelay * 2, maximumRetryDelay)
-    }
-
-    /// Watches the directory of a missing bus socket for its creation; false when the socket exists, its address
-    /// is not a socket path, or the directory cannot be watched.
-    private func watchForSocket() -> Bool {
-        guard let path = scope.socketPath(environment: ProcessEnvironment.current()), !FileStatus.entryExists(path)
-        else { return false }
-        if socketWatch != nil { return true }
-        let file = FilePath(path)
-        let entry = Array((file.lastComponent?.string ?? "").utf8)
-        do {
-            socketWatch = try InotifySource(
-                loop: loop,
-                path: file.removingLastComponent().string,
-                mask: UInt32(IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
-            ) { [unowned self] event in
-                guard event.name == entry || event.mask & UInt32(IN_Q_OVERFLOW | IN_IGNORED) != 0 else { return }
-                self.socketWatch = nil
-                self.connect()
-            }
-            return true
-        } catch {
-            return false
-        }
-    }
-
-    /// Releases the bus and every slot that refers to it (a slot holds a reference to its bus).
-    private func dropConnection() {
-        for registration in registrations.compactMap(\.value) {
-            registration.uninstall()
-        }
-        if let disconnectSlot { sd_bus_slot_unref(disconnectSlot) }
-        disconnectSlot = nil
-        if let pointer { sd_bus_flush_close_unref(pointer) }
-        pointer = nil
-        ownsName = false
-    }
-
-    // MARK: - Registrations
-
-    /// Keeps `registration` installed on every connection from now on, until it is cancelled or released.
-    func add(_ registration: BusRegistration) {
-        registration.connection = self
-        registrations.append(WeakRegistration(value: registration))
-        if let pointer { install(registration, on: pointer) }
-    }
-
-    func remove(_ registration: BusRegistration) {
-        registrations.removeAll { $0.value == nil || $0.value === registration }
-    }
-
-    private func install(_ registration: BusRegistration, on bus: OpaquePointer) {
-        do throws(BusError) {
-            try registration.install(on: bus)
-        } catch {
-            logger.error("cannot register \(registration) on \(scope): \(error)")
-        }
-    }
-
-    /// Exports `interface` at `path` (the standard Introspectable, Properties and Peer interfaces come with it).
-    /// It stays exported as long as the returned object lives.
-    public func export(path: String, interface: BusInterface) -> BusExportedObject {
-        let object = BusExportedObject(path: path, interface: interface)
-        add(object)
-        return object
+    /// Exports `interface` at `path` (the standard Introspectable, Properties and Peer interfaces come with it),
+    /// as long as the returned object lives.
+    public func export(path: String, interface: BusInterface) throws(BusError) -> BusExportedObject {
+        try BusExportedObject(path: path, interface: interface, on: pointer)
     }
 
     /// Calls `handler` with each signal that matches; nil arguments match anything. Active as long as the
-    /// returned subscription lives.
+    /// returned subscription lives; a match that cannot be added is logged.
     public func subscribe(
         sender: String?,
         path: String?,
         interface: String?,
         member: String?,
+        firstArgument: String? = nil,
         handler: @escaping (BusMessage) -> Void
     ) -> BusSubscription {
-        let subscription = BusSubscription(
-            sender: sender,
-            path: path,
-            interface: interface,
-            member: member,
-            handler: handler
+        let parts = [
+            ("sender", sender), ("path", path), ("interface", interface), ("member", member), ("arg0", firstArgument),
+        ]
+        let rule = (["type='signal'"] + parts.compactMap { key, value in value.map { "\(key)='\($0)'" } }).joined(
+            separator: ","
         )
-        add(subscription)
+        let subscription = BusSubscription(handler)
+        let context = UnsafeMutableRawPointer(unretained: subscription)
+        let result = sd_bus_add_match_async(pointer, &subscription.slot, rule, BusSubscription.callback, nil, context)
+        if result < 0 {
+            logger.error("cannot listen to \(rule): \(BusError("sd_bus_add_match_async", result: result))")
+        }
         return subscription
     }
 
-    /// Calls `handler` with the current owner of `name` (nil: none) after each connect, and again each time
-    /// the owner changes (`NameOwnerChanged`). Active as long as the returned watch lives.
-    public func watchOwner(of name: String, handler: @escaping (_ owner: String?) -> Void) -> BusNameOwnerWatch {
-        let watch = BusNameOwnerWatch(name: name, handler: handler)
-        add(watch)
-        return watch
-    }
-
-    // MARK: - Calls and signals
-
-    /// A new call of the method `member` at `locator`, to fill in and pass to `call(_:timeout:reply:)`.
-    public func methodCall(_ member: String, at locator: BusLocator) throws(BusError) -> BusMessage {
-        guard let pointer else { throw Self.notConnected }
-        return try BusMessage(calling: member, at: locator, on: pointer)
-    }
-
-    /// Sends `message` (a method call) and calls `reply` on the loop with the reply, or with the error reply or
-    /// the failure (no such service, timeout, connection lost). When the message cannot be sent, `reply` is
-    /// called before this returns.
-    ///
-    /// - Parameter timeout: how long to wait for the reply; nil for sd-bus's default (25 s).
-    public func call(
-        _ message: BusMessage,
-        timeout: Duration? = nil,
-        reply: @escaping (Result<BusMessage, BusError>) -> Void
-    ) {
-        guard let pointer else {
-            reply(.failure(Self.notConnected))
-            return
+    /// Calls `handler` with the current owner of `name` (nil: none) once connected, and again each time the
+    /// owner changes (`NameOwnerChanged`). Active as long as the returned subscription lives.
+    public func watchOwner(of name: String, handler: @escaping (_ owner: String?) -> Void) -> BusSubscription {
+        let bus = BusLocator.bus
+        let subscription = subscribe(
+            sender: bus.destination,
+            path: bus.path,
+            interface: bus.interface,
+            member: "NameOwnerChanged",
+            firstArgument: name
+        ) { message in
+            var reader = message.reader()
+            guard (try? reader.read(String.self)) == name, (try? reader.read(String.self)) != nil,
+                let owner = try? reader.read(String.self)
+            else { return }
+            handler(owner.isEmpty ? nil : owner)
         }
-        let box = Unmanaged.passRetained(ReplyHandler(reply))
-        var slot: OpaquePointer?
-        let microseconds =
-            timeout.map {
-                UInt64(max(1, $0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000))
-            } ?? 0
-        let result = sd_bus_call_async(
-            pointer,
-            &slot,
-            message.pointer,
-            { message, context, _ in
-                let handler = Unmanaged<ReplyHandler>.fromOpaque(context!).takeUnretainedValue()
-                let reply = BusMessage(borrowing: message!)
-                if let error = reply.error {
-                    handler.handler(.failure(error))
-                } else {
-                    handler.handler(.success(reply))
-                }
-                return 0
-            },
-            box.toOpaque(),
-            microseconds
-        )
-        guard result >= 0, let slot else {
-            box.release()
-            reply(.failure(BusError("sd_bus_call_async", result: result)))
-            return
+        call("GetNameOwner", at: bus, arguments: { (writer) throws(BusError) in try writer.append(name) }) {
+            [weak subscription] result in
+            if subscription != nil { handler(try? result.value(String.self).get()) }
         }
-        // The bus keeps the slot until the reply came (or the connection ended); then the box goes with it.
-        sd_bus_slot_set_destroy_callback(slot) { context in
-            Unmanaged<ReplyHandler>.fromOpaque(context!).release()
-        }
-        sd_bus_slot_set_floating(slot, 1)
-        sd_bus_slot_unref(slot)
+        return subscription
     }
 
     /// Calls the method `member` at `locator`, its arguments written by `arguments`, and calls `reply` on the loop
-    /// as `call(_:timeout:reply:)` does; when the call cannot even be made (no connection, an argument that cannot
-    /// be written), `reply` is called before this returns.
+    /// with the reply, or with the error reply or the failure (no such service, timeout, connection lost). When
+    /// the call cannot even be made, `reply` is called before this returns.
+    ///
+    /// - Parameter timeout: how long to wait for the reply; nil for sd-bus's default (25 s).
     public func call(
         _ member: String,
         at locator: BusLocator,
@@ -335,26 +153,31 @@ public final class BusConnection {
         arguments: (inout BusMessageWriter) throws(BusError) -> Void = { _ throws(BusError) in },
         reply: @escaping (Result<BusMessage, BusError>) -> Void
     ) {
-        let message: BusMessage
         do throws(BusError) {
-            message = try methodCall(member, at: locator)
-            var writer = message.writer()
-            try arguments(&writer)
+            let message = try BusMessage(calling: member, at: locator, on: pointer, arguments: arguments)
+            try ReplyHandler.add("sd_bus_call_async", reply) { slot, context in
+                sd_bus_call_async(
+                    pointer,
+                    &slot,
+                    message.pointer,
+                    ReplyHandler.callback,
+                    context,
+                    timeout.busMicroseconds
+                )
+            }
         } catch {
             reply(.failure(error))
-            return
         }
-        call(message, timeout: timeout, reply: reply)
     }
 
-    /// Sends a signal from `path`, its arguments written by `arguments`.
+    /// Sends a signal from `path`, its arguments written by `arguments`; nothing while not connected yet.
     public func emitSignal(
         path: String,
         interface: String,
         member: String,
         arguments: (inout BusMessageWriter) throws(BusError) -> Void
     ) throws(BusError) {
-        guard let pointer else { throw Self.notConnected }
+        guard sd_bus_is_ready(pointer) > 0 else { return }
         var message: OpaquePointer?
         try BusError.check(
             "sd_bus_message_new_signal",
@@ -366,10 +189,10 @@ public final class BusConnection {
         try BusError.check("sd_bus_send", sd_bus_send(pointer, signal.pointer, nil))
     }
 
-    /// Sends `org.freedesktop.DBus.Properties.PropertiesChanged` for `names` of `interface` at `path` (their
-    /// new values, or only their names for properties declared `.emitsInvalidation`).
+    /// Sends `org.freedesktop.DBus.Properties.PropertiesChanged` with the new values of `names` of `interface`
+    /// at `path`; nothing while not connected yet.
     public func emitPropertiesChanged(path: String, interface: String, names: [String]) throws(BusError) {
-        guard let pointer, !names.isEmpty else { return }
+        guard sd_bus_is_ready(pointer) > 0, !names.isEmpty else { return }
         var strings: [UnsafeMutablePointer<CChar>?] = names.map { strdup($0) }
         strings.append(nil)
         defer { for string in strings { free(string) } }
@@ -380,20 +203,59 @@ public final class BusConnection {
             }
         )
     }
-
-    /// The error of a call made while the connection is down.
-    static let notConnected = BusError(
-        name: "System.Error.ENOTCONN",
-        message: "not connected to the bus",
-        errno: ENOTCONN
-    )
 }
 
-/// The closure a reply callback calls, kept alive by the call's slot.
+/// A signal match: its handler runs with each matching signal as long as this object lives (its slot goes first
+/// when it is released, so sd-bus never calls into a freed object).
+public final class BusSubscription {
+    fileprivate var slot: OpaquePointer?
+    private let handler: (BusMessage) -> Void
+
+    fileprivate init(_ handler: @escaping (BusMessage) -> Void) {
+        self.handler = handler
+    }
+
+    deinit {
+        sd_bus_slot_unref(slot)
+    }
+
+    fileprivate static let callback: sd_bus_message_handler_t = { message, context, _ in
+        context!.object(as: BusSubscription.self).handler(BusMessage(borrowing: message!))
+        return 0
+    }
+}
+
+/// The closure a reply callback calls, kept alive by its slot, which the bus keeps (a floating slot) until the
+/// reply came or the connection ended.
 private final class ReplyHandler {
     let handler: (Result<BusMessage, BusError>) -> Void
 
-    init(_ handler: @escaping (Result<BusMessage, BusError>) -> Void) {
+    private init(_ handler: @escaping (Result<BusMessage, BusError>) -> Void) {
         self.handler = handler
+    }
+
+    /// Makes the call with `add`, given the slot to fill in and the context for `callback`; the handler lives as
+    /// long as the slot.
+    static func add(
+        _ call: String,
+        _ handler: @escaping (Result<BusMessage, BusError>) -> Void,
+        _ add: (inout OpaquePointer?, UnsafeMutableRawPointer) -> Int32
+    ) throws(BusError) {
+        var slot: OpaquePointer?
+        let context = UnsafeMutableRawPointer(retained: ReplyHandler(handler))
+        let result = add(&slot, context)
+        guard result >= 0, let slot else {
+            context.release(as: ReplyHandler.self)
+            throw BusError(call, result: result)
+        }
+        sd_bus_slot_set_destroy_callback(slot) { $0!.release(as: ReplyHandler.self) }
+        sd_bus_slot_set_floating(slot, 1)
+        sd_bus_slot_unref(slot)
+    }
+
+    static let callback: sd_bus_message_handler_t = { message, context, _ in
+        let reply = BusMessage(borrowing: message!)
+        context!.object(as: ReplyHandler.self).handler(reply.error.map { .failure($0) } ?? .success(reply))
+        return 0
     }
 }

@@ -2,200 +2,106 @@ import CSystemd
 import CSystemdBus
 import Glibc
 
-/// A D-Bus interface an object exports: its methods, properties and signals, as sd-bus introspects them.
+/// A D-Bus interface an object exports: its methods, read-only properties and signals, as sd-bus introspects them.
 public struct BusInterface {
-    /// One argument of a method or signal, named in the introspection data.
-    public struct Argument {
-        /// The argument's name.
-        public var name: String
-        /// Its D-Bus signature (one complete type).
-        public var signature: String
+    /// An argument of a method or signal: its name in the introspection data and its signature.
+    public typealias Argument = (name: String, signature: String)
+    /// A method's handler: reads the call's arguments, writes the reply, or throws a `BusError`, which becomes
+    /// the error reply.
+    public typealias Handler = (_ arguments: inout BusMessageReader, _ reply: inout BusMessageWriter) throws(BusError)
+        -> Void
+    /// A property's getter: writes the current value.
+    public typealias Getter = (_ value: inout BusMessageWriter) throws(BusError) -> Void
 
-        /// The argument `name` of type `signature`.
-        public init(_ name: String, _ signature: String) {
-            self.name = name
-            self.signature = signature
-        }
-    }
-
-    /// A method: reads its arguments from the call, writes its results into the reply, or throws a
-    /// `BusError`, which becomes the error reply.
-    public struct Method {
-        /// The member name, e.g. `ListPending`.
-        public var name: String
-        /// Its input arguments.
-        public var input: [Argument]
-        /// Its output arguments.
-        public var output: [Argument]
-        /// Whether callers without privileges may call it on the system bus (sd-bus otherwise requires
-        /// `CAP_SYS_ADMIN` or the daemon's own user: `SD_BUS_VTABLE_UNPRIVILEGED`). The D-Bus policy decides
-        /// who may send the call at all.
-        public var unprivileged: Bool
-        /// The handler: the call's arguments, the reply to fill in.
-        public var handler:
-            (_ arguments: inout BusMessageReader, _ reply: inout BusMessageWriter) throws(BusError) -> Void
-
-        /// A method; see the properties.
-        public init(
-            _ name: String,
-            input: [Argument] = [],
-            output: [Argument] = [],
-            unprivileged: Bool = false,
-            handler:
-                @escaping (_ arguments: inout BusMessageReader, _ reply: inout BusMessageWriter) throws(BusError) ->
-                Void
-        ) {
-            self.name = name
-            self.input = input
-            self.output = output
-            self.unprivileged = unprivileged
-            self.handler = handler
-        }
-    }
-
-    /// How clients learn that a property changed.
-    public enum PropertyChange {
-        /// It never changes while the object exists.
-        case constant
-        /// `PropertiesChanged` carries the new value (the exporter calls `emitPropertiesChanged`).
-        case emitsChange
-        /// `PropertiesChanged` names it; clients read it again.
-        case emitsInvalidation
-        /// No signal; clients read it when they need it.
-        case none
-    }
-
-    /// A read-only property.
-    public struct Property {
-        /// The property name, e.g. `NextDue`.
-        public var name: String
-        /// Its D-Bus signature.
-        public var signature: String
-        /// How changes are signalled.
-        public var change: PropertyChange
-        /// Writes the current value.
-        public var get: (_ value: inout BusMessageWriter) throws(BusError) -> Void
-
-        /// A property; see the properties.
-        public init(
-            _ name: String,
-            _ signature: String,
-            change: PropertyChange,
-            get: @escaping (_ value: inout BusMessageWriter) throws(BusError) -> Void
-        ) {
-            self.name = name
-            self.signature = signature
-            self.change = change
-            self.get = get
-        }
-    }
-
-    /// A signal the object sends.
-    public struct Signal {
-        /// The member name, e.g. `ReminderDue`.
-        public var name: String
-        /// Its arguments.
-        public var arguments: [Argument]
-
-        /// A signal; see the properties.
-        public init(_ name: String, arguments: [Argument]) {
-            self.name = name
-            self.arguments = arguments
-        }
+    /// A member of the interface.
+    public enum Member {
+        /// A method. `unprivileged`: callers without privileges may call it on the system bus (sd-bus otherwise
+        /// requires `CAP_SYS_ADMIN` or the daemon's own user); the D-Bus policy decides who may send it at all.
+        case method(String, input: [Argument] = [], output: [Argument] = [], unprivileged: Bool = false, Handler)
+        /// A read-only property whose changes `PropertiesChanged` carries (`BusConnection.emitPropertiesChanged`).
+        case property(String, signature: String, Getter)
+        /// A signal the object sends.
+        case signal(String, arguments: [Argument])
     }
 
     /// The interface name, e.g. `io.github.ssetimeline.Timeline1`.
     public var name: String
-    /// Its methods.
-    public var methods: [Method]
-    /// Its properties.
-    public var properties: [Property]
-    /// Its signals.
-    public var signals: [Signal]
+    /// Its members.
+    public var members: [Member]
 
-    /// An interface; see the properties.
-    public init(name: String, methods: [Method] = [], properties: [Property] = [], signals: [Signal] = []) {
+    /// The interface `name` with its methods, properties and signals.
+    public init(name: String, methods: [Member] = [], properties: [Member] = [], signals: [Member] = []) {
         self.name = name
-        self.methods = methods
-        self.properties = properties
-        self.signals = signals
+        members = methods + properties + signals
     }
 }
 
-/// An object exported on a connection (`BusConnection.export`), through an sd-bus vtable built from its
-/// `BusInterface`; exported again after each reconnect, and removed when released.
-public final class BusExportedObject: BusRegistration {
-    /// The object path.
-    public let path: String
-    /// What it exports.
-    public let interface: BusInterface
+/// An object exported on a connection (`BusConnection.export`) through an sd-bus vtable built from its
+/// `BusInterface`, as long as this value lives: its slot goes first when it is released, so sd-bus never calls
+/// into a freed object.
+public final class BusExportedObject {
+    private var methods: [String: BusInterface.Handler] = [:]
+    private var properties: [String: BusInterface.Getter] = [:]
     private let vtable: UnsafeMutableRawPointer
     // The vtable points into these C strings; they live as long as the object.
     private var strings: [UnsafeMutablePointer<CChar>] = []
+    private var slot: OpaquePointer?
 
-    init(path: String, interface: BusInterface) {
-        self.path = path
-        self.interface = interface
+    init(path: String, interface: BusInterface, on bus: OpaquePointer) throws(BusError) {
         let entrySize = sse_bus_vtable_entry_size()
-        let count = 2 + interface.methods.count + interface.properties.count + interface.signals.count
+        let count = 2 + interface.members.count
         vtable = UnsafeMutableRawPointer.allocate(byteCount: entrySize * count, alignment: 16)
         vtable.initializeMemory(as: UInt8.self, repeating: 0, count: entrySize * count)
-        super.init()
-        func entry(_ index: Int) -> UnsafeMutablePointer<sd_bus_vtable> {
-            (vtable + entrySize * index).assumingMemoryBound(to: sd_bus_vtable.self)
-        }
         var index = 0
-        sse_bus_vtable_start(entry(index), 0)
-        index += 1
-        for method in interface.methods {
-            let names = (method.input + method.output).map { $0.name + "\0" }.joined()
-            sse_bus_vtable_method(
-                entry(index),
-                keep(method.name),
-                keep(method.input.map(\.signature).joined()),
-                keep(method.output.map(\.signature).joined()),
-                keep(names),
-                { message, context, replyError in
-                    BusRegistration.object(context, as: BusExportedObject.self).dispatch(message!, replyError)
-                },
-                method.unprivileged ? UInt64(SD_BUS_VTABLE_UNPRIVILEGED) : 0
-            )
-            index += 1
+        func next() -> UnsafeMutablePointer<sd_bus_vtable> {
+            defer { index += 1 }
+            return (vtable + entrySize * index).assumingMemoryBound(to: sd_bus_vtable.self)
         }
-        for property in interface.properties {
-            let flags: UInt64 =
-                switch property.change {
-                case .constant: UInt64(SD_BUS_VTABLE_PROPERTY_CONST)
-                case .emitsChange: UInt64(SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
-                case .emitsInvalidation: UInt64(SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION)
-                case .none: 0
-                }
-            sse_bus_vtable_property(
-                entry(index),
-                keep(property.name),
-                keep(property.signature),
-                { _, _, _, name, reply, context, replyError in
-                    BusRegistration.object(context, as: BusExportedObject.self).get(name!, into: reply!, replyError)
-                },
-                flags
-            )
-            index += 1
+        // Argument names, each ended by NUL, as SD_BUS_PARAM writes them.
+        func names(_ arguments: [BusInterface.Argument]) -> String { arguments.map { $0.name + "\0" }.joined() }
+        func signature(_ arguments: [BusInterface.Argument]) -> String { arguments.map(\.signature).joined() }
+
+        sse_bus_vtable_start(next(), 0)
+        for member in interface.members {
+            switch member {
+            case .method(let name, let input, let output, let unprivileged, let handler):
+                methods[name] = handler
+                sse_bus_vtable_method(
+                    next(),
+                    keep(name),
+                    keep(signature(input)),
+                    keep(signature(output)),
+                    keep(names(input + output)),
+                    { message, context, error in context!.object(as: BusExportedObject.self).dispatch(message!, error)
+                    },
+                    unprivileged ? UInt64(SD_BUS_VTABLE_UNPRIVILEGED) : 0
+                )
+            case .property(let name, let type, let getter):
+                properties[name] = getter
+                sse_bus_vtable_property(
+                    next(),
+                    keep(name),
+                    keep(type),
+                    { _, _, _, name, reply, context, error in
+                        context!.object(as: BusExportedObject.self).get(name!, into: reply!, error)
+                    },
+                    UInt64(SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
+                )
+            case .signal(let name, let arguments):
+                sse_bus_vtable_signal(next(), keep(name), keep(signature(arguments)), keep(names(arguments)), 0)
+            }
         }
-        for signal in interface.signals {
-            sse_bus_vtable_signal(
-                entry(index),
-                keep(signal.name),
-                keep(signal.arguments.map(\.signature).joined()),
-                keep(signal.arguments.map { $0.name + "\0" }.joined()),
-                0
-            )
-            index += 1
-        }
-        sse_bus_vtable_end(entry(index))
+        sse_bus_vtable_end(next())
+        let table = vtable.assumingMemoryBound(to: sd_bus_vtable.self)
+        let context = UnsafeMutableRawPointer(unretained: self)
+        try BusError.check(
+            "sd_bus_add_object_vtable \(path)",
+            sd_bus_add_object_vtable(bus, &slot, path, interface.name, table, context)
+        )
     }
 
     deinit {
-        uninstall()
+        sd_bus_slot_unref(slot)
         vtable.deallocate()
         for string in strings { free(string) }
     }
@@ -204,24 +110,14 @@ public final class BusExportedObject: BusRegistration {
     private func keep(_ text: String) -> UnsafeMutablePointer<CChar> {
         let bytes = Array(text.utf8) + [0]
         let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
-        bytes.withUnsafeBufferPointer { buffer in
-            for (offset, byte) in buffer.enumerated() { copy[offset] = CChar(bitPattern: byte) }
-        }
+        for (offset, byte) in bytes.enumerated() { copy[offset] = CChar(bitPattern: byte) }
         strings.append(copy)
         return copy
     }
 
-    override func install(on bus: OpaquePointer) throws(BusError) {
-        let table = vtable.assumingMemoryBound(to: sd_bus_vtable.self)
-        try BusError.check(
-            "sd_bus_add_object_vtable",
-            sd_bus_add_object_vtable(bus, &slot, path, interface.name, table, context)
-        )
-    }
-
     private func dispatch(_ pointer: OpaquePointer, _ replyError: UnsafeMutablePointer<sd_bus_error>?) -> Int32 {
         let call = BusMessage(borrowing: pointer)
-        guard let member = call.member, let method = interface.methods.first(where: { $0.name == member }) else {
+        guard let handler = call.member.flatMap({ methods[$0] }) else {
             return BusError(name: "org.freedesktop.DBus.Error.UnknownMethod", message: "no such method").set(replyError)
         }
         do throws(BusError) {
@@ -233,7 +129,7 @@ public final class BusExportedObject: BusRegistration {
             let reply = BusMessage(taking: replyPointer!)
             var arguments = call.reader()
             var writer = reply.writer()
-            try method.handler(&arguments, &writer)
+            try handler(&arguments, &writer)
             try BusError.check("sd_bus_send", sd_bus_send(nil, reply.pointer, nil))
             return 1
         } catch {
@@ -247,19 +143,16 @@ public final class BusExportedObject: BusRegistration {
         _ replyError: UnsafeMutablePointer<sd_bus_error>?
     ) -> Int32 {
         let name = String(cString: name)
-        guard let property = interface.properties.first(where: { $0.name == name }) else {
-            return BusError(name: "org.freedesktop.DBus.Error.UnknownProperty", message: "no property \(name)").set(
-                replyError
-            )
+        guard let getter = properties[name] else {
+            return BusError(name: "org.freedesktop.DBus.Error.UnknownProperty", message: "no property \(name)")
+                .set(replyError)
         }
         do throws(BusError) {
             var writer = BusMessage(borrowing: reply).writer()
-            try property.get(&writer)
+            try getter(&writer)
             return 1
         } catch {
             return error.set(replyError)
         }
     }
-
-    public override var description: String { "the object \(path) (\(interface.name))" }
 }

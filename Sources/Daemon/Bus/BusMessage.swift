@@ -15,21 +15,22 @@ public final class BusMessage {
         self.pointer = pointer
     }
 
-    /// A new call of the method `member` at `locator` on `bus`, to fill in and send.
-    convenience init(calling member: String, at locator: BusLocator, on bus: OpaquePointer) throws(BusError) {
+    /// A call of the method `member` at `locator` on `bus`, its arguments written by `arguments`: what both the
+    /// daemon's asynchronous calls and the command line's blocking ones send.
+    convenience init(
+        calling member: String,
+        at locator: BusLocator,
+        on bus: OpaquePointer,
+        arguments: (inout BusMessageWriter) throws(BusError) -> Void
+    ) throws(BusError) {
         var message: OpaquePointer?
         try BusError.check(
             "sd_bus_message_new_method_call",
-            sd_bus_message_new_method_call(
-                bus,
-                &message,
-                locator.destination,
-                locator.path,
-                locator.interface,
-                member
-            )
+            sd_bus_message_new_method_call(bus, &message, locator.destination, locator.path, locator.interface, member)
         )
         self.init(taking: message!)
+        var writer = writer()
+        try arguments(&writer)
     }
 
     /// Adds a reference to a message sd-bus lends to a callback.
@@ -43,17 +44,8 @@ public final class BusMessage {
 
     /// The unique name of the sender (`:1.42`), when the bus says.
     public var sender: String? { sd_bus_message_get_sender(pointer).map { String(cString: $0) } }
-    /// The object path.
-    public var path: String? { sd_bus_message_get_path(pointer).map { String(cString: $0) } }
-    /// The interface.
-    public var interface: String? { sd_bus_message_get_interface(pointer).map { String(cString: $0) } }
     /// The method or signal name.
     public var member: String? { sd_bus_message_get_member(pointer).map { String(cString: $0) } }
-    /// The signature of the whole body, e.g. `ssu`.
-    public var signature: String {
-        sd_bus_message_get_signature(pointer, 1).map { String(cString: $0) } ?? ""
-    }
-
     /// The error this message carries, when it is an error reply.
     public var error: BusError? {
         BusError(sd_bus_message_get_error(pointer))
@@ -69,6 +61,11 @@ public final class BusMessage {
     public func writer() -> BusMessageWriter {
         BusMessageWriter(message: self)
     }
+}
+
+extension Optional<Duration> {
+    /// A call's timeout as sd-bus takes it: microseconds, at least 1; 0 (sd-bus's default, 25 s) for nil.
+    var busMicroseconds: UInt64 { map { UInt64(max(1, $0.microseconds)) } ?? 0 }
 }
 
 extension Result<BusMessage, BusError> {
@@ -184,5 +181,28 @@ public struct BusMessageReader {
     /// Skips the next complete value, whatever its type.
     public mutating func skip() throws(BusError) {
         try BusError.check("sd_bus_message_skip", sd_bus_message_skip(message.pointer, nil))
+    }
+}
+
+/// Where a method call goes: a peer on the bus (its well-known or unique name), one of its objects, and one
+/// interface of that object, as systemd's own clients name them (`BusLocator` in `src/shared/bus-locator.h`).
+public struct BusLocator: Hashable, Sendable {
+    /// The peer, e.g. `org.freedesktop.systemd1`.
+    public var destination: String
+    /// The object path, e.g. `/org/freedesktop/systemd1`.
+    public var path: String
+    /// The interface, e.g. `org.freedesktop.systemd1.Manager`.
+    public var interface: String
+
+    /// The bus itself (`org.freedesktop.DBus`).
+    static let bus = BusLocator(
+        destination: "org.freedesktop.DBus",
+        path: "/org/freedesktop/DBus",
+        interface: "org.freedesktop.DBus"
+    )
+
+    /// Another interface of the same object, e.g. `org.freedesktop.DBus.Properties`.
+    func interface(_ name: String) -> BusLocator {
+        BusLocator(destination: destination, path: path, interface: name)
     }
 }

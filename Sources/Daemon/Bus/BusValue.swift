@@ -74,9 +74,7 @@ extension FixedBusValue {
 extension UInt8: FixedBusValue { static var typeCharacter: Character { "y" } }
 extension Int32: FixedBusValue { static var typeCharacter: Character { "i" } }
 extension UInt32: FixedBusValue { static var typeCharacter: Character { "u" } }
-extension Int64: FixedBusValue { static var typeCharacter: Character { "x" } }
 extension UInt64: FixedBusValue { static var typeCharacter: Character { "t" } }
-extension Double: FixedBusValue { static var typeCharacter: Character { "d" } }
 
 extension Bool: BusValue {
     /// `b` (a 32-bit integer on the wire).
@@ -150,61 +148,24 @@ public enum BusVariant: BusValue, Equatable, Sendable {
     case byte(UInt8)
     /// `b`.
     case bool(Bool)
-    /// `i`.
-    case int32(Int32)
-    /// `u`.
-    case uint32(UInt32)
-    /// `x`.
-    case int64(Int64)
-    /// `t`.
-    case uint64(UInt64)
-    /// `d`.
-    case double(Double)
     /// `s`.
     case string(String)
-    /// `o`.
-    case objectPath(BusObjectPath)
-    /// `as`.
-    case strings([String])
     /// A value of another type, skipped when read; its signature.
-    case unsupported(String)
+    case other(String)
 
     /// `v`.
     public static var busSignature: String { "v" }
 
-    /// The signature of the value inside.
-    public var contentSignature: String {
-        switch self {
-        case .byte: "y"
-        case .bool: "b"
-        case .int32: "i"
-        case .uint32: "u"
-        case .int64: "x"
-        case .uint64: "t"
-        case .double: "d"
-        case .string: "s"
-        case .objectPath: "o"
-        case .strings: "as"
-        case .unsupported(let signature): signature
-        }
-    }
-
     public func append(to writer: inout BusMessageWriter) throws(BusError) {
-        try writer.container("v", contentSignature) { (inner) throws(BusError) in
-            switch self {
-            case .byte(let value): try inner.append(value)
-            case .bool(let value): try inner.append(value)
-            case .int32(let value): try inner.append(value)
-            case .uint32(let value): try inner.append(value)
-            case .int64(let value): try inner.append(value)
-            case .uint64(let value): try inner.append(value)
-            case .double(let value): try inner.append(value)
-            case .string(let value): try inner.append(value)
-            case .objectPath(let value): try inner.append(value)
-            case .strings(let value): try inner.append(value)
-            case .unsupported(let signature):
-                throw BusError(name: BusError.invalidArgs, message: "cannot write a variant of type \(signature)")
-            }
+        func put<Value: BusValue>(_ value: Value) throws(BusError) {
+            try writer.container("v", Value.busSignature) { (inner) throws(BusError) in try inner.append(value) }
+        }
+        switch self {
+        case .byte(let value): try put(value)
+        case .bool(let value): try put(value)
+        case .string(let value): try put(value)
+        case .other(let signature):
+            throw BusError(name: BusError.invalidArgs, message: "cannot write a variant of type \(signature)")
         }
     }
 
@@ -216,17 +177,10 @@ public enum BusVariant: BusValue, Equatable, Sendable {
             switch contents {
             case "y": return .byte(try inner.read(UInt8.self))
             case "b": return .bool(try inner.read(Bool.self))
-            case "i": return .int32(try inner.read(Int32.self))
-            case "u": return .uint32(try inner.read(UInt32.self))
-            case "x": return .int64(try inner.read(Int64.self))
-            case "t": return .uint64(try inner.read(UInt64.self))
-            case "d": return .double(try inner.read(Double.self))
             case "s": return .string(try inner.read(String.self))
-            case "o": return .objectPath(try inner.read(BusObjectPath.self))
-            case "as": return .strings(try inner.read([String].self))
             default:
                 try inner.skip()
-                return .unsupported(contents)
+                return .other(contents)
             }
         }
     }

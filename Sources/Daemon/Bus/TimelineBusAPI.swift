@@ -56,48 +56,36 @@ public protocol TimelineSignalSender: AnyObject {
 
 /// The API's signals on a bus connection.
 public final class BusTimelineSignals: TimelineSignalSender {
-    private weak var connection: BusConnection?
+    private let connection: BusConnection
     /// The subscribers, as systemd's own managers track theirs (`sd_bus_track`: a peer that leaves the bus is
-    /// dropped by sd-bus); bound to one connection, so made again after a reconnect.
-    private var subscribers: OpaquePointer?
+    /// dropped by sd-bus).
+    private let subscribers: OpaquePointer
 
     /// Signals sent on `connection`.
-    public init(connection: BusConnection) {
+    ///
+    /// - Throws: `BusError` when the subscribers cannot be tracked (no memory).
+    public init(connection: BusConnection) throws(BusError) {
         self.connection = connection
+        var track: OpaquePointer?
+        try BusError.check("sd_bus_track_new", sd_bus_track_new(connection.pointer, &track, nil, nil))
+        subscribers = track!
     }
 
     deinit {
-        if let subscribers { sd_bus_track_unref(subscribers) }
+        sd_bus_track_unref(subscribers)
     }
 
-    public var hasSubscribers: Bool {
-        guard let subscribers, let bus = connection?.pointer, sd_bus_track_get_bus(subscribers) == bus else {
-            return false
-        }
-        return sd_bus_track_count(subscribers) > 0
-    }
+    public var hasSubscribers: Bool { sd_bus_track_count(subscribers) > 0 }
 
     public func subscribe(_ message: BusMessage) throws(BusError) {
-        let bus = sd_bus_message_get_bus(message.pointer)
-        if let subscribers, sd_bus_track_get_bus(subscribers) != bus {
-            sd_bus_track_unref(subscribers)
-            self.subscribers = nil
-        }
-        if subscribers == nil {
-            try BusError.check("sd_bus_track_new", sd_bus_track_new(bus, &subscribers, nil, nil))
-        }
         try BusError.check("sd_bus_track_add_sender", sd_bus_track_add_sender(subscribers, message.pointer))
     }
 
     public func unsubscribe(_ message: BusMessage) throws(BusError) {
-        guard let subscribers, sd_bus_track_get_bus(subscribers) == sd_bus_message_get_bus(message.pointer) else {
-            return
-        }
         _ = sd_bus_track_remove_sender(subscribers, message.pointer)
     }
 
     public func sendReminderDue(_ signal: ReminderDueSignal) throws(BusError) {
-        guard let connection else { return }
         try connection.emitSignal(
             path: TimelineBusAPI.objectPath,
             interface: TimelineBusAPI.interfaceName,
@@ -109,7 +97,7 @@ public final class BusTimelineSignals: TimelineSignalSender {
     }
 
     public func sendPropertiesChanged(_ names: [String]) throws(BusError) {
-        try connection?.emitPropertiesChanged(
+        try connection.emitPropertiesChanged(
             path: TimelineBusAPI.objectPath,
             interface: TimelineBusAPI.interfaceName,
             names: names
@@ -133,7 +121,7 @@ public final class BusTimelineSignals: TimelineSignalSender {
 ///
 /// Errors: `io.github.ssetimeline.Timeline1.Error.UnknownKey`, `.NotDueYet`, `.InvalidDuration`,
 /// `.NoTimeline`, with a message saying what is accepted. Each method is a call into the `Scheduler` on the
-/// loop's thread; its answer re-arms the due timer (`act`).
+/// loop's thread; its answer re-arms the due timer (`arm`).
 public final class TimelineBusAPI: DeliveryObserver {
     /// The object path.
     public static let objectPath = "/io/github/ssetimeline/Timeline1"
@@ -149,20 +137,20 @@ public final class TimelineBusAPI: DeliveryObserver {
     public static let maximumLimit: UInt32 = 1000
 
     private let scheduler: Scheduler
-    private let act: (WallTime?) -> Void
+    private let arm: (WallTime?) -> Void
     private let sender: (any TimelineSignalSender)?
     private var published: (nextDue: UInt64, status: String)?
     private var signalFailureReported = false
 
-    /// The API of `scheduler`, signalling through `sender`; `act` arms the due timer at the scheduler's answers.
+    /// The API of `scheduler`, signalling through `sender`; `arm` arms the due timer at the scheduler's answers.
     public init(
         scheduler: Scheduler,
         sender: (any TimelineSignalSender)?,
-        act: @escaping (WallTime?) -> Void
+        arm: @escaping (WallTime?) -> Void
     ) {
         self.scheduler = scheduler
         self.sender = sender
-        self.act = act
+        self.arm = arm
     }
 
     // MARK: - Methods and properties
@@ -176,7 +164,7 @@ public final class TimelineBusAPI: DeliveryObserver {
     /// `Snooze`: the reminder `key` comes back `seconds` from now; returns when (µs since the epoch).
     public func snooze(key: String, seconds: UInt64) throws(BusError) -> UInt64 {
         do {
-            act(try scheduler.snooze(key: key, for: .seconds(Int64(clamping: seconds))))
+            arm(try scheduler.snooze(key: key, for: .seconds(Int64(clamping: seconds))))
         } catch {
             throw Self.busError(error)
         }
@@ -186,7 +174,7 @@ public final class TimelineBusAPI: DeliveryObserver {
     /// `Dismiss`: ends the reminder `key` (its snooze; not sent if not due yet).
     public func dismiss(key: String) throws(BusError) {
         do {
-            act(try scheduler.dismiss(key: key))
+            arm(try scheduler.dismiss(key: key))
         } catch {
             throw Self.busError(error)
         }
@@ -194,7 +182,7 @@ public final class TimelineBusAPI: DeliveryObserver {
 
     /// `Reload`: reads the config again, as SIGHUP does.
     public func reload() {
-        act(scheduler.reload())
+        arm(scheduler.reload())
     }
 
     /// `NextDue`: µs since the epoch, 0 when nothing more is due.
@@ -261,47 +249,47 @@ public final class TimelineBusAPI: DeliveryObserver {
         BusInterface(
             name: Self.interfaceName,
             methods: [
-                .init(
+                .method(
                     "ListPending",
-                    input: [.init("limit", "u")],
-                    output: [.init("reminders", "a(ssssstt)")],
+                    input: [("limit", "u")],
+                    output: [("reminders", "a(ssssstt)")],
                     unprivileged: true
                 ) { [unowned self] (arguments, reply) throws(BusError) in
                     let limit = try arguments.read(UInt32.self)
                     try reply.append(self.listPending(limit: limit).map(PendingReminderRecord.init))
                 },
-                .init("Snooze", input: [.init("key", "s"), .init("seconds", "t")], output: [.init("until", "t")]) {
+                .method("Snooze", input: [("key", "s"), ("seconds", "t")], output: [("until", "t")]) {
                     [unowned self] (arguments, reply) throws(BusError) in
                     let key = try arguments.read(String.self)
                     let seconds = try arguments.read(UInt64.self)
                     try reply.append(try self.snooze(key: key, seconds: seconds))
                 },
-                .init("Dismiss", input: [.init("key", "s")]) { [unowned self] (arguments, _) throws(BusError) in
+                .method("Dismiss", input: [("key", "s")]) { [unowned self] (arguments, _) throws(BusError) in
                     try self.dismiss(key: try arguments.read(String.self))
                 },
-                .init("Reload") { [unowned self] (_, _) throws(BusError) in self.reload() },
+                .method("Reload") { [unowned self] (_, _) throws(BusError) in self.reload() },
                 // As systemd's Manager.Subscribe: ReminderDue goes out while a client that called this is on the bus.
-                .init("Subscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
+                .method("Subscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
                     try self.sender?.subscribe(arguments.message)
                 },
-                .init("Unsubscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
+                .method("Unsubscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
                     try self.sender?.unsubscribe(arguments.message)
                 },
             ],
             properties: [
-                .init("NextDue", "t", change: .emitsChange) { [unowned self] (value) throws(BusError) in
+                .property("NextDue", signature: "t") { [unowned self] (value) throws(BusError) in
                     try value.append(self.nextDue)
                 },
-                .init("Status", "s", change: .emitsChange) { [unowned self] (value) throws(BusError) in
+                .property("Status", signature: "s") { [unowned self] (value) throws(BusError) in
                     try value.append(self.status)
                 },
             ],
             signals: [
-                .init(
+                .signal(
                     "ReminderDue",
                     arguments: [
-                        .init("key", "s"), .init("milestone_id", "s"), .init("title", "s"), .init("reminder", "s"),
-                        .init("due", "t"), .init("fields", "a{ss}"),
+                        ("key", "s"), ("milestone_id", "s"), ("title", "s"), ("reminder", "s"),
+                        ("due", "t"), ("fields", "a{ss}"),
                     ]
                 )
             ]

@@ -17,7 +17,7 @@ public final class BusNotificationServer: NotificationServer {
 
     private let connection: BusConnection
     private let callTimeout: Duration
-    private var watch: BusNameOwnerWatch?
+    private var watch: BusSubscription?
     private var subscriptions: [BusSubscription] = []
     private var owner: String?
 
@@ -38,11 +38,6 @@ public final class BusNotificationServer: NotificationServer {
                 }
             )
         }
-    }
-
-    deinit {
-        watch?.cancel()
-        for subscription in subscriptions { subscription.cancel() }
     }
 
     private func received(_ message: BusMessage) {

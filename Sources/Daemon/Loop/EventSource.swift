@@ -4,8 +4,7 @@ import CSystemd
 /// so its C callback, which finds the object through an unretained pointer, never outlives it.
 ///
 /// The concrete sources (`TimerSource`, `SignalSource`, `IOSource`, `InotifySource`) add themselves to a loop
-/// through this class's initialiser, which hands C `Unmanaged.passUnretained(self).toOpaque()` as the callback's
-/// context.
+/// through this class's initialiser, which hands C an unretained pointer to the object as the callback's context.
 public class EventSource {
     /// The `sd_event_source`.
     private(set) var source: OpaquePointer?
@@ -22,18 +21,13 @@ public class EventSource {
         _ add: (inout OpaquePointer?, UnsafeMutableRawPointer) -> Int32
     ) throws(SystemCallError) {
         var source: OpaquePointer?
-        try SystemCall.check(call, operand: operand, add(&source, context))
+        try SystemCall.check(call, operand: operand, add(&source, UnsafeMutableRawPointer(unretained: self)))
         self.source = source
         _ = sd_event_source_set_description(source, name)
     }
 
     deinit {
         if let source { sd_event_source_disable_unref(source) }
-    }
-
-    /// The context pointer handed to C for this object.
-    private var context: UnsafeMutableRawPointer {
-        Unmanaged.passUnretained(self).toOpaque()
     }
 
     /// Runs `body` with the object behind a context pointer that C hands back, holding a reference for the call:
@@ -44,7 +38,7 @@ public class EventSource {
         as type: Source.Type,
         _ body: (Source) -> Void
     ) {
-        let source = Unmanaged<Source>.fromOpaque(context!).takeUnretainedValue()
+        let source = context!.object(as: Source.self)
         withExtendedLifetime(source) { body(source) }
     }
 }

@@ -33,25 +33,30 @@ extension DaemonService {
     public static let busName = TimelineBusAPI.interfaceName
 
     /// Wires `scheduler` to the bus, before it starts, when `scope` is given: a connection on `loop` owning
-    /// `busName`, the API object (`TimelineBusAPI`) whose answers `act` arms the due timer with, its `PropertiesChanged` once per wake-up,
-    /// its `ReminderDue` for every reminder written, the `on_due` actions (`DueActionRunner`). A bus that cannot
-    /// be reached is logged and tried again; the reminders do not wait for it.
+    /// `busName`, the API object (`TimelineBusAPI`) whose answers `arm` arms the due timer with, its
+    /// `PropertiesChanged` once per wake-up, its `ReminderDue` for every reminder written, the `on_due` actions (`DueActionRunner`). While the bus's
+    /// socket is not there, sd-bus waits for it (`BusConnection`); a bus without an address (a user bus without
+    /// `XDG_RUNTIME_DIR`) is logged and the daemon goes on without one: the reminders do not wait for it.
     static func attachBus(
         _ scope: BusScope?,
         loop: EventLoop,
         scheduler: Scheduler,
         sink: any NotificationSink,
         logger: Logger,
-        act: @escaping (WallTime?) -> Void
+        arm: @escaping (WallTime?) -> Void
     ) throws(SystemCallError) -> DaemonBus? {
         guard let scope else { return nil }
-        let connection = try BusConnection(loop: loop, scope: scope, name: busName, logger: logger)
-        let api = TimelineBusAPI(
-            scheduler: scheduler,
-            sender: BusTimelineSignals(connection: connection),
-            act: act
-        )
-        let object = connection.export(path: TimelineBusAPI.objectPath, interface: api.interface)
+        let connection: BusConnection
+        let api: TimelineBusAPI
+        let object: BusExportedObject
+        do throws(BusError) {
+            connection = try BusConnection(loop: loop, scope: scope, name: busName, logger: logger)
+            api = TimelineBusAPI(scheduler: scheduler, sender: try BusTimelineSignals(connection: connection), arm: arm)
+            object = try connection.export(path: TimelineBusAPI.objectPath, interface: api.interface)
+        } catch {
+            logger.warning("cannot use \(scope): \(error); no bus API and no on_due actions, the reminders go on")
+            return nil
+        }
         scheduler.observers.append(api)
         let changes = try PostSource(loop: loop, name: "bus properties") { api.publishChanges() }
         let actions = DueActionRunner(

@@ -91,7 +91,7 @@ public final class DaemonService {
             scheduler: scheduler,
             sink: sink,
             logger: logger,
-            act: loop.arm
+            arm: loop.arm
         )
         let desktop = Self.desktopChannel(
             bus: bus?.connection,
