@@ -43,6 +43,8 @@ files() {
     echo "0644 $GENERATED/sse-timeline.service $UNITDIR/sse-timeline.service"
     echo "0644 $GENERATED/timeline.toml $PKGDATADIR/timeline.toml"
     echo "0644 systemd/sse-timeline.catalog $CATALOGDIR/sse-timeline.catalog"
+    echo "0644 systemd/sse-timeline.fr.catalog $CATALOGDIR/sse-timeline.fr.catalog"
+    echo "0644 systemd/sse-timeline.es.catalog $CATALOGDIR/sse-timeline.es.catalog"
     echo "0644 systemd/io.github.ssetimeline.Timeline1.conf $DBUSSYSTEMDIR/io.github.ssetimeline.Timeline1.conf"
     echo "0644 systemd/sse-timeline.sysusers $SYSUSERSDIR/sse-timeline.conf"
     echo "0644 systemd/sse-timeline.rules $POLKITRULESDIR/50-sse-timeline.rules"
