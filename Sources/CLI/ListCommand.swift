@@ -82,7 +82,7 @@ struct ListCommand: ParsableCommand {
                     [
                         ReminderMath.iso8601(at, in: milestone.zone), milestone.id,
                         formatting.occurrenceText(milestone: milestone, start: startLocal), formatting.localizer.tr("(occurrence)"),
-                        milestone.title,
+                        milestone.title(in: formatting.localizer.language),
                     ].joined(separator: "  ")
                 )
             }

@@ -12,12 +12,46 @@ public enum Gettext {
     public static let domain = "sse-timeline"
 
     /// The localizer whose lookups go through glibc's `dgettext` and `dcngettext` in ``domain``.
+    // Without a translation gettext returns the msgid pointer it was given: it is read inside `withCString`,
+    // while that pointer is still valid.
     public static let localizer = Localizer(
-        singular: { message in String(cString: dgettext(domain, message)) },
+        singular: { message in message.withCString { String(cString: dgettext(domain, $0)) } },
         plural: { one, other, count in
-            String(cString: dcngettext(domain, one, other, UInt(max(0, count)), LC_MESSAGES))
-        }
+            one.withCString { one in
+                other.withCString { other in
+                    String(cString: dcngettext(domain, one, other, UInt(max(0, count)), LC_MESSAGES))
+                }
+            }
+        },
+        language: { currentLanguage() }
     )
+
+    /// The language the lookups answer in, as gettext picks it: the first of `LANGUAGE` that has a catalog (or
+    /// English), unless LC_MESSAGES is "C"; else LC_MESSAGES's language ("fr" of fr_FR.UTF-8); "en" for C.
+    public static func currentLanguage() -> String {
+        let messages = setlocale(LC_MESSAGES, nil).map { String(cString: $0) } ?? "C"
+        guard messages != "C", messages != "POSIX" else { return "en" }
+        var candidates: [Substring] = []
+        if let list = getenv("LANGUAGE").map({ String(cString: $0) }) {
+            candidates = list.split(separator: ":")
+        }
+        candidates.append(Substring(messages))
+        for candidate in candidates {
+            let code = String(candidate.prefix { $0 != "_" && $0 != "." && $0 != "@" })
+            if code == "en" || code == "C" { return "en" }
+            if Defaults.languages.contains(code) { return code }
+        }
+        return "en"
+    }
+
+    /// The localizer of `language` (the config's `language`) when given, made the process's messages'
+    /// language (``use(language:)``) if it is not already; else of the locale. English is the untranslated text.
+    public static func localizer(language: String?) -> Localizer {
+        guard let language else { return localizer }
+        if language == "en" { return .english }
+        if getenv("LANGUAGE").map({ String(cString: $0) }) != language { use(language: language) }
+        return localizer
+    }
 
     /// Takes the locale from the environment (`setlocale(LC_ALL, "")`) and binds ``domain`` to
     /// ``localeDirectory()`` in UTF-8, whatever the locale's own character set.

@@ -9,11 +9,11 @@ public struct ReminderEntry {
     /// The language of `MESSAGE` (the fields stay as configured).
     public let localizer: Localizer
 
-    /// The builder for `schedule`'s instances, its messages in `localizer`'s language (by default the process's
-    /// locale, through gettext).
-    public init(schedule: Schedule, localizer: Localizer = Gettext.localizer) {
+    /// The builder for `schedule`'s instances, its messages in `localizer`'s language: by default the config's
+    /// `language`, else the process's locale, through gettext.
+    public init(schedule: Schedule, localizer: Localizer? = nil) {
         self.schedule = schedule
-        self.localizer = localizer
+        self.localizer = localizer ?? Gettext.localizer(language: schedule.config.defaults.language)
     }
 
     /// The entry for `instance`, delivered at `now`; `caughtUp` when it is sent late after downtime or a jump.
@@ -33,6 +33,14 @@ public struct ReminderEntry {
             ("SYSLOG_IDENTIFIER", "sse-timeline"),
             ("MILESTONE_ID", milestone.id),
             ("MILESTONE_TITLE", milestone.title),
+        ]
+        // One journal for readers of each language: the title in every language the config gives.
+        for language in MilestoneTexts.languages {
+            if let title = milestone.translations[language]?.title {
+                fields.append(("MILESTONE_TITLE_\(language.uppercased())", title))
+            }
+        }
+        fields += [
             ("MILESTONE_START", start),
         ]
         if milestone.end != nil {
@@ -62,7 +70,8 @@ public struct ReminderEntry {
     /// "International Day of Cooperatives: in 30 days, on 2027-07-03 (worldwide)."
     public func sentence(milestone: Milestone, reminder: Reminder, start: String, caughtUp: Bool) -> String {
         let offset = reminder.offset
-        let title = milestone.title
+        let language = localizer.language
+        let title = milestone.title(in: language)
         let amount = offset.amountText(localizer)
         var text: String
         switch (offset.anchor, offset.isBefore) {
@@ -75,7 +84,7 @@ public struct ReminderEntry {
         case (.end, false): text = localizer.tr("%s ended %s ago", title, amount)
         }
         text += " (\(start)"
-        if let location = milestone.location { text += ", \(location)" }
+        if let location = milestone.location(in: language) { text += ", \(location)" }
         text += ")."
         if caughtUp { text += localizer.tr(" Sent late: it came due while sse-timeline was not running.") }
         return text

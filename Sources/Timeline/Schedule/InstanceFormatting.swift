@@ -46,7 +46,7 @@ public struct InstanceFormatting: Sendable {
             milestone.id,
             occurrenceText(instance),
             reminderText(schedule.reminder(of: instance)),
-            milestone.title,
+            milestone.title(in: localizer.language),
         ].joined(separator: "  ")
     }
 
@@ -55,7 +55,7 @@ public struct InstanceFormatting: Sendable {
         let milestone = schedule.milestone(of: instance)
         return localizer.tr(
             "%s, %s, at %s (%s)",
-            milestone.title,
+            milestone.title(in: localizer.language),
             reminderText(schedule.reminder(of: instance)),
             ReminderMath.humanTime(instance.due, in: milestone.zone),
             ReminderMath.relative(instance.due.secondsSinceEpoch - now.secondsSinceEpoch, localizer)

@@ -7,18 +7,25 @@
 public struct Localizer: Sendable {
     private let singular: @Sendable (String) -> String
     private let plural: @Sendable (String, String, Int) -> String
+    private let languageCode: @Sendable () -> String
 
-    /// A localizer from a lookup of one message and of a message with a plural by count.
+    /// A localizer from a lookup of one message, of a message with a plural by count, and of the language code
+    /// the lookups answer in ("fr"), which picks a milestone's own texts in that language.
     public init(
         singular: @escaping @Sendable (String) -> String,
-        plural: @escaping @Sendable (String, String, Int) -> String
+        plural: @escaping @Sendable (String, String, Int) -> String,
+        language: @escaping @Sendable () -> String = { "en" }
     ) {
         self.singular = singular
         self.plural = plural
+        self.languageCode = language
     }
 
     /// The untranslated English text, with English's plural rule (one, other).
     public static let english = Localizer(singular: { $0 }, plural: { one, other, n in n == 1 ? one : other })
+
+    /// The language it speaks: "en", "fr", "es".
+    public var language: String { languageCode() }
 
     /// The translation of `message`, a `%s` template filled with `arguments` in order (`%1$s` by position).
     public func tr(_ message: String, _ arguments: String...) -> String {
