@@ -76,8 +76,9 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libsystemd-dev pkg-config dbus-daemon gettext >/dev/null; \
 	fi
 
-# Every catalog checked (msgfmt --check: formats, plural forms, header) and compiled.
-locale: deps $(LOCALE_MO)
+# Every catalog checked (msgfmt --check: formats, plural forms, header) and compiled. No `deps` here: `make
+# install` in a container without the build tools finds the catalogs already compiled (build and release made them).
+locale: $(LOCALE_MO)
 
 $(LOCALE_BUILD_DIR)/%/LC_MESSAGES/sse-timeline.mo: po/%.po
 	@mkdir -p $(@D)
