@@ -53,26 +53,47 @@ DEBUG_BIN    := .build/debug/sse-timeline
 RELEASE_SOURCES := Package.swift $(shell find Sources Config Plugins -type f 2>/dev/null)
 VERSION_STAMP := $(RELEASE_DIR)/version
 DOCS         := $(wildcard README.md docs/*.md)
+# The message catalogs (po/LANG.po), compiled to LOCALE_BUILD_DIR/LANG/LC_MESSAGES/sse-timeline.mo: the debug
+# binary, .build/debug -> .build/TRIPLE/debug, finds them in .build/TRIPLE/share/locale (share/locale beside its
+# directory, as an installed PREFIX/bin/sse-timeline finds PREFIX/share/locale; SSE_TIMELINE_LOCALEDIR overrides).
+LANGUAGES    := $(basename $(notdir $(wildcard po/*.po)))
+LOCALE_BUILD_DIR := .build/$(shell uname -m)-unknown-linux-gnu/share/locale
+LOCALE_MO    := $(foreach l,$(LANGUAGES),$(LOCALE_BUILD_DIR)/$(l)/LC_MESSAGES/sse-timeline.mo)
 
 .PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test workdays-test desktop-test views-test e2e bus-test deb deb-deps \
 	deb-test fleet-test bench fuzz install uninstall install-user uninstall-user man-deps man-test cli-test \
-	version-test install-test clean
+	version-test install-test clean locale pot i18n-test
 
 all: build
 
 # Installs the system packages the build and the unit tests need, when they are missing (Debian/Ubuntu, as root):
-# libsystemd-dev and pkg-config to build; dbus-daemon and busctl (systemd) for the bus tests' private buses.
+# libsystemd-dev and pkg-config to build; dbus-daemon and busctl (systemd) for the bus tests' private buses;
+# gettext (msgfmt, xgettext) for the message catalogs.
 deps:
-	@if ! pkg-config --exists libsystemd 2>/dev/null || ! [ -x /usr/bin/dbus-daemon ]; then \
-		echo "installing libsystemd-dev, pkg-config and dbus-daemon"; \
+	@if ! pkg-config --exists libsystemd 2>/dev/null || ! [ -x /usr/bin/dbus-daemon ] || ! command -v msgfmt >/dev/null; then \
+		echo "installing libsystemd-dev, pkg-config, dbus-daemon and gettext"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libsystemd-dev pkg-config dbus-daemon >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libsystemd-dev pkg-config dbus-daemon gettext >/dev/null; \
 	fi
 
-build: deps
+# Every catalog checked (msgfmt --check: formats, plural forms, header) and compiled. No `deps` here: `make
+# install` in a container without the build tools finds the catalogs already compiled (build and release made them).
+locale: $(LOCALE_MO)
+
+$(LOCALE_BUILD_DIR)/%/LC_MESSAGES/sse-timeline.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# po/sse-timeline.pot from the messages the sources mark (scripts/update-pot.sh), then each po/LANG.po merged
+# with it: run after adding or changing a message, then translate what msgmerge marked fuzzy or left empty.
+pot:
+	scripts/update-pot.sh
+	for po in po/*.po; do msgmerge --quiet --update --backup=none --no-location --sort-by-file $$po po/sse-timeline.pot; done
+
+build: deps locale
 	$(SWIFT) build
 
-release: deps
+release: deps locale
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR) --product sse-timeline \
 		-Xlinker -z -Xlinker now
 
@@ -97,6 +118,7 @@ test: unit-test
 	$(MAKE) fuzz-smoke
 	$(MAKE) man-test
 	$(MAKE) version-test
+	$(MAKE) i18n-test
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) bus-test; \
 	else echo "bus-test: skipped (needs root: it boots a systemd container with a system bus, polkit and a user manager)"; fi
@@ -129,6 +151,11 @@ desktop-test: build
 views-test: build
 	bash integration/views/run.sh $(DEBUG_BIN)
 
+# French and Spanish: the catalogs checked, the template equal to the marked messages, list, next and validate
+# under LANG=fr_FR.UTF-8 and es_ES.UTF-8 (locales generated as root; skipped otherwise); integration/i18n/run.sh.
+i18n-test: build
+	bash integration/i18n/run.sh $(DEBUG_BIN)
+
 # The end-to-end test under a real systemd in a throwaway container (root only); see integration/e2e/run.sh. Its
 # last step is install-test: make install at the default prefix and make install-user.
 e2e: release man-deps
@@ -151,7 +178,7 @@ INSTALL_VARS = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" DATADI
 	CATALOGDIR="$(CATALOGDIR)" DBUSSYSTEMDIR="$(DBUSSYSTEMDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" \
 	POLKITRULESDIR="$(POLKITRULESDIR)" SYSCONFDIR="$(SYSCONFDIR)" BASHCOMPDIR="$(BASHCOMPDIR)" \
 	ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" RELEASE_BIN="$(RELEASE_BIN)" \
-	DOCS="$(DOCS)"
+	DOCS="$(DOCS)" LANGUAGES="$(LANGUAGES)" LOCALE_BUILD_DIR="$(LOCALE_BUILD_DIR)"
 
 # The release binary, when it is older than its sources or the version has changed since it was built.
 $(RELEASE_BIN): $(RELEASE_SOURCES) $(VERSION_STAMP)
@@ -165,7 +192,7 @@ $(VERSION_STAMP): FORCE
 
 FORCE:
 
-install: $(RELEASE_BIN) man-deps
+install: $(RELEASE_BIN) man-deps locale
 	@$(INSTALL_VARS) scripts/install.sh install system
 
 # Removes what `install` put (from the list it kept, or the one these variables give); the config in
@@ -185,7 +212,7 @@ USER_INSTALL_VARS = $(INSTALL_VARS) PREFIX="$(USER_PREFIX)" BINDIR="$(USER_PREFI
 	ZSHCOMPDIR="$(USER_DATADIR)/zsh/site-functions" FISHCOMPDIR="$(USER_DATADIR)/fish/vendor_completions.d" \
 	DESTDIR=
 
-install-user: $(RELEASE_BIN) man-deps
+install-user: $(RELEASE_BIN) man-deps locale
 	@if [ "$$(id -u)" = 0 ]; then echo "install-user: run it as the user it is for, not as root" >&2; exit 1; fi
 	@$(USER_INSTALL_VARS) scripts/install.sh install user
 

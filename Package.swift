@@ -24,6 +24,10 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        // glibc's gettext for the messages people read: the text domain, its catalogs, the language (po/).
+        .target(name: "Gettext", dependencies: ["Timeline", "CGettext"]),
+        // libintl.h, which the Glibc module does not import.
+        .systemLibrary(name: "CGettext"),
         // A TOML 1.0 parser: every error of a document with its position, the source range of every value.
         .target(name: "TOML"),
         // toml-test's decoder protocol (TOML on stdin, tagged JSON on stdout) for scripts/toml-test.py.
@@ -50,6 +54,7 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "Timeline",
+                "Gettext",
                 "DefaultTimeline",
                 "CSystemd",
                 "CSystemdBus",
@@ -70,6 +75,7 @@ let package = Package(
             name: "CLI",
             dependencies: [
                 "Daemon",
+                "Gettext",
                 "Timeline",
                 "TOML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

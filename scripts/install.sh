@@ -6,7 +6,7 @@
 #
 # Environment (from the Makefile): DESTDIR PREFIX BINDIR MANDIR DOCDIR UNITDIR USERUNITDIR PKGDATADIR CATALOGDIR
 # DBUSSYSTEMDIR SYSUSERSDIR POLKITRULESDIR SYSCONFDIR BASHCOMPDIR ZSHCOMPDIR FISHCOMPDIR (where each file goes),
-# RELEASE_BIN (the binary), DOCS. The man pages, completions and units are made in a temporary directory.
+# RELEASE_BIN (the binary), DOCS, LANGUAGES and LOCALE_BUILD_DIR (the compiled catalogs, by `make locale`). The man pages, completions and units are made in a temporary directory.
 #
 # An install with an empty DESTDIR records what it put and which directories it created in a manifest
 # ($PKGDATADIR/installed-files, or $DATADIR/sse-timeline/installed-files for a user install); the uninstall
@@ -34,10 +34,17 @@ files() {
     echo "0644 $GENERATED/sse-timeline.fish $FISHCOMPDIR/sse-timeline.fish"
     local doc
     for doc in $DOCS; do echo "0644 $doc $DOCDIR/$(basename "$doc")"; done
+    # The binary reads them from share/locale beside its own directory (Sources/Gettext).
+    local lang
+    for lang in $LANGUAGES; do
+        echo "0644 $LOCALE_BUILD_DIR/$lang/LC_MESSAGES/sse-timeline.mo $DATADIR/locale/$lang/LC_MESSAGES/sse-timeline.mo"
+    done
     [ "$scope" = system ] || return 0
     echo "0644 $GENERATED/sse-timeline.service $UNITDIR/sse-timeline.service"
     echo "0644 $GENERATED/timeline.toml $PKGDATADIR/timeline.toml"
     echo "0644 systemd/sse-timeline.catalog $CATALOGDIR/sse-timeline.catalog"
+    echo "0644 systemd/sse-timeline.fr.catalog $CATALOGDIR/sse-timeline.fr.catalog"
+    echo "0644 systemd/sse-timeline.es.catalog $CATALOGDIR/sse-timeline.es.catalog"
     echo "0644 systemd/io.github.ssetimeline.Timeline1.conf $DBUSSYSTEMDIR/io.github.ssetimeline.Timeline1.conf"
     echo "0644 systemd/sse-timeline.sysusers $SYSUSERSDIR/sse-timeline.conf"
     echo "0644 systemd/sse-timeline.rules $POLKITRULESDIR/50-sse-timeline.rules"

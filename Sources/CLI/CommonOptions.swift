@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 import Daemon
 import Timeline
 
@@ -58,7 +59,8 @@ struct ConfigOptions: ParsableArguments {
             let files = source.files
             Output.err("config: \(files.describe(dropInCount: files.dropInCount))")
             for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
-            Output.err("\(plural(error.errorCount, "error")); the timeline was not loaded")
+            let l10n = Gettext.localizer
+            Output.err(l10n.trn("%d error; the timeline was not loaded", "%d errors; the timeline was not loaded", error.errorCount))
             throw ExitCode(1)
         }
     }

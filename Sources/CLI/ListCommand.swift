@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 import Timeline
 
 /// `sse-timeline list`: every occurrence and reminder in a window, in due order.
@@ -43,7 +44,7 @@ struct ListCommand: ParsableCommand {
             ?? start.adding(seconds: 366 * 86400)
         guard start <= end else { throw ValidationError("--from must not be after --to") }
         let schedule = Schedule(config: config)
-        let formatting = InstanceFormatting(schedule: schedule)
+        let formatting = InstanceFormatting(schedule: schedule, localizer: Gettext.localizer)
         enum Row {
             case occurrence(Int, CivilDateTime, Instant)
             case reminder(ReminderInstance)
@@ -71,7 +72,7 @@ struct ListCommand: ParsableCommand {
             Output.out(JSON.array(items).render())
             return
         }
-        if rows.isEmpty { Output.err("nothing in \(start) ... \(end)") }
+        if rows.isEmpty { Output.err(formatting.localizer.tr("nothing in %s ... %s", "\(start)", "\(end)")) }
         for row in rows {
             switch row {
             case .reminder(let instance): Output.out(formatting.row(instance))
@@ -80,8 +81,8 @@ struct ListCommand: ParsableCommand {
                 Output.out(
                     [
                         ReminderMath.iso8601(at, in: milestone.zone), milestone.id,
-                        formatting.occurrenceText(milestone: milestone, start: startLocal), "(occurrence)",
-                        milestone.title,
+                        formatting.occurrenceText(milestone: milestone, start: startLocal), formatting.localizer.tr("(occurrence)"),
+                        milestone.title(in: formatting.localizer.language),
                     ].joined(separator: "  ")
                 )
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 import Timeline
 
 /// `sse-timeline next`: the next reminders due after now.
@@ -30,13 +31,13 @@ struct NextCommand: ParsableCommand {
         let config = try options.loadOrExit().config
         let now = try options.currentInstant()
         let schedule = Schedule(config: config)
-        let formatting = InstanceFormatting(schedule: schedule)
+        let formatting = InstanceFormatting(schedule: schedule, localizer: Gettext.localizer)
         let upcoming = schedule.next(after: now, count: count)
         if json {
             Output.out(JSON.array(upcoming.map { formatting.json($0, now: now) }).render())
             return
         }
-        if upcoming.isEmpty { Output.out("nothing is due after now") }
+        if upcoming.isEmpty { Output.out(formatting.localizer.tr("nothing is due after now")) }
         for instance in upcoming {
             Output.out(formatting.sentence(instance, now: now) + "  [\(schedule.milestone(of: instance).id)]")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 
 /// The `sse-timeline` command: the daemon and the tools around its timeline.
 @main
@@ -30,6 +31,7 @@ struct SSETimeline: ParsableCommand {
     /// Parses and runs the command; refuses a first word that names no command before the default (`next`)
     /// could take it for one of its arguments (`UnknownCommand`).
     static func main() {
+        Gettext.setUp()
         let arguments = Array(CommandLine.arguments.dropFirst())
         UnknownCommand.refuse(arguments)
         main(arguments)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 import Timeline
 
 /// `sse-timeline validate`: checks the config; exit 0 with a summary, or 1 with every error.
@@ -28,15 +29,19 @@ struct ValidateCommand: ParsableCommand {
         let schedule = Schedule(config: config)
         var queue = DueQueue(schedule: schedule, after: now)
         let reminderCount = config.milestones.reduce(0) { $0 + $1.reminders.count }
-        var summary =
-            "valid: \(plural(config.milestones.count, "milestone")), \(plural(reminderCount, "reminder")) configured, "
-            + "\(queue.pendingCount) pending"
+        let l10n = Gettext.localizer
+        var summary = l10n.tr(
+            "valid: %s, %s configured, %s pending",
+            l10n.trn("%d milestone", "%d milestones", config.milestones.count),
+            l10n.trn("%d reminder", "%d reminders", reminderCount),
+            String(queue.pendingCount)
+        )
         if let next = queue.pop() {
-            summary += "; next: " + InstanceFormatting(schedule: schedule).sentence(next, now: now)
+            summary += l10n.tr("; next: %s", InstanceFormatting(schedule: schedule, localizer: l10n).sentence(next, now: now))
         } else {
-            summary += "; nothing is due after now"
+            summary += l10n.tr("; nothing is due after now")
         }
-        if !config.warnings.isEmpty { summary += " (\(config.warnings.count) warnings)" }
+        if !config.warnings.isEmpty { summary += l10n.trn(" (%d warnings)", " (%d warnings)", config.warnings.count) }
         Output.out(summary)
     }
 }

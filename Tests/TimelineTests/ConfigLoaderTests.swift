@@ -413,3 +413,56 @@ struct ConfigLoaderTests {
         #expect(config.milestones[0].zone.identifier == "Asia/Tokyo")
     }
 }
+
+@Suite("ConfigLoader language")
+struct ConfigLoaderLanguageTests {
+    @Test func languageIsReadFromDefaults() throws {
+        let milestone = "[[milestone]]\nid = \"m\"\ntitle = \"M\"\nstart = 2030-06-03\n"
+        let config = try load("[defaults]\nlanguage = \"fr\"\n" + milestone)
+        #expect(config.defaults.language == "fr")
+        #expect(try load(milestone).defaults.language == nil)
+    }
+
+    @Test func unknownLanguageIsAnErrorNamingTheAcceptedOnes() {
+        let found = errors("[defaults]\nlanguage = \"de\"\n")
+        #expect(found.count == 1)
+        let text = found.first?.description ?? ""
+        #expect(text.contains("t.toml:2:"))
+        #expect(text.contains("\"de\""))
+        #expect(text.contains("\"en\", \"es\", \"fr\""))
+    }
+}
+
+@Suite("ConfigLoader milestone translations")
+struct ConfigLoaderTranslationTests {
+    static let milestone = "[[milestone]]\nid = \"m\"\ntitle = \"International Labour Conference\"\nstart = 2030-06-03\n"
+
+    @Test func textsPerLanguageAreRead() throws {
+        let config = try load(
+            Self.milestone + """
+                title_fr = "Conférence internationale du Travail"
+                location_es = "Ginebra"
+                source_fr = "https://www.ilo.org/fr"
+                """
+        )
+        let milestone = config.milestones[0]
+        #expect(milestone.title(in: "fr") == "Conférence internationale du Travail")
+        #expect(milestone.title(in: "es") == "International Labour Conference")
+        #expect(milestone.title(in: "en") == "International Labour Conference")
+        #expect(milestone.location(in: "es") == "Ginebra")
+        #expect(milestone.translations["fr"]?.source == "https://www.ilo.org/fr")
+        #expect(try load(Self.milestone).milestones[0].translations.isEmpty)
+    }
+
+    @Test func aLanguageNotSpokenIsAnUnknownKey() {
+        let found = errors(Self.milestone + "title_de = \"Internationale Arbeitskonferenz\"\n")
+        #expect(found.count == 1)
+        #expect(found.first?.description.contains("title_de") == true)
+    }
+
+    @Test func aTranslationsSourceMustBeAURL() {
+        let found = errors(Self.milestone + "source_es = \"ilo.org\"\n")
+        #expect(found.count == 1)
+        #expect(found.first?.description.contains("not a URL") == true)
+    }
+}

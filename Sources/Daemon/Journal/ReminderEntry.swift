@@ -1,3 +1,4 @@
+import Gettext
 import Timeline
 
 /// Builds the journal entry of a due reminder: a sentence for people and fields to filter on.
@@ -5,9 +6,14 @@ public struct ReminderEntry {
     /// The schedule the instances come from.
     public let schedule: Schedule
 
-    /// The builder for `schedule`'s instances.
-    public init(schedule: Schedule) {
+    /// The language of `MESSAGE` (the fields stay as configured).
+    public let localizer: Localizer
+
+    /// The builder for `schedule`'s instances, its messages in `localizer`'s language: by default the config's
+    /// `language`, else the process's locale, through gettext.
+    public init(schedule: Schedule, localizer: Localizer? = nil) {
         self.schedule = schedule
+        self.localizer = localizer ?? Gettext.localizer(language: schedule.config.defaults.language)
     }
 
     /// The entry for `instance`, delivered at `now`; `caughtUp` when it is sent late after downtime or a jump.
@@ -17,7 +23,7 @@ public struct ReminderEntry {
         let milestone = schedule.milestone(of: instance)
         let reminder = schedule.reminder(of: instance)
         let occurrence = schedule.occurrence(of: instance)
-        let formatting = InstanceFormatting(schedule: schedule)
+        let formatting = InstanceFormatting(schedule: schedule, localizer: localizer)
         let dueWall = WallTime(instance.due)
         let lateness = max(0, now.nanosecondsSinceEpoch - dueWall.nanosecondsSinceEpoch) / 1000
         let start = formatting.occurrenceText(milestone: milestone, start: occurrence.start)
@@ -27,6 +33,14 @@ public struct ReminderEntry {
             ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),
             ("MILESTONE_ID", milestone.id),
             ("MILESTONE_TITLE", milestone.title),
+        ]
+        // One journal for readers of each language: the title in every language the config gives.
+        for language in MilestoneTexts.languages {
+            if let title = milestone.translations[language]?.title {
+                fields.append(("MILESTONE_TITLE_\(language.uppercased())", title))
+            }
+        }
+        fields += [
             ("MILESTONE_START", start),
         ]
         if milestone.end != nil {
@@ -47,7 +61,8 @@ public struct ReminderEntry {
         if let move = schedule.move(of: instance) {
             let from = ReminderMath.iso8601(move.from, in: milestone.zone)
             fields += [("MOVED_FROM", from), ("MOVED_REASON", move.reason)]
-            message += " Moved from \(ReminderMath.humanTime(move.from, in: milestone.zone)) (\(move.reason))."
+            let fromText = ReminderMath.humanTime(move.from, in: milestone.zone)
+            message += localizer.tr(" Moved from %s (%s).", fromText, move.reason)
         }
         return JournalEntry(message: message, priority: schedule.priority(of: instance), fields: fields)
     }
@@ -55,23 +70,23 @@ public struct ReminderEntry {
     /// "International Day of Cooperatives: in 30 days, on 2027-07-03 (worldwide)."
     public func sentence(milestone: Milestone, reminder: Reminder, start: String, caughtUp: Bool) -> String {
         let offset = reminder.offset
-        let anchor = offset.anchor == .start ? "starts" : "ends"
-        let past = offset.anchor == .start ? "started" : "ended"
-        let amount = offset.amountText
-        let relation: String
-        if reminder.absolute != nil {
-            relation = "is coming up"
-        } else if offset.isAtAnchor {
-            relation = "\(anchor) now"
-        } else if offset.isBefore {
-            relation = "\(anchor) in \(amount)"
-        } else {
-            relation = "\(past) \(amount) ago"
+        let language = localizer.language
+        let title = milestone.title(in: language)
+        let amount = offset.amountText(localizer)
+        var text: String
+        switch (offset.anchor, offset.isBefore) {
+        case _ where reminder.absolute != nil: text = localizer.tr("%s is coming up", title)
+        case (.start, _) where offset.isAtAnchor: text = localizer.tr("%s starts now", title)
+        case (.end, _) where offset.isAtAnchor: text = localizer.tr("%s ends now", title)
+        case (.start, true): text = localizer.tr("%s starts in %s", title, amount)
+        case (.end, true): text = localizer.tr("%s ends in %s", title, amount)
+        case (.start, false): text = localizer.tr("%s started %s ago", title, amount)
+        case (.end, false): text = localizer.tr("%s ended %s ago", title, amount)
         }
-        var text = "\(milestone.title) \(relation) (\(start)"
-        if let location = milestone.location { text += ", \(location)" }
+        text += " (\(start)"
+        if let location = milestone.location(in: language) { text += ", \(location)" }
         text += ")."
-        if caughtUp { text += " Sent late: it came due while sse-timeline was not running." }
+        if caughtUp { text += localizer.tr(" Sent late: it came due while sse-timeline was not running.") }
         return text
     }
 }

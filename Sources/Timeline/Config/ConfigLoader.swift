@@ -251,7 +251,8 @@ public struct ConfigLoader: Sendable {
         }
         let reader = FieldReader(node: table, source: source, path: "defaults")
         reader.checkKeys(
-            ["timezone", "all_day_time", "reminders", "priority", "catch_up_window"] + FieldReader.deliveryKeys
+            ["timezone", "all_day_time", "reminders", "priority", "catch_up_window", "language"]
+                + FieldReader.deliveryKeys
                 + FieldReader.workingDayKeys,
             context: &context
         )
@@ -266,6 +267,17 @@ public struct ConfigLoader: Sendable {
         if let reminders = reader.reminders("reminders", context: &context) { defaults.reminders = reminders }
         if let priority = reader.priority("priority", context: &context) { defaults.priority = priority }
         if let window = reader.duration("catch_up_window", context: &context) { defaults.catchUpWindow = window }
+        if let language = reader.string("language", context: &context) {
+            if Defaults.languages.contains(language) {
+                defaults.language = language
+            } else {
+                let accepted = Defaults.languages.map { "\"\($0)\"" }.joined(separator: ", ")
+                context.error(
+                    source, "defaults.language", value: language, "not a language sse-timeline speaks",
+                    hint: "accepted: \(accepted)"
+                )
+            }
+        }
         defaults.delivery = defaults.delivery.applying(reader.deliveryOverride(context: &context))
         defaults.workingCalendar = reader.workingCalendar(
             inheriting: defaults.workingCalendar,

@@ -5,14 +5,15 @@ import TOML
 /// Keys: `id` (required, `[a-z0-9-]`), `title` (required), `start` (required: a TOML local date for an
 /// all-day milestone, a local date-time in the milestone's `timezone`, or an offset date-time), `end`,
 /// `timezone`, `precision` (`day`, `month`, `year`), `description`, `location`, `source` (http(s) URL),
-/// `tags`, `reminders`, `priority`, `rrule`, `rdate`, `exdate`, `on_due` (`FieldReader+Actions.swift`), and `notify`,
+/// `tags`, `title_fr`, `description_fr`, `location_fr`, `source_fr` and the same for each language of
+/// `MilestoneTexts.languages` (the texts in that language), `reminders`, `priority`, `rrule`, `rdate`, `exdate`, `on_due` (`FieldReader+Actions.swift`), and `notify`,
 /// `snooze`, `repeat` (`FieldReader+Delivery.swift`), and `working_days`, `holidays`, `on_non_working_day`
 /// (`FieldReader+WorkingDays.swift`).
 struct MilestoneDecoder {
     static let keys = [
         "id", "title", "start", "end", "timezone", "precision", "description", "location", "source", "tags",
         "reminders", "priority", "rrule", "rdate", "exdate", "on_due",
-    ]
+    ] + MilestoneTexts.languages.flatMap(MilestoneTexts.keys)
     static let maximumIdLength = 100
 
     let node: TOMLNode
@@ -50,6 +51,7 @@ struct MilestoneDecoder {
         }
         let description = reader.string("description", context: &context)
         let location = reader.string("location", context: &context)
+        let translations = readTranslations(reader, context: &context)
         let sourceURL = reader.string("source", context: &context)
         if let sourceURL, !Self.isURL(sourceURL) {
             context.error(
@@ -171,8 +173,33 @@ struct MilestoneDecoder {
         var result = milestone.with(onDue: onDue)
         result.workingCalendar = workingCalendar
         result.onNonWorkingDay = onNonWorkingDay
+        result.translations = translations
         checkEndOfTime(result, context: &context)
         return result
+    }
+
+    /// `title_fr`, `description_fr`, `location_fr`, `source_fr` (a URL), and the same for every other language.
+    private func readTranslations(_ reader: FieldReader, context: inout DecodeContext) -> [String: MilestoneTexts] {
+        var translations: [String: MilestoneTexts] = [:]
+        for language in MilestoneTexts.languages {
+            let texts = MilestoneTexts(
+                title: reader.string("title_\(language)", context: &context),
+                description: reader.string("description_\(language)", context: &context),
+                location: reader.string("location_\(language)", context: &context),
+                source: reader.string("source_\(language)", context: &context)
+            )
+            if let page = texts.source, !Self.isURL(page) {
+                context.error(
+                    source, "\(path).source_\(language)", value: page, "not a URL",
+                    hint: "accepted: an http:// or https:// address without spaces"
+                )
+            }
+            if let title = texts.title, title.allSatisfy(\.isWhitespace) {
+                context.error(source, "\(path).title_\(language)", value: title, "title is empty", hint: nil)
+            }
+            if texts != MilestoneTexts() { translations[language] = texts }
+        }
+        return translations
     }
 
     private func checkId(_ id: String, context: inout DecodeContext) {

@@ -32,7 +32,8 @@ public struct TimelineConfig: Sendable {
 /// start; default `7 days`), `notify`, `snooze` and `repeat` (where reminders go and how they are followed up;
 /// default: the journal only, snoozes of 10 minutes and 1 hour, no repeat; see `Delivery`), `working_days`
 /// (default Monday to Friday) and `holidays` (names of `[holidays.NAME]` sets; default none), which make
-/// `workingCalendar`, and `on_non_working_day` (default `keep`).
+/// `workingCalendar`, `on_non_working_day` (default `keep`), and `language` (the daemon's messages; default: the
+/// locale's, `LANG`/`LC_MESSAGES`; one of `Defaults.languages`).
 public struct Defaults: Hashable, Sendable {
     /// The zone of milestones without `timezone`.
     public var zone: Zone
@@ -52,6 +53,11 @@ public struct Defaults: Hashable, Sendable {
     public var onNonWorkingDay: NonWorkingDayRule = .keep
     /// Every `[holidays.NAME]` set of every file, by name.
     public var holidaySets: [String: HolidaySet] = [:]
+    /// The language of the daemon's messages (`language`), instead of its locale's; nil: the locale's.
+    public var language: String?
+
+    /// The languages `language` accepts: English and those po/ has a catalog for.
+    public static let languages = ["en", "es", "fr"]
 
     /// The built-in defaults, in `zone`.
     public init(

@@ -30,6 +30,20 @@ public struct Milestone: Hashable, Sendable {
         get { extras?.value.source }
         set { modifyExtras { $0.source = newValue } }
     }
+    /// Its title, description and location in other languages, by language code ("fr", "es"): the config's
+    /// `title_fr`, `description_es`, ... keys.
+    public var translations: [String: MilestoneTexts] {
+        get { extras?.value.translations ?? [:] }
+        set { modifyExtras { $0.translations = newValue } }
+    }
+    /// The title in `language` when it has one, else the title as configured.
+    public func title(in language: String) -> String {
+        translations[language]?.title ?? title
+    }
+    /// The location in `language` when it has one, else as configured.
+    public func location(in language: String) -> String? {
+        translations[language]?.location ?? location
+    }
     /// Free tags for filtering.
     public var tags: [String] {
         get { extras?.value.tags ?? [] }
@@ -131,11 +145,42 @@ public struct Milestone: Hashable, Sendable {
         var tags: [String] = []
         var end: CivilDateTime?
         var recurrence: Recurrence?
+        var translations: [String: MilestoneTexts] = [:]
 
         var isEmpty: Bool {
             description == nil && location == nil && source == nil && tags.isEmpty && end == nil && recurrence == nil
+                && translations.isEmpty
         }
     }
+}
+
+/// A milestone's texts in one language other than the config's (`title_fr`, `description_fr`, `location_fr`,
+/// `source_fr`: where the translation comes from); nil where that language has none.
+public struct MilestoneTexts: Hashable, Sendable {
+    /// The title.
+    public var title: String?
+    /// The longer text.
+    public var description: String?
+    /// Where it happens.
+    public var location: String?
+    /// The page the translation was taken from (the organisation's own name for it).
+    public var source: String?
+
+    /// Texts in one language.
+    public init(title: String? = nil, description: String? = nil, location: String? = nil, source: String? = nil) {
+        self.title = title
+        self.description = description
+        self.location = location
+        self.source = source
+    }
+
+    /// The config keys of `language`'s texts: `title_fr`, `description_fr`, `location_fr`, `source_fr`.
+    static func keys(_ language: String) -> [String] {
+        ["title", "description", "location", "source"].map { "\($0)_\(language)" }
+    }
+
+    /// The languages a milestone may carry texts in: every language sse-timeline speaks but English.
+    public static let languages = Defaults.languages.filter { $0 != "en" }
 }
 
 /// One reminder of a milestone: when, relative to it, and at which journal priority.

@@ -120,24 +120,38 @@ public struct ReminderOffset: Hashable, Sendable {
 
 extension ReminderOffset: CustomStringConvertible {
     /// The canonical text: "at start", "30 days before", "1 day 2 hours after end", "3 working days before".
-    public var description: String {
-        if isAtAnchor { return "at \(anchor.rawValue)" }
-        return amountText + (isBefore ? " before" : " after") + (anchor == .end ? " end" : "")
+    public var description: String { text(.english) }
+
+    /// The canonical text in `localizer`'s language: French "au début", "30 jours avant".
+    public func text(_ localizer: Localizer) -> String {
+        if isAtAnchor { return anchor == .start ? localizer.tr("at start") : localizer.tr("at end") }
+        let amount = amountText(localizer)
+        switch (isBefore, anchor) {
+        case (true, .start): return localizer.tr("%s before", amount)
+        case (false, .start): return localizer.tr("%s after", amount)
+        case (true, .end): return localizer.tr("%s before end", amount)
+        case (false, .end): return localizer.tr("%s after end", amount)
+        }
     }
 
     /// The amount without its direction: "30 days", "1 day 2 hours", "3 working days"; empty at the anchor.
-    public var amountText: String {
+    public var amountText: String { amountText(.english) }
+
+    /// The amount in `localizer`'s language, each unit by the language's plural rule: French "30 jours".
+    public func amountText(_ localizer: Localizer) -> String {
         var parts: [String] = []
         let w = abs(workingDays)
-        if w > 0 { parts.append(w == 1 ? "1 working day" : "\(w) working days") }
+        if w > 0 { parts.append(localizer.trn("%d working day", "%d working days", w)) }
         let d = abs(days)
-        if d > 0 { parts.append(d == 1 ? "1 day" : "\(d) days") }
+        if d > 0 { parts.append(localizer.trn("%d day", "%d days", d)) }
         var s = abs(seconds)
-        for (name, size) in [("hour", Int64(3600)), ("minute", 60), ("second", 1)] where s >= size {
-            let n = s / size
-            s %= size
-            parts.append(n == 1 ? "1 \(name)" : "\(n) \(name)s")
-        }
+        let hours = Int(s / 3600)
+        s %= 3600
+        if hours > 0 { parts.append(localizer.trn("%d hour", "%d hours", hours)) }
+        let minutes = Int(s / 60)
+        s %= 60
+        if minutes > 0 { parts.append(localizer.trn("%d minute", "%d minutes", minutes)) }
+        if s > 0 { parts.append(localizer.trn("%d second", "%d seconds", Int(s))) }
         return parts.joined(separator: " ")
     }
 }

@@ -5,9 +5,20 @@ public struct InstanceFormatting: Sendable {
     /// The schedule the instances come from.
     public let schedule: Schedule
 
-    /// Formatting for `schedule`'s instances.
-    public init(schedule: Schedule) {
+    /// The language of the words around the milestones' own texts.
+    public let localizer: Localizer
+
+    /// Formatting for `schedule`'s instances, in `localizer`'s language.
+    public init(schedule: Schedule, localizer: Localizer = .english) {
         self.schedule = schedule
+        self.localizer = localizer
+    }
+
+    /// The reminder's offset for people: in the reader's language when it was configured in the canonical form
+    /// ("30 days before"), else as configured ("30d before", an absolute reminder's time).
+    public func reminderText(_ reminder: Reminder) -> String {
+        reminder.absolute == nil && reminder.text == reminder.offset.description
+            ? reminder.offset.text(localizer) : reminder.text
     }
 
     /// The occurrence start: a date for all-day milestones, ISO 8601 with offset otherwise.
@@ -34,16 +45,20 @@ public struct InstanceFormatting: Sendable {
             ReminderMath.iso8601(instance.due, in: milestone.zone),
             milestone.id,
             occurrenceText(instance),
-            schedule.reminder(of: instance).text,
-            milestone.title,
+            reminderText(schedule.reminder(of: instance)),
+            milestone.title(in: localizer.language),
         ].joined(separator: "  ")
     }
 
     /// "International Day of Cooperatives, 30 days before, at 2027-06-03 09:00 CEST (in 5 days)".
     public func sentence(_ instance: ReminderInstance, now: Instant) -> String {
         let milestone = schedule.milestone(of: instance)
-        return "\(milestone.title), \(schedule.reminder(of: instance).text), at "
-            + "\(ReminderMath.humanTime(instance.due, in: milestone.zone)) "
-            + "(\(ReminderMath.relative(instance.due.secondsSinceEpoch - now.secondsSinceEpoch)))"
+        return localizer.tr(
+            "%s, %s, at %s (%s)",
+            milestone.title(in: localizer.language),
+            reminderText(schedule.reminder(of: instance)),
+            ReminderMath.humanTime(instance.due, in: milestone.zone),
+            ReminderMath.relative(instance.due.secondsSinceEpoch - now.secondsSinceEpoch, localizer)
+        )
     }
 }

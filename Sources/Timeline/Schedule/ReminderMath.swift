@@ -107,17 +107,17 @@ public enum ReminderMath {
         return text + " " + offset.abbreviation
     }
 
-    /// "in 5 days", "in 3 hours", "2 minutes ago", "now".
-    public static func relative(_ seconds: Int64) -> String {
+    /// "in 5 days", "in 3 hours", "2 minutes ago", "now"; in `localizer`'s language when given.
+    public static func relative(_ seconds: Int64, _ localizer: Localizer = .english) -> String {
         let a = abs(seconds)
         let amount: String
         switch a {
-        case 0..<1: return "now"
-        case 1..<60: amount = a == 1 ? "1 second" : "\(a) seconds"
-        case 60..<3600: amount = a / 60 == 1 ? "1 minute" : "\(a / 60) minutes"
-        case 3600..<172_800: amount = a / 3600 == 1 ? "1 hour" : "\(a / 3600) hours"
-        default: amount = "\(a / 86400) days"
+        case 0..<1: return localizer.tr("now")
+        case 1..<60: amount = localizer.trn("%d second", "%d seconds", Int(a))
+        case 60..<3600: amount = localizer.trn("%d minute", "%d minutes", Int(a / 60))
+        case 3600..<172_800: amount = localizer.trn("%d hour", "%d hours", Int(a / 3600))
+        default: amount = localizer.trn("%d day", "%d days", Int(a / 86400))
         }
-        return seconds > 0 ? "in \(amount)" : "\(amount) ago"
+        return seconds > 0 ? localizer.tr("in %s", amount) : localizer.tr("%s ago", amount)
     }
 }

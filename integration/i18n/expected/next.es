@@ -1,0 +1,7 @@
+International Labour Conference, 21 días antes, el 2027-05-17 10:00 CEST (en 16 días)  [ilc-2027]
+International Labour Conference, 2 días antes, el 2027-06-05 10:00 CEST (en 35 días)  [ilc-2027]
+International Labour Conference, 1 día antes, el 2027-06-06 10:00 CEST (en 36 días)  [ilc-2027]
+International Labour Conference, 1 hora antes, el 2027-06-07 09:00 CEST (en 37 días)  [ilc-2027]
+International Labour Conference, al inicio, el 2027-06-07 10:00 CEST (en 37 días)  [ilc-2027]
+International Labour Conference, 2 horas después del final, el 2027-06-18 20:00 CEST (en 48 días)  [ilc-2027]
+International Day of Cooperatives, 1 día hábil antes, el 2027-07-02 09:00 CEST (en 62 días)  [coop-day-2027]

@@ -1,0 +1,125 @@
+#!/bin/bash
+# French and Spanish (issue 24): every catalog passes msgfmt --check and translates every message; the template
+# equals what the sources mark now (a message added without `make pot` fails here); the catalogs' plural forms
+# at 0, 1, 2 and 21; list, next and validate under LANG=fr_FR.UTF-8 and es_ES.UTF-8, compared line by line, so
+# a message of theirs left unmarked (still English) fails too. The locales are generated as root (localedef);
+# without root and without them, that part says it skips.
+#
+#   integration/i18n/run.sh BINARY        (make i18n-test; the binary finds the catalogs `make locale` wrote)
+set -euo pipefail
+binary=$(realpath "${1:?usage: run.sh BINARY}")
+cd "$(dirname "$0")/../.."
+here=integration/i18n
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+
+have_locale() { locale -a 2>/dev/null | grep -qix "${1%.UTF-8}.utf8"; }
+for loc in fr_FR.UTF-8 es_ES.UTF-8; do
+    if ! have_locale "$loc" && [ "$(id -u)" = 0 ]; then
+        echo "generating the locale $loc"
+        localedef -i "${loc%.UTF-8}" -f UTF-8 "$loc"
+    fi
+done
+
+# --- The catalogs ------------------------------------------------------------------------------------------
+for po in po/*.po; do
+    if msgfmt --check -o /dev/null "$po"; then pass "msgfmt --check $po"; else fail "msgfmt --check $po"; fi
+    # Every message of the template translated, none fuzzy.
+    stats=$(LC_ALL=C msgfmt --statistics -o /dev/null "$po" 2>&1)
+    # msgcmp warns that the template has no header entry (it is written without one): not a difference.
+    if msgcmp "$po" po/sse-timeline.pot 2>/dev/null && [[ $stats != *untranslated* && $stats != *fuzzy* ]]; then
+        pass "$po translates every message ($stats)"
+    else
+        fail "$po: $stats; $(msgcmp "$po" po/sse-timeline.pot 2>&1 | grep -v 'not used' || true)"
+    fi
+done
+
+fresh=$(mktemp)
+trap 'rm -f "$fresh"' EXIT
+scripts/update-pot.sh "$fresh"
+if diff -u po/sse-timeline.pot "$fresh"; then
+    pass "po/sse-timeline.pot is what the sources mark"
+else
+    fail "po/sse-timeline.pot differs from the messages the sources mark: run make pot and translate"
+fi
+
+# --- The journal catalogs: each translated entry is shown under its language, the others in English -----------
+root=$(mktemp -d)
+mkdir -p "$root/usr/lib/systemd/catalog" "$root/var/lib/systemd/catalog"
+cp systemd/sse-timeline*.catalog "$root/usr/lib/systemd/catalog/"
+if warnings=$(journalctl --root="$root" --update-catalog 2>&1) && [ -z "$warnings" ]; then
+    pass "journalctl --update-catalog reads every catalog without a warning"
+else
+    fail "journalctl --update-catalog: $warnings"
+fi
+catalog_subject() {  # LOCALE MESSAGE_ID
+    env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG="$1" journalctl --root="$root" --dump-catalog "$2" | sed -n 's/^Subject: //p'
+}
+due=5d62f99487414d09a86c67131bc79872
+for expected in "C|Reminder due: @MILESTONE_TITLE@ (@REMINDER@)" "fr_FR.UTF-8|Rappel : @MILESTONE_TITLE@ (@REMINDER@)" \
+    "es_ES.UTF-8|Recordatorio: @MILESTONE_TITLE@ (@REMINDER@)"; do
+    loc=${expected%%|*}
+    if [ "$loc" != C ] && ! have_locale "$loc"; then echo "SKIP: catalog in $loc (locale not generated)"; continue; fi
+    got=$(catalog_subject "$loc" $due)
+    if [ "$got" = "${expected#*|}" ]; then pass "catalog in ${expected%%|*}: $got"; else fail "catalog in ${expected%%|*}: got \"$got\""; fi
+done
+# Every message ID of a translation is one of the English catalog's.
+for catalog in systemd/sse-timeline.*.catalog; do
+    unknown=$(comm -23 <(sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' "$catalog" | sort) \
+        <(sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' systemd/sse-timeline.catalog | sort))
+    if [ -z "$unknown" ]; then pass "$catalog names only known MESSAGE_IDs"; else fail "$catalog: unknown $unknown"; fi
+done
+rm -rf "$root"
+
+# --- Plural forms at 0, 1, 2, 21, from the compiled catalogs -------------------------------------------------
+localedir=$(dirname "$binary")/../share/locale
+check_plural() {  # LANGUAGE COUNT EXPECTED
+    local got
+    got=$(LANGUAGE=$1 LC_ALL=C.UTF-8 TEXTDOMAINDIR=$localedir ngettext -d sse-timeline "%d day" "%d days" "$2")
+    got=${got//%d/$2}
+    if [ "$got" = "$3" ]; then pass "$1 $2: $got"; else fail "$1 $2: got \"$got\", expected \"$3\""; fi
+}
+check_plural fr 0 "0 jour"
+check_plural fr 1 "1 jour"
+check_plural fr 2 "2 jours"
+check_plural fr 21 "21 jours"
+check_plural es 0 "0 días"
+check_plural es 1 "1 día"
+check_plural es 2 "2 días"
+check_plural es 21 "21 días"
+
+# --- list, next and validate in French and Spanish ------------------------------------------------------------
+run_in() {  # LOCALE COMMAND...: the binary's standard output under LANG=LOCALE alone
+    env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG="$1" "$binary" "${@:2}" --config $here/timeline.toml 2>/dev/null
+}
+compare() {  # NAME EXPECTED-FILE ACTUAL
+    if diff -u "$2" <(printf '%s\n' "$3"); then pass "$1"; else fail "$1"; fi
+}
+for loc in fr_FR.UTF-8 es_ES.UTF-8; do
+    lang=${loc%%_*}
+    if ! have_locale "$loc"; then
+        echo "SKIP: $loc is not generated here (run as root, or: localedef -i ${loc%.UTF-8} -f UTF-8 $loc)"
+        continue
+    fi
+    compare "list in $loc" $here/expected/list.$lang \
+        "$(run_in "$loc" list --from 2027-05-01 --to 2027-07-31)"
+    compare "next in $loc" $here/expected/next.$lang "$(run_in "$loc" next --now 2027-05-01 --count 8)"
+    compare "validate in $loc" $here/expected/validate.$lang "$(run_in "$loc" validate --now 2027-05-01)"
+done
+# The config's language = "fr" under the C locale, as a system instance runs: the messages in French with the
+# milestone's French title; the fields keep the title as written and add MILESTONE_TITLE_FR=.
+replayed=$(env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LANG "$binary" replay --from 2027-05-01 --to 2027-06-30 \
+    --config $here/timeline-language.toml 2>/dev/null)
+compare "replay with language = \"fr\"" $here/expected/replay-language.fr "$(sed 's/ \[MESSAGE_ID.*//' <<<"$replayed")"
+if grep -q 'MILESTONE_TITLE="International Labour Conference" MILESTONE_TITLE_FR="Conférence internationale du Travail"' \
+    <<<"$replayed"; then
+    pass "MILESTONE_TITLE as written, MILESTONE_TITLE_FR beside it"
+else
+    fail "the fields of: $(head -1 <<<"$replayed")"
+fi
+# English stays as it was, whatever catalogs are installed.
+compare "next in C" $here/expected/next.en "$(run_in C next --now 2027-05-01 --count 8)"
+
+if [ "$failures" -gt 0 ]; then echo "i18n-test: $failures failed"; exit 1; fi
+echo "i18n-test: all passed"
