@@ -202,13 +202,7 @@ public final class DesktopChannel: DeliveryObserver {
         shown = [:]
         idOfKey = [:]
         guard let newOwner else { return }
-        if unavailableReported {
-            unavailableReported = false
-            logger.notice(
-                "desktop notifications are on again: \(newOwner) owns \(BusNotificationServer.name)",
-                metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
-            )
-        }
+        available(because: ": \(newOwner) owns \(BusNotificationServer.name)")
         showUnacknowledged()
     }
 
@@ -221,11 +215,11 @@ public final class DesktopChannel: DeliveryObserver {
 
     // MARK: - Logging once
 
-    private func available() {
+    private func available(because reason: String = "") {
         guard unavailableReported else { return }
         unavailableReported = false
         logger.notice(
-            "desktop notifications are on again",
+            "desktop notifications are on again\(reason)",
             metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
         )
     }
