@@ -33,7 +33,7 @@ struct AgendaCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard (1...3660).contains(days) else { throw ValidationError("--days must be 1 to 3660, not \(days)") }
+        try requireValue(days, in: 1...3660, option: "--days")
     }
 
     func run() throws {

@@ -76,9 +76,7 @@ struct PendingCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard (1...TimelineBusAPI.maximumLimit).contains(count) else {
-            throw ValidationError("--count must be 1 to \(TimelineBusAPI.maximumLimit)")
-        }
+        try requireValue(count, in: 1...TimelineBusAPI.maximumLimit, option: "--count")
     }
 
     func run() throws {

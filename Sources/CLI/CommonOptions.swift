@@ -65,3 +65,17 @@ struct ConfigOptions: ParsableArguments {
         }
     }
 }
+
+/// Throws the usage error "`option` must be A to B, not V" unless `range` holds `value`.
+func requireValue<T: BinaryInteger>(_ value: T, in range: ClosedRange<T>, option: String) throws {
+    guard range.contains(value) else {
+        throw ValidationError("\(option) must be \(range.lowerBound) to \(range.upperBound), not \(value)")
+    }
+}
+
+/// Throws the usage error "`option` must be at least A, not V" unless `range` holds `value`.
+func requireValue<T: BinaryInteger>(_ value: T, in range: PartialRangeFrom<T>, option: String) throws {
+    guard range.contains(value) else {
+        throw ValidationError("\(option) must be at least \(range.lowerBound), not \(value)")
+    }
+}

@@ -33,8 +33,8 @@ struct GenerateCommand: ParsableCommand {
     var step = 1
 
     func validate() throws {
-        guard milestones >= 0 else { throw ValidationError("--milestones must be 0 or more") }
-        guard (1...50).contains(reminders) else { throw ValidationError("--reminders must be 1 to 50") }
+        try requireValue(milestones, in: 0..., option: "--milestones")
+        try requireValue(reminders, in: 1...50, option: "--reminders")
         guard spread >= 0, step >= 1 else { throw ValidationError("--spread must be >= 0 and --step >= 1") }
     }
 

@@ -24,7 +24,7 @@ struct NextCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        try requireValue(count, in: 1..., option: "--count")
     }
 
     func run() throws {

@@ -21,7 +21,6 @@ import Testing
         #expect(entry["REMINDER_KEY"] == "exam")
         #expect(entry["MISSING"] == nil)
         #expect(entry.values(named: "TAG") == ["a", "b"])
-        #expect(entry.otherFields.map(\.name) == ["MESSAGE_ID", "REMINDER_KEY", "TAG", "TAG"])
     }
 
     @Test func comparesFieldsInOrder() {

@@ -1,16 +1,13 @@
 import Glibc
+import SystemPackage
 import Timeline
 
-/// Runs the `on_due` actions of the reminders the scheduler writes: `unit` starts that unit through the
-/// instance's own service manager (a template gets the reminder's escaped key as its instance, and the
-/// reminder's fields in `$RUNTIME_DIRECTORY/due/<key>.env`), `exec` runs the command as a transient
-/// service with the fields as its environment (`SSE_MILESTONE_ID`, `SSE_MILESTONE_TITLE`, `SSE_DUE_AT`,
-/// `SSE_REMINDER`, `SSE_SOURCE_URL`, ...). The job, and its result once systemd removes it, go into the journal.
+/// Runs the `on_due` actions of the reminders written: `unit` starts a unit (a template with the escaped key as
+/// its instance and the fields in `$RUNTIME_DIRECTORY/due/<key>.env`), `exec` a transient service with the fields
+/// as `SSE_*` environment; the job and its result go into the journal.
 ///
-/// It acts only for milestones of the TOML config (never `.ics` files) whose file the instance's owner controls
-/// (`ConfigTrust`). The system instance starts only units named `sse-timeline-action-*` (what its polkit rule
-/// allows) and runs no `exec` (systemd 252 tells polkit no unit name for a transient unit, so no rule could keep
-/// it to a prefix).
+/// Only TOML milestones from files the owner controls (`ConfigTrust`) act. The system instance starts only
+/// `sse-timeline-action-*` units (its polkit rule) and runs no `exec`: polkit sees no unit name for a transient one.
 public final class DueActionRunner: DeliveryObserver {
     /// The journal fields passed on, each as `SSE_<NAME>`.
     public static let passedFields = [
@@ -216,11 +213,10 @@ public final class DueActionRunner: DeliveryObserver {
     /// Its path, or nil.
     private func writeEnvironmentFile(unit: String, key: String, environment: [String]) -> String? {
         guard let runtimeDirectory, unit.contains("@"), !key.contains("/"), !key.hasPrefix(".") else { return nil }
-        let instance = key
         let directory = runtimeDirectory + "/due"
         mkdir(directory, 0o755)
         chmod(directory, 0o755)
-        let path = directory + "/" + instance + ".env"
+        let path = directory + "/" + key + ".env"
         let text = environment.map { assignment -> String in
             let equals = assignment.firstIndex(of: "=")!
             let value = assignment[assignment.index(after: equals)...]
@@ -228,14 +224,12 @@ public final class DueActionRunner: DeliveryObserver {
                 .split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\\\"")
             return "\(assignment[..<equals])=\"\(value)\"\n"
         }.joined()
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        fchmod(descriptor, 0o644)
-        let bytes = Array(text.utf8)
-        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
-            return nil
-        }
-        return path
+        let permissions: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]
+        let options: FileDescriptor.OpenOptions = [.create, .truncate, .closeOnExec]
+        guard let file = try? FileDescriptor.open(path, .writeOnly, options: options, permissions: permissions)
+        else { return nil }
+        defer { try? file.close() }
+        fchmod(file.rawValue, permissions.rawValue)
+        return (try? file.writeAll(Array(text.utf8), operand: path)) == nil ? nil : path
     }
 }

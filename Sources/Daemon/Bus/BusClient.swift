@@ -1,9 +1,7 @@
 import CSystemd
 
-/// A blocking bus connection for the command line: each call waits for its reply (`sd_bus_call`), no loop.
-///
-/// The daemon never uses it (it has `BusConnection` on its loop); `sse-timeline pending`, `snooze` and
-/// `dismiss` do, as `timedatectl` talks to timedated.
+/// A blocking bus connection for the command line (`pending`, `snooze`, `dismiss`, as `timedatectl` talks to
+/// timedated): each call waits for its reply (`sd_bus_call`); the daemon has `BusConnection` on its loop.
 public final class BusClient {
     /// The `sd_bus`.
     public let pointer: OpaquePointer

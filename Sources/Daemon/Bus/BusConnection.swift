@@ -2,14 +2,11 @@ import CSystemd
 import Glibc
 import Logging
 
-/// The daemon's connection to a D-Bus bus (sd-bus), attached to its `EventLoop`: every message is read, and every
-/// handler and reply callback runs, on the loop's one thread.
+/// The daemon's connection to a D-Bus bus (sd-bus), attached to its `EventLoop`, whose thread runs every handler.
 ///
-/// It is opened as systemd's own daemons open theirs (`connect_bus()` in timedated, `bus_open_system_watch_bind`):
-/// when the bus's socket is not there yet, sd-bus waits for it with inotify (no wake-up meanwhile) and connects
-/// once it appears, sending then what was queued (the name request, the matches). When an established connection
-/// is lost (`dbus-daemon` restarted, the user's bus ended), sd-bus ends the loop with `EXIT_FAILURE`
-/// (`sd_bus_set_exit_on_disconnect`): the daemon exits 1 and the unit's `Restart=on-failure` starts it again.
+/// As in systemd's own daemons (`bus_open_system_watch_bind`), sd-bus waits for a bus socket not there yet and
+/// sends what was queued once connected; a lost connection ends the loop with `EXIT_FAILURE`, for the unit's
+/// `Restart=on-failure` to start the daemon again.
 ///
 /// ```
 /// let bus = try BusConnection(loop: loop, scope: .user, name: "io.github.ssetimeline.Timeline1", logger: logger)
@@ -105,9 +102,8 @@ public final class BusConnection {
         let parts = [
             ("sender", sender), ("path", path), ("interface", interface), ("member", member), ("arg0", firstArgument),
         ]
-        let rule = (["type='signal'"] + parts.compactMap { key, value in value.map { "\(key)='\($0)'" } }).joined(
-            separator: ","
-        )
+        let filters = parts.compactMap { key, value in value.map { "\(key)='\($0)'" } }
+        let rule = (["type='signal'"] + filters).joined(separator: ",")
         let subscription = BusSubscription(handler)
         let context = UnsafeMutableRawPointer(unretained: subscription)
         let result = sd_bus_add_match_async(pointer, &subscription.slot, rule, BusSubscription.callback, nil, context)
@@ -141,9 +137,8 @@ public final class BusConnection {
         return subscription
     }
 
-    /// Calls the method `member` at `locator`, its arguments written by `arguments`, and calls `reply` on the loop
-    /// with the reply, or with the error reply or the failure (no such service, timeout, connection lost). When
-    /// the call cannot even be made, `reply` is called before this returns.
+    /// Calls the method `member` at `locator` with `arguments`, and `reply` on the loop with the reply or the
+    /// failure (error reply, timeout, connection lost); before returning when the call cannot be made.
     ///
     /// - Parameter timeout: how long to wait for the reply; nil for sd-bus's default (25 s).
     public func call(
@@ -155,16 +150,18 @@ public final class BusConnection {
     ) {
         do throws(BusError) {
             let message = try BusMessage(calling: member, at: locator, on: pointer, arguments: arguments)
-            try ReplyHandler.add("sd_bus_call_async", reply) { slot, context in
-                sd_bus_call_async(
-                    pointer,
-                    &slot,
-                    message.pointer,
-                    ReplyHandler.callback,
-                    context,
-                    timeout.busMicroseconds
-                )
+            var slot: OpaquePointer?
+            let context = UnsafeMutableRawPointer(retained: ReplyHandler(reply))
+            let timeout = timeout.busMicroseconds
+            let result = sd_bus_call_async(pointer, &slot, message.pointer, ReplyHandler.callback, context, timeout)
+            guard result >= 0, let slot else {
+                context.release(as: ReplyHandler.self)
+                throw BusError("sd_bus_call_async", result: result)
             }
+            // A floating slot: the bus keeps it, and with it the handler, until the reply came or the bus ended.
+            sd_bus_slot_set_destroy_callback(slot) { $0!.release(as: ReplyHandler.self) }
+            sd_bus_slot_set_floating(slot, 1)
+            sd_bus_slot_unref(slot)
         } catch {
             reply(.failure(error))
         }
@@ -225,32 +222,12 @@ public final class BusSubscription {
     }
 }
 
-/// The closure a reply callback calls, kept alive by its slot, which the bus keeps (a floating slot) until the
-/// reply came or the connection ended.
+/// The closure a reply callback calls, kept alive by the call's slot.
 private final class ReplyHandler {
     let handler: (Result<BusMessage, BusError>) -> Void
 
-    private init(_ handler: @escaping (Result<BusMessage, BusError>) -> Void) {
+    init(_ handler: @escaping (Result<BusMessage, BusError>) -> Void) {
         self.handler = handler
-    }
-
-    /// Makes the call with `add`, given the slot to fill in and the context for `callback`; the handler lives as
-    /// long as the slot.
-    static func add(
-        _ call: String,
-        _ handler: @escaping (Result<BusMessage, BusError>) -> Void,
-        _ add: (inout OpaquePointer?, UnsafeMutableRawPointer) -> Int32
-    ) throws(BusError) {
-        var slot: OpaquePointer?
-        let context = UnsafeMutableRawPointer(retained: ReplyHandler(handler))
-        let result = add(&slot, context)
-        guard result >= 0, let slot else {
-            context.release(as: ReplyHandler.self)
-            throw BusError(call, result: result)
-        }
-        sd_bus_slot_set_destroy_callback(slot) { $0!.release(as: ReplyHandler.self) }
-        sd_bus_slot_set_floating(slot, 1)
-        sd_bus_slot_unref(slot)
     }
 
     static let callback: sd_bus_message_handler_t = { message, context, _ in

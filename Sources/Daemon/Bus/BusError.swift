@@ -2,11 +2,9 @@ import CSystemd
 import Glibc
 import SystemPackage
 
-/// A D-Bus error: a reverse-DNS name that programs match on and a message that people read.
-///
-/// Method handlers throw it to answer a call with an error reply; replies to our own calls that are errors
-/// come back as one. Local failures of libsystemd (a message that cannot be built, a closed connection) carry
-/// the name sd-bus gives an errno (`System.Error.ENOTCONN`) and the call that failed in the message.
+/// A D-Bus error: a reverse-DNS name that programs match on and a message that people read. Handlers throw it
+/// as their error reply; a failure of libsystemd itself carries sd-bus's name for the errno
+/// (`System.Error.ENOTCONN`) and the call that failed.
 public struct BusError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The error name, e.g. `org.freedesktop.DBus.Error.ServiceUnknown`.
     public var name: String

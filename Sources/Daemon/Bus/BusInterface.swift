@@ -6,8 +6,7 @@ import Glibc
 public struct BusInterface {
     /// An argument of a method or signal: its name in the introspection data and its signature.
     public typealias Argument = (name: String, signature: String)
-    /// A method's handler: reads the call's arguments, writes the reply, or throws a `BusError`, which becomes
-    /// the error reply.
+    /// A method's handler: reads the arguments, writes the reply; a `BusError` it throws is the error reply.
     public typealias Handler = (_ arguments: inout BusMessageReader, _ reply: inout BusMessageWriter) throws(BusError)
         -> Void
     /// A property's getter: writes the current value.
@@ -36,9 +35,8 @@ public struct BusInterface {
     }
 }
 
-/// An object exported on a connection (`BusConnection.export`) through an sd-bus vtable built from its
-/// `BusInterface`, as long as this value lives: its slot goes first when it is released, so sd-bus never calls
-/// into a freed object.
+/// An object exported through an sd-bus vtable built from its `BusInterface` (`BusConnection.export`), as long
+/// as it lives: its slot goes first, so that sd-bus never calls into a freed object.
 public final class BusExportedObject {
     private var methods: [String: BusInterface.Handler] = [:]
     private var properties: [String: BusInterface.Getter] = [:]

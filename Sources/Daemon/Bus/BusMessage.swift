@@ -1,11 +1,9 @@
 import CSystemd
 import Glibc
 
-/// An sd-bus message (a method call, its reply, an error or a signal), holding one reference to it.
-///
-/// Arguments are written with `BusMessageWriter` and read with `BusMessageReader`: sd-bus's variadic
-/// `sd_bus_message_append`/`read` cannot be called from Swift, so both go one basic value or container at a time
-/// (`sd_bus_message_append_basic`, `open_container`, `read_basic`, `enter_container`).
+/// An sd-bus message (a method call, its reply, an error or a signal), holding one reference to it. Its arguments
+/// go through `BusMessageWriter` and `BusMessageReader` one value or container at a time, as sd-bus's variadic
+/// `sd_bus_message_append`/`read` cannot be called from Swift.
 public final class BusMessage {
     /// The `sd_bus_message`.
     public let pointer: OpaquePointer

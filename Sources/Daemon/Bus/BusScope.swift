@@ -60,10 +60,9 @@ public enum BusScope: Sendable, Equatable, CustomStringConvertible {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Opens a new bus client connection, not yet attached to any loop. With `waitingForTheBus`, as systemd's own
-    /// daemons open theirs (`bus_open_system_watch_bind_with_description`): while the bus's socket does not exist
-    /// or nobody listens on it, sd-bus watches for it with inotify and connects once it is there, meanwhile
-    /// queueing what is sent; without, a bus that is not there is an error.
+    /// Opens a new bus client connection, not yet attached to any loop. With `waitingForTheBus`, sd-bus waits for a
+    /// bus not there yet and queues what is sent meanwhile (`bus_open_system_watch_bind` in systemd); without, a bus
+    /// that is not there is an error.
     ///
     /// - Throws: `BusError` (`isNotConnected`) when the bus has no address or cannot be reached.
     func open(waitingForTheBus: Bool = false) throws(BusError) -> OpaquePointer {

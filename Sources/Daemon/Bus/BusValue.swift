@@ -1,11 +1,9 @@
 import CSystemd
 import Glibc
 
-/// The string-like basic types (`s`, `o`), written and read as C strings.
-protocol StringBusValue: BusValue {
+/// The string-like basic types (`s`, `o`), written as their `description` and read as C strings.
+protocol StringBusValue: BusValue, CustomStringConvertible {
     static var typeCharacter: Character { get }
-    /// The text on the wire.
-    var busString: String { get }
     init(busString: String)
 }
 
@@ -13,7 +11,7 @@ extension StringBusValue {
     public static var busSignature: String { String(typeCharacter) }
 
     public func append(to writer: inout BusMessageWriter) throws(BusError) {
-        let copy = strdup(busString)
+        let copy = strdup(description)
         defer { free(copy) }
         try writer.appendBasic(Self.typeCharacter, copy!)
     }
@@ -27,7 +25,6 @@ extension StringBusValue {
 
 extension String: BusValue, StringBusValue {
     static var typeCharacter: Character { "s" }
-    var busString: String { self }
     init(busString: String) { self = busString }
 }
 
@@ -46,7 +43,6 @@ public struct BusObjectPath: BusValue, Hashable, Sendable, CustomStringConvertib
 
 extension BusObjectPath: StringBusValue {
     static var typeCharacter: Character { "o" }
-    var busString: String { rawValue }
     init(busString: String) { self.init(busString) }
 }
 

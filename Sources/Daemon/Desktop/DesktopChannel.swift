@@ -1,24 +1,13 @@
 import Logging
 import Timeline
 
-/// The desktop channel: each reminder whose delivery lists `desktop` becomes a notification of the session's
-/// notification server, with "Snooze ..." and "Dismiss" when the server shows actions; what the person chooses
-/// goes back to the scheduler as a snooze or a dismissal, crash-safe state like any other.
+/// The desktop channel: a reminder whose delivery lists `desktop` becomes a notification of the session's server,
+/// whose "Snooze ..." and "Dismiss" actions go back to the scheduler as any snooze or dismissal does.
 ///
-/// Told of every reminder the scheduler writes (a `DeliveryObserver`), after its journal entry: the journal is
-/// the record, the notification a courtesy that may fail. Without a server (none runs, it stopped, it refuses),
-/// the failure is logged once (MESSAGE_ID `desktopUnavailable`) until a notification is shown again; the owner
-/// of `org.freedesktop.Notifications` is watched, and when a server appears, that is logged, and the critical
-/// reminders that were not acknowledged (shown on a server that went away, or not shown at all) are shown on it.
-///
-/// - `ActionInvoked` "Snooze 10 minutes" snoozes the reminder, "Dismiss" dismisses it; then the notification is
-///   closed (servers such as dunst leave it on screen otherwise).
-/// - `NotificationClosed` with reason 2 (the person closed it) dismisses it; expiry (1) and our own closing (3)
-///   do not.
-/// - A snooze or dismissal from elsewhere (the command line, the bus API) closes its notification.
-/// - A repeat of a nagging reminder replaces its notification (`replaces_id`), as does a return after a snooze.
-///
-/// One thread: everything runs on the daemon's loop.
+/// The journal entry is the record, the notification a courtesy: without a server, the failure is logged once
+/// (`desktopUnavailable`); when one appears, the critical reminders not acknowledged are shown on it. An action
+/// closes its notification (dunst would leave it on screen); the person closing it (reason 2) dismisses it; a
+/// snooze or dismissal from elsewhere closes it; a repeat or a return replaces it (`replaces_id`). One thread.
 public final class DesktopChannel: DeliveryObserver {
     /// Where the person's choices go: the scheduler's `snooze(key:for:)` and `dismiss(key:)` (and the daemon
     /// re-arms its timer at their answer).
@@ -213,13 +202,7 @@ public final class DesktopChannel: DeliveryObserver {
         shown = [:]
         idOfKey = [:]
         guard let newOwner else { return }
-        if unavailableReported {
-            unavailableReported = false
-            logger.notice(
-                "desktop notifications are on again: \(newOwner) owns \(BusNotificationServer.name)",
-                metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
-            )
-        }
+        available(because: ": \(newOwner) owns \(BusNotificationServer.name)")
         showUnacknowledged()
     }
 
@@ -232,11 +215,11 @@ public final class DesktopChannel: DeliveryObserver {
 
     // MARK: - Logging once
 
-    private func available() {
+    private func available(because reason: String = "") {
         guard unavailableReported else { return }
         unavailableReported = false
         logger.notice(
-            "desktop notifications are on again",
+            "desktop notifications are on again\(reason)",
             metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
         )
     }

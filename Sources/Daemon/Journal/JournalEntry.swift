@@ -41,13 +41,6 @@ public struct JournalEntry: Sendable, Equatable {
         self["PRIORITY"].flatMap(Int.init).flatMap(Priority.init(rawValue:))
     }
 
-    /// The fields other than the first `MESSAGE` and the first `PRIORITY`.
-    public var otherFields: [(name: String, value: String)] {
-        let messageIndex = fields.firstIndex { $0.name == "MESSAGE" }
-        let priorityIndex = fields.firstIndex { $0.name == "PRIORITY" }
-        return fields.indices.filter { $0 != messageIndex && $0 != priorityIndex }.map { fields[$0] }
-    }
-
     public static func == (lhs: JournalEntry, rhs: JournalEntry) -> Bool {
         lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
     }

@@ -1,6 +1,3 @@
-import CSystemd
-import Glibc
-
 /// What the daemon wrote about reminders, read back from the journal with sd-journal (not by running journalctl):
 /// the entries of `sse-timeline history`. It reads the local journal, another directory (the central journal
 /// of a fleet) or journal files copied out, and keeps each entry's host and user.
@@ -97,89 +94,38 @@ public struct JournalHistory: Sendable {
     public func entries(since: WallTime? = nil, until: WallTime? = nil, milestone: String? = nil) throws(ReadError)
         -> [Entry]
     {
-        let journal = try open()
-        defer { sd_journal_close(journal) }
-        _ = sd_journal_set_data_threshold(journal, 0)
-        var terms = [Event.allCases.map { "MESSAGE_ID=\($0.messageID)" }]
+        var matches = [JournalMatch("MESSAGE_ID", anyOf: Event.allCases.map(\.messageID))]
         switch source {
-        case .system: terms.append(["_SYSTEMD_UNIT=sse-timeline.service"])
-        case .user(let uid): terms += [["_UID=\(uid)"], ["_SYSTEMD_USER_UNIT=sse-timeline.service"]]
+        case .system: matches.append(JournalMatch("_SYSTEMD_UNIT", "sse-timeline.service"))
+        case .user(let uid):
+            matches += [JournalMatch("_UID", "\(uid)"), JournalMatch("_SYSTEMD_USER_UNIT", "sse-timeline.service")]
         case .directory, .files: break
         }
-        for alternatives in terms {
-            for term in alternatives {
-                let bytes = Array(term.utf8)
-                try check(sd_journal_add_match(journal, bytes, bytes.count), "filter it by \(term)")
-            }
-            try check(sd_journal_add_conjunction(journal), "filter it")
+        let journal: JournalCursor
+        switch source {
+        case .system, .user: journal = try JournalCursor(.local)
+        case .directory(let path): journal = try JournalCursor(.directory(path))
+        case .files(let paths): journal = try JournalCursor(.files(paths))
         }
-        let sinceMicroseconds = UInt64(max(since?.microsecondsSinceEpoch ?? 0, 0))
-        try check(
-            since == nil ? sd_journal_seek_head(journal) : sd_journal_seek_realtime_usec(journal, sinceMicroseconds),
-            "seek in it"
-        )
+        try journal.filter(matches)
         var entries: [Entry] = []
-        while true {
-            let step = sd_journal_next(journal)
-            try check(step, "read it")
-            if step == 0 { break }
-            var written: UInt64 = 0
-            try check(sd_journal_get_realtime_usec(journal, &written), "read an entry's time")
-            // Entries of other files (another host, another boot) may be older or newer than where the seek went.
-            let time = WallTime(microsecondsSinceEpoch: Int64(written))
-            if let since, time < since { continue }
-            if let until, time > until { continue }
-            guard let entry = Self.entry(of: journal, at: time), milestone == nil || entry.milestoneID == milestone
-            else { continue }
+        try journal.forEach(since: since) { time in
+            if let until, time > until { return }
+            guard let entry = Self.entry(journal.fields(), at: time), milestone == nil || entry.milestoneID == milestone
+            else { return }
             entries.append(entry)
         }
         return entries.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }
             .map(\.element)
     }
 
-    private func open() throws(ReadError) -> OpaquePointer {
-        var opened: OpaquePointer?
-        let result: Int32
-        let what: String
-        switch source {
-        case .system, .user:
-            what = "this machine's journal"
-            result = sd_journal_open(&opened, Int32(SD_JOURNAL_LOCAL_ONLY))
-        case .directory(let path):
-            what = "the journal directory \(path)"
-            result = sd_journal_open_directory(&opened, path, 0)
-        case .files(let paths):
-            what = "the journal file\(paths.count == 1 ? "" : "s") \(paths.joined(separator: ", "))"
-            var pointers: [UnsafePointer<CChar>?] = paths.map { UnsafePointer(strdup($0)) }
-            defer { for pointer in pointers { free(UnsafeMutablePointer(mutating: pointer)) } }
-            pointers.append(nil)
-            result = sd_journal_open_files(&opened, &pointers, 0)
-        }
-        guard result >= 0, let journal = opened else {
-            throw ReadError(description: "cannot open \(what): \(String(cString: strerror(-result)))")
-        }
-        return journal
-    }
-
-    private func check(_ result: Int32, _ doing: String) throws(ReadError) {
-        guard result < 0 else { return }
-        throw ReadError(description: "cannot \(doing): \(String(cString: strerror(-result)))")
-    }
-
     /// The fields that are the journal's or the entry's frame, not what the daemon said about the reminder.
     private static let frameFields: Set<String> = ["MESSAGE", "MESSAGE_ID", "PRIORITY", "SYSLOG_IDENTIFIER"]
 
-    private static func entry(of journal: OpaquePointer, at time: WallTime) -> Entry? {
+    private static func entry(_ fields: [(name: String, value: String)], at time: WallTime) -> Entry? {
         var event: Event?
         var entry = Entry(event: .sent, time: time, host: nil, uid: nil, userUnit: nil, message: "", fields: [])
-        var data: UnsafeRawPointer?
-        var length = 0
-        sd_journal_restart_data(journal)
-        while sd_journal_enumerate_data(journal, &data, &length) > 0, let data {
-            let bytes = UnsafeRawBufferPointer(start: data, count: length)
-            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { continue }
-            let name = String(decoding: bytes[..<equals], as: UTF8.self)
-            let value = String(decoding: bytes[(equals + 1)...], as: UTF8.self)
+        for (name, value) in fields {
             switch name {
             case "MESSAGE_ID": event = Event(messageID: value)
             case "MESSAGE": entry.message = value

@@ -3,10 +3,8 @@ import Glibc
 
 /// Tells the loop when the wall clock is stepped: `settimeofday`, an NTP step, a resume from suspend.
 ///
-/// A `timerfd` on `CLOCK_REALTIME` armed far in the future with `TFD_TIMER_CANCEL_ON_SET` becomes readable (and
-/// its read fails with `ECANCELED`) when the clock is set, and is then armed again. This is what systemd's own
-/// daemons do; libsystemd 252 has no `sd_event_add_time_change` yet (it came in 255), so the descriptor is
-/// watched as an `IOSource`.
+/// As in systemd's daemons, a `timerfd` with `TFD_TIMER_CANCEL_ON_SET` becomes readable when the clock is set;
+/// libsystemd 252 has no `sd_event_add_time_change` (255 has), so it is watched as an `IOSource`.
 public final class ClockChangeWatch {
     // Year 2200: never reached, well inside the kernel's range.
     private static let farFuture = timespec(tv_sec: 7_258_118_400, tv_nsec: 0)

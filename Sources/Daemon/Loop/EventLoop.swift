@@ -1,12 +1,10 @@
 import CSystemd
 import Glibc
 
-/// The daemon's one event loop: sd-event from libsystemd, the loop systemd's own daemons run on.
+/// The daemon's one event loop: sd-event from libsystemd, as systemd's own daemons run.
 ///
-/// One thread waits in `epoll` for whatever comes first: a timer, a signal, a file descriptor, an inotify event.
-/// Nothing wakes the process while none of them fires (the watchdog, when enabled, wakes it once per ping).
-/// Sources are made by the types in this folder (`TimerSource`, `SignalSource`, `IOSource`, `InotifySource`);
-/// each keeps its sd-event source alive for as long as it lives, and its handler runs on the loop's thread.
+/// One thread waits in `epoll` for a timer, signal, descriptor or inotify event; each source in this folder keeps
+/// its sd-event source as long as it lives, and its handler runs on the loop's thread.
 ///
 /// ```
 /// let loop = try EventLoop()

@@ -27,18 +27,14 @@ public struct PendingReminder: Sendable, Equatable {
     public var state: State
 }
 
-/// The follow-up API: snooze, dismiss, and what is pending.
-///
-/// A snoozed reminder comes back at now + the duration, also after a restart, and a reminder snoozed before it
-/// came due is not sent at its due instant. A dismissal ends any snooze and any repeats; a reminder dismissed
-/// before it came due is not sent. Each is a journal entry (MESSAGE_IDs `reminderSnoozed`, `reminderDismissed`),
-/// then a record (`record(_:)`), as for every entry the scheduler writes.
+/// The follow-up API: snooze, dismiss, and what is pending. Each is a journal entry (`reminderSnoozed`,
+/// `reminderDismissed`), then a record (`record(_:)`), as for every entry the scheduler writes.
 extension Scheduler {
     /// The longest snooze: a year and a day.
     public static let maximumSnooze: Int64 = 366 * 86400
 
-    /// Snoozes the reminder `key` for `duration` from now: it is written again then (and, when it has not come
-    /// due yet, not at its due instant). Answers when to wake next.
+    /// Snoozes the reminder `key` for `duration` from now: it is written again then, after a restart too (and, when
+    /// it has not come due yet, not at its due instant). Answers when to wake next.
     ///
     /// - Throws: `FollowUpError` for an unknown key, a duration outside 1 s to 366 days, or a reminder that
     ///   comes due only after the snooze would end.
@@ -69,7 +65,7 @@ extension Scheduler {
         return nextDeadline
     }
 
-    /// Dismisses the reminder `key`: a snooze of it ends, and, when it has not come due yet, it is not sent.
+    /// Dismisses the reminder `key`: its snooze and repeats end, and, when it has not come due yet, it is not sent.
     /// Answers when to wake next.
     ///
     /// - Throws: `FollowUpError.unknownKey` when the timeline has no such reminder and none is snoozed.

@@ -1,16 +1,13 @@
 import Logging
 import Timeline
 
-/// The daemon's engine: a synchronous core that is told "it is now T" and answers "wake me at T2".
+/// The daemon's engine: a synchronous core that is told "it is now T" and answers "wake me at T2"; it writes the
+/// reminders due by T, keeps the state and reports to systemd, and never sleeps. The caller owns time (the
+/// sd-event loop, `replay`'s virtual clock, a test's manual clock), on one thread at a time.
 ///
-/// It writes the reminders due by T, keeps the state, and reports to systemd; it never sleeps and never waits.
-/// Whoever drives it owns time: the sd-event loop (`DaemonLoop`) arms a timer at the answer, `replay` jumps
-/// a virtual clock from answer to answer, and tests move a manual clock. One thread calls it at a time.
-///
-/// Crash safety: everything it writes goes first into the journal, then as a record into the state's log, then
-/// into a new snapshot (docs/robustness.md). A `kill -9` between the journal and the log is closed at the next
-/// start by reading this daemon's own entries back (`SchedulerEnvironment.journalValues`): a reminder, a return
-/// or a repeat found there counts as written, so nothing is lost and nothing is written twice.
+/// Crash safety (docs/robustness.md): what it writes goes to the journal, then into the state's log, then into a
+/// snapshot; after a `kill -9` between the first two, the next start reads its own journal entries back
+/// (`SchedulerEnvironment.journalValues`), so nothing is lost and nothing is written twice.
 public final class Scheduler {
     let environment: SchedulerEnvironment
     private(set) var schedule: Schedule?

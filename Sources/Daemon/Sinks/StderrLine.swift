@@ -6,13 +6,11 @@
 /// - `<P>`: the `PRIORITY` field, when it is `0`–`7` (otherwise `PRIORITY` goes with the other fields).
 /// - Then `MESSAGE`, with `\` written `\\`, a newline `\n` and a carriage return `\r`. When the text could
 ///   be mistaken for the field list or the priority, its `[` are written `\[` and a leading `<` is `\<`.
-/// - Then, if the entry has other fields, a space and `[NAME=value …]`. Names are made valid journal field
-///   names (`JournalEntry.fieldName(_:)`). A value is written bare unless it is empty or contains a space,
-///   tab, `"`, `[`, `]`, `\`, newline or carriage return; then it is quoted: `"…"` with `\\`, `\"`, `\n`,
-///   `\r` escapes.
+/// - Then, if the entry has other fields, ` [NAME=value …]`, names made valid (`JournalEntry.fieldName(_:)`),
+///   a value quoted `"…"` (with `\\`, `\"`, `\n`, `\r` escapes) when it is empty or holds a space, tab, `"`,
+///   `[`, `]`, `\`, newline or carriage return.
 ///
-/// So one entry is always exactly one line, and `parse(format(entry))` gives the entry back (with field
-/// names made valid, `MESSAGE` first and `PRIORITY` second).
+/// One entry is one line, and `parse(format(entry))` gives it back (`MESSAGE` first, `PRIORITY` second).
 public enum StderrLine {
     /// `entry` as one line, without the final newline.
     public static func format(_ entry: JournalEntry) -> String {
@@ -35,41 +33,32 @@ public enum StderrLine {
                 if value.count == 1, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(value[0]) { level = value[0] }
             }
         }
-        var line: [UInt8] = []
-        line.reserveCapacity(message.utf8.count + entry.fields.count * 48 + 8)
-        if let level { line += [UInt8(ascii: "<"), level, UInt8(ascii: ">")] }
-        let messageStart = line.count
-        appendEscaped(message, guarded: false, hasPrefix: level != nil, to: &line)
-        var block: [UInt8] = []
-        block.reserveCapacity(entry.fields.count * 48)
-        var first = true
+        // " [NAME=value …]", or nothing when the entry has no other fields.
+        var fieldList: [UInt8] = []
+        fieldList.reserveCapacity(entry.fields.count * 48)
         for (index, field) in entry.fields.enumerated()
         where index != messageIndex && !(index == priorityIndex && level != nil) {
-            block.append(first ? UInt8(ascii: "[") : UInt8(ascii: " "))
-            first = false
-            JournalEntry.appendFieldName(field.name, to: &block)
-            block.append(UInt8(ascii: "="))
-            appendQuoted(field.value, to: &block)
+            fieldList += fieldList.isEmpty ? [UInt8(ascii: " "), UInt8(ascii: "[")] : [UInt8(ascii: " ")]
+            JournalEntry.appendFieldName(field.name, to: &fieldList)
+            fieldList.append(UInt8(ascii: "="))
+            appendQuoted(field.value, to: &fieldList)
         }
-        if !first {
-            line.append(UInt8(ascii: " "))
-            line += block
-            line.append(UInt8(ascii: "]"))
+        if !fieldList.isEmpty { fieldList.append(UInt8(ascii: "]")) }
+        func line(guarded: Bool) -> [UInt8] {
+            var line: [UInt8] = level.map { [UInt8(ascii: "<"), $0, UInt8(ascii: ">")] } ?? []
+            line.reserveCapacity(message.utf8.count + fieldList.count + 8)
+            appendEscaped(message, guarded: guarded, hasPrefix: level != nil, to: &line)
+            line += fieldList
+            return line
         }
+        let plain = line(guarded: false)
         // Only a message with a `[` or a leading `<` can be misread; checking by parsing costs too much to
         // do for every line of a burst.
         let ambiguous = message.utf8.contains(UInt8(ascii: "[")) || message.utf8.first == UInt8(ascii: "<")
-        if !ambiguous || parse(String(decoding: line, as: UTF8.self))?.message == message {
-            return line
+        if !ambiguous || parse(String(decoding: plain, as: UTF8.self))?.message == message {
+            return plain
         }
-        var guardedLine = Array(line[..<messageStart])
-        appendEscaped(message, guarded: true, hasPrefix: level != nil, to: &guardedLine)
-        if !first {
-            guardedLine.append(UInt8(ascii: " "))
-            guardedLine += block
-            guardedLine.append(UInt8(ascii: "]"))
-        }
-        return guardedLine
+        return line(guarded: true)
     }
 
     /// The entry written as `line` (a final newline is ignored), or nil when the field list is malformed.

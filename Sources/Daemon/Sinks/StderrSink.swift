@@ -1,12 +1,9 @@
 import Glibc
 import SystemPackage
 
-/// Writes entries as text lines when there is no journal: to stderr, or any descriptor.
-///
-/// Each entry is one line in the `StderrLine` format (`<5>Exam in 15 minutes [REMINDER_KEY=…]`), written
-/// with a single `write(2)`, so lines from concurrent writers never interleave and a reader that survives
-/// a `kill -9` of the writer sees whole lines only (up to `PIPE_BUF` bytes on a pipe).
-/// The daemon should ignore `SIGPIPE`, or a closed reader kills it.
+/// Writes entries as text lines when there is no journal: to stderr, or any descriptor, one `StderrLine` line
+/// in one `write(2)`, so that concurrent writers never interleave and a reader sees whole lines only (up to
+/// `PIPE_BUF` bytes on a pipe). The daemon should ignore `SIGPIPE`, or a closed reader kills it.
 public struct StderrSink: NotificationSink {
     /// The descriptor written to; the sink neither opens nor closes it.
     public let descriptor: Int32

@@ -2,23 +2,16 @@ import Glibc
 import Synchronization
 import SystemPackage
 
-/// Keeps the `DeliveryState` in a directory so that it survives crashes, `kill -9` and power loss.
+/// Keeps the `DeliveryState` in a directory through crashes, `kill -9` and power loss, in two files whose text
+/// `StateStore+Format.swift` describes:
+/// - `state`, the snapshot, replaced whole by `commit(_:)` (a temporary file, fsync, rename, fsync of the
+///   directory), so that the disk holds the old one or the new one;
+/// - `sent.log`, appended by `recordSent(key:)` and `record(_:)` with one `write(2)` and no fsync (the page cache
+///   keeps it through a `kill -9`, and the hot path pays one system call); a commit empties it, `load()` replays it.
 ///
-/// Two files, whose text `StateStore+Format.swift` describes:
-/// - `state`, the snapshot, replaced whole by `commit(_:)`, which writes a temporary file in the same
-///   directory, fsyncs it, renames it over `state` and fsyncs the directory, so the snapshot on disk is
-///   always the old one or the new one.
-/// - `sent.log`, appended by `recordSent(key:)` with a single `write(2)` and no fsync: the page cache keeps
-///   it through a `kill -9`, and it costs one system call on the hot path. Snoozes, dismissals, returns and
-///   repeats (`record(_:)`) go into it the same way; a key and the records that go with it (the first repeat
-///   of a nagging reminder) in one `write(2)`. A commit empties it. `load()` adds its keys to the snapshot's
-///   and replays its records in order.
-///   with a NUL (a torn line that later appends ended with NUL and newline).
-///
-/// Keys are opaque, non-empty, without newline or NUL, and do not start with `+`. After a crash between a
-/// commit and the emptying of the log, `load()` may return keys that the new watermark already covers:
-/// callers drop keys of reminders due at or before the watermark. Replaying records the snapshot already has
-/// gives the same follow-ups: each record sets or removes what its key has, and the last one wins.
+/// Keys are opaque, non-empty, without newline or NUL, and do not start with `+`. After a crash between a commit
+/// and the emptying of the log, `load()` may return keys the watermark covers (callers drop them); records
+/// replayed twice give the same follow-ups, as the last record of a key wins.
 public final class StateStore: Sendable {
     /// The first line of a snapshot without follow-ups.
     public static let magic = "sse-timeline-state 1"

@@ -1,13 +1,9 @@
 import CSystemd
 import Glibc
 
-/// Tells the service manager about the daemon's state: the `sd_notify(3)` protocol, spoken directly.
-///
-/// Each message is one datagram of newline-separated `NAME=value` assignments sent to the `AF_UNIX`
-/// `SOCK_DGRAM` socket named by `NOTIFY_SOCKET`: a path, or `@name` for the abstract namespace.
-/// libsystemd's `sd_notify` reads the address from the process environment; this takes it as a value, so tests
-/// point a notifier at a socket of their own while running in parallel. (The watchdog's `WATCHDOG=1` comes from
-/// sd-event's own `sd_event_set_watchdog`, which uses `sd_notify` with the same `NOTIFY_SOCKET`.)
+/// Tells the service manager about the daemon's state: the `sd_notify(3)` protocol, spoken directly (one datagram
+/// of `NAME=value` lines to the socket `NOTIFY_SOCKET` names). Unlike libsystemd's `sd_notify`, it takes the
+/// address as a value, so that tests running in parallel each have their own socket.
 public struct SystemdNotifier: Sendable {
     /// The socket address, as `sockaddr_un.sun_path` bytes: a leading NUL for the abstract namespace.
     public let address: [UInt8]

@@ -66,20 +66,10 @@ extension FieldReader {
         let key = "holidays"
         guard let elements = elements(key, arrayOf: "holiday set names", example: "[\"NAME\"]", context: &context)
         else { return nil }
+        let names = strings(of: elements, key: key, expected: "the name of a holiday set", context: &context)
         var result: [HolidaySet] = []
-        var valid = true
-        for (i, element) in elements {
-            guard case .string(let name) = element.value else {
-                context.error(
-                    source,
-                    "\(keyPath(key))[\(i)]",
-                    value: Self.display(element.value),
-                    "expected the name of a holiday set, found \(element.value.typeName)",
-                    hint: nil
-                )
-                valid = false
-                continue
-            }
+        var valid = names.count == elements.count
+        for (i, name) in names {
             guard let set = sets[name] else {
                 context.error(
                     source,

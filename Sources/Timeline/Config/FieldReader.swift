@@ -82,21 +82,28 @@ struct FieldReader {
     /// A list of strings.
     func strings(_ key: String, context: inout DecodeContext) -> [String]? {
         guard let elements = elements(key, expected: "an array of strings", context: &context) else { return nil }
-        var result: [String] = []
-        for (i, element) in elements {
-            guard case .string(let text) = element.value else {
-                context.error(
-                    source,
-                    "\(keyPath(key))[\(i)]",
-                    value: Self.display(element.value),
-                    "expected a string, found \(element.value.typeName)",
-                    hint: nil
-                )
-                continue
-            }
-            result.append(text)
+        return strings(of: elements, key: key, expected: "a string", context: &context).map(\.text)
+    }
+
+    /// The string elements of the array `key`, with their indices; any other element is reported as not
+    /// `expected` and left out.
+    func strings(
+        of elements: [(index: Int, node: TOMLNode)],
+        key: String,
+        expected: String,
+        context: inout DecodeContext
+    ) -> [(index: Int, text: String)] {
+        elements.compactMap { i, element in
+            if case .string(let text) = element.value { return (index: i, text: text) }
+            context.error(
+                source,
+                "\(keyPath(key))[\(i)]",
+                value: Self.display(element.value),
+                "expected \(expected), found \(element.value.typeName)",
+                hint: nil
+            )
+            return nil
         }
-        return result
     }
 
     /// A time of day as seconds after midnight: TOML local time `09:00:00` or a string "09:00".
