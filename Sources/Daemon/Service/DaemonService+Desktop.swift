@@ -4,22 +4,22 @@ import Timeline
 extension DaemonService {
     /// The desktop channel of an instance whose bus is a session bus (a user instance, or a bus given by
     /// address): notifications through `bus`, the person's snoozes and dismissals handed to `scheduler`, and its
-    /// answer to `answer` (which re-arms the due timer). Registered as an observer of `scheduler`. nil for the
+    /// answer to `arm` (which re-arms the due timer). Registered as an observer of `scheduler`. nil for the
     /// system instance and without a bus: notifications belong to a person's session.
     static func desktopChannel(
         bus: BusConnection?,
         scheduler: Scheduler,
         clock: any WallClock,
         logger: Logger,
-        answer: @escaping (WallTime?) -> Void
+        arm: @escaping (WallTime?) -> Void
     ) -> DesktopChannel? {
         guard let bus, bus.scope != .system else { return nil }
         let followUps = DesktopChannel.FollowUpHandler(
             snooze: { [unowned scheduler] (key, duration) throws(FollowUpError) in
-                answer(try scheduler.snooze(key: key, for: duration))
+                arm(try scheduler.snooze(key: key, for: duration))
             },
             dismiss: { [unowned scheduler] (key) throws(FollowUpError) in
-                answer(try scheduler.dismiss(key: key))
+                arm(try scheduler.dismiss(key: key))
             }
         )
         let channel = DesktopChannel(

@@ -98,7 +98,7 @@ public final class DaemonService {
             scheduler: scheduler,
             clock: clock,
             logger: logger,
-            answer: loop.arm
+            arm: loop.arm
         )
         let first: WallTime?
         do {
@@ -125,7 +125,7 @@ public final class DaemonService {
         if !parent.components.isEmpty { try makeDirectory(parent.string) }
         do throws(SystemCallError) {
             try SystemCall.run("mkdir", operand: path) { mkdir(path, 0o700) }
-        } catch  where error.errno == .fileExists && FileStatus.isDirectory(path) {
+        } catch where error.errno == .fileExists && FileStatus.isDirectory(path) {
             // Made meanwhile by someone else: fine.
         }
     }
