@@ -30,6 +30,9 @@ readonly ACTION_FINISHED_ID=bdfb5609cc8b495e9a69265125af60d7
 readonly MASK=(systemd.mask=apt-daily.timer systemd.mask=apt-daily-upgrade.timer systemd.mask=postgresql.service)
 repo=$(pwd)
 release_bin=$repo/.build-release/release/sse-timeline
+# Where the checkout is inside the container: bound there, since the host's path may not be visible (nspawn mounts
+# a tmpfs on /tmp) or readable by an unprivileged user (a clone under /root).
+readonly ct_repo=/srv/sse-timeline-checkout
 
 [ "$(id -u)" = 0 ] || { echo "install-test: must run as root (it boots a systemd container)" >&2; exit 1; }
 [ -x "$release_bin" ] || { echo "install-test: no $release_bin: run make release first" >&2; exit 1; }
@@ -60,6 +63,7 @@ cleanup_extra() {
 
 say "booting a systemd container (the host's tree, writable under a tmpfs overlay; no network)"
 container_boot c "sse-install-$$" "$work/console.log" --writable-host="$work/host" --private-network \
+    --bind="$repo:$ct_repo" \
     -- "${MASK[@]}"
 
 sctl() { ct c systemctl "$@"; }
@@ -85,7 +89,7 @@ sctl daemon-reload
 # -- 1. make install at the default prefix ----------------------------------------------------------------------
 
 say "make install (PREFIX=/usr/local) in the container"
-if ! ct c env HOME=/root bash -c "cd '$repo' && make --no-print-directory install" >"$work/install.log" 2>&1; then
+if ! ct c env HOME=/root bash -c "cd '$ct_repo' && make --no-print-directory install" >"$work/install.log" 2>&1; then
     fail "make install"
 fi
 outside=$(sed -n '/^installed outside PREFIX=\/usr\/local/,/^next:/p' "$work/install.log")
@@ -146,7 +150,7 @@ ok "1 the instance of make install: owns $NAME (PID $pid), pending lists the rem
     "$(field UNIT "MESSAGE_ID=$ACTION_STARTED_ID" "REMINDER_KEY=$key") ran under the polkit rule ($result)," \
     "journalctl -x explains the reminder, the journal has \"starting $version\""
 
-if ! ct c env HOME=/root bash -c "cd '$repo' && make --no-print-directory uninstall" >"$work/uninstall.log" 2>&1; then
+if ! ct c env HOME=/root bash -c "cd '$ct_repo' && make --no-print-directory uninstall" >"$work/uninstall.log" 2>&1; then
     fail "make uninstall"
 fi
 left=$(ct c sh -c 'ls -d /usr/local/bin/sse-timeline /usr/local/lib/systemd/system/sse-timeline.service \
@@ -183,7 +187,7 @@ title = "Bob's milestone"
 start = $(at "$user_due")
 EOF
 before=$(ct c find /home/bob -mindepth 1 | sort)
-if ! as_bob bash -c "cd '$repo' && make --no-print-directory install-user" >"$work/install-user.log" 2>&1; then
+if ! as_bob bash -c "cd '$ct_repo' && make --no-print-directory install-user" >"$work/install-user.log" 2>&1; then
     fail "make install-user (as bob)"
 fi
 for path in .local/bin/sse-timeline .local/share/systemd/user/sse-timeline.service \
@@ -215,7 +219,7 @@ wait_until 40 "bob's reminder in his journal" reminded
 ok "2 make install-user as bob: ~/.local/bin, the unit in ~/.local/share/systemd/user running it, man -w finds" \
     "$page and $page5, $completion; systemctl --user enable --now; the reminder is in bob's journal"
 
-if ! as_bob bash -c "cd '$repo' && make --no-print-directory uninstall-user" >"$work/uninstall-user.log" 2>&1; then
+if ! as_bob bash -c "cd '$ct_repo' && make --no-print-directory uninstall-user" >"$work/uninstall-user.log" 2>&1; then
     fail "make uninstall-user (as bob)"
 fi
 [ "$(uprop LoadState)" = not-found ] || fail "after make uninstall-user bob's unit is $(uprop LoadState)"
