@@ -1,13 +1,13 @@
 import Glibc
 
-/// A fresh directory under /tmp, removed with everything in it when the value goes away.
+/// A fresh directory (under /tmp unless told), removed with everything in it when the value goes away.
 public final class TemporaryDirectory: Sendable {
     /// The directory's absolute path.
     public let path: String
 
-    /// Creates `/tmp/sse-timeline-tests.XXXXXX`.
-    public init() {
-        var template = Array("/tmp/sse-timeline-tests.XXXXXX".utf8CString)
+    /// Creates `BASE/sse-timeline-tests.XXXXXX`, `/tmp` by default.
+    public init(in base: String = "/tmp") {
+        var template = Array("\(base)/sse-timeline-tests.XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(created != nil, "mkdtemp failed: \(errno)")
         path = String(cString: created!)

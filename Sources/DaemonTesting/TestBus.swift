@@ -11,11 +11,12 @@ public final class TestBus {
 
     /// The bus address, `unix:path=...`.
     public let address: String
-    private let directory = TemporaryDirectory()
+    private let directory: TemporaryDirectory
     private var process: ChildProcess?
 
-    /// Starts the bus; returns once it accepts connections.
-    public init() {
+    /// Starts the bus, its socket in a new directory under `base`; returns once it accepts connections.
+    public init(directoryIn base: String = "/tmp") {
+        directory = TemporaryDirectory(in: base)
         let socket = directory.file("bus")
         address = "unix:path=\(socket)"
         let config = """
