@@ -52,12 +52,18 @@ struct ConfigOptions: ParsableArguments {
         let source = self.source
         switch source.load(zones: .shared) {
         case .success(let loaded):
-            if !quiet { Output.err("config: \(loaded.description)") }
+            if !quiet {
+                let used = source.files.describe(
+                    dropInCount: loaded.config.sources.count - 1, localizer: Gettext.localizer
+                )
+                Output.err(Gettext.localizer.tr("config: %s", used))
+            }
             for warning in loaded.config.warnings { Output.err(warning.description) }
             return loaded
         case .failure(let error):
             let files = source.files
-            Output.err("config: \(files.describe(dropInCount: files.dropInCount))")
+            let used = files.describe(dropInCount: files.dropInCount, localizer: Gettext.localizer)
+            Output.err(Gettext.localizer.tr("config: %s", used))
             for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
             let l10n = Gettext.localizer
             Output.err(l10n.trn("%d error; the timeline was not loaded", "%d errors; the timeline was not loaded", error.errorCount))
