@@ -48,9 +48,11 @@ struct ConfigOptions: ParsableArguments {
     }
 
     /// Loads the timeline or prints every problem and exits 1. Says which config was used, on stderr.
-    func loadOrExit(quiet: Bool = false) throws -> LoadedTimeline {
+    ///
+    /// `requiredLanguages`: warn at each milestone without texts in one of them (`validate --languages`).
+    func loadOrExit(quiet: Bool = false, requiredLanguages: [String] = []) throws -> LoadedTimeline {
         let source = self.source
-        switch source.load(zones: .shared) {
+        switch source.load(zones: .shared, requiredLanguages: requiredLanguages) {
         case .success(let loaded):
             if !quiet {
                 let used = source.files.describe(

@@ -33,9 +33,13 @@ public struct TimelineSource: Sendable {
     ///
     /// The daemon passes a fresh database at each load, so that an OS tzdata update takes effect at the next
     /// reload; one-shot commands pass `ZoneDatabase.shared`.
-    public func load(zones: ZoneDatabase = ZoneDatabase()) -> Result<LoadedTimeline, ConfigError> {
+    /// `requiredLanguages`: warn at each milestone without texts in one of them (`validate --languages`).
+    public func load(
+        zones: ZoneDatabase = ZoneDatabase(), requiredLanguages: [String] = []
+    ) -> Result<LoadedTimeline, ConfigError> {
         let files = self.files
-        let loader = ConfigLoader(zones: zones, systemZone: systemZone(in: zones))
+        var loader = ConfigLoader(zones: zones, systemZone: systemZone(in: zones))
+        loader.requiredLanguages = requiredLanguages
         return files.load(loader: loader).map { config in
             LoadedTimeline(config: config, description: files.describe(dropInCount: config.sources.count - 1))
         }
