@@ -64,11 +64,14 @@ for expected in "C|Reminder due: @MILESTONE_TITLE@ (@REMINDER@)" "fr_FR.UTF-8|Ra
     got=$(catalog_subject "$loc" $due)
     if [ "$got" = "${expected#*|}" ]; then pass "catalog in ${expected%%|*}: $got"; else fail "catalog in ${expected%%|*}: got \"$got\""; fi
 done
-# Every message ID of a translation is one of the English catalog's.
+# Each translation has exactly the English catalog's message IDs: none missing, none unknown.
+message_ids() { sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' "$1" | sort; }
 for catalog in systemd/sse-timeline.*.catalog; do
-    unknown=$(comm -23 <(sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' "$catalog" | sort) \
-        <(sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' systemd/sse-timeline.catalog | sort))
-    if [ -z "$unknown" ]; then pass "$catalog names only known MESSAGE_IDs"; else fail "$catalog: unknown $unknown"; fi
+    if difference=$(diff <(message_ids systemd/sse-timeline.catalog) <(message_ids "$catalog")); then
+        pass "$catalog has every MESSAGE_ID of sse-timeline.catalog, and no other"
+    else
+        fail "$catalog differs from sse-timeline.catalog in its MESSAGE_IDs: $difference"
+    fi
 done
 rm -rf "$root"
 
