@@ -121,7 +121,7 @@ extension FileImport {
         let summary = LanguageTexts(event.properties("SUMMARY")) { ICalendarValue.text($0).trimmingSpaces() }
         let description = LanguageTexts(event.properties("DESCRIPTION")) { ICalendarValue.text($0) }
         let location = LanguageTexts(event.properties("LOCATION")) { ICalendarValue.text($0) }
-        milestone.title = summary.untranslated ?? ""
+        if let title = summary.untranslated { milestone.title = title }
         if milestone.title.isEmpty {
             milestone.title = "(untitled event)"
             report(.warning, event.line, 1, key: "VEVENT", "no SUMMARY; titled \"(untitled event)\"")
