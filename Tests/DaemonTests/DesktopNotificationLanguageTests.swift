@@ -1,6 +1,8 @@
-import Daemon
+import DaemonTesting
 import Testing
 import Timeline
+
+@testable import Daemon
 
 /// French as a catalog would give it, for the notification's words (the real catalogs are checked by
 /// integration/i18n/run.sh, the notification as dunst shows it by integration/desktop/run.sh).

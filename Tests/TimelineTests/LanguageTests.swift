@@ -85,7 +85,7 @@ struct LanguageTests {
             now: utc("2027-07-01T00:00:00Z"), viewerZone: .utc, localizer: frenchForViews
         )
         let lines = grid.render(CalendarGrid.Layout(width: 80, style: TextStyle(color: false), weekNumbers: true))
-        #expect(lines[0] == "       juillet 2027")
+        #expect(lines[0] == "     juillet 2027")
         #expect(lines[1] == "Sm lu ma me je ve sa di")
         #expect(lines.contains("sa 2027-07-03  * toute la journée Journée internationale des coopératives (dans le monde entier)"))
         #expect(YearMonth(year: 2027, month: 7)!.name() == "July 2027")
