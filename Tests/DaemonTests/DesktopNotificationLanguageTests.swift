@@ -74,19 +74,18 @@ struct DesktopNotificationLanguageTests {
         let reminder = try delivered(
             """
             [[milestone]]
-            id = "ilc"
-            title = "ILC"
-            start = 2030-06-03
-            end = 2030-06-14
-            timezone = "UTC"
+            title = "SSE Academy"
+            id = "academy"
             reminders = ["1 day before"]
+            start = 2030-10-14
+            end = 2030-10-18
             """,
-            at: "2030-06-02T09:00:00Z"
+            at: "2030-10-13T09:00:00Z"
         )
         let notification = DesktopNotification(
-            for: reminder, now: wall("2030-06-02T09:00:00Z"), capabilities: [], localizer: french
+            for: reminder, now: wall("2030-10-13T09:00:00Z"), capabilities: [], localizer: french
         )
-        #expect(notification.summary == "ILC commence demain")
-        #expect(notification.body == "Quand : 2030-06-03 au 2030-06-14 (demain)")
+        #expect(notification.summary == "SSE Academy commence demain")
+        #expect(notification.body == "Quand : 2030-10-14 au 2030-10-18 (demain)")
     }
 }
