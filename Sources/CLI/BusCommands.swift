@@ -1,6 +1,6 @@
 import ArgumentParser
-import Gettext
 import Daemon
+import Gettext
 import Glibc
 import Timeline
 
@@ -32,12 +32,18 @@ struct InstanceOptions: ParsableArguments {
             Output.err(
                 l10n.tr(
                     "sse-timeline: no sse-timeline daemon is running on %s (nobody owns %s); start it with: %s",
-                    "\(scope)", DaemonService.busName, unit
+                    "\(scope)",
+                    DaemonService.busName,
+                    unit
                 )
             )
         } else if error.isNotConnected {
             Output.err(
-                l10n.tr("sse-timeline: cannot reach %s (%s), so no sse-timeline daemon runs there", "\(scope)", error.message)
+                l10n.tr(
+                    "sse-timeline: cannot reach %s (%s), so no sse-timeline daemon runs there",
+                    "\(scope)",
+                    error.message
+                )
                     + (user ? "" : l10n.tr("; for your own instance, add --user"))
             )
         } else if error.name.hasPrefix(TimelineBusAPI.errorPrefix) {

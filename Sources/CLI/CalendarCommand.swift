@@ -60,7 +60,11 @@ struct CalendarCommand: ParsableCommand {
         }
         let config = try options.loadOrExit().config
         let calendar = CalendarGrid(
-            config: config, months: months, now: now, viewerZone: zone, localizer: Gettext.localizer
+            config: config,
+            months: months,
+            now: now,
+            viewerZone: zone,
+            localizer: Gettext.localizer
         )
         if json {
             Output.out(calendar.days.json(workingCalendar: calendar.workingCalendar).render())

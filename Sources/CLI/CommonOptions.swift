@@ -1,6 +1,6 @@
 import ArgumentParser
-import Gettext
 import Daemon
+import Gettext
 import Timeline
 
 /// Options every command that reads the timeline takes.
@@ -56,7 +56,8 @@ struct ConfigOptions: ParsableArguments {
         case .success(let loaded):
             if !quiet {
                 let used = source.files.describe(
-                    dropInCount: loaded.config.sources.count - 1, localizer: Gettext.localizer
+                    dropInCount: loaded.config.sources.count - 1,
+                    localizer: Gettext.localizer
                 )
                 Output.err(Gettext.localizer.tr("config: %s", used))
             }
@@ -68,7 +69,13 @@ struct ConfigOptions: ParsableArguments {
             Output.err(Gettext.localizer.tr("config: %s", used))
             for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
             let l10n = Gettext.localizer
-            Output.err(l10n.trn("%d error; the timeline was not loaded", "%d errors; the timeline was not loaded", error.errorCount))
+            Output.err(
+                l10n.trn(
+                    "%d error; the timeline was not loaded",
+                    "%d errors; the timeline was not loaded",
+                    error.errorCount
+                )
+            )
             throw ExitCode(1)
         }
     }

@@ -54,7 +54,10 @@ struct ExportCommand: ParsableCommand {
             // The instance's language: the config's `language`, else the locale's.
             let localizer = config.defaults.language.map(Gettext.localizer(for:)) ?? Gettext.localizer
             let bytes = ICalendarExport(
-                config: config, dtstamp: stamp, localizer: localizer, alternatives: allLanguages
+                config: config,
+                dtstamp: stamp,
+                localizer: localizer,
+                alternatives: allLanguages
             ).bytes()
             Output.out(bytes: bytes)
             return

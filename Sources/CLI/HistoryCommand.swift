@@ -1,6 +1,6 @@
 import ArgumentParser
-import Gettext
 import Daemon
+import Gettext
 import Glibc
 import Timeline
 

@@ -42,7 +42,9 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         for language in requiredLanguages where !MilestoneTexts.languages.contains(language) {
             let accepted = MilestoneTexts.languages.joined(separator: ", ")
-            throw ValidationError("--languages: \"\(language)\" is not a language milestones are translated into; accepted: \(accepted)")
+            throw ValidationError(
+                "--languages: \"\(language)\" is not a language milestones are translated into; accepted: \(accepted)"
+            )
         }
     }
 
@@ -60,7 +62,10 @@ struct ValidateCommand: ParsableCommand {
             String(queue.pendingCount)
         )
         if let next = queue.pop() {
-            summary += l10n.tr("; next: %s", InstanceFormatting(schedule: schedule, localizer: l10n).sentence(next, now: now))
+            summary += l10n.tr(
+                "; next: %s",
+                InstanceFormatting(schedule: schedule, localizer: l10n).sentence(next, now: now)
+            )
         } else {
             summary += l10n.tr("; nothing is due after now")
         }

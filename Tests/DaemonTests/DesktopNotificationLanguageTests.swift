@@ -30,11 +30,16 @@ struct DesktopNotificationLanguageTests {
         let schedule = Schedule(config: loaded)
         let instance = schedule.next(after: Instant(secondsSinceEpoch: wall(now).seconds - 1), count: 1)[0]
         let entry = ReminderEntry(schedule: schedule, localizer: french).entry(
-            for: instance, now: wall(now), caughtUp: false
+            for: instance,
+            now: wall(now),
+            caughtUp: false
         )
         return DeliveredReminder(
-            entry: entry, key: schedule.key(of: instance), milestone: schedule.milestone(of: instance),
-            instance: instance, isReturn: false
+            entry: entry,
+            key: schedule.key(of: instance),
+            milestone: schedule.milestone(of: instance),
+            instance: instance,
+            isReturn: false
         )
     }
 
@@ -55,7 +60,10 @@ struct DesktopNotificationLanguageTests {
             at: "2030-07-06T08:50:00Z"
         )
         let notification = DesktopNotification(
-            for: reminder, now: wall("2030-07-06T08:50:00Z"), capabilities: ["actions"], localizer: french
+            for: reminder,
+            now: wall("2030-07-06T08:50:00Z"),
+            capabilities: ["actions"],
+            localizer: french
         )
         #expect(notification.summary == "Journée internationale des coopératives commence dans 10 minutes")
         #expect(notification.body == "Quand : 2030-07-06 09:00 UTC (dans 10 minutes)\nOù : dans le monde entier")
@@ -83,7 +91,10 @@ struct DesktopNotificationLanguageTests {
             at: "2030-10-13T09:00:00Z"
         )
         let notification = DesktopNotification(
-            for: reminder, now: wall("2030-10-13T09:00:00Z"), capabilities: [], localizer: french
+            for: reminder,
+            now: wall("2030-10-13T09:00:00Z"),
+            capabilities: [],
+            localizer: french
         )
         #expect(notification.summary == "SSE Academy commence demain")
         #expect(notification.body == "Quand : 2030-10-14 au 2030-10-18 (demain)")

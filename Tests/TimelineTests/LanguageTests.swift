@@ -56,7 +56,10 @@ struct LanguageTests {
 
     @Test func theAgendaSpeaksTheLocalizersLanguageWithItsWeekdayNames() throws {
         let agenda = Agenda(
-            config: try load(Self.timeline), now: utc("2027-07-01T18:00:00Z"), dayCount: 6, viewerZone: .utc,
+            config: try load(Self.timeline),
+            now: utc("2027-07-01T18:00:00Z"),
+            dayCount: 6,
+            viewerZone: .utc,
             localizer: frenchForViews
         )
         #expect(
@@ -73,21 +76,33 @@ struct LanguageTests {
             ]
         )
         let empty = Agenda(
-            config: try load(Self.timeline), now: utc("2027-08-01T00:00:00Z"), dayCount: 1, viewerZone: .utc,
+            config: try load(Self.timeline),
+            now: utc("2027-08-01T00:00:00Z"),
+            dayCount: 1,
+            viewerZone: .utc,
             localizer: frenchForViews
         )
-        #expect(empty.render(TextStyle(color: false)) == ["rien sur la chronologie du 2027-08-01 au 2027-08-01 (1 jour)"])
+        #expect(
+            empty.render(TextStyle(color: false)) == ["rien sur la chronologie du 2027-08-01 au 2027-08-01 (1 jour)"]
+        )
     }
 
     @Test func theCalendarTakesMonthAndWeekdayNamesFromTheLocalizer() throws {
         let grid = CalendarGrid(
-            config: try load(Self.timeline), months: [YearMonth(year: 2027, month: 7)!],
-            now: utc("2027-07-01T00:00:00Z"), viewerZone: .utc, localizer: frenchForViews
+            config: try load(Self.timeline),
+            months: [YearMonth(year: 2027, month: 7)!],
+            now: utc("2027-07-01T00:00:00Z"),
+            viewerZone: .utc,
+            localizer: frenchForViews
         )
         let lines = grid.render(CalendarGrid.Layout(width: 80, style: TextStyle(color: false), weekNumbers: true))
         #expect(lines[0] == "     juillet 2027")
         #expect(lines[1] == "Sm lu ma me je ve sa di")
-        #expect(lines.contains("sa 2027-07-03  * toute la journée Journée internationale des coopératives (dans le monde entier)"))
+        #expect(
+            lines.contains(
+                "sa 2027-07-03  * toute la journée Journée internationale des coopératives (dans le monde entier)"
+            )
+        )
         #expect(YearMonth(year: 2027, month: 7)!.name() == "July 2027")
     }
 
@@ -135,7 +150,9 @@ struct LanguageTests {
         #expect(ilc.title == "International Labour Conference")
         #expect(ilc.location == "Geneva")
         #expect(ilc.description == "Jährlich")
-        #expect(ilc.translations["fr"] == MilestoneTexts(title: "Conférence internationale du Travail", location: "Genève"))
+        #expect(
+            ilc.translations["fr"] == MilestoneTexts(title: "Conférence internationale du Travail", location: "Genève")
+        )
         #expect(ilc.translations["es"] == MilestoneTexts(title: "Conferencia Internacional del Trabajo"))
         #expect(result.milestones[1].title == "Journée")
         #expect(result.milestones[1].translations["fr"]?.title == "Journée")
@@ -147,8 +164,8 @@ struct LanguageTests {
             // Unfolded: a folded line goes on after CRLF and a space.
             String(decoding: export.bytes(), as: UTF8.self).replacing("\r\n ", with: "").split(separator: "\r\n")
                 .map(String.init).filter {
-                $0.hasPrefix("SUMMARY") || $0.hasPrefix("LOCATION") || $0.hasPrefix("DESCRIPTION")
-            }
+                    $0.hasPrefix("SUMMARY") || $0.hasPrefix("LOCATION") || $0.hasPrefix("DESCRIPTION")
+                }
         }
         let stamp = utc("2027-01-01T00:00:00Z")
         #expect(
@@ -162,12 +179,16 @@ struct LanguageTests {
             ]
         )
         let all = texts(ICalendarExport(config: config, dtstamp: stamp, localizer: frenchForViews, alternatives: true))
-        #expect(all.prefix(4) == [
-            "SUMMARY;LANGUAGE=fr:Journée internationale des coopératives",
-            "LOCATION;LANGUAGE=fr:dans le monde entier",
-            "SUMMARY;LANGUAGE=en:International Day of Cooperatives",
-            "LOCATION;LANGUAGE=en:worldwide",
-        ])
-        #expect(texts(ICalendarExport(config: config, dtstamp: stamp)).first == "SUMMARY:International Day of Cooperatives")
+        #expect(
+            all.prefix(4) == [
+                "SUMMARY;LANGUAGE=fr:Journée internationale des coopératives",
+                "LOCATION;LANGUAGE=fr:dans le monde entier",
+                "SUMMARY;LANGUAGE=en:International Day of Cooperatives",
+                "LOCATION;LANGUAGE=en:worldwide",
+            ]
+        )
+        #expect(
+            texts(ICalendarExport(config: config, dtstamp: stamp)).first == "SUMMARY:International Day of Cooperatives"
+        )
     }
 }

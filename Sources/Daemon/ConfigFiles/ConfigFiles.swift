@@ -59,7 +59,10 @@ public struct ConfigFiles: Sendable {
         var text = mainPath ?? DefaultTimeline.name
         if let dropInDirectory, dropInCount > 0 {
             text += localizer.trn(
-                " + %d drop-in from %s/", " + %d drop-ins from %s/", dropInCount, dropInDirectory
+                " + %d drop-in from %s/",
+                " + %d drop-ins from %s/",
+                dropInCount,
+                dropInDirectory
             )
         }
         return text

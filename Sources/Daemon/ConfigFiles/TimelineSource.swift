@@ -35,7 +35,8 @@ public struct TimelineSource: Sendable {
     /// reload; one-shot commands pass `ZoneDatabase.shared`.
     /// `requiredLanguages`: warn at each milestone without texts in one of them (`validate --languages`).
     public func load(
-        zones: ZoneDatabase = ZoneDatabase(), requiredLanguages: [String] = []
+        zones: ZoneDatabase = ZoneDatabase(),
+        requiredLanguages: [String] = []
     ) -> Result<LoadedTimeline, ConfigError> {
         let files = self.files
         var loader = ConfigLoader(zones: zones, systemZone: systemZone(in: zones))

@@ -113,7 +113,10 @@ public final class DesktopChannel: DeliveryObserver {
             return
         }
         let notification = DesktopNotification(
-            for: reminder, now: clock.now(), capabilities: capabilities, localizer: localizer
+            for: reminder,
+            now: clock.now(),
+            capabilities: capabilities,
+            localizer: localizer
         )
         let replacing = idOfKey[reminder.key] ?? 0
         server.notify(notification, replacing: replacing) { [weak self] result in

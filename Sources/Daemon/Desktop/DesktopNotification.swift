@@ -86,7 +86,10 @@ public struct DesktopNotification: Equatable, Sendable {
     /// The notification of `reminder`, written at `now`, for a server with `capabilities` (`GetCapabilities`),
     /// in `localizer`'s language (its words, and the milestone's texts in that language where it has them).
     public init(
-        for reminder: DeliveredReminder, now: WallTime, capabilities: Set<String>, localizer: Localizer = .english
+        for reminder: DeliveredReminder,
+        now: WallTime,
+        capabilities: Set<String>,
+        localizer: Localizer = .english
     ) {
         let l10n = localizer
         let language = l10n.language
@@ -97,7 +100,11 @@ public struct DesktopNotification: Equatable, Sendable {
         let occurrence = Occurrence(start: reminder.instance.occurrenceStart, milestone: milestone)
         let anchor = configured.offset.anchor == .end && milestone.end != nil ? ReminderOffset.Anchor.end : .start
         let relation = Self.relation(
-            anchor: anchor, occurrence: occurrence, milestone: milestone, now: now, localizer: l10n
+            anchor: anchor,
+            occurrence: occurrence,
+            milestone: milestone,
+            now: now,
+            localizer: l10n
         )
         summary = relation.summary(milestone.title(in: language))
 
@@ -109,7 +116,11 @@ public struct DesktopNotification: Equatable, Sendable {
             lines.append(
                 left == 0
                     ? l10n.tr("Repeated, for the last time.")
-                    : l10n.trn("Repeated: %d more repeat unless dismissed.", "Repeated: %d more repeats unless dismissed.", left)
+                    : l10n.trn(
+                        "Repeated: %d more repeat unless dismissed.",
+                        "Repeated: %d more repeats unless dismissed.",
+                        left
+                    )
             )
         } else if reminder.isReturn {
             lines.append(l10n.tr("Back after a snooze."))
@@ -187,7 +198,10 @@ public struct DesktopNotification: Equatable, Sendable {
         }
         let seconds = milestone.zone.instant(for: target).secondsSinceEpoch - now.seconds
         return Relation(
-            ahead: seconds >= 0, end: end, when: ReminderMath.relative(seconds, localizer), localizer: localizer
+            ahead: seconds >= 0,
+            end: end,
+            when: ReminderMath.relative(seconds, localizer),
+            localizer: localizer
         )
     }
 
@@ -206,7 +220,9 @@ public struct DesktopNotification: Equatable, Sendable {
         if occurrence.end.date == occurrence.start.date, let space = start.lastIndex(of: " ") {
             // The same day: "2030-01-01 12:00 to 13:00 UTC".
             return localizer.tr(
-                "%s to %s", String(start[..<space]), String(end.dropFirst(occurrence.end.date.description.count + 1))
+                "%s to %s",
+                String(start[..<space]),
+                String(end.dropFirst(occurrence.end.date.description.count + 1))
             )
         }
         return localizer.tr("%s to %s", start, end)

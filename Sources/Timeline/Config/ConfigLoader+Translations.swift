@@ -18,7 +18,9 @@ extension ConfigLoader {
             let missing = Self.missingTranslations(of: milestone, in: language)
             guard !missing.isEmpty else { continue }
             context.warning(
-                source, "\(path).id", value: milestone.id,
+                source,
+                "\(path).id",
+                value: milestone.id,
                 "no translation in \(language): \(missing.joined(separator: ", ")) missing",
                 hint: "add them to the milestone, with source_\(language) = the page they were taken from"
             )

@@ -277,7 +277,10 @@ public struct ConfigLoader: Sendable {
             } else {
                 let accepted = Defaults.languages.map { "\"\($0)\"" }.joined(separator: ", ")
                 context.error(
-                    source, "defaults.language", value: language, "not a language sse-timeline speaks",
+                    source,
+                    "defaults.language",
+                    value: language,
+                    "not a language sse-timeline speaks",
                     hint: "accepted: \(accepted)"
                 )
             }

@@ -188,8 +188,13 @@ public struct ICalendarExport: Sendable {
         }
         guard alternatives else { return }
         for other in ["en"] + MilestoneTexts.languages where other != language {
-            let texts = other == "en"
-                ? MilestoneTexts(title: milestone.title, description: milestone.description, location: milestone.location)
+            let texts =
+                other == "en"
+                ? MilestoneTexts(
+                    title: milestone.title,
+                    description: milestone.description,
+                    location: milestone.location
+                )
                 : milestone.translations[other] ?? MilestoneTexts()
             let otherTag = [ICalendarWriter.Parameter("LANGUAGE", other)]
             if let title = texts.title { writer.line("SUMMARY", otherTag, value: ICalendarWriter.text(title)) }
@@ -205,7 +210,9 @@ public struct ICalendarExport: Sendable {
     /// The description in `language`, with the precision stated (in the localizer's words) for milestones
     /// known only to the month or the year.
     static func description(
-        of milestone: Milestone, in language: String = "en", _ localizer: Localizer = .english
+        of milestone: Milestone,
+        in language: String = "en",
+        _ localizer: Localizer = .english
     ) -> String? {
         let description = milestone.translations[language]?.description ?? milestone.description
         let note: String
@@ -217,7 +224,10 @@ public struct ICalendarExport: Sendable {
                 String(milestone.start.date.description.prefix(7))
             )
         case .year:
-            note = localizer.tr("Date known to the year only: %s (shown on its first day).", String(milestone.start.date.year))
+            note = localizer.tr(
+                "Date known to the year only: %s (shown on its first day).",
+                String(milestone.start.date.year)
+            )
         }
         return description.map { "\($0)\n\n\(note)" } ?? note
     }
@@ -238,7 +248,8 @@ public struct ICalendarExport: Sendable {
         writer.line("ACTION", value: "DISPLAY")
         let reminderText = InstanceFormatting.reminderText(reminder, localizer)
         writer.line(
-            "DESCRIPTION", value: ICalendarWriter.text("\(milestone.title(in: localizer.language)) (\(reminderText))")
+            "DESCRIPTION",
+            value: ICalendarWriter.text("\(milestone.title(in: localizer.language)) (\(reminderText))")
         )
         if let absolute = reminder.absolute {
             writer.line("TRIGGER", [.init("VALUE", "DATE-TIME")], value: ICalendarFormat.utc(absolute))

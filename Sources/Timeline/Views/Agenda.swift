@@ -15,7 +15,11 @@ public struct Agenda: Sendable {
     /// The `dayCount` days of `config` from the viewer's today at `now` in `viewerZone`, in `localizer`'s
     /// language (its words, weekday names and the milestones' translated texts).
     public init(
-        config: TimelineConfig, now: Instant, dayCount: Int, viewerZone: Zone, localizer: Localizer = .english
+        config: TimelineConfig,
+        now: Instant,
+        dayCount: Int,
+        viewerZone: Zone,
+        localizer: Localizer = .english
     ) {
         today = viewerZone.localTime(at: now).date
         self.dayCount = max(dayCount, 1)

@@ -42,7 +42,11 @@ public struct CalendarGrid: Sendable {
     /// The months `months` of `config`, seen from `viewerZone` at `now`, in `localizer`'s language (month and
     /// weekday names from its locale, its words, the milestones' translated texts).
     public init(
-        config: TimelineConfig, months: [YearMonth], now: Instant, viewerZone: Zone, localizer: Localizer = .english
+        config: TimelineConfig,
+        months: [YearMonth],
+        now: Instant,
+        viewerZone: Zone,
+        localizer: Localizer = .english
     ) {
         let months = months.sorted()
         self.months = months

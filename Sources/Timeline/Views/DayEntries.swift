@@ -44,7 +44,11 @@ public struct DayEntries: Sendable {
 
     /// The entries of `schedule` on the days `first...last` of `viewerZone`, told in `localizer`'s language.
     public init(
-        schedule: Schedule, first: CivilDate, last: CivilDate, viewerZone: Zone, localizer: Localizer = .english
+        schedule: Schedule,
+        first: CivilDate,
+        last: CivilDate,
+        viewerZone: Zone,
+        localizer: Localizer = .english
     ) {
         self.schedule = schedule
         self.localizer = localizer
