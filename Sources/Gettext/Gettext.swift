@@ -22,7 +22,8 @@ public enum Gettext {
 
     /// The localizer of `language` ("fr") whatever the process's language is: what a channel or recipient that
     /// reads another language than the instance formats its messages with. Each lookup switches the messages'
-    /// language for its own duration (``use(language:)``) and back, so the process's language stays as it was.
+    /// language for its own duration (``use(language:)``) and back, so the process's language stays as it was;
+    /// since that is the process's environment and locale, lookups belong on one thread (the daemon's loop).
     /// "en" is ``Localizer/english``.
     public static func localizer(for language: String) -> Localizer {
         if language == "en" { return .english }
