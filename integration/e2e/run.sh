@@ -543,7 +543,7 @@ python3 - "$french" <<'PY' || fail "the French entry: $french"
 import json, sys
 entry = json.loads(sys.argv[1].splitlines()[0])
 expected = {
-    "MESSAGE": "Conférence internationale du Travail commence maintenant",
+    "MESSAGE": f"Conférence internationale du Travail commence maintenant ({entry.get('MILESTONE_START')}).",
     "MILESTONE_TITLE": "International Labour Conference",
     "MILESTONE_TITLE_FR": "Conférence internationale du Travail",
     "MILESTONE_TITLE_ES": "Conferencia Internacional del Trabajo",
