@@ -74,7 +74,7 @@ public struct ConfigLoader: Sendable {
         for (index, document) in documents {
             FieldReader.decodeChannels(document.root, source: index, into: &defaults.channels, context: &context)
         }
-        context.channelNames = defaults.channels.keys.sorted()
+        context.channelNames.sort()
         for (index, document) in documents {
             decodeTopLevel(document.root, source: index, defaults: &defaults, context: &context)
         }

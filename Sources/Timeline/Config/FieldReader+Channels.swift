@@ -49,13 +49,15 @@ extension FieldReader {
                 )
                 continue
             }
-            if channels[name] != nil {
+            if context.channelNames.contains(name) {
                 context.error(
                     source, path, value: name, "channel defined twice",
                     hint: "each [channel.NAME] is defined once across timeline.toml and its drop-ins"
                 )
                 continue
             }
+            // Named even when it has errors: a notify naming it is not another error.
+            context.channelNames.append(name)
             let reader = FieldReader(node: node, source: source, path: path)
             reader.checkKeys(channelKeys, context: &context)
             if let channel = reader.channel(name, context: &context) { channels[name] = channel }

@@ -173,7 +173,12 @@ extension FileImport {
             // An alarm that cannot be read is skipped alone; when none can, the defaults remind of the event.
             let read = skippingIfUnreadable(alarm) { $0.reminder(alarm, milestone: milestone) }
             guard let reminder = read else { continue }
-            if !reminders.contains(where: { $0.identity == reminder.identity }) { reminders.append(reminder) }
+            if let same = reminders.firstIndex(where: { $0.identity == reminder.identity }) {
+                // A DISPLAY and an EMAIL alarm at one time are one reminder that also mails.
+                if reminders[same].delivery == nil { reminders[same].delivery = reminder.delivery }
+            } else {
+                reminders.append(reminder)
+            }
         }
         if !reminders.isEmpty { milestone.reminders = reminders }
         for component in event.components where component.name != "VALARM" {
