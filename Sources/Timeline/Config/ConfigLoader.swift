@@ -344,6 +344,30 @@ struct DecodeContext {
         )
     }
 
+    /// The `[key.NAME]` tables of `root` with their names and paths; `key` or one of its values that is not a table
+    /// is an error saying to write it as `hint(NAME)` does, and is left out.
+    mutating func namedTables(
+        _ root: TOMLNode,
+        _ key: String,
+        source: Int,
+        what: String,
+        hint: (String) -> String
+    ) -> [(name: String, path: String, node: TOMLNode)] {
+        guard let table = root[key], table.value != .invalid else { return [] }
+        guard table.isTable else {
+            error(source, key, value: nil, "must be a table", hint: "write each as [\(key).NAME]")
+            return []
+        }
+        return table.children.compactMap { name, node in
+            let path = "\(key).\(name)"
+            guard node.isTable else {
+                error(source, path, value: nil, "\(what) must be a table", hint: hint(name))
+                return nil
+            }
+            return (name, path, node)
+        }
+    }
+
     /// An unknown key, located at the key itself.
     mutating func unknownKey(_ source: Int, _ path: String, among known: [String], at node: TOMLNode) {
         let key = node.key ?? path

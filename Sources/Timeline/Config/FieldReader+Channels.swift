@@ -25,20 +25,11 @@ extension FieldReader {
         into channels: inout [String: Channel],
         context: inout DecodeContext
     ) {
-        guard let table = root["channel"], table.value != .invalid else { return }
-        guard table.isTable else {
-            context.error(source, "channel", value: nil, "must be a table", hint: "write each channel as [channel.NAME]")
-            return
-        }
-        for (name, node) in table.children {
-            let path = "channel.\(name)"
-            guard node.isTable else {
-                context.error(
-                    source, path, value: nil, "a channel must be a table",
-                    hint: "write it as [channel.\(name)] with mail = [...] or apprise = \"NAME\""
-                )
-                continue
-            }
+        let tables = context.namedTables(
+            root, "channel", source: source, what: "a channel",
+            hint: { "write it as [channel.\($0)] with mail = [...] or apprise = \"NAME\"" }
+        )
+        for (name, path, node) in tables {
             guard Channel.isValidName(name) else {
                 let reserved = Channel.reserved.contains(name)
                 context.error(

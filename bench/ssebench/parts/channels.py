@@ -195,41 +195,38 @@ def burst_run(ctx, bus, index, channels):
     return {"longest_iteration_ns": longest, "epoll_calls": calls}
 
 
+def runs_of(ctx, what, measure, describe):
+    """`--channel-runs` runs of `measure(index)`, each logged with `describe(run)`; a run that cannot be measured
+    is reported and left out."""
+    runs = []
+    for i in range(ctx.args.channel_runs):
+        try:
+            runs.append(measure(i))
+            log(f"channels {what} run {i + 1}: {describe(runs[-1])}")
+        except Unmeasurable as error:
+            ctx.fail(f"channels {what} run {i + 1}", error)
+    return runs
+
+
 def bench_channels(ctx):
     bus = PrivateBus(ctx)
     try:
         result = {"lateness": {}, "burst": {}}
         for label, channels in (("without", []), ("with", ["board", "team", "phone"])):
-            runs = []
-            for i in range(ctx.args.channel_runs):
-                try:
-                    runs.append(lateness_run(ctx, bus, i, channels))
-                    r = runs[-1]
-                    log(f"channels lateness {label} run {i + 1}: p50 {r['p50_ns'] / MS:.3f} ms, "
-                        f"p99 {r['p99_ns'] / MS:.3f} ms, {r['deliveries_queued']} deliveries queued")
-                except Unmeasurable as error:
-                    ctx.fail(f"channels lateness {label} run {i + 1}", error)
-            result["lateness"][label] = {
-                "runs": runs,
-                "p50_ns": summary([r["p50_ns"] for r in runs]),
-                "p99_ns": summary([r["p99_ns"] for r in runs]),
-                "max_ns": summary([r["max_ns"] for r in runs]),
-            }
+            runs = runs_of(
+                ctx, f"lateness {label}", lambda i: lateness_run(ctx, bus, i, channels),
+                lambda r: f"p50 {r['p50_ns'] / MS:.3f} ms, p99 {r['p99_ns'] / MS:.3f} ms, "
+                          f"{r['deliveries_queued']} deliveries queued")
+            result["lateness"][label] = {"runs": runs, **{
+                name: summary([r[name] for r in runs]) for name in ("p50_ns", "p99_ns", "max_ns")}}
         if not shutil.which("perf"):
             raise Unmeasurable("no perf for the burst's longest iteration (apt-get install linux-perf)")
         for label, channels in (("without", []), ("with one mail channel", ["board"])):
-            runs = []
-            for i in range(ctx.args.channel_runs):
-                try:
-                    runs.append(burst_run(ctx, bus, i, channels))
-                    log(f"channels burst {label} run {i + 1}: longest loop iteration "
-                        f"{runs[-1]['longest_iteration_ns'] / MS:.2f} ms")
-                except Unmeasurable as error:
-                    ctx.fail(f"channels burst {label} run {i + 1}", error)
-            result["burst"][label] = {
-                "runs": runs,
-                "longest_iteration_ns": summary([r["longest_iteration_ns"] for r in runs]),
-            }
+            runs = runs_of(
+                ctx, f"burst {label}", lambda i: burst_run(ctx, bus, i, channels),
+                lambda r: f"longest loop iteration {r['longest_iteration_ns'] / MS:.2f} ms")
+            result["burst"][label] = {"runs": runs,
+                                      "longest_iteration_ns": summary([r["longest_iteration_ns"] for r in runs])}
         ctx.results["channels"] = result
     finally:
         bus.stop()
