@@ -97,10 +97,17 @@ struct ChannelDelivererTests {
             deliverer?.resume()
         }
 
+        /// Moves the clock to `time`, waking the scheduler if something is due, and ends the wake-up as the loop does
+        /// (`flush()`).
+        func advance(to time: WallTime) {
+            harness.advance(to: time)
+            deliverer?.flush()
+        }
+
         /// Moves the clock to the retry timer's deadline and fires it.
         func fireRetry() throws {
             let deadline = try #require(retryAt)
-            harness.advance(to: deadline)
+            advance(to: deadline)
             deliverer?.retryDue()
         }
     }
@@ -119,7 +126,7 @@ struct ChannelDelivererTests {
             config: Self.timeline(extra: "repeat = { every = \"5 minutes\", times = 2 }")
         )
         let instance = try Instance(harness, runtime: runtime.path)
-        harness.advance(to: wall("2030-01-01T12:00:00Z"))
+        instance.advance(to: wall("2030-01-01T12:00:00Z"))
         #expect(instance.manager.units == [Self.unit("board", attempt: 1), Self.unit("phone", attempt: 1)])
         #expect(Self.unit("board", attempt: 1).wholeMatch(of: /sse-timeline-deliver@[0-9a-f]{16}-1\.service/) != nil)
         let queued = entries(harness, MessageID.deliveryQueued)
@@ -145,6 +152,7 @@ struct ChannelDelivererTests {
 
         // The nagging repeats go to the journal, not to the channels again.
         harness.run(through: wall("2030-01-01T12:10:00Z"))
+        instance.deliverer?.flush()
         #expect(harness.sink.entries.count { $0["MESSAGE_ID"] == MessageID.reminderRepeated } == 2)
         #expect(instance.manager.units.count == 2)
         #expect(entries(harness, MessageID.deliveryQueued).count == 2)
@@ -154,7 +162,7 @@ struct ChannelDelivererTests {
     @Test func aJobDoneIsRecordedAsSentAndNeverStartedAgain() throws {
         let harness = SchedulerHarness(now: wall("2030-01-01T11:00:00Z"), config: Self.timeline())
         let first = try Instance(harness, runtime: runtime.path)
-        harness.advance(to: wall("2030-01-01T12:00:00Z"))
+        first.advance(to: wall("2030-01-01T12:00:00Z"))
         let jobs = first.manager.answer()
         first.manager.end(jobs, "done")
         #expect(harness.scheduler?.pendingDeliveries.isEmpty == true)
@@ -174,7 +182,7 @@ struct ChannelDelivererTests {
     @Test func aFailedAttemptIsRetriedWithBackoffAndListed() throws {
         let harness = SchedulerHarness(now: wall("2030-01-01T11:00:00Z"), config: Self.timeline())
         let instance = try Instance(harness, runtime: runtime.path)
-        harness.advance(to: wall("2030-01-01T12:00:00Z"))
+        instance.advance(to: wall("2030-01-01T12:00:00Z"))
         instance.manager.end(instance.manager.answer(), "failed")
         #expect(instance.retryAt == wall("2030-01-01T12:01:00Z"))
         let retries = try #require(instance.deliverer?.waitingRetries)
@@ -202,7 +210,7 @@ struct ChannelDelivererTests {
     @Test func aDeliveryIsGivenUpOnceRetryForHasPassed() throws {
         let harness = SchedulerHarness(now: wall("2030-01-01T11:00:00Z"), config: Self.timeline(retryFor: "10 minutes"))
         let instance = try Instance(harness, runtime: runtime.path)
-        harness.advance(to: wall("2030-01-01T12:00:00Z"))
+        instance.advance(to: wall("2030-01-01T12:00:00Z"))
         var tries: [WallTime] = [harness.clock.now()]
         while entries(harness, MessageID.deliveryGivenUp).isEmpty {
             instance.manager.end(instance.manager.answer(), "timeout")
@@ -228,7 +236,7 @@ struct ChannelDelivererTests {
     @Test func aRestartResumesWhatWasNotSentAndOnlyThat() throws {
         let harness = SchedulerHarness(now: wall("2030-01-01T11:00:00Z"), config: Self.timeline())
         let first = try Instance(harness, runtime: runtime.path)
-        harness.advance(to: wall("2030-01-01T12:00:00Z"))
+        first.advance(to: wall("2030-01-01T12:00:00Z"))
         let jobs = first.manager.answer()
         first.manager.end([jobs[0]], "done")  // board sent
         first.manager.end([jobs[1]], "failed")  // phone failed once, then kill -9 before its retry
@@ -268,8 +276,13 @@ struct ChannelDelivererTests {
         let harness = SchedulerHarness(now: wall("2030-01-01T11:00:00Z"), config: text)
         let instance = try Instance(harness, runtime: runtime.path)
         harness.advance(to: wall("2030-01-01T12:00:00Z"))
-        // The iteration that wrote the burst recorded all of it, and started only as many as may run at once.
+        // While the burst is written, each delivery is only recorded: the reminders' entries come first, together.
         #expect(harness.scheduler?.pendingDeliveries.count == 1000)
+        #expect(harness.sink.entries.count { $0["MESSAGE_ID"] == MessageID.reminderDue } == 1000)
+        #expect(entries(harness, MessageID.deliveryQueued).isEmpty)
+        #expect(instance.manager.calls.isEmpty)
+        // At the end of the wake-up: the entries, and only as many starts as may run at once.
+        instance.deliverer?.flush()
         #expect(entries(harness, MessageID.deliveryQueued).count == 1000)
         #expect(instance.manager.calls.count == ChannelDeliverer.maximumRunning)
         // Each job's end starts the next: all are handed over, each once.

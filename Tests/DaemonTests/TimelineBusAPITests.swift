@@ -250,7 +250,7 @@ extension TimelineBusObjectTests {
         let runtime = TemporaryDirectory()
         let harness = SchedulerHarness(now: wall("2030-01-01T11:00:00Z"), config: ChannelDelivererTests.timeline())
         let channels = try ChannelDelivererTests.Instance(harness, runtime: runtime.path)
-        harness.advance(to: wall("2030-01-01T12:00:00Z"))
+        channels.advance(to: wall("2030-01-01T12:00:00Z"))
         channels.manager.end(channels.manager.answer(), "failed")
         let api = TimelineBusAPI(scheduler: try #require(harness.scheduler), sender: nil, arm: { _ in })
         api.channels = channels.deliverer

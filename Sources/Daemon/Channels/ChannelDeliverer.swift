@@ -10,9 +10,12 @@ import Timeline
 /// A reminder's channels are its first delivery's: not its nagging repeats, nor its return after a snooze (a
 /// person's snooze is about this machine's journal and desktop; the channels were told already).
 ///
-/// The loop never waits: `StartUnit` is an asynchronous call, and at most `maximumRunning` deliveries are between
-/// their `StartUnit` and their `JobRemoved` at once; the others wait their turn in order, so a burst of reminders
-/// costs the iteration that writes them a record and an entry each, and the units start as earlier ones end.
+/// The loop never waits, and the journal entries of reminders due together are not held up by their deliveries:
+/// `delivered(_:)` only appends the deliveries' record to the state (one write per reminder, as the scheduler's own
+/// record); their entries and units follow in `flush()`, which the daemon calls once the wake-up's reminders are all
+/// written (a `PostSource`). `StartUnit` is an asynchronous call, and at most `maximumRunning` deliveries are
+/// between their `StartUnit` and their `JobRemoved` at once; the others wait their turn in order and start as
+/// earlier ones end.
 public final class ChannelDeliverer: DeliveryObserver {
     /// Deliveries started and not ended at once, at most.
     public static let maximumRunning = 16
@@ -37,6 +40,8 @@ public final class ChannelDeliverer: DeliveryObserver {
     private let wake: (WallTime?) -> Void
     /// The reminder of each delivery being dealt with, by id: queued, starting, running or waiting for a retry.
     private var reminders: [String: DeliveredReminder] = [:]
+    /// Deliveries recorded by `delivered(_:)` whose entry and start wait for `flush()`.
+    private var fresh: [String] = []
     private var queue: [String] = []
     private var queueStart = 0
     private var starting = 0
@@ -74,14 +79,25 @@ public final class ChannelDeliverer: DeliveryObserver {
         let due = reminder.instance.due.secondsSinceEpoch
         let ids = names.map { "\(reminder.key)|\($0)" }.filter { reminders[$0] == nil }
         scheduler.record(ids.map { .queued(id: $0, due: due) })
-        for id in ids {
-            write(entry(.info, MessageID.deliveryQueued, "Delivery queued", id: id, attempt: 1, reminder))
-            enqueue(id, reminder)
+        for id in ids { reminders[id] = reminder }
+        fresh += ids
+    }
+
+    /// Writes the entries of the deliveries recorded since the last call and starts them (as far as
+    /// `maximumRunning` allows): the daemon calls it after each wake-up of the loop.
+    public func flush() {
+        guard !fresh.isEmpty else { return }
+        for id in fresh {
+            write(entry(.info, MessageID.deliveryQueued, "Delivery queued", id: id, attempt: 1, reminders[id]))
         }
+        queue += fresh
+        fresh.removeAll()
+        startWaiting()
     }
 
     /// Starts every delivery the state holds that is not under way: at start, those a stop or a crash left.
     public func resume() {
+        flush()
         for id in scheduler.pendingDeliveries.keys.sorted() where reminders[id] == nil {
             let key = PendingDelivery.parts(of: id).key
             guard let reminder = scheduler.reminder(forKey: key) else {

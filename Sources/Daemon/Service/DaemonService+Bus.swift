@@ -94,12 +94,13 @@ extension DaemonService {
         }
         scheduler.observers.append(channels)
         api.channels = channels
+        let deliveries = try PostSource(loop: loop, name: "deliveries") { [weak channels] in channels?.flush() }
         return DaemonBus(
             connection: connection,
             api: api,
             actions: actions,
             channels: channels,
-            sources: [object, changes, retryTimer!]
+            sources: [object, changes, retryTimer!, deliveries]
         )
     }
 }
