@@ -104,8 +104,10 @@ public final class ChannelDeliverer: DeliveryObserver {
                 giveUp(id, attempts: scheduler.pendingDeliveries[id]?.failures ?? 0, "the reminder left the timeline")
                 continue
             }
-            enqueue(id, reminder)
+            reminders[id] = reminder
+            queue.append(id)
         }
+        startWaiting()
     }
 
     /// Starts the retries whose time has come (the retry timer fired), and arms it for the next.
@@ -133,12 +135,6 @@ public final class ChannelDeliverer: DeliveryObserver {
     }
 
     // MARK: - Attempts
-
-    private func enqueue(_ id: String, _ reminder: DeliveredReminder) {
-        reminders[id] = reminder
-        queue.append(id)
-        startWaiting()
-    }
 
     /// Starts queued deliveries while fewer than `maximumRunning` are under way.
     private func startWaiting() {
