@@ -83,8 +83,16 @@ public final class DaemonService {
         let sink = Self.sink(for: configuration.logTarget)
         let logger = Logger(label: JournalEntry.syslogIdentifier) { JournalLogHandler(label: $0, sink: sink) }
         if let version = configuration.version { logger.info("starting \(version)") }
-        let scheduler = Scheduler(environment: makeEnvironment(clock: clock, sink: sink, logger: logger))
-        let loop = try DaemonLoop(scheduler: scheduler, clock: clock, zoneFilePath: configuration.zoneFilePath)
+        let calendars = VdirCalendars(home: VdirCalendars.home(environment: configuration.environment))
+        let scheduler = Scheduler(
+            environment: makeEnvironment(clock: clock, sink: sink, logger: logger, calendars: calendars)
+        )
+        let loop = try DaemonLoop(
+            scheduler: scheduler,
+            clock: clock,
+            zoneFilePath: configuration.zoneFilePath,
+            calendars: calendars
+        )
         let bus = try Self.attachBus(
             configuration.bus,
             loop: loop.loop,
@@ -111,6 +119,7 @@ public final class DaemonService {
         }
         Self.noteDesktopWithoutSessionBus(scheduler, channel: desktop, logger: logger)
         loop.arm(first)
+        loop.watchCalendars()
         let status = try loop.run()
         scheduler.stop()
         withExtendedLifetime((bus, desktop)) {}
@@ -130,11 +139,15 @@ public final class DaemonService {
         }
     }
 
-    private func makeEnvironment(clock: SystemClock, sink: any NotificationSink, logger: Logger) -> SchedulerEnvironment
-    {
+    private func makeEnvironment(
+        clock: SystemClock,
+        sink: any NotificationSink,
+        logger: Logger,
+        calendars: VdirCalendars
+    ) -> SchedulerEnvironment {
         let source = configuration.source
         var environment = SchedulerEnvironment(clock: clock, sink: sink, logger: logger) {
-            let loaded = source.load()
+            let loaded = source.load(calendars: calendars)
             // Parsing leaves freed memory in malloc's arenas; give it back, so that what stays is the timeline's.
             malloc_trim(0)
             return loaded

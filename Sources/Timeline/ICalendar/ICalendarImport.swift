@@ -43,6 +43,13 @@ public struct ICalendarImport: Sendable {
         public var items: [Item]
         /// Every problem, sorted by place.
         public var diagnostics: [Diagnostic]
+
+        /// What a file gives; nothing by default.
+        public init(milestones: [Milestone] = [], items: [Item] = [], diagnostics: [Diagnostic] = []) {
+            self.milestones = milestones
+            self.items = items
+            self.diagnostics = diagnostics
+        }
     }
 
     /// An importer.
