@@ -94,6 +94,8 @@ public final class VdirCalendars {
     public private(set) var statuses: [Status] = []
     /// Each calendar milestone's origin, by milestone id.
     public private(set) var items: [String: Item] = [:]
+    /// The reader of each calendar's files, by name: its zones and defaults, tasks read.
+    public private(set) var importers: [String: ICalendarImport] = [:]
     /// The directories whose entries make the calendars: each calendar's, and each collection's.
     public private(set) var directories: [String] = []
     /// How many files the last `read` parsed (the others were unchanged).
@@ -130,8 +132,12 @@ public final class VdirCalendars {
         statuses = []
         directories = []
         parsedCount = 0
+        importers = [:]
         for calendar in config.calendars {
             let defaults = calendar.defaults(config.defaults)
+            var importer = ICalendarImport(zones: zones, defaults: defaults)
+            importer.readsTasks = true
+            importers[calendar.name] = importer
             var settingsHasher = Hasher()
             settingsHasher.combine(calendar)
             settingsHasher.combine(defaults)
@@ -148,7 +154,7 @@ public final class VdirCalendars {
                 guard case .success(let names) = FileReader.list(collection) else { continue }
                 for name in names where Self.isItem(name) {
                     let path = "\(collection)/\(name)"
-                    guard let file = file(path, settings: settings, defaults: defaults, zones: zones) else { continue }
+                    guard let file = file(path, settings: settings, importer: importer) else { continue }
                     kept[path] = file
                     status.itemCount += 1
                     calendarProblems += file.read.diagnostics
@@ -182,7 +188,7 @@ public final class VdirCalendars {
     }
 
     /// The milestones and items of the file at `path`: those read before when it has not changed, else read now.
-    private func file(_ path: String, settings: Int, defaults: Defaults, zones: ZoneDatabase) -> CachedFile? {
+    private func file(_ path: String, settings: Int, importer: ICalendarImport) -> CachedFile? {
         let identity = FileIdentity.of(path)
         if let identity, let cached = files[path], cached.identity == identity, cached.settings == settings {
             return cached
@@ -192,8 +198,6 @@ public final class VdirCalendars {
         var read = ICalendarImport.FileItems(milestones: [], items: [], diagnostics: [])
         switch FileReader.read(path, limit: ConfigLoader.maximumFileSize) {
         case .success(let bytes):
-            var importer = ICalendarImport(zones: zones, defaults: defaults)
-            importer.readsTasks = true
             var taken: Set<String> = []
             read = importer.readItems(ConfigSource(name: path, bytes: bytes), takenIds: &taken)
         case .failure(let failure):

@@ -30,6 +30,8 @@ public struct DaemonConfiguration: Sendable {
     public var bus: BusScope? = nil
     /// What this build is (`sse-timeline --version`), logged once at start; nil logs nothing.
     public var version: String? = nil
+    /// What writes dismissals and snoozes of calendar alarms into their files; nil: they stay local.
+    public var alarmEditor: AlarmEditor? = CalendarWriteBack.builtInEditor
 
     /// A configuration; `zoneFilePath` keeps its default.
     public init(source: TimelineSource, stateDirectory: String, logTarget: LogTarget, environment: [String: String]) {
@@ -99,6 +101,7 @@ public final class DaemonService {
             scheduler: scheduler,
             sink: sink,
             logger: logger,
+            calendars: calendars,
             arm: loop.arm
         )
         let desktop = Self.desktopChannel(
@@ -107,6 +110,15 @@ public final class DaemonService {
             clock: clock,
             logger: logger,
             arm: loop.arm
+        )
+        scheduler.observers.append(
+            CalendarWriteBack(
+                calendars: calendars,
+                editor: configuration.alarmEditor,
+                milestones: { [unowned scheduler] in scheduler.milestones },
+                now: { Instant(clock.now()) },
+                logger: logger
+            )
         )
         let first: WallTime?
         do {
