@@ -110,6 +110,8 @@ let package = Package(
         .executableTarget(name: "FuzzStderrLine", dependencies: ["FuzzSupport", "Daemon"], path: "Fuzz/FuzzStderrLine"),
         .executableTarget(name: "FuzzTOML", dependencies: ["FuzzSupport", "TOML"], path: "Fuzz/FuzzTOML"),
         .executableTarget(name: "FuzzTimeArgument", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzTimeArgument"),
+        .executableTarget(name: "FuzzICalendar", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzICalendar"),
+        .executableTarget(name: "FuzzAlarmWriteBack", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzAlarmWriteBack"),
         // ---- End of fuzz targets. ---------------------------------------------------------------------------
     ]
 )
