@@ -139,3 +139,40 @@ struct CalendarWriteBackTests {
         #expect(logs.all.count { $0.contains("stay local") } == 1)
     }
 }
+
+/// The write-back with the core's byte-preserving editor, as the daemon runs it.
+@Suite("CalendarWriteBack with AlarmWriteBack")
+struct CalendarWriteBackEditorTests {
+    let directory = TemporaryDirectory()
+
+    @Test func theBuiltInEditorAcknowledgesAndSnoozesOnlyAlarmsWithAUID() throws {
+        let vdir = directory.file("team")
+        mkdir(vdir, 0o755)
+        let withUID = vdirEvent("b@x", "Review", "20270105T100000Z", extra: "UID:alarm-b")
+        try writeItem(vdirEvent("a@x", "Planning", "20270105T100000Z"), to: vdir + "/a.ics")
+        try writeItem(withUID, to: vdir + "/b.ics")
+        let source = try calendarConfig(directory, vdir: vdir)
+        let calendars = VdirCalendars(home: nil)
+        let config = try source.load(calendars: calendars).get().config
+        let logs = LogStore()
+        let writeBack = CalendarWriteBack(
+            calendars: calendars,
+            editor: CalendarWriteBack.builtInEditor,
+            milestones: { config.milestones },
+            now: { Instant(secondsSinceEpoch: 1_799_142_600) },
+            logger: logs.logger()
+        )
+        let plain = try String(contentsOfFile: vdir + "/a.ics", encoding: .utf8)
+        writeBack.followedUp(.snoozed(key: "team-a|2027-01-05T10:00:00|15 minutes before", until: 1_799_143_200))
+        #expect(try String(contentsOfFile: vdir + "/a.ics", encoding: .utf8) == plain)
+        writeBack.followedUp(.snoozed(key: "team-b|2027-01-05T10:00:00|15 minutes before", until: 1_799_143_200))
+        let snoozed = try String(contentsOfFile: vdir + "/b.ics", encoding: .utf8)
+        #expect(snoozed.contains("RELATED-TO;RELTYPE=SNOOZE:alarm-b"))
+        #expect(snoozed.contains("TRIGGER;VALUE=DATE-TIME:20270105T100000Z"))
+        #expect(snoozed.contains("UID:alarm-b\r\nACKNOWLEDGED:20270105T095000Z\r\n"))
+        writeBack.followedUp(.dismissed(key: "team-a|2027-01-05T10:00:00|15 minutes before", due: nil))
+        let acknowledged = try String(contentsOfFile: vdir + "/a.ics", encoding: .utf8)
+        #expect(acknowledged == plain.replacingOccurrences(of: "TRIGGER:-PT15M\r\n", with: "TRIGGER:-PT15M\r\nACKNOWLEDGED:20270105T095000Z\r\n"))
+        #expect(!logs.all.contains { $0.contains("could not") })
+    }
+}
