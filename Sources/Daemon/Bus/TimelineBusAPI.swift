@@ -114,7 +114,7 @@ public final class BusTimelineSignals: TimelineSignalSender {
 /// Snooze(s key, t seconds) -> t until            comes back at until (µs since the epoch)
 /// Dismiss(s key)
 /// Reload()
-/// ListCalendars() -> a(ssssutts) calendars        name, directory, display name, color, items, milestones,
+/// ListCalendars() -> a(ssssuuts) calendars        name, directory, display name, color, items, milestones,
 ///                                                last successful read (µs since the epoch; 0: never), last error
 /// NextDue   t   when the next reminder comes (µs since the epoch; 0: nothing more is due)   PropertiesChanged
 /// Status    s   what `systemctl status` shows as Status:                                   PropertiesChanged
@@ -277,7 +277,7 @@ public final class TimelineBusAPI: DeliveryObserver {
                     try self.dismiss(key: try arguments.read(String.self))
                 },
                 .method("Reload") { [unowned self] (_, _) throws(BusError) in self.reload() },
-                .method("ListCalendars", output: [("calendars", "a(ssssutts)")], unprivileged: true) {
+                .method("ListCalendars", output: [("calendars", "a(ssssuuts)")], unprivileged: true) {
                     [unowned self] (_, reply) throws(BusError) in
                     try reply.append(self.listCalendars().map(CalendarStatusRecord.init))
                 },
@@ -359,7 +359,7 @@ public struct PendingReminderRecord: BusValue, Equatable {
     }
 }
 
-/// One element of `ListCalendars`' answer, `(ssssutts)`.
+/// One element of `ListCalendars`' answer, `(ssssuuts)`.
 public struct CalendarStatusRecord: BusValue, Equatable {
     /// The calendar as last read.
     public var status: VdirCalendars.Status
@@ -369,11 +369,11 @@ public struct CalendarStatusRecord: BusValue, Equatable {
         self.status = status
     }
 
-    /// `(ssssutts)`.
-    public static var busSignature: String { "(ssssutts)" }
+    /// `(ssssuuts)`.
+    public static var busSignature: String { "(ssssuuts)" }
 
     public func append(to writer: inout BusMessageWriter) throws(BusError) {
-        try writer.container("r", "ssssutts") { (fields) throws(BusError) in
+        try writer.container("r", "ssssuuts") { (fields) throws(BusError) in
             try fields.append(status.name)
             try fields.append(status.path)
             try fields.append(status.displayName ?? "")
@@ -386,7 +386,7 @@ public struct CalendarStatusRecord: BusValue, Equatable {
     }
 
     public static func read(from reader: inout BusMessageReader) throws(BusError) -> CalendarStatusRecord {
-        try reader.container("r", "ssssutts") { (fields) throws(BusError) in
+        try reader.container("r", "ssssuuts") { (fields) throws(BusError) in
             let name = try fields.read(String.self)
             let path = try fields.read(String.self)
             let displayName = try fields.read(String.self)
