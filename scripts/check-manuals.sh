@@ -90,10 +90,14 @@ $unknown = 1
 on_due = { unit = "sse-timeline-action-probe@.service", $unknown = 1 }
 repeat = { every = "5 minutes", times = 1, $unknown = 1 }
 reminders = [{ at = "1 day before", $unknown = 1 }, { at = 2029-12-01T09:00:00, $unknown = 1 }]
+[[calendar]]
+name = "probe"
+vdir = "$probe/calendar"
+$unknown = 1
 EOF
 report=$("$binary" validate --config "$probe/timeline.toml" 2>&1 || true)
 tables=$(grep -c "unknown key \"$unknown\"; accepted keys: " <<<"$report" || true)
-[ "$tables" = 7 ] || fail "validate reported the unknown key in $tables tables, not 7: $report"
+[ "$tables" = 8 ] || fail "validate reported the unknown key in $tables tables, not 8: $report"
 keys=$(sed -n "s/.*unknown key \"$unknown\"; accepted keys: //p" <<<"$report" | tr ',' '\n' | tr -d ' ' | sort -u)
 count=0
 for key in $keys; do

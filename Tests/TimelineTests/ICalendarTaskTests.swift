@@ -125,3 +125,36 @@ struct ICalendarTaskTests {
         #expect(result.milestones[3].reminders.allSatisfy { $0.alarmIndex == nil })
     }
 }
+
+extension ICalendarTaskTests {
+    /// RFC 9074's snooze alarm rings on the device that snoozed; it is no reminder here, and the alarms after it
+    /// keep their place in file order.
+    @Test func snoozeAlarmsAreNotRemindersAndKeepTheCount() {
+        let result = Self.read(
+            """
+            BEGIN:VEVENT
+            UID:e
+            SUMMARY:E
+            DTSTART:20270105T100000Z
+            BEGIN:VALARM
+            UID:first
+            ACTION:DISPLAY
+            TRIGGER:-PT15M
+            ACKNOWLEDGED:20270105T094600Z
+            END:VALARM
+            BEGIN:VALARM
+            ACTION:DISPLAY
+            TRIGGER;VALUE=DATE-TIME:20270105T095600Z
+            RELATED-TO;RELTYPE=SNOOZE:first
+            END:VALARM
+            BEGIN:VALARM
+            ACTION:DISPLAY
+            TRIGGER:-PT5M
+            END:VALARM
+            END:VEVENT
+            """
+        )
+        #expect(result.milestones.first?.reminders.map(\.identity) == ["15 minutes before", "5 minutes before"])
+        #expect(result.milestones.first?.reminders.map(\.alarmIndex) == [0, 2])
+    }
+}

@@ -189,6 +189,11 @@ extension FileImport {
         let alarms = event.components.filter { $0.name == "VALARM" }
         var reminders: [Reminder] = []
         for (index, alarm) in alarms.enumerated() {
+            // A snooze alarm (RFC 9074) rings on the device that snoozed; here a snooze is the daemon's own
+            // follow-up, so one written back by it does not ring a second time.
+            if alarm.properties("RELATED-TO").contains(where: { $0.parameter("RELTYPE")?.uppercased() == "SNOOZE" }) {
+                continue
+            }
             // An alarm that cannot be read is skipped alone; when none can, the defaults remind of the event.
             let read = skippingIfUnreadable(alarm) { $0.reminder(alarm, milestone: milestone) }
             guard var reminder = read else { continue }
