@@ -51,12 +51,17 @@ struct CalendarWriteBackTests {
 
     @Test func aDismissalIsWrittenIntoTheAlarmAtomically() throws {
         let (writeBack, _, path) = try setUp()
+        chmod(path, 0o644)
+        let mask = umask(0o077)
+        defer { umask(mask) }
         let before = try #require(VdirCalendars.FileIdentity.of(path))
         writeBack.followedUp(.dismissed(key: Self.key, due: nil))
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("BEGIN:VALARM\r\nACKNOWLEDGED:1799142600\r\nACTION:DISPLAY"))
         // Replaced by a rename: a new inode, and no temporary file left beside it.
         #expect(VdirCalendars.FileIdentity.of(path)?.inode != before.inode)
+        var status = stat()
+        #expect(stat(path, &status) == 0 && status.st_mode & 0o777 == 0o644)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("team")) == ["a.ics"])
         #expect(logs.all.contains { $0.contains("wrote ACKNOWLEDGED into \(path)") })
     }
