@@ -136,8 +136,8 @@ toml-test: deps
 icalendar-test: build
 	bash integration/icalendar/run.sh $(DEBUG_BIN)
 
-# Calendars on a real CalDAV server: Radicale on loopback, vdirsyncer into a vdir, the caldav client on the server
-# side, the daemon on a private session bus (installs radicale, vdirsyncer and caldav into .build/calendars-venv);
+# Calendars on real CalDAV servers: Radicale and Xandikos on loopback, vdirsyncer into a vdir, the caldav client on the server
+# side, the daemon on a private session bus (installs radicale, xandikos, vdirsyncer and caldav into .build/calendars-venv);
 # see integration/calendars/check.py.
 calendars-test: build
 	bash integration/calendars/run.sh $(DEBUG_BIN)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Calendars kept on a real CalDAV server reach the daemon through vdirsyncer, and its dismissals go back (issue 20).
 
-On loopback: Radicale with an account, the `caldav` client creating an event with a VALARM, a task with DUE and
+On loopback, for Radicale and for Xandikos, each with an account: the `caldav` client creating an event with a VALARM, a task with DUE and
 its VALARM, and a second event; `vdirsyncer sync` into a local vdir; `sse-timeline list` and the running daemon's
 `pending` (on a private session bus) show them. Then, on the server, the event is moved, the task deleted and the
 second event's alarm acknowledged; after the next sync the daemon has applied each (waited for on its own log
@@ -9,16 +9,20 @@ lines, with a deadline). Last, a snooze and a dismissal through `sse-timeline sn
 the item's file by the daemon, and after the next sync the caldav client reads the snooze alarm and ACKNOWLEDGED on
 that alarm on the server.
 
-    check.py path/to/sse-timeline   (run with the python of a venv holding radicale, vdirsyncer and caldav)
+    check.py path/to/sse-timeline [radicale|xandikos]...   (default: both; run with the python of a venv holding
+                                                           radicale, xandikos, vdirsyncer and caldav)
 """
 
+import base64
 import datetime as dt
+import hashlib
 import json
 import os
 import queue
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -27,6 +31,10 @@ import time
 
 import caldav
 import icalendar
+import urllib3
+
+# Xandikos' certificate is its own, self-signed: the checks say once that it is not verified, not per request.
+urllib3.disable_warnings()
 
 BINARY = os.path.abspath(sys.argv[1])
 BIN_DIR = os.path.dirname(sys.executable)
@@ -96,28 +104,8 @@ def event(uid, summary, start, alarm_uid, trigger):
     )
 
 
-def main():
-    work = tempfile.mkdtemp(prefix="sse-timeline-calendars.")
-    children = []
-    try:
-        run(work, children)
-    finally:
-        for child in reversed(children):
-            if child.poll() is None:
-                child.terminate()
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        shutil.rmtree(work, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed", flush=True)
-        sys.exit(1)
-    print("all calendar checks passed", flush=True)
-
-
-def run(work, children):
-    # Radicale, on loopback, with one account.
+def start_radicale(work, children):
+    """Radicale with one account (htpasswd), over http; its URL, and True."""
     port = free_port()
     with open(f"{work}/users", "w") as f:
         f.write(f"{USER}:{PASSWORD}\n")
@@ -133,10 +121,75 @@ def run(work, children):
     children.append(radicale)
     if Lines(radicale.stderr).wait(r"Radicale server ready") is None:
         raise SystemExit("Radicale did not say it was ready")
+    return f"http://127.0.0.1:{port}/", True
 
+
+def start_xandikos(work, children):
+    """Xandikos with one account: its Basic authentication needs its own TLS (a self-signed certificate), so its
+    URL is given with the certificate's SHA-256 fingerprint, which vdirsyncer checks (the caldav client does not). It says "Listening on" before its socket listens: until a connection is accepted, each
+    refused connect waits for the server's next line, at most 50 ms."""
+    port = free_port()
+    digest = base64.b64encode(hashlib.sha1(PASSWORD.encode()).digest()).decode()
+    with open(f"{work}/htpasswd", "w") as f:
+        f.write(f"{USER}:{{SHA}}{digest}\n")
+    xandikos = subprocess.Popen(
+        [
+            f"{BIN_DIR}/xandikos", "serve", "-d", f"{work}/xandikos", "--state-dir", f"{work}/xandikos-state",
+            "--autocreate", "--current-user-principal", f"/{USER}/", "--htpasswd", f"{work}/htpasswd",
+            "--autocert", "--no-detect-systemd", "-l", "127.0.0.1", "-p", str(port),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    children.append(xandikos)
+    output = Lines(xandikos.stderr)
+    if output.wait(r"HTTP Basic authentication enabled") is None:
+        raise SystemExit("Xandikos did not start: " + " | ".join(output.seen[-5:]))
+    end = time.monotonic() + DEADLINE
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except ConnectionRefusedError:
+            if time.monotonic() > end or xandikos.poll() is not None:
+                raise SystemExit("Xandikos does not accept connections: " + " | ".join(output.seen[-5:]))
+            output.wait(r".", timeout=0.05)
+    with open(f"{work}/xandikos-state/certs/selfsigned.crt") as f:
+        der = ssl.PEM_cert_to_DER_cert(f.read())
+    return f"https://127.0.0.1:{port}/", hashlib.sha256(der).hexdigest()
+
+
+def main():
+    servers = {"radicale": start_radicale, "xandikos": start_xandikos}
+    for name in sys.argv[2:] or servers:
+        print(f"== {name}", flush=True)
+        on(servers[name])
+    if failures:
+        print(f"{len(failures)} check(s) failed", flush=True)
+        sys.exit(1)
+    print("all calendar checks passed", flush=True)
+
+
+def on(start_server):
+    work = tempfile.mkdtemp(prefix="sse-timeline-calendars.")
+    children = []
+    try:
+        run(work, children, *start_server(work, children))
+    finally:
+        for child in reversed(children):
+            if child.poll() is None:
+                child.terminate()
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(work, children, url, fingerprint):
+    """The checks on the server at `url`, whose certificate has that SHA-256 `fingerprint` (True: plain http)."""
     # The caldav client makes the calendar and its items on the server.
-    url = f"http://127.0.0.1:{port}/"
-    client = caldav.DAVClient(url=url, username=USER, password=PASSWORD)
+    client = caldav.DAVClient(url=url, username=USER, password=PASSWORD, ssl_verify_cert=fingerprint is True)
     team = client.principal().make_calendar(name="Team", cal_id="team")
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     meeting_start = (now + dt.timedelta(days=3)).replace(minute=0, second=0)
@@ -163,6 +216,7 @@ def run(work, children):
             '[pair team]\na = "local"\nb = "server"\ncollections = ["from b"]\nmetadata = ["displayname", "color"]\n\n'
             f'[storage local]\ntype = "filesystem"\npath = "{vdir}/"\nfileext = ".ics"\n\n'
             f'[storage server]\ntype = "caldav"\nurl = "{url}"\nusername = "{USER}"\npassword = "{PASSWORD}"\n'
+            + ("" if fingerprint is True else f'verify_fingerprint = "{fingerprint}"\n')
         )
     vdirsyncer = [f"{BIN_DIR}/vdirsyncer", "-c", f"{work}/vdirsyncer.conf"]
 
@@ -172,7 +226,9 @@ def run(work, children):
             print(result.stdout + result.stderr, flush=True)
         check(result.returncode == 0, "vdirsyncer sync")
 
-    subprocess.run(vdirsyncer + ["discover"], input="y\n" * 5, text=True, check=True, capture_output=True)
+    discovered = subprocess.run(vdirsyncer + ["discover"], input="y\n" * 5, text=True, capture_output=True)
+    if not check(discovered.returncode == 0, "vdirsyncer discover"):
+        raise SystemExit(discovered.stdout + discovered.stderr)
     sync()
     subprocess.run(vdirsyncer + ["metasync"], text=True, check=True, capture_output=True)
     files = sorted(os.listdir(f"{vdir}/team"))
