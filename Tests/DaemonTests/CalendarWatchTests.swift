@@ -19,17 +19,13 @@ import Timeline
         return done()
     }
 
-    @Test func aChangedAddedAndRemovedFileIsAppliedWithinTheLoop() throws {
-        let vdir = directory.file("team")
-        mkdir(vdir, 0o755)
-        for n in 0..<5 {
-            try writeItem(vdirEvent("item-\(n)", "Item \(n)", "20270105T100000Z"), to: "\(vdir)/\(n).ics")
-        }
+    /// A scheduler on 2027-01-01 whose config is one calendar on `vdir`, started, and the daemon's loop watching it.
+    func start(_ vdir: String) throws -> (Scheduler, VdirCalendars, DaemonLoop, LogStore) {
         let source = try calendarConfig(directory, vdir: vdir)
         let calendars = VdirCalendars(home: nil)
         let logs = LogStore()
         let environment = SchedulerEnvironment(
-            clock: ManualClock(now: WallTime(seconds: 1_798_761_600)),  // 2027-01-01T00:00:00Z
+            clock: ManualClock(now: WallTime(seconds: 1_798_761_600)),
             sink: MemorySink(),
             logger: logs.logger()
         ) { source.load(calendars: calendars) }
@@ -42,6 +38,16 @@ import Timeline
         )
         loop.arm(try scheduler.start())
         loop.watchCalendars()
+        return (scheduler, calendars, loop, logs)
+    }
+
+    @Test func aChangedAddedAndRemovedFileIsAppliedWithinTheLoop() throws {
+        let vdir = directory.file("team")
+        mkdir(vdir, 0o755)
+        for n in 0..<5 {
+            try writeItem(vdirEvent("item-\(n)", "Item \(n)", "20270105T100000Z"), to: "\(vdir)/\(n).ics")
+        }
+        let (scheduler, calendars, loop, logs) = try start(vdir)
         let titles = { Dictionary(uniqueKeysWithValues: scheduler.milestones.map { ($0.id, $0.title) }) }
         #expect(titles().count == 5)
 
@@ -76,27 +82,26 @@ import Timeline
         #expect(reloads() == before)
     }
 
+    @Test func aCalendarDirectoryMadeAfterStartIsRead() throws {
+        let vdir = directory.file("later")
+        let (scheduler, _, loop, _) = try start(vdir)
+        #expect(scheduler.milestones.isEmpty)
+        mkdir(vdir, 0o755)
+        #expect(try run(loop) { calendarsWatched(loop, vdir) })
+        try writeItem(vdirEvent("a", "A", "20270105T100000Z"), to: vdir + "/a.ics")
+        #expect(try run(loop) { scheduler.milestones.contains { $0.id == "team-a" } })
+    }
+
+    func calendarsWatched(_ loop: DaemonLoop, _ directory: String) -> Bool {
+        loop.watchedDirectories.contains(directory)
+    }
+
     @Test func aCollectionAppearingLaterIsWatched() throws {
         let vdir = directory.file("calendars")
         mkdir(vdir, 0o755)
         mkdir(vdir + "/work", 0o755)
         try writeItem(vdirEvent("a", "A", "20270105T100000Z"), to: vdir + "/work/a.ics")
-        let source = try calendarConfig(directory, vdir: vdir)
-        let calendars = VdirCalendars(home: nil)
-        let environment = SchedulerEnvironment(
-            clock: ManualClock(now: WallTime(seconds: 1_798_761_600)),
-            sink: MemorySink(),
-            logger: LogStore().logger()
-        ) { source.load(calendars: calendars) }
-        let scheduler = Scheduler(environment: environment)
-        let loop = try DaemonLoop(
-            scheduler: scheduler,
-            clock: SystemClock(),
-            zoneFilePath: directory.file("localtime"),
-            calendars: calendars
-        )
-        loop.arm(try scheduler.start())
-        loop.watchCalendars()
+        let (scheduler, calendars, loop, _) = try start(vdir)
         mkdir(vdir + "/home", 0o755)
         #expect(try run(loop) { calendars.directories.contains(vdir + "/home") })
         try writeItem(vdirEvent("b", "B", "20270105T100000Z"), to: vdir + "/home/b.ics")
