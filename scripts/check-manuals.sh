@@ -93,10 +93,14 @@ reminders = [{ at = "1 day before", $unknown = 1 }, { at = 2029-12-01T09:00:00, 
 [channel.probe]
 mail = ["probe@example.org"]
 $unknown = 1
+[[calendar]]
+name = "probe"
+vdir = "$probe/calendar"
+$unknown = 1
 EOF
 report=$("$binary" validate --config "$probe/timeline.toml" 2>&1 || true)
 tables=$(grep -c "unknown key \"$unknown\"; accepted keys: " <<<"$report" || true)
-[ "$tables" = 8 ] || fail "validate reported the unknown key in $tables tables, not 8: $report"
+[ "$tables" = 9 ] || fail "validate reported the unknown key in $tables tables, not 9: $report"
 keys=$(sed -n "s/.*unknown key \"$unknown\"; accepted keys: //p" <<<"$report" | tr ',' '\n' | tr -d ' ' | sort -u)
 count=0
 for key in $keys; do

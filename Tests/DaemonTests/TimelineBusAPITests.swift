@@ -266,4 +266,31 @@ extension TimelineBusObjectTests {
         withExtendedLifetime((object, logs)) {}
         harness.stop()
     }
+
+    /// ListCalendars carries each calendar's status across the bus, a calendar never read and one read included.
+    @Test func listCalendarsCrossesTheBus() throws {
+        let (bus, logs, harness, loop, server) = try startServer()
+        let statuses = [
+            VdirCalendars.Status(
+                name: "team", path: "/srv/calendars/team", displayName: "Team", color: "#ff8800", itemCount: 12,
+                milestoneCount: 14, lastSuccess: Instant(secondsSinceEpoch: 1_799_142_600),
+                lastError: "/srv/calendars/team/x.ics:3:9: warning: DTSTART: not a date-time"
+            ),
+            VdirCalendars.Status(name: "home", path: "/home/ann/cal", itemCount: 0, milestoneCount: 0),
+        ]
+        let api = TimelineBusAPI(
+            scheduler: try #require(harness.scheduler),
+            sender: try BusTimelineSignals(connection: server),
+            calendars: { statuses },
+            arm: { _ in }
+        )
+        let object = try server.export(path: TimelineBusAPI.objectPath, interface: api.interface)
+        let address = bus.address
+        let answer = try serve(loop) {
+            try TimelineClient(bus: try BusClient(scope: .address(address))).calendars()
+        }
+        #expect(try #require(answer) == statuses)
+        withExtendedLifetime((object, logs)) {}
+        harness.stop()
+    }
 }
