@@ -35,6 +35,13 @@ public enum MessageID {
     /// be again; logged once each way.
     public static let desktopUnavailable = "f271a3ec1eb642cd89f202074e6a69ec"
 
+    // ---- Issue 21, the delivery unit (`sse-timeline deliver`) ----
+    /// `sse-timeline deliver` handed a reminder to the mailer or to Apprise (one attempt of a delivery).
+    public static let deliverySent = "eaee9a90e3794eb7b1cd888d437ffdf6"
+    /// `sse-timeline deliver` could not send a reminder to a channel: `REASON` says why; the daemon retries.
+    public static let deliveryFailed = "92259820a2314de2b51171b5388b6ba8"
+    // ---- End of issue 21, the delivery unit ----
+
     /// The IDs under which reminders are written (for reading them back from the journal).
     public static let reminderIDs = [reminderDue, reminderCaughtUp]
 }
