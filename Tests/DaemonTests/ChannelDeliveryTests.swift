@@ -75,7 +75,10 @@ private func environment(kind: String = "mail", attempt: Int = 1) -> [String: St
 
     @Test func aFailingMailerGivesItsWordsAndTemporaryFailure() throws {
         let directory = TemporaryDirectory()
-        script(directory.file("sendmail"), "cat >/dev/null; echo 'sendmail: cannot connect to 127.0.0.1:25: Connection refused' >&2; exit 69")
+        script(
+            directory.file("sendmail"),
+            "cat >/dev/null; echo 'sendmail: cannot connect to 127.0.0.1:25: Connection refused' >&2; exit 69"
+        )
         var entries: [JournalEntry] = []
         var delivery = ChannelDelivery(environment: environment(attempt: 2)) { entries.append($0) }
         delivery.mail = MailSender(program: directory.file("sendmail"))
@@ -86,7 +89,9 @@ private func environment(kind: String = "mail", attempt: Int = 1) -> [String: St
         let reason = try #require(entry["REASON"])
         #expect(reason.contains("exit status 69"))
         #expect(reason.contains("Connection refused"))
-        #expect(entry["MAIL_MESSAGE_ID"] == MailMessage.messageID(forDelivery: "ilc-2027|2027-06-01|30 days before|board"))
+        #expect(
+            entry["MAIL_MESSAGE_ID"] == MailMessage.messageID(forDelivery: "ilc-2027|2027-06-01|30 days before|board")
+        )
     }
 
     @Test func aMissingMailerIsATemporaryFailure() throws {
@@ -109,8 +114,10 @@ private func environment(kind: String = "mail", attempt: Int = 1) -> [String: St
         delivery.apprise = AppriseSender(program: directory.file("apprise"))
         #expect(delivery.run(now: now) == 0)
         let arguments = contents(directory.file("args"))
-        #expect(arguments == "-n\nwarning\n-t\nConférence internationale du Travail (30 days before)\n--config\n"
-            + directory.file("credentials/apprise_phone") + "\n")
+        #expect(
+            arguments == "-n\nwarning\n-t\nConférence internationale du Travail (30 days before)\n--config\n"
+                + directory.file("credentials/apprise_phone") + "\n"
+        )
         #expect(!arguments.contains("secret-token"))
         #expect(contents(directory.file("body")).contains("When:     2027-06-01 (starts in 176 days)"))
         #expect(entries.first?["MESSAGE_ID"] == MessageID.deliverySent)
@@ -138,9 +145,11 @@ private func environment(kind: String = "mail", attempt: Int = 1) -> [String: St
         #expect(entries.first?["CHANNEL"] == "board")
     }
 
-    @Test(arguments: [
-        ("0", "failure"), ("3", "failure"), ("4", "warning"), ("5", "info"), ("6", "info"), (nil, "info"),
-    ] as [(String?, String)])
+    @Test(
+        arguments: [
+            ("0", "failure"), ("3", "failure"), ("4", "warning"), ("5", "info"), ("6", "info"), (nil, "info"),
+        ] as [(String?, String)]
+    )
     func prioritiesMapToAppriseTypes(priority: String?, type: String) {
         #expect(AppriseSender.notificationType(priority: priority) == type)
     }
@@ -205,7 +214,10 @@ private func environment(kind: String = "mail", attempt: Int = 1) -> [String: St
     }
 
     @Test func theUserDirectoryFollowsXDGThenHome() {
-        #expect(CredentialFile.userDirectory(environment: ["HOME": "/home/ana"]) == "/home/ana/.config/sse-timeline/credentials")
+        #expect(
+            CredentialFile.userDirectory(environment: ["HOME": "/home/ana"])
+                == "/home/ana/.config/sse-timeline/credentials"
+        )
         #expect(
             CredentialFile.userDirectory(environment: ["HOME": "/home/ana", "XDG_CONFIG_HOME": "/cfg"])
                 == "/cfg/sse-timeline/credentials"

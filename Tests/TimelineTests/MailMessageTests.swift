@@ -55,7 +55,9 @@ private func request(attempt: Int = 1, channel: String = "board", start: String 
         deliveryID: "ilc-2027|2027-06-01|30 days before|\(channel)",
         channel: channel,
         kind: .mail,
-        recipients: [MailAddress(parsing: "board@example.org")!, MailAddress(parsing: "Zoé Ünicode <zoe@example.org>")!],
+        recipients: [
+            MailAddress(parsing: "board@example.org")!, MailAddress(parsing: "Zoé Ünicode <zoe@example.org>")!,
+        ],
         attempt: attempt,
         fields: [
             "MILESTONE_ID": "ilc-2027", "MILESTONE_TITLE": title, "MILESTONE_START": start,
@@ -119,8 +121,10 @@ private func headers(_ bytes: [UInt8]) -> [String: String] {
     }
 
     @Test func base64MatchesTheRFCVectors() {
-        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
-            "foobar": "Zm9vYmFy"]
+        let vectors = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in vectors { #expect(MIMEEncoding.base64(Array(plain.utf8)) == encoded) }
     }
 
@@ -197,16 +201,20 @@ private func headers(_ bytes: [UInt8]) -> [String: String] {
         #expect(ICalendarValue.text(event.property("LOCATION")!.value) == "Genève")
     }
 
-    @Test(arguments: [
-        ("2027-09-20T09:00:00+02:00", "20270920T070000Z", nil),
-        ("2027-09", "20270901", "20271001"),
-        ("2027", "20270101", "20280101"),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("2027-09-20T09:00:00+02:00", "20270920T070000Z", nil),
+            ("2027-09", "20270901", "20271001"),
+            ("2027", "20270101", "20280101"),
+        ] as [(String, String, String?)]
+    )
     func calendarStartsOfEveryPrecision(start: String, dtstart: String, dtend: String?) throws {
         var timed = request(start: start)
         timed.fields["MILESTONE_END"] = nil
         let calendar = try #require(DeliveryContent(timed, now: now).calendar)
-        let event = try #require(ICalendarParser(String(decoding: calendar, as: UTF8.self)).components.first?.components.first)
+        let event = try #require(
+            ICalendarParser(String(decoding: calendar, as: UTF8.self)).components.first?.components.first
+        )
         #expect(event.property("DTSTART")?.value == dtstart)
         #expect(event.property("DTEND")?.value == dtend)
     }
@@ -215,11 +223,13 @@ private func headers(_ bytes: [UInt8]) -> [String: String] {
         #expect(DeliveryContent(request(start: "soon"), now: now).calendar == nil)
     }
 
-    @Test(arguments: [
-        ("board@example.org", nil, "board@example.org"),
-        ("  Ana <ana@example.org> ", "Ana", "ana@example.org"),
-        ("\"Board, SSE\" <board@example.org>", "Board, SSE", "board@example.org"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("board@example.org", nil, "board@example.org"),
+            ("  Ana <ana@example.org> ", "Ana", "ana@example.org"),
+            ("\"Board, SSE\" <board@example.org>", "Board, SSE", "board@example.org"),
+        ] as [(String, String?, String)]
+    )
     func mailAddressesParse(text: String, name: String?, address: String) throws {
         let parsed = try #require(MailAddress(parsing: text))
         #expect(parsed.name == name)

@@ -22,7 +22,8 @@ public enum CredentialFile {
             guard access(path, R_OK) == 0 else {
                 throw CredentialError(
                     path: path,
-                    problem: "\(String(cString: strerror(errno))); put the URLs in /etc/sse-timeline/credentials/\(name) "
+                    problem:
+                        "\(String(cString: strerror(errno))); put the URLs in /etc/sse-timeline/credentials/\(name) "
                         + "(one a line, mode 0600, owned by root): the unit loads that directory with LoadCredential="
                 )
             }

@@ -23,7 +23,9 @@ public struct MailSender: Sendable {
         do {
             return .of(try ProgramRun.run(program, arguments, input: message.bytes()), name: program)
         } catch {
-            return .temporaryFailure("\(program) could not be run: \(error) (install a mailer: postfix, exim4, msmtp-mta or nullmailer)")
+            return .temporaryFailure(
+                "\(program) could not be run: \(error) (install a mailer: postfix, exim4, msmtp-mta or nullmailer)"
+            )
         }
     }
 }

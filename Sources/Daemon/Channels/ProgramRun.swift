@@ -63,7 +63,8 @@ public struct ProgramRun: Sendable {
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
-        let started = program.contains("/")
+        let started =
+            program.contains("/")
             ? posix_spawn(&pid, program, &actions, &attributes, argv, environ)
             : posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
         close(inputPipe[0])

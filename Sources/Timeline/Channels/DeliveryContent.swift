@@ -26,12 +26,16 @@ public struct DeliveryContent: Sendable {
         if let start {
             let seconds = start.instant.secondsSinceEpoch - now.secondsSinceEpoch
             let relative = ReminderMath.relative(seconds)
-            when = (when ?? "") + " (" + (seconds > 0 ? "starts " : seconds < 0 ? "started " : "starts ") + relative + ")"
+            when =
+                (when ?? "") + " (" + (seconds > 0 ? "starts " : seconds < 0 ? "started " : "starts ") + relative + ")"
         }
         row("When:", when)
         row("Where:", fields["MILESTONE_LOCATION"])
         row("Source:", fields["SOURCE_URL"])
-        row("Reminder:", fields["REMINDER"].map { reminder in fields["DUE_AT"].map { "\(reminder), due \($0)" } ?? reminder })
+        row(
+            "Reminder:",
+            fields["REMINDER"].map { reminder in fields["DUE_AT"].map { "\(reminder), due \($0)" } ?? reminder }
+        )
         row("Key:", fields["REMINDER_KEY"])
         lines += ["", "-- ", "Sent by sse-timeline to the channel \(request.channel)."]
         if start != nil { lines.append("The attached event.ics adds it to a calendar.") }
@@ -57,7 +61,8 @@ public struct DeliveryContent: Sendable {
                 self.init(days: first, first.adding(days: CivilDate.daysInMonth(year: year, month: month)))
             } else {
                 switch TimeArgument.parseValue(text) {
-                case .local(let time)? where text.utf8.count == 10: self.init(days: time.date, time.date.adding(days: 1))
+                case .local(let time)? where text.utf8.count == 10:
+                    self.init(days: time.date, time.date.adding(days: 1))
                 case .absolute(let time, let offset)?:
                     self.init(instant: Instant(secondsSinceEpoch: time.secondsSinceEpoch - Int64(offset)), days: nil)
                 default: return nil
@@ -66,7 +71,10 @@ public struct DeliveryContent: Sendable {
         }
 
         private init(days first: CivilDate, _ afterLast: CivilDate) {
-            self.init(instant: Instant(secondsSinceEpoch: Int64(first.daysSinceEpoch) * 86_400), days: (first, afterLast))
+            self.init(
+                instant: Instant(secondsSinceEpoch: Int64(first.daysSinceEpoch) * 86_400),
+                days: (first, afterLast)
+            )
         }
 
         private init(instant: Instant, days: (first: CivilDate, afterLast: CivilDate)?) {
@@ -101,7 +109,9 @@ public struct DeliveryContent: Sendable {
             }
         }
         writer.line("SUMMARY", value: ICalendarWriter.text(fields["MILESTONE_TITLE"] ?? ""))
-        if let location = fields["MILESTONE_LOCATION"] { writer.line("LOCATION", value: ICalendarWriter.text(location)) }
+        if let location = fields["MILESTONE_LOCATION"] {
+            writer.line("LOCATION", value: ICalendarWriter.text(location))
+        }
         if let source = fields["SOURCE_URL"] { writer.line("URL", value: source) }
         if let message = fields["MESSAGE"] { writer.line("DESCRIPTION", value: ICalendarWriter.text(message)) }
         writer.end("VEVENT")

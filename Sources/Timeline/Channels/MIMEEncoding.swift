@@ -65,7 +65,9 @@ public enum MIMEEncoding {
             var length = 0
             for (index, byte) in bytes.enumerated() {
                 let isLast = index == bytes.count - 1
-                let plain = (byte >= 0x21 && byte <= 0x7E && byte != UInt8(ascii: "=")) || ((byte == 0x20 || byte == 0x09) && !isLast)
+                let plain =
+                    (byte >= 0x21 && byte <= 0x7E && byte != UInt8(ascii: "="))
+                    || ((byte == 0x20 || byte == 0x09) && !isLast)
                 let piece = plain ? String(UnicodeScalar(byte)) : "=" + hex(byte)
                 // A soft break keeps each line at 76 characters with its trailing "=".
                 if length + piece.count > 75 {

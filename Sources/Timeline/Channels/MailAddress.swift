@@ -28,7 +28,9 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !address.hasPrefix("-"),
-            address.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !"<>\"(),;\\".unicodeScalars.contains($0) })
+            address.unicodeScalars.allSatisfy({
+                $0.value > 0x20 && $0.value != 0x7F && !"<>\"(),;\\".unicodeScalars.contains($0)
+            })
         else { return nil }
         self.name = name
         self.address = address

@@ -92,13 +92,14 @@ public struct MailMessage: Sendable {
                 chunks.append(String(encoded[index..<end]))
                 index = end
             }
-            lines += [
-                "--" + boundary,
-                "Content-Type: text/calendar; charset=UTF-8; method=PUBLISH",
-                "Content-Disposition: attachment; filename=\"event.ics\"",
-                "Content-Transfer-Encoding: base64",
-                "",
-            ] + chunks
+            lines +=
+                [
+                    "--" + boundary,
+                    "Content-Type: text/calendar; charset=UTF-8; method=PUBLISH",
+                    "Content-Disposition: attachment; filename=\"event.ics\"",
+                    "Content-Transfer-Encoding: base64",
+                    "",
+                ] + chunks
         }
         lines += ["--" + boundary + "--", ""]
         return Array(lines.joined(separator: "\n").utf8)
