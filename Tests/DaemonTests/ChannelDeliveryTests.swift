@@ -115,7 +115,7 @@ private func environment(kind: String = "mail", attempt: Int = 1) -> [String: St
         #expect(delivery.run(now: now) == 0)
         let arguments = contents(directory.file("args"))
         #expect(
-            arguments == "-n\nwarning\n-t\nConférence internationale du Travail (30 days before)\n--config\n"
+            arguments == "-v\n-n\nwarning\n-t\nConférence internationale du Travail (30 days before)\n--config\n"
                 + directory.file("credentials/apprise_phone") + "\n"
         )
         #expect(!arguments.contains("secret-token"))

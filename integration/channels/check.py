@@ -78,10 +78,11 @@ def check_mail(mbox_path, wanted_id, count, expect_path):
     for name, value in expect["headers"].items():
         if checks.get(name, str(message[name])) != value:
             fail("%s: %r, expected %r" % (name, checks.get(name, str(message[name])), value))
-    if not raw.split(b"\n\n", 1)[0].decode("ascii"):
-        fail("no header")
     # Every header is ASCII on the wire (RFC 2047 encoded-words for the rest).
-    raw.split(b"\n\n", 1)[0].decode("ascii")
+    try:
+        raw.split(b"\n\n", 1)[0].decode("ascii")
+    except UnicodeDecodeError:
+        fail("a header is not ASCII")
     to = [address.addr_spec for address in message["To"].addresses]
     if to != expect["to"]:
         fail("To: %r, expected %r" % (to, expect["to"]))
@@ -101,6 +102,8 @@ def check_mail(mbox_path, wanted_id, count, expect_path):
     if text is None or text.get_content_charset() != "utf-8":
         fail("no UTF-8 text/plain part")
     body = text.get_content()
+    if expect.get("language") and text["Content-Language"] != expect["language"]:
+        fail("Content-Language of the text: %r, expected %r" % (text["Content-Language"], expect["language"]))
     for piece in expect["text"]:
         if piece not in body:
             fail("the text lacks %r:\n%s" % (piece, body))

@@ -60,8 +60,9 @@ trap 'exit 143' TERM
 on_failure() {
     [ -n "${CT_PID[c]:-}" ] && [ -d "/proc/${CT_PID[c]}" ] || return 0
     echo "---- journalctl (the delivery units, exim, synapse) ----" >&2
-    ct c journalctl --no-pager -o short-precise -n 120 -u "$TEMPLATE*" + -u exim4 + -u chan-synapse \
-        + SYSLOG_IDENTIFIER=sse-timeline 2>&1 | tail -n 120 >&2 || true
+    ct c journalctl --no-pager -o short-precise -n 40 -u "$TEMPLATE*" -u exim4 -u chan-synapse -u chan-hook >&2 || true
+    echo "---- the delivery entries ----" >&2
+    ct c journalctl --no-pager -o verbose -n 6 -t sse-timeline >&2 || true
 }
 cleanup_extra() {
     if [ "${CHANNELS_KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
@@ -72,6 +73,8 @@ if ! ${MAKE:-make} --no-print-directory -s install PREFIX=/usr DESTDIR="$work/ro
     tail -n 40 "$work/install.log" >&2
     fail "make install"
 fi
+[ "$(stat -c %a "$work/root/etc/sse-timeline/credentials")" = 700 ] \
+    || fail "make install made no /etc/sse-timeline/credentials of mode 0700"
 chmod -R a+rX "$work/root"
 mkdir -p "$work/shared"
 
@@ -93,9 +96,9 @@ ct c systemd-sysusers sse-timeline.conf
 ct c journalctl --update-catalog
 sctl daemon-reload
 ct c getent passwd sse-timeline >/dev/null || fail "systemd-sysusers did not create the user sse-timeline"
-ct c test -d /etc/sse-timeline/credentials || fail "make install made no /etc/sse-timeline/credentials"
-[ "$(ct c stat -c %a /etc/sse-timeline/credentials)" = 700 ] || fail "/etc/sse-timeline/credentials is not 0700"
-ln_apprise() { ct c ln -sf "$VENV/bin/apprise" /usr/local/bin/apprise; }
+# The staged tree was made readable for the copy; the credentials directory goes back to root's alone.
+ct c chmod 0700 /etc/sse-timeline/credentials
+ln_apprise() { ct c mkdir -p /usr/local/bin && ct c ln -sf "$VENV/bin/apprise" /usr/local/bin/apprise; }
 ln_apprise
 ok "container up (${CT_STATE[c]}); installed: $(ct c ls /usr/lib/systemd/system | grep -c sse-timeline) system units"
 
@@ -142,8 +145,8 @@ mail_id=$(check message-id "$mail_key|board")
 has_mail() { ct c grep -q "^Message-ID: $mail_id" "/var/mail/$1" 2>/dev/null; }
 wait_until 30 "the mail in /var/mail/board and /var/mail/ana" eval 'has_mail board && has_mail ana'
 put /mnt/chan/expect.json <<EOF
-{"headers": {"Subject": "$title (30 days before)", "Auto-Submitted": "auto-generated", "MIME-Version": "1.0",
-  "Content-Language": "fr"},
+{"headers": {"Subject": "$title (30 days before)", "Auto-Submitted": "auto-generated", "MIME-Version": "1.0"},
+ "language": "fr",
  "to": ["board@localhost", "ana@localhost"], "to_names": ["", "Zoé Ünicode-Ñandú"], "from_user": "sse-timeline",
  "text": ["$title starts in 30 days", "Genève, Palais des Nations", "2027-06-01 – 2027-06-12", "https://www.ilo.org/ilc",
    "Key:      $mail_key", "30 days before, due 2027-05-02T09:00:00+02:00"],
@@ -238,8 +241,8 @@ for user in board:boardpass sse:ssepass; do
 done
 room=$(check matrix-room http://127.0.0.1:8008 board boardpass reminders)
 put /etc/sse-timeline/credentials/phone <<EOF
-# The reminders room on the homeserver on loopback.
-matrix://sse:ssepass@127.0.0.1:8008/$room?discovery=no
+# The reminders room on the homeserver on loopback, by its alias (room ids of room version 12 name no server).
+matrix://sse:ssepass@127.0.0.1:8008/#reminders?discovery=no
 EOF
 ct c chmod 0600 /etc/sse-timeline/credentials/phone
 matrix_key='day-of-cooperatives-2027|2027-07-03|at start'
@@ -299,8 +302,9 @@ ct c runuser -u board -- sh -c 'mkdir -p ~/.config/sse-timeline/credentials &&
 refused=$(ct c runuser -u board -- env -i HOME=/home/board SSE_DELIVERY_ID='k|phone' SSE_CHANNEL=phone \
     SSE_CHANNEL_KIND=apprise SSE_APPRISE=phone SSE_REMINDER_KEY=k SSE_MILESTONE_TITLE=T \
     sh -c '/usr/bin/sse-timeline deliver; echo "status $?"' 2>&1 || true)
-grep -q "status 78" <<<"$refused" && grep -q "chmod 600" <<<"$refused" \
-    || fail "a user credential of mode 0644 was not refused with 78: $refused"
+refusal=$(field REASON "MESSAGE_ID=$FAILED_ID" "DELIVERY_ID=k|phone")
+grep -q "status 78" <<<"$refused" && grep -q "mode 0644 lets group or others read or change it.*chmod 600" <<<"$refusal" \
+    || fail "a user credential of mode 0644 was not refused with 78: $refused; REASON: $refusal"
 exposure=$(ct c systemd-analyze security --no-pager "${TEMPLATE}exposure.service" 2>/dev/null \
     | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
 [ -n "$exposure" ] || fail "systemd-analyze security gave no exposure"

@@ -1,7 +1,8 @@
 import Timeline
 
 /// Sends a push through the `apprise` command (Debian's package `apprise`, or PyPI's) to the URLs of a
-/// credential: `apprise -n TYPE -t TITLE --config FILE`, the body on its standard input.
+/// credential: `apprise -v -n TYPE -t TITLE --config FILE`, the body on its standard input (`-v`: its warnings
+/// and errors, which say why a service refused, become the reason of a failure).
 ///
 /// The URLs hold tokens, so they never stand in the arguments (anyone may read a process's arguments in
 /// /proc): Apprise reads them from the credential file itself, in its TEXT configuration format (one URL a
@@ -29,7 +30,7 @@ public struct AppriseSender: Sendable {
     /// Sends `body` titled `title` to the URLs in `configuration` (a file path): sent when Apprise exited 0
     /// (every service took it); otherwise its exit status and what it wrote are the reason.
     public func send(title: String, body: String, type: String, configuration: String) -> SendOutcome {
-        let arguments = ["-n", type, "-t", title, "--config", configuration]
+        let arguments = ["-v", "-n", type, "-t", title, "--config", configuration]
         do {
             return .of(try ProgramRun.run(program, arguments, input: Array(body.utf8)), name: "apprise")
         } catch {
