@@ -111,6 +111,8 @@ public final class BusTimelineSignals: TimelineSignalSender {
 /// ```
 /// ListPending(u limit) -> a(ssssstt) reminders   key, state (upcoming|snoozed), milestone id, title, reminder,
 ///                                                when it comes (µs since the epoch), when it was first due
+/// ListDeliveries() -> a(ssuts) deliveries        deliveries to named channels waiting for a retry: key, channel,
+///                                                attempts failed, next try (µs since the epoch), last failure
 /// Snooze(s key, t seconds) -> t until            comes back at until (µs since the epoch)
 /// Dismiss(s key)
 /// Reload()
@@ -137,6 +139,8 @@ public final class TimelineBusAPI: DeliveryObserver {
     public static let maximumLimit: UInt32 = 1000
 
     private let scheduler: Scheduler
+    /// The named channels' deliveries, for `ListDeliveries` (none: the list is empty).
+    public weak var channels: ChannelDeliverer?
     private let arm: (WallTime?) -> Void
     private let sender: (any TimelineSignalSender)?
     private var published: (nextDue: UInt64, status: String)?
@@ -258,6 +262,10 @@ public final class TimelineBusAPI: DeliveryObserver {
                     let limit = try arguments.read(UInt32.self)
                     try reply.append(self.listPending(limit: limit).map(PendingReminderRecord.init))
                 },
+                .method("ListDeliveries", output: [("deliveries", "a(ssuts)")], unprivileged: true) {
+                    [unowned self] (_, reply) throws(BusError) in
+                    try reply.append(self.channels?.waitingRetries ?? [])
+                },
                 .method("Snooze", input: [("key", "s"), ("seconds", "t")], output: [("until", "t")]) {
                     [unowned self] (arguments, reply) throws(BusError) in
                     let key = try arguments.read(String.self)
@@ -341,6 +349,35 @@ public struct PendingReminderRecord: BusValue, Equatable {
                     originalDue: WallTime(microsecondsSinceEpoch: Int64(clamping: originalDue)),
                     state: PendingReminder.State(rawValue: state) ?? .upcoming
                 )
+            )
+        }
+    }
+}
+
+/// One element of `ListDeliveries`' answer, `(ssuts)`: key, channel, attempts, next try (µs), last failure.
+extension ChannelDeliverer.Retry: BusValue {
+    /// `(ssuts)`.
+    public static var busSignature: String { "(ssuts)" }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        let (key, channel) = PendingDelivery.parts(of: id)
+        try writer.container("r", "ssuts") { (fields) throws(BusError) in
+            try fields.append(key, channel, UInt32(clamping: attempts), UInt64(max(0, next.microsecondsSinceEpoch)))
+            try fields.append(lastFailure)
+        }
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> ChannelDeliverer.Retry {
+        try reader.container("r", "ssuts") { (fields) throws(BusError) in
+            let key = try fields.read(String.self)
+            let channel = try fields.read(String.self)
+            let attempts = try fields.read(UInt32.self)
+            let next = try fields.read(UInt64.self)
+            return ChannelDeliverer.Retry(
+                id: "\(key)|\(channel)",
+                attempts: Int(attempts),
+                next: WallTime(microsecondsSinceEpoch: Int64(clamping: next)),
+                lastFailure: try fields.read(String.self)
             )
         }
     }

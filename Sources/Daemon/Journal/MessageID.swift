@@ -35,6 +35,11 @@ public enum MessageID {
     /// be again; logged once each way.
     public static let desktopUnavailable = "f271a3ec1eb642cd89f202074e6a69ec"
 
+    /// A delivery to a named channel (`[channel.NAME]`) was recorded in the state; its unit starts next.
+    public static let deliveryQueued = "b0c166fd18f842a992c0e331b2aff9bd"
+    /// A delivery to a named channel was given up: its `retry_for` passed, or its channel or reminder is gone.
+    public static let deliveryGivenUp = "2ca84aee06de4f4c88e12fb78a6cbf40"
+
     // ---- Issue 21, the delivery unit (`sse-timeline deliver`) ----
     /// `sse-timeline deliver` handed a reminder to the mailer or to Apprise (one attempt of a delivery).
     public static let deliverySent = "eaee9a90e3794eb7b1cd888d437ffdf6"

@@ -110,6 +110,7 @@ public final class DaemonService {
             return Self.configErrorExitCode
         }
         Self.noteDesktopWithoutSessionBus(scheduler, channel: desktop, logger: logger)
+        bus?.channels.resume()
         loop.arm(first)
         let status = try loop.run()
         scheduler.stop()

@@ -11,7 +11,7 @@
 /// The files are other people's, so they are read leniently: a content line that cannot be read, or an event
 /// with a value that cannot be read, is skipped with a warning at its line and column, and the rest of the file
 /// stays. Only a file that is not iCalendar at all (not UTF-8, no `BEGIN:VCALENDAR`) is an error. What is not
-/// supported (VTODO, ATTENDEE...) is skipped with one warning per file.
+/// supported (VTODO, an event's ATTENDEE...) is skipped with one warning per file.
 public struct ICalendarImport: Sendable {
     /// Where TZIDs are looked up.
     public var zones: ZoneDatabase
@@ -55,7 +55,7 @@ struct FileImport {
         "CLASS", "PRIORITY",
     ]
     static let alarmProperties: Set<String> = [
-        "ACTION", "TRIGGER", "DESCRIPTION", "SUMMARY", "UID", "ACKNOWLEDGED", "RELATED-TO",
+        "ACTION", "TRIGGER", "DESCRIPTION", "SUMMARY", "UID", "ACKNOWLEDGED", "RELATED-TO", "ATTENDEE",
     ]
 
     mutating func report(
