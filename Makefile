@@ -61,7 +61,7 @@ LOCALE_BUILD_DIR := .build/$(shell uname -m)-unknown-linux-gnu/share/locale
 LOCALE_MO    := $(foreach l,$(LANGUAGES),$(LOCALE_BUILD_DIR)/$(l)/LC_MESSAGES/sse-timeline.mo)
 
 .PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test calendars-test workdays-test desktop-test views-test e2e bus-test deb deb-deps \
-	deb-test fleet-test bench fuzz install uninstall install-user uninstall-user man-deps man-test cli-test \
+	deb-test fleet-test channels-test bench fuzz install uninstall install-user uninstall-user man-deps man-test cli-test \
 	version-test install-test clean locale pot i18n-test
 
 all: build
@@ -123,6 +123,8 @@ test: unit-test
 	@if [ "$$(id -u)" = 0 ] && [ -f integration/e2e/run.sh ]; then $(MAKE) e2e; else echo "e2e: skipped (needs root)"; fi
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) bus-test; \
 	else echo "bus-test: skipped (needs root: it boots a systemd container with a system bus, polkit and a user manager)"; fi
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) channels-test; \
+	else echo "channels-test: skipped (needs root: it boots a systemd container with exim, Synapse and a webhook)"; fi
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) deb deb-test fleet-test; \
 	else echo "deb, deb-test, fleet-test: skipped (need root: they install build tools and boot containers)"; fi
 
@@ -173,7 +175,14 @@ e2e: release man-deps
 bus-test: release
 	bash integration/bus/run.sh
 
-# The release binary, the system and user units, the journal catalog, the man pages sse-timeline(1),
+# The mail and Apprise channels' delivery unit with a real MTA (exim, and msmtp relaying to it), a real Matrix
+# homeserver (Synapse) and a json:// webhook in a throwaway container (root only; installs exim4-daemon-light
+# and msmtp, and matrix-synapse, apprise and icalendar into .build-channels/venv); see integration/channels/run.sh.
+channels-test: release man-deps
+	bash integration/channels/run.sh
+
+# The release binary, the system and user units (the daemon's, and the template sse-timeline-deliver@ of the
+# mail and Apprise channels, with an empty $(SYSCONFDIR)/sse-timeline/credentials, 0700), the journal catalog, the man pages sse-timeline(1),
 # sse-timeline.toml(5) and sse-timeline(8), shell completions, the docs, a readable copy of the default timeline
 # (the binary embeds it; nothing reads the copy), the D-Bus policy, the sysusers.d user and the polkit rule of
 # the system instance, and an empty drop-in directory in $(SYSCONFDIR)/sse-timeline (scripts/install.sh).

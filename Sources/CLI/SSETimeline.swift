@@ -23,7 +23,7 @@ struct SSETimeline: ParsableCommand {
             RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self,
             ImportCommand.self,
             ReplayCommand.self, GenerateCommand.self, PendingCommand.self, SnoozeCommand.self, DismissCommand.self,
-            CalendarCommand.self, AgendaCommand.self, HistoryCommand.self, StatusCommand.self,
+            CalendarCommand.self, AgendaCommand.self, HistoryCommand.self, StatusCommand.self, DeliverCommand.self,
         ],
         defaultSubcommand: NextCommand.self
     )

@@ -1,3 +1,5 @@
+import Timeline
+
 /// The text of the files a `StateStore` keeps, apart from how they are written and read.
 ///
 /// `state`, the snapshot: `sse-timeline-state 1`, `watermark 1717315200` (or `none`), a `sent KEY` line per
@@ -180,17 +182,8 @@ extension StateStore {
         logLines(bytes).compactMap { DeliveryRecord(logLine: $0) }
     }
 
-    /// The 64-bit FNV-1a hash of `bytes`.
-    static func fnv1a64(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
+    /// The 64-bit FNV-1a hash of `bytes` (`FNV1a`).
+    static func fnv1a64(_ bytes: some Sequence<UInt8>) -> UInt64 { FNV1a.hash64(bytes) }
 
-    static func hexadecimal(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    static func hexadecimal(_ value: UInt64) -> String { FNV1a.hex(value) }
 }
