@@ -70,11 +70,40 @@ public struct ICalendarParser: Sendable {
     /// Every problem, in file order.
     public private(set) var problems: [Problem] = []
 
+    /// The longest content line read, in characters once unfolded; a longer one is skipped.
+    public static let maximumLineLength = 1 << 20
+    /// The most components read from one text; what follows the last one is skipped.
+    public static let maximumComponents = 500_000
+    /// How deep components may nest (VCALENDAR, VEVENT, VALARM is 3); a deeper one is skipped with what it holds.
+    public static let maximumDepth = 16
+
     /// Parses `text`.
-    public init(_ text: String) {
+    public init(_ text: String) { self.init(text, maximumComponents: Self.maximumComponents) }
+
+    /// Parses `text`, reading at most `maximumComponents` components (the tests' small limit).
+    init(_ text: String, maximumComponents: Int) {
         var stack: [ICalendarComponent] = []
-        for logical in Self.logicalLines(text) {
+        var componentCount = 0
+        // Components nested too deep are skipped whole: their BEGINs not yet matched by an END.
+        var skippedDepth = 0
+        reading: for logical in Self.logicalLines(text) {
+            if logical.scalars.count > Self.maximumLineLength {
+                let at = logical.position(0)
+                problems.append(
+                    Problem(
+                        line: at.line,
+                        column: at.column,
+                        message: "a line of \(logical.scalars.count) characters; the limit is \(Self.maximumLineLength)"
+                    )
+                )
+                continue
+            }
             guard let line = parseLine(logical) else { continue }
+            if skippedDepth > 0 {
+                if line.name == "BEGIN" { skippedDepth += 1 }
+                if line.name == "END" { skippedDepth -= 1 }
+                continue
+            }
             switch line.name {
             case "BEGIN":
                 let name = line.value.uppercased()
@@ -83,6 +112,29 @@ public struct ICalendarParser: Sendable {
                         Problem(line: line.line, column: line.valueColumn, message: "BEGIN without a component name")
                     )
                     continue
+                }
+                guard stack.count < Self.maximumDepth else {
+                    problems.append(
+                        Problem(
+                            line: line.line,
+                            column: line.valueColumn,
+                            message: "BEGIN:\(name) nested \(stack.count + 1) deep; the limit is \(Self.maximumDepth), "
+                                + "so it is skipped with what it holds"
+                        )
+                    )
+                    skippedDepth = 1
+                    continue
+                }
+                componentCount += 1
+                guard componentCount <= maximumComponents else {
+                    problems.append(
+                        Problem(
+                            line: line.line,
+                            column: line.column,
+                            message: "more than \(maximumComponents) components; the rest of the file is skipped"
+                        )
+                    )
+                    break reading
                 }
                 stack.append(ICalendarComponent(name: name, properties: [], components: [], line: line.line))
             case "END":
