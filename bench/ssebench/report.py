@@ -190,6 +190,28 @@ def build_report(ctx):
         row("", "  Pss_Anon", A.get("pss_anon_idle") or {"median": None}, fmt_mb)
         row("", "  PSS", A.get("pss_idle") or {"median": None}, fmt_mb)
         row("", "  RSS", A["rss_idle"], fmt_mb)
+    C = R.get("calendar")
+    if C:
+        section = f"9 Calendar ({C['events']:,} events, {C['bytes'] / 1e6:.1f} MB)"
+        ours = C.get("ours_validate")
+        limit = 4 * C["bytes"]
+        if ours:
+            row(section, "sse-timeline validate: wall", ours["wall_ns"], fmt_ms, "<= 300 ms",
+                verdict(ours["wall_ns"]["median"], 0.3 * NS))
+            row("", "  peak RSS", ours["peak_rss"], fmt_mb)
+            row("", "  peak above an empty timeline's", ours["peak_above_idle"], fmt_mb, "<= 4x the file",
+                verdict(ours["peak_above_idle"], limit))
+        listed = C.get("ours_list")
+        if listed:
+            row("", f"sse-timeline list {C['from']}..{C['to']}: wall", listed["wall_ns"], fmt_ms)
+            row("", "  peak RSS", listed["peak_rss"], fmt_mb)
+            row("", "  peak above an empty timeline's", listed["peak_above_idle"], fmt_mb)
+        for key, name in (("python", "python icalendar + recurring-ical-events"), ("libical", "libical")):
+            peer = C.get(key)
+            if peer:
+                row("", f"{name}: wall", peer["wall_ns"], fmt_ms)
+                row("", "  peak RSS", peer["peak_rss"], fmt_mb)
+                row("", "  occurrences in the year", peer["occurrences"], fmt_count)
     return rows, targets
 
 
