@@ -150,7 +150,7 @@ def event(rng, index, now):
         "DESCRIPTION:" + text(description(rng)),
         f"LAST-MODIFIED:{stamp(created + dt.timedelta(days=rng.randint(0, 30)))}",
         "LOCATION:" + text(rng.choice(["Room 4.12, Building B", "Online", "Café de la Gare, Lyon",
-                                       "HQ Main Hall", ""])),
+                                       "HQ Main Hall"])),
         f"SEQUENCE:{rng.randint(0, 3)}",
         "STATUS:CONFIRMED",
         "SUMMARY:" + text(" ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6))).capitalize()),
