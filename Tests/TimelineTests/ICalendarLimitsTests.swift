@@ -21,7 +21,7 @@ struct ICalendarLimitsTests {
         #expect(milestone.location == "kept")
         #expect(
             result.diagnostics.map(\.description) == [
-                "t.ics:8:1: warning: a line of \(ICalendarParser.maximumLineLength + 12) characters; the limit is "
+                "t.ics:8:1: warning: a line of \(ICalendarParser.maximumLineLength + 12) bytes; the limit is "
                     + "\(ICalendarParser.maximumLineLength); skipped"
             ]
         )
@@ -57,7 +57,7 @@ struct ICalendarLimitsTests {
 
     @Test func theComponentsPastTheLimitAreSkipped() throws {
         let text = ICalendarImportTests.calendar(Self.event("a") + "\n" + Self.event("b") + "\n" + Self.event("c"))
-        let parsed = ICalendarParser(text, maximumComponents: 3)
+        let parsed = ICalendarParser(bytes: Array(text.utf8), maximumComponents: 3)
         #expect(parsed.components.first?.components.map { $0.property("UID")?.value } == ["a", "b"])
         #expect(
             parsed.problems.first

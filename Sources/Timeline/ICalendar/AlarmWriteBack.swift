@@ -163,7 +163,7 @@ struct EditableCalendar {
 
     /// Builds the component tree as ``ICalendarParser`` does, closing components at an outer END or at the end.
     private mutating func readComponents(_ text: String) {
-        var scratch = ICalendarParser("")
+        var ignored: [ICalendarParser.Problem] = []
         var stack: [Node] = []
         func close(_ stack: inout [Node], at insert: Int, hasEnd: Bool, into components: inout [Node]) {
             var node = stack.removeLast()
@@ -171,10 +171,11 @@ struct EditableCalendar {
             node.hasEnd = hasEnd
             if stack.isEmpty { components.append(node) } else { stack[stack.count - 1].children.append(node) }
         }
-        for logical in ICalendarParser.logicalLines(text) {
-            guard let line = scratch.parseLine(logical) else { continue }
-            let first = logical.segments[0].line - 1
-            let last = logical.segments[logical.segments.count - 1].line - 1
+        var reader = LogicalLines(Array(text.utf8))
+        while let logical = reader.next() {
+            guard let line = logical.contentLine(problems: &ignored) else { continue }
+            let first = logical.line - 1
+            let last = logical.lastLine - 1
             switch line.name {
             case "BEGIN":
                 stack.append(Node(name: line.value.uppercased(), begin: first))
