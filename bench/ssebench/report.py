@@ -211,7 +211,7 @@ def build_report(ctx):
             if peer:
                 row("", f"{name}: wall", peer["wall_ns"], fmt_ms)
                 row("", "  peak RSS", peer["peak_rss"], fmt_mb)
-                row("", "  occurrences in the year", peer["occurrences"], fmt_count)
+                row("", "  lines printed (what each counts differs)", peer["occurrences"], fmt_count)
     return rows, targets
 
 
