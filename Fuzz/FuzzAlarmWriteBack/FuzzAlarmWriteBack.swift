@@ -17,7 +17,8 @@ enum FuzzAlarmWriteBack {
         let text = String(decoding: bytes, as: UTF8.self)
         let parsed = ICalendarParser(text)
         let before = shape(parsed.components)
-        let events = read(text)
+        // The importer's reading of the original, once, and only for a text with alarms to write to.
+        var original: [Milestone]?
         for target in items(parsed.components) {
             for index in 0..<target.alarms {
                 let written: String
@@ -35,9 +36,13 @@ enum FuzzAlarmWriteBack {
                 }
                 let reparsed = ICalendarParser(written)
                 precondition(shape(reparsed.components) == before, "acknowledging \(target) #\(index) changed the text")
+                let events = original ?? read(text)
+                original = events
                 precondition(read(written) == events, "acknowledging \(target) #\(index) changed the events")
                 // Written at the end of a text without a final line end, the write-back ends its last line first.
-                let ends = text.isEmpty || text.utf8.last == UInt8(ascii: "\n") || !written.hasPrefix(text + "\n")
+                let ends =
+                    text.isEmpty || text.utf8.last == UInt8(ascii: "\n")
+                    || !(written.hasPrefix(text + "\n") || written.hasPrefix(text + "\r\n"))
                 let changed = differingLines(ends ? text : text + "\n", written)
                 // One line written (none when the alarm already had that very line), only its old one removed.
                 precondition(

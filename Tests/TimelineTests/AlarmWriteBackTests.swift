@@ -220,6 +220,28 @@ struct AlarmWriteBackTests {
         #expect(written == text + "\nACKNOWLEDGED:\(Self.atText)\n")
     }
 
+    @Test func anAlarmWhoseEndAlsoEndsAComponentLeftOpenGetsTheLineAfterItsBegin() throws {
+        // END:VALARM also ends the BEGIN:X left open inside the alarm: before that END the line would be X's.
+        let text = "BEGIN:VEVENT\nUID:a\nBEGIN:VALARM\nUID:x\nTRIGGER:-PT5M\nBEGIN:X\nEND:VALARM\nEND:VEVENT\n"
+        let written = try AlarmWriteBack.acknowledge(text, uid: "a", recurrenceID: nil, alarmIndex: 0, at: Self.at)
+        #expect(written == text.replacing("BEGIN:VALARM\n", with: "BEGIN:VALARM\nACKNOWLEDGED:\(Self.atText)\n"))
+        #expect(Self.shape(written) == Self.shape(text))
+        // The same for the item: END:VEVENT ends the alarm left open, so the snooze alarm follows BEGIN:VEVENT.
+        let open = "BEGIN:VEVENT\nUID:a\nBEGIN:VALARM\nUID:x\nTRIGGER:-PT5M\nEND:VEVENT\n"
+        let snoozed = try AlarmWriteBack.snooze(
+            open,
+            uid: "a",
+            recurrenceID: nil,
+            alarmIndex: 0,
+            until: Self.until,
+            now: Self.at
+        )
+        let parsed = try #require(ICalendarParser(snoozed).components.first)
+        #expect(parsed.components.map(\.name) == ["VALARM", "VALARM"])
+        #expect(parsed.components[0].property("RELATED-TO")?.value == "x")
+        #expect(parsed.components[1].property("ACKNOWLEDGED")?.value == Self.atText)
+    }
+
     // MARK: Snooze
 
     static let until = Instant(secondsSinceEpoch: 1_811_235_167)  // ten minutes after `at`

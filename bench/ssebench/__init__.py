@@ -1,5 +1,6 @@
 """The sse-timeline benchmark (issue 5): lateness, idle wake-ups, memory, start-up, reload and burst,
-side by side with atd and a systemd timer, in one run.
+side by side with atd and a systemd timer, and the reading of a large calendar beside python's icalendar and
+libical, in one run.
 
 Run it through `make bench` (or `bash bench/run.sh`); `--help` lists the knobs. Python 3 standard library
 only. Everything is measured from outside the daemon: its stderr pipe, its notify socket (bound here),
@@ -16,6 +17,9 @@ The run has three phases:
 3. The first reminder after idle (part 8, --idle-rounds x --idle-gap-seconds): the daemon's first entry of
    an instant after a long sleep, beside a reference C sleeper woken at the same instant, alone on the
    machine (the peers are stopped first).
+Part 9 (other people's calendars, issue 20) runs after the idle window: a generated calendar of 10,000 events
+read by `sse-timeline validate` and `list`, python's icalendar + recurring-ical-events (in a venv it makes under
+.build/) and libical, one process at a time; `--only calendar` runs it alone.
 
 Exit status: 0 when every figure was measured (targets met or not), 1 when something could not be.
 

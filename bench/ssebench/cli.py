@@ -16,6 +16,7 @@ from .monitor import monitor_main
 from .parts.after_idle import bench_after_idle, summarise
 from .parts.burst import bench_burst
 from .parts.channels import bench_channels
+from .parts.calendar import bench_calendar
 from .parts.idle import finish_idle, start_idle
 from .parts.journal import journal_burst
 from .parts.lateness import bench_lateness
@@ -77,12 +78,16 @@ def parse_args(argv):
                         "in between count as the instant's, those outside as idle ones")
     p.add_argument("--idle-deadline", type=float, default=10,
                    help="part 8: seconds after an instant before a missing entry counts as lost")
+    p.add_argument("--calendar-runs", type=int, default=int(env("BENCH_CALENDAR_RUNS", "3")),
+                   help="part 10: runs of each reader over the generated calendar (env BENCH_CALENDAR_RUNS)")
+    p.add_argument("--calendar-events", type=int, default=10_000,
+                   help="part 10: events in the generated calendar (scripts/generate-calendar.py)")
     p.add_argument("--report", metavar="FILE",
                    help="print the table of a saved run (a latest.json) again, part 8 judged as now; runs nothing")
     p.add_argument("--channel-runs", type=int, default=int(env("BENCH_CHANNEL_RUNS", "3")),
                    help="part 9, channels: runs of each lateness and burst measurement (env BENCH_CHANNEL_RUNS)")
     p.add_argument("--only", default="",
-                   help="comma list of: side,journal,idle,lateness,startup,reload,burst,channels,after-idle")
+                   help="comma list of: side,journal,idle,lateness,startup,reload,burst,channels,after-idle,calendar")
     args = p.parse_args(argv)
     if args.idle_ten_minutes:
         args.idle_rounds, args.idle_gap_seconds = 1, 600.0
@@ -175,6 +180,9 @@ def main(argv):
                 attempt(ctx, name, bench, ctx)
         if idle:
             attempt(ctx, "idle", finish_idle, ctx, idle)
+        # Part 10 reads a large calendar in short-lived processes: after the idle window, which it would disturb.
+        if want("calendar"):
+            attempt(ctx, "calendar", bench_calendar, ctx)
         # Phase 3: the first reminder after idle, alone on the machine (the peers are stopped first): its
         # instants are for the daemon and the reference sleeper only.
         if want("after-idle"):

@@ -207,6 +207,28 @@ def build_report(ctx):
             row("", "  difference of the medians", difference, fmt_ms, "<= 0.2 ms", verdict(difference, 0.2 * MS))
         for label, burst in C["burst"].items():
             row("", f"longest loop iteration, burst of 1,000, {label}", burst["longest_iteration_ns"], fmt_ms)
+    C = R.get("calendar")
+    if C:
+        section = f"10 Calendar ({C['events']:,} events, {C['bytes'] / 1e6:.1f} MB)"
+        ours = C.get("ours_validate")
+        limit = 4 * C["bytes"]
+        if ours:
+            row(section, "sse-timeline validate: wall", ours["wall_ns"], fmt_ms, "<= 300 ms",
+                verdict(ours["wall_ns"]["median"], 0.3 * NS))
+            row("", "  peak RSS", ours["peak_rss"], fmt_mb)
+            row("", "  peak above an empty timeline's", ours["peak_above_idle"], fmt_mb, "<= 4x the file",
+                verdict(ours["peak_above_idle"], limit))
+        listed = C.get("ours_list")
+        if listed:
+            row("", f"sse-timeline list {C['from']}..{C['to']}: wall", listed["wall_ns"], fmt_ms)
+            row("", "  peak RSS", listed["peak_rss"], fmt_mb)
+            row("", "  peak above an empty timeline's", listed["peak_above_idle"], fmt_mb)
+        for key, name in (("python", "python icalendar + recurring-ical-events"), ("libical", "libical")):
+            peer = C.get(key)
+            if peer:
+                row("", f"{name}: wall", peer["wall_ns"], fmt_ms)
+                row("", "  peak RSS", peer["peak_rss"], fmt_mb)
+                row("", "  lines printed (what each counts differs)", peer["occurrences"], fmt_count)
     return rows, targets
 
 

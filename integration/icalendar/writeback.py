@@ -25,21 +25,12 @@ import tempfile
 
 import icalendar
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check import check, results  # noqa: E402 (the same tally and output as the export's checks)
+
 UTC = dt.timezone.utc
 AT = dt.datetime(2027, 5, 25, 8, 42, 47, tzinfo=UTC)
 UNTIL = dt.datetime(2027, 5, 25, 8, 52, 47, tzinfo=UTC)
-
-results = {"passed": 0, "failed": 0}
-
-
-def check(condition, what, details=""):
-    if condition:
-        results["passed"] += 1
-        print(f"ok: {what}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL: {what}" + (f"\n  {details}" if details else ""))
-    return condition
 
 
 def components(data):

@@ -8,7 +8,8 @@
 /// The item is the first VEVENT or VTODO whose UID (unescaped) is `uid` and whose RECURRENCE-ID value is
 /// `recurrenceID` as written in the file (`20270607T090000`; nil: the component without RECURRENCE-ID, the
 /// master). `alarmIndex` counts that component's VALARMs in file order from 0, snooze alarms included (a snooze
-/// alarm is added after the others, or in place of the one it replaces, so the indexes of the others stay).
+/// alarm is added after the others, or in place of the one it replaces, so the indexes of the others stay; only
+/// in a component whose END also ends one left open inside it do new lines go right after its BEGIN).
 public enum AlarmWriteBack {
     /// The text with `ACKNOWLEDGED:<at, UTC>` set in the alarm: the alarm's first ACKNOWLEDGED line replaced, or
     /// one added before its `END:VALARM`.
@@ -70,7 +71,7 @@ public enum AlarmWriteBack {
         if let previous {
             edits.append(.init(range: previous.begin..<previous.endInsert + 1, lines: snoozeLines))
         } else {
-            edits.append(.init(range: item.endInsert..<item.endInsert, lines: snoozeLines))
+            edits.append(.init(range: item.insertionPoint..<item.insertionPoint, lines: snoozeLines))
         }
         if original.begin != previous?.begin { edits.append(file.acknowledgement(of: original, at: now)) }
         file.apply(edits)
@@ -118,12 +119,21 @@ struct EditableCalendar {
     struct Node {
         var name: String
         var begin: Int
+        /// The line after its BEGIN line (and the BEGIN's folds).
+        var afterBegin: Int
         var endInsert = 0
         var hasEnd = false
+        /// Whether what ends it also ends a component inside it left open: a line put before that END would
+        /// be read as the inner component's.
+        var endsOpenChild = false
         var properties: [Property] = []
         var children: [Node] = []
 
         func property(_ name: String) -> Property? { properties.first { $0.line.name == name } }
+
+        /// Where a line added to this component goes: before its END, or, when that END also ends a component
+        /// left open inside it, right after its BEGIN.
+        var insertionPoint: Int { endsOpenChild ? afterBegin : endInsert }
 
         /// RFC 9074's alarm UID, or Apple's older X-WR-ALARMUID.
         var alarmUID: String? { (property("UID") ?? property("X-WR-ALARMUID"))?.line.value }
@@ -163,21 +173,25 @@ struct EditableCalendar {
 
     /// Builds the component tree as ``ICalendarParser`` does, closing components at an outer END or at the end.
     private mutating func readComponents(_ text: String) {
-        var scratch = ICalendarParser("")
+        var ignored: [ICalendarParser.Problem] = []
         var stack: [Node] = []
         func close(_ stack: inout [Node], at insert: Int, hasEnd: Bool, into components: inout [Node]) {
             var node = stack.removeLast()
             node.endInsert = insert
             node.hasEnd = hasEnd
+            node.endsOpenChild = node.children.last.map { !$0.hasEnd && $0.endInsert == insert } ?? false
             if stack.isEmpty { components.append(node) } else { stack[stack.count - 1].children.append(node) }
         }
-        for logical in ICalendarParser.logicalLines(text) {
-            guard let line = scratch.parseLine(logical) else { continue }
-            let first = logical.segments[0].line - 1
-            let last = logical.segments[logical.segments.count - 1].line - 1
+        var reader = LogicalLines(Array(text.utf8))
+        while let logical = reader.next() {
+            guard let line = logical.contentLine(problems: &ignored) else { continue }
+            let first = logical.line - 1
+            let last = logical.lastLine - 1
             switch line.name {
             case "BEGIN":
-                stack.append(Node(name: line.value.uppercased(), begin: first))
+                // As the parser: a BEGIN without a name opens nothing.
+                guard !line.value.isEmpty else { continue }
+                stack.append(Node(name: line.value.uppercased(), begin: first, afterBegin: last + 1))
             case "END":
                 let name = line.value.uppercased()
                 guard stack.contains(where: { $0.name == name }) else { continue }
@@ -229,7 +243,7 @@ struct EditableCalendar {
         if let existing = alarm.property("ACKNOWLEDGED") {
             return Edit(range: existing.first..<existing.last + 1, lines: [line])
         }
-        return Edit(range: alarm.endInsert..<alarm.endInsert, lines: [line])
+        return Edit(range: alarm.insertionPoint..<alarm.insertionPoint, lines: [line])
     }
 
     /// Applies edits of ranges that do not overlap, the last in the file first, so that the line numbers of

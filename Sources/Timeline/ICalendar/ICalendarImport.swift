@@ -153,7 +153,7 @@ struct FileImport {
             report(.error, 1, 1, key: "", "invalid UTF-8 (byte offset \(bad))", hint: "save the file as UTF-8")
             return []
         }
-        let parser = ICalendarParser(String(decoding: source.bytes, as: UTF8.self))
+        let parser = ICalendarParser(bytes: source.bytes)
         for problem in parser.problems {
             let effect = problem.skipsLine ? "skipped" : "the components are closed there and read"
             report(.warning, problem.line, problem.column, key: "", problem.message, hint: effect)

@@ -70,11 +70,43 @@ public struct ICalendarParser: Sendable {
     /// Every problem, in file order.
     public private(set) var problems: [Problem] = []
 
+    /// The longest content line read, in bytes once unfolded; a longer one is skipped.
+    public static let maximumLineLength = 1 << 20
+    /// The most components read from one text; what follows the last one is skipped.
+    public static let maximumComponents = 500_000
+    /// How deep components may nest (VCALENDAR, VEVENT, VALARM is 3); a deeper one is skipped with what it holds.
+    public static let maximumDepth = 16
+
     /// Parses `text`.
-    public init(_ text: String) {
+    public init(_ text: String) { self.init(bytes: Array(text.utf8)) }
+
+    /// Parses the UTF-8 `bytes` (an invalid sequence is read as U+FFFD).
+    public init(bytes: [UInt8]) { self.init(bytes: bytes, maximumComponents: Self.maximumComponents) }
+
+    /// Parses `bytes`, reading at most `maximumComponents` components (the tests' small limit).
+    init(bytes: [UInt8], maximumComponents: Int) {
         var stack: [ICalendarComponent] = []
-        for logical in Self.logicalLines(text) {
-            guard let line = parseLine(logical) else { continue }
+        var componentCount = 0
+        // Components nested too deep are skipped whole: their BEGINs not yet matched by an END.
+        var skippedDepth = 0
+        var lines = LogicalLines(bytes)
+        reading: while let logical = lines.next() {
+            if logical.count > Self.maximumLineLength {
+                problems.append(
+                    Problem(
+                        line: logical.line,
+                        column: 1,
+                        message: "a line of \(logical.count) bytes; the limit is \(Self.maximumLineLength)"
+                    )
+                )
+                continue
+            }
+            guard let line = logical.contentLine(problems: &problems) else { continue }
+            if skippedDepth > 0 {
+                if line.name == "BEGIN" { skippedDepth += 1 }
+                if line.name == "END" { skippedDepth -= 1 }
+                continue
+            }
             switch line.name {
             case "BEGIN":
                 let name = line.value.uppercased()
@@ -83,6 +115,29 @@ public struct ICalendarParser: Sendable {
                         Problem(line: line.line, column: line.valueColumn, message: "BEGIN without a component name")
                     )
                     continue
+                }
+                guard stack.count < Self.maximumDepth else {
+                    problems.append(
+                        Problem(
+                            line: line.line,
+                            column: line.valueColumn,
+                            message: "BEGIN:\(name) nested \(stack.count + 1) deep; the limit is \(Self.maximumDepth), "
+                                + "so it is skipped with what it holds"
+                        )
+                    )
+                    skippedDepth = 1
+                    continue
+                }
+                componentCount += 1
+                guard componentCount <= maximumComponents else {
+                    problems.append(
+                        Problem(
+                            line: line.line,
+                            column: line.column,
+                            message: "more than \(maximumComponents) components; the rest of the file is skipped"
+                        )
+                    )
+                    break reading
                 }
                 stack.append(ICalendarComponent(name: name, properties: [], components: [], line: line.line))
             case "END":
@@ -138,164 +193,13 @@ public struct ICalendarParser: Sendable {
             stack[stack.count - 1].components.append(component)
         }
     }
-
-    /// One unfolded line: its scalars and, for each physical line it was made of, where that part starts.
-    struct LogicalLine {
-        var scalars: [Unicode.Scalar]
-        /// (offset into `scalars`, physical line, column of that offset).
-        var segments: [(offset: Int, line: Int, column: Int)]
-
-        func position(_ offset: Int) -> (line: Int, column: Int) {
-            var segment = segments[0]
-            for candidate in segments where candidate.offset <= offset { segment = candidate }
-            return (segment.line, segment.column + offset - segment.offset)
-        }
-    }
-
-    /// Splits on CRLF (or LF), joins lines that start with a space or tab to the one before.
-    static func logicalLines(_ text: String) -> [LogicalLine] {
-        var result: [LogicalLine] = []
-        var lineNumber = 0
-        var scalars = Array(text.unicodeScalars)
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
-        var start = 0
-        while start <= scalars.count {
-            var end = start
-            while end < scalars.count, scalars[end] != "\n" { end += 1 }
-            lineNumber += 1
-            var physical = scalars[start..<end]
-            if physical.last == "\r" { physical = physical.dropLast() }
-            if let first = physical.first, first == " " || first == "\t", !result.isEmpty {
-                let offset = result[result.count - 1].scalars.count
-                result[result.count - 1].scalars += physical.dropFirst()
-                result[result.count - 1].segments.append((offset, lineNumber, 2))
-            } else if !physical.isEmpty {
-                result.append(LogicalLine(scalars: Array(physical), segments: [(0, lineNumber, 1)]))
-            }
-            if end >= scalars.count { break }
-            start = end + 1
-        }
-        return result
-    }
-
-    /// `NAME;PARAM=VALUE;PARAM="QUOTED":value`.
-    mutating func parseLine(_ logical: LogicalLine) -> ContentLine? {
-        let s = logical.scalars
-        var index = 0
-        func isNameScalar(_ c: Unicode.Scalar) -> Bool {
-            c == "-" || ("A"..."Z").contains(c) || ("a"..."z").contains(c) || ("0"..."9").contains(c)
-        }
-        while index < s.count, isNameScalar(s[index]) { index += 1 }
-        let start = logical.position(0)
-        guard index > 0, index < s.count, s[index] == ";" || s[index] == ":" else {
-            let at = logical.position(min(index, max(s.count - 1, 0)))
-            let shown = String(String.UnicodeScalarView(s.prefix(40)))
-            problems.append(
-                Problem(
-                    line: at.line,
-                    column: at.column,
-                    message: "not a content line (NAME:value or NAME;PARAM=value:value): \"\(shown)\""
-                )
-            )
-            return nil
-        }
-        let name = String(String.UnicodeScalarView(s[0..<index])).uppercased()
-        var parameters: [ContentLine.Parameter] = []
-        while index < s.count, s[index] == ";" {
-            index += 1
-            let nameStart = index
-            while index < s.count, isNameScalar(s[index]) { index += 1 }
-            guard index > nameStart, index < s.count, s[index] == "=" else {
-                let at = logical.position(min(index, s.count - 1))
-                problems.append(
-                    Problem(line: at.line, column: at.column, message: "\(name): a parameter without =value")
-                )
-                return nil
-            }
-            let parameterName = String(String.UnicodeScalarView(s[nameStart..<index])).uppercased()
-            index += 1
-            var values: [String] = []
-            while true {
-                var value: [Unicode.Scalar] = []
-                if index < s.count, s[index] == "\"" {
-                    index += 1
-                    while index < s.count, s[index] != "\"" {
-                        value.append(s[index])
-                        index += 1
-                    }
-                    guard index < s.count else {
-                        let at = logical.position(nameStart)
-                        problems.append(
-                            Problem(
-                                line: at.line,
-                                column: at.column,
-                                message: "\(name): unterminated quote in \(parameterName)"
-                            )
-                        )
-                        return nil
-                    }
-                    index += 1
-                } else {
-                    while index < s.count, s[index] != ";", s[index] != ":", s[index] != "," {
-                        value.append(s[index])
-                        index += 1
-                    }
-                }
-                values.append(Self.decodeCarets(value))
-                if index < s.count, s[index] == "," {
-                    index += 1
-                    continue
-                }
-                break
-            }
-            parameters.append(ContentLine.Parameter(name: parameterName, values: values))
-        }
-        guard index < s.count, s[index] == ":" else {
-            let at = logical.position(min(index, max(s.count - 1, 0)))
-            problems.append(Problem(line: at.line, column: at.column, message: "\(name): no \":\" before the value"))
-            return nil
-        }
-        let valueStart = logical.position(index + 1)
-        return ContentLine(
-            name: name,
-            parameters: parameters,
-            value: String(String.UnicodeScalarView(s[(index + 1)...])),
-            line: start.line,
-            column: start.column,
-            valueLine: valueStart.line,
-            valueColumn: valueStart.column
-        )
-    }
-
-    /// RFC 6868: `^n` newline, `^'` double quote, `^^` caret.
-    static func decodeCarets(_ value: [Unicode.Scalar]) -> String {
-        var result = String.UnicodeScalarView()
-        var index = 0
-        while index < value.count {
-            if value[index] == "^", index + 1 < value.count {
-                switch value[index + 1] {
-                case "n": result.append("\n")
-                case "'": result.append("\"")
-                case "^": result.append("^")
-                default:
-                    result.append("^")
-                    index += 1
-                    continue
-                }
-                index += 2
-                continue
-            }
-            result.append(value[index])
-            index += 1
-        }
-        return String(result)
-    }
 }
 
 /// Reading RFC 5545 values.
 public enum ICalendarValue {
     /// A TEXT value unescaped: `\\n` and `\\N` newline, `\\,` `\\;` `\\\\`.
     public static func text(_ raw: String) -> String {
+        guard raw.utf8.contains(UInt8(ascii: "\\")) else { return raw }
         var result = ""
         var escaping = false
         for c in raw {
