@@ -67,13 +67,13 @@ LOCALE_MO    := $(foreach l,$(LANGUAGES),$(LOCALE_BUILD_DIR)/$(l)/LC_MESSAGES/ss
 all: build
 
 # Installs the system packages the build and the unit tests need, when they are missing (Debian/Ubuntu, as root):
-# libsystemd-dev and pkg-config to build; dbus-daemon and busctl (systemd) for the bus tests' private buses;
+# libsystemd-dev, libcurl4-openssl-dev (curl's headers: `fetch` opens libcurl at run time) and pkg-config to build; dbus-daemon and busctl (systemd) for the bus tests' private buses;
 # gettext (msgfmt, xgettext) for the message catalogs.
 deps:
-	@if ! pkg-config --exists libsystemd 2>/dev/null || ! [ -x /usr/bin/dbus-daemon ] || ! command -v msgfmt >/dev/null; then \
-		echo "installing libsystemd-dev, pkg-config, dbus-daemon and gettext"; \
+	@if ! pkg-config --exists libsystemd libcurl 2>/dev/null || ! [ -x /usr/bin/dbus-daemon ] || ! command -v msgfmt >/dev/null; then \
+		echo "installing libsystemd-dev, libcurl4-openssl-dev, pkg-config, dbus-daemon and gettext"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libsystemd-dev pkg-config dbus-daemon gettext >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libsystemd-dev libcurl4-openssl-dev pkg-config dbus-daemon gettext >/dev/null; \
 	fi
 
 # Every catalog checked (msgfmt --check: formats, plural forms, header) and compiled. No `deps` here: `make
