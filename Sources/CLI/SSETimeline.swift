@@ -23,7 +23,7 @@ struct SSETimeline: ParsableCommand {
             RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self,
             ImportCommand.self,
             ReplayCommand.self, GenerateCommand.self, PendingCommand.self, SnoozeCommand.self, DismissCommand.self,
-            CalendarCommand.self, AgendaCommand.self, HistoryCommand.self,
+            CalendarCommand.self, AgendaCommand.self, HistoryCommand.self, StatusCommand.self,
         ],
         defaultSubcommand: NextCommand.self
     )

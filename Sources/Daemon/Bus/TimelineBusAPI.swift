@@ -114,6 +114,8 @@ public final class BusTimelineSignals: TimelineSignalSender {
 /// Snooze(s key, t seconds) -> t until            comes back at until (µs since the epoch)
 /// Dismiss(s key)
 /// Reload()
+/// ListCalendars() -> a(ssssutts) calendars        name, directory, display name, color, items, milestones,
+///                                                last successful read (µs since the epoch; 0: never), last error
 /// NextDue   t   when the next reminder comes (µs since the epoch; 0: nothing more is due)   PropertiesChanged
 /// Status    s   what `systemctl status` shows as Status:                                   PropertiesChanged
 /// ReminderDue(s key, s milestone_id, s title, s reminder, t due, a{ss} fields)              a reminder was written
@@ -139,19 +141,26 @@ public final class TimelineBusAPI: DeliveryObserver {
     private let scheduler: Scheduler
     private let arm: (WallTime?) -> Void
     private let sender: (any TimelineSignalSender)?
+    private let calendars: () -> [VdirCalendars.Status]
     private var published: (nextDue: UInt64, status: String)?
     private var signalFailureReported = false
 
-    /// The API of `scheduler`, signalling through `sender`; `arm` arms the due timer at the scheduler's answers.
+    /// The API of `scheduler`, signalling through `sender`; `arm` arms the due timer at the scheduler's answers;
+    /// `calendars` says how the `[[calendar]]` vdirs were last read.
     public init(
         scheduler: Scheduler,
         sender: (any TimelineSignalSender)?,
+        calendars: @escaping () -> [VdirCalendars.Status] = { [] },
         arm: @escaping (WallTime?) -> Void
     ) {
         self.scheduler = scheduler
         self.sender = sender
+        self.calendars = calendars
         self.arm = arm
     }
+
+    /// `ListCalendars`: each `[[calendar]]` as last read.
+    public func listCalendars() -> [VdirCalendars.Status] { calendars() }
 
     // MARK: - Methods and properties
 
@@ -268,6 +277,10 @@ public final class TimelineBusAPI: DeliveryObserver {
                     try self.dismiss(key: try arguments.read(String.self))
                 },
                 .method("Reload") { [unowned self] (_, _) throws(BusError) in self.reload() },
+                .method("ListCalendars", output: [("calendars", "a(ssssutts)")], unprivileged: true) {
+                    [unowned self] (_, reply) throws(BusError) in
+                    try reply.append(self.listCalendars().map(CalendarStatusRecord.init))
+                },
                 // As systemd's Manager.Subscribe: ReminderDue goes out while a client that called this is on the bus.
                 .method("Subscribe", unprivileged: true) { [unowned self] (arguments, _) throws(BusError) in
                     try self.sender?.subscribe(arguments.message)
@@ -340,6 +353,58 @@ public struct PendingReminderRecord: BusValue, Equatable {
                     due: WallTime(microsecondsSinceEpoch: Int64(clamping: due)),
                     originalDue: WallTime(microsecondsSinceEpoch: Int64(clamping: originalDue)),
                     state: PendingReminder.State(rawValue: state) ?? .upcoming
+                )
+            )
+        }
+    }
+}
+
+/// One element of `ListCalendars`' answer, `(ssssutts)`.
+public struct CalendarStatusRecord: BusValue, Equatable {
+    /// The calendar as last read.
+    public var status: VdirCalendars.Status
+
+    /// The record of `status`.
+    public init(_ status: VdirCalendars.Status) {
+        self.status = status
+    }
+
+    /// `(ssssutts)`.
+    public static var busSignature: String { "(ssssutts)" }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        try writer.container("r", "ssssutts") { (fields) throws(BusError) in
+            try fields.append(status.name)
+            try fields.append(status.path)
+            try fields.append(status.displayName ?? "")
+            try fields.append(status.color ?? "")
+            try fields.append(UInt32(clamping: status.itemCount))
+            try fields.append(UInt32(clamping: status.milestoneCount))
+            try fields.append(status.lastSuccess.map { UInt64(max(0, $0.secondsSinceEpoch)) * 1_000_000 } ?? 0)
+            try fields.append(status.lastError ?? "")
+        }
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> CalendarStatusRecord {
+        try reader.container("r", "ssssutts") { (fields) throws(BusError) in
+            let name = try fields.read(String.self)
+            let path = try fields.read(String.self)
+            let displayName = try fields.read(String.self)
+            let color = try fields.read(String.self)
+            let items = try fields.read(UInt32.self)
+            let milestones = try fields.read(UInt32.self)
+            let lastSuccess = try fields.read(UInt64.self)
+            let lastError = try fields.read(String.self)
+            return CalendarStatusRecord(
+                VdirCalendars.Status(
+                    name: name,
+                    path: path,
+                    displayName: displayName.isEmpty ? nil : displayName,
+                    color: color.isEmpty ? nil : color,
+                    itemCount: Int(items),
+                    milestoneCount: Int(milestones),
+                    lastSuccess: lastSuccess == 0 ? nil : Instant(secondsSinceEpoch: Int64(lastSuccess / 1_000_000)),
+                    lastError: lastError.isEmpty ? nil : lastError
                 )
             )
         }

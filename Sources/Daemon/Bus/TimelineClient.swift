@@ -39,6 +39,12 @@ public struct TimelineClient {
         _ = try call("Reload")
     }
 
+    /// `ListCalendars`.
+    public func calendars() throws(BusError) -> [VdirCalendars.Status] {
+        var reader = try call("ListCalendars").reader()
+        return try reader.read([CalendarStatusRecord].self).map(\.status)
+    }
+
     /// The `Status` property.
     public func status() throws(BusError) -> String {
         let value = try bus.property("Status", at: TimelineBusAPI.locator)

@@ -1,3 +1,4 @@
+import Glibc
 import Timeline
 
 /// Which timeline to load: what the command line (`--config`, `--default-timeline`) and the environment
@@ -29,15 +30,30 @@ public struct TimelineSource: Sendable {
         zones.systemZone(tz: environment["TZ"])
     }
 
-    /// Locates and loads the timeline, its zones read from `zones`.
+    /// Locates and loads the timeline, its zones read from `zones`, the items of its `[[calendar]]` vdirs through
+    /// `calendars` (the daemon keeps one across reloads, so that unchanged files are not parsed again; nil: read
+    /// them all, once). Problems in calendars are warnings, each said by the first load that finds it.
     ///
     /// The daemon passes a fresh database at each load, so that an OS tzdata update takes effect at the next
     /// reload; one-shot commands pass `ZoneDatabase.shared`.
-    public func load(zones: ZoneDatabase = ZoneDatabase()) -> Result<LoadedTimeline, ConfigError> {
+    public func load(
+        zones: ZoneDatabase = ZoneDatabase(),
+        calendars: VdirCalendars? = nil
+    ) -> Result<LoadedTimeline, ConfigError> {
         let files = self.files
         let loader = ConfigLoader(zones: zones, systemZone: systemZone(in: zones))
         return files.load(loader: loader).map { config in
-            LoadedTimeline(config: config, description: files.describe(dropInCount: config.sources.count - 1))
+            var config = config
+            var description = files.describe(dropInCount: config.sources.count - 1)
+            if !config.calendars.isEmpty {
+                let calendars = calendars ?? VdirCalendars(home: VdirCalendars.home(environment: environment))
+                let now = Instant(secondsSinceEpoch: Int64(time(nil)))
+                config.warnings += calendars.read(into: &config, zones: zones, now: now)
+                let items = calendars.statuses.reduce(0) { $0 + $1.itemCount }
+                let count = config.calendars.count
+                description += " + \(count) calendar\(count == 1 ? "" : "s") (\(items) item\(items == 1 ? "" : "s"))"
+            }
+            return LoadedTimeline(config: config, description: description)
         }
     }
 }

@@ -43,6 +43,7 @@ extension DaemonService {
         scheduler: Scheduler,
         sink: any NotificationSink,
         logger: Logger,
+        calendars: VdirCalendars? = nil,
         arm: @escaping (WallTime?) -> Void
     ) throws(SystemCallError) -> DaemonBus? {
         guard let scope else { return nil }
@@ -51,7 +52,12 @@ extension DaemonService {
         let object: BusExportedObject
         do throws(BusError) {
             connection = try BusConnection(loop: loop, scope: scope, name: busName, logger: logger)
-            api = TimelineBusAPI(scheduler: scheduler, sender: try BusTimelineSignals(connection: connection), arm: arm)
+            api = TimelineBusAPI(
+                scheduler: scheduler,
+                sender: try BusTimelineSignals(connection: connection),
+                calendars: { calendars?.statuses ?? [] },
+                arm: arm
+            )
             object = try connection.export(path: TimelineBusAPI.objectPath, interface: api.interface)
         } catch {
             logger.warning("cannot use \(scope): \(error); no bus API and no on_due actions, the reminders go on")

@@ -30,6 +30,8 @@ public struct DaemonConfiguration: Sendable {
     public var bus: BusScope? = nil
     /// What this build is (`sse-timeline --version`), logged once at start; nil logs nothing.
     public var version: String? = nil
+    /// What writes dismissals and snoozes of calendar alarms into their files; nil: they stay local.
+    public var alarmEditor: AlarmEditor? = CalendarWriteBack.builtInEditor
 
     /// A configuration; `zoneFilePath` keeps its default.
     public init(source: TimelineSource, stateDirectory: String, logTarget: LogTarget, environment: [String: String]) {
@@ -83,14 +85,23 @@ public final class DaemonService {
         let sink = Self.sink(for: configuration.logTarget)
         let logger = Logger(label: JournalEntry.syslogIdentifier) { JournalLogHandler(label: $0, sink: sink) }
         if let version = configuration.version { logger.info("starting \(version)") }
-        let scheduler = Scheduler(environment: makeEnvironment(clock: clock, sink: sink, logger: logger))
-        let loop = try DaemonLoop(scheduler: scheduler, clock: clock, zoneFilePath: configuration.zoneFilePath)
+        let calendars = VdirCalendars(home: VdirCalendars.home(environment: configuration.environment))
+        let scheduler = Scheduler(
+            environment: makeEnvironment(clock: clock, sink: sink, logger: logger, calendars: calendars)
+        )
+        let loop = try DaemonLoop(
+            scheduler: scheduler,
+            clock: clock,
+            zoneFilePath: configuration.zoneFilePath,
+            calendars: calendars
+        )
         let bus = try Self.attachBus(
             configuration.bus,
             loop: loop.loop,
             scheduler: scheduler,
             sink: sink,
             logger: logger,
+            calendars: calendars,
             arm: loop.arm
         )
         let desktop = Self.desktopChannel(
@@ -99,6 +110,15 @@ public final class DaemonService {
             clock: clock,
             logger: logger,
             arm: loop.arm
+        )
+        scheduler.observers.append(
+            CalendarWriteBack(
+                calendars: calendars,
+                editor: configuration.alarmEditor,
+                milestones: { [unowned scheduler] in scheduler.milestones },
+                now: { Instant(clock.now()) },
+                logger: logger
+            )
         )
         let first: WallTime?
         do {
@@ -111,6 +131,7 @@ public final class DaemonService {
         }
         Self.noteDesktopWithoutSessionBus(scheduler, channel: desktop, logger: logger)
         loop.arm(first)
+        loop.watchCalendars()
         let status = try loop.run()
         scheduler.stop()
         withExtendedLifetime((bus, desktop)) {}
@@ -130,11 +151,15 @@ public final class DaemonService {
         }
     }
 
-    private func makeEnvironment(clock: SystemClock, sink: any NotificationSink, logger: Logger) -> SchedulerEnvironment
-    {
+    private func makeEnvironment(
+        clock: SystemClock,
+        sink: any NotificationSink,
+        logger: Logger,
+        calendars: VdirCalendars
+    ) -> SchedulerEnvironment {
         let source = configuration.source
         var environment = SchedulerEnvironment(clock: clock, sink: sink, logger: logger) {
-            let loaded = source.load()
+            let loaded = source.load(calendars: calendars)
             // Parsing leaves freed memory in malloc's arenas; give it back, so that what stays is the timeline's.
             malloc_trim(0)
             return loaded

@@ -73,6 +73,12 @@ public struct ConfigLoader: Sendable {
         for (index, document) in documents {
             decodeTopLevel(document.root, source: index, defaults: &defaults, context: &context)
         }
+        var calendarNames: [String: (source: Int, offset: Int)] = [:]
+        var calendarTables: [(calendar: CalendarConfig, vdirOffset: (source: Int, offset: Int))] = []
+        for (index, document) in documents {
+            calendarTables += CalendarDecoder(source: index)
+                .decode(document.root, seen: &calendarNames, context: &context)
+        }
         // Reserved at once: growing by doubling would hold two arrays (and tables) of milestones at the peak.
         let count = min(
             documents.reduce(0) { $0 + ($1.document.root["milestone"]?.count ?? 0) },
@@ -160,9 +166,14 @@ public struct ConfigLoader: Sendable {
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw ConfigError(diagnostics: diagnostics)
         }
+        var calendars = calendarTables.map(\.calendar)
+        for (i, location) in context.locate(calendarTables.map(\.vdirOffset)).enumerated() {
+            calendars[i].location = location
+        }
         return TimelineConfig(
             defaults: defaults,
             milestones: milestones,
+            calendars: calendars,
             sources: sources.map(\.name),
             warnings: diagnostics
         )
@@ -241,8 +252,9 @@ public struct ConfigLoader: Sendable {
         defaults: inout Defaults,
         context: inout DecodeContext
     ) {
-        for (key, node) in root.children where key != "milestone" && key != "defaults" && key != "holidays" {
-            context.unknownKey(source, key, among: ["milestone", "defaults", "holidays"], at: node)
+        let tables = ["milestone", "defaults", "holidays", "calendar"]
+        for (key, node) in root.children where !tables.contains(key) {
+            context.unknownKey(source, key, among: tables, at: node)
         }
         guard let table = root["defaults"], table.value != .invalid else { return }
         guard table.isTable else {

@@ -4,6 +4,9 @@ public struct TimelineConfig: Sendable {
     public var defaults: Defaults
     /// Every milestone, in file order (main file first, then drop-ins in lexical order).
     public var milestones: [Milestone]
+    /// The `[[calendar]]` tables, in file order; their items are among `milestones` once the daemon's
+    /// config-file reading has read them (the core reads no directory).
+    public var calendars: [CalendarConfig]
     /// The names of the files read, in order.
     public var sources: [String]
     /// Problems that do not stop the timeline from loading (DST gaps and overlaps, rules that never occur).
@@ -13,11 +16,13 @@ public struct TimelineConfig: Sendable {
     public init(
         defaults: Defaults = Defaults(),
         milestones: [Milestone],
+        calendars: [CalendarConfig] = [],
         sources: [String],
         warnings: [Diagnostic] = []
     ) {
         self.defaults = defaults
         self.milestones = milestones
+        self.calendars = calendars
         self.sources = sources
         self.warnings = warnings
     }

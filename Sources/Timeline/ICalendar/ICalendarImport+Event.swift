@@ -7,7 +7,9 @@ extension FileImport {
         takenIds: inout Set<String>
     ) -> [Milestone] {
         for property in event.properties
-        where !Self.eventProperties.contains(property.name) && !property.name.hasPrefix("X-") {
+        where !Self.eventProperties.contains(property.name) && !property.name.hasPrefix("X-")
+            && !(event.name == "VTODO" && Self.taskProperties.contains(property.name))
+        {
             skippedProperties[property.name, default: 0] += 1
         }
         let uidProperty = event.property("UID")
@@ -17,7 +19,7 @@ extension FileImport {
                 .warning,
                 event.line,
                 1,
-                key: "VEVENT",
+                key: event.name,
                 "no UID; the id is made from SUMMARY and DTSTART",
                 hint: "RFC 5545 requires a UID"
             )
@@ -29,6 +31,7 @@ extension FileImport {
         let base =
             uid.isEmpty ? Self.slug(milestone.title + "-" + milestone.start.date.basicDescription) : Self.slug(uid)
         milestone.id = Self.uniqueId(base, uid: uid.isEmpty ? milestone.title : uid, takenIds: &takenIds)
+        componentOf[milestone.id] = ICalendarImport.Item(milestoneID: milestone.id, uid: uid, recurrenceID: nil)
         var result: [Milestone] = []
         var exdates: [CivilDateTime] = []
         for override in overrides {
@@ -53,6 +56,13 @@ extension FileImport {
                     milestone.id + "-" + Self.slug(rid.date.basicDescription),
                     uid: uid + ridProperty.value,
                     takenIds: &takenIds
+                )
+                // Its reminders are its own VALARMs, or the series' when it has none.
+                let hasAlarms = override.components.contains { $0.name == "VALARM" }
+                file.componentOf[moved.id] = ICalendarImport.Item(
+                    milestoneID: moved.id,
+                    uid: uid,
+                    recurrenceID: hasAlarms ? ridProperty.value : nil
                 )
                 return (rid, moved)
             }
@@ -89,13 +99,19 @@ extension FileImport {
             uid: uid + ridProperty.value,
             takenIds: &takenIds
         )
+        componentOf[milestone.id] = ICalendarImport.Item(
+            milestoneID: milestone.id,
+            uid: uid,
+            recurrenceID: ridProperty.value
+        )
         return milestone
     }
 
     /// One VEVENT as a milestone (id not yet set); nil when it has errors (reported).
     mutating func decodeEvent(_ event: ICalendarComponent, fallbackTitle: String?) -> Milestone? {
         let errorsBefore = diagnostics.count { $0.severity == .error }
-        guard let startProperty = event.property("DTSTART") else {
+        let isTask = event.name == "VTODO"
+        guard let startProperty = event.property(isTask ? "DUE" : "DTSTART") else {
             report(.error, event.line, 1, key: "VEVENT", "no DTSTART", hint: "an event needs a start to be reminded of")
             return nil
         }
@@ -122,8 +138,9 @@ extension FileImport {
             milestone.title = ICalendarValue.text(summary.value).trimmingSpaces()
         }
         if milestone.title.isEmpty {
-            milestone.title = "(untitled event)"
-            report(.warning, event.line, 1, key: "VEVENT", "no SUMMARY; titled \"(untitled event)\"")
+            let untitled = isTask ? "(untitled task)" : "(untitled event)"
+            milestone.title = untitled
+            report(.warning, event.line, 1, key: event.name, "no SUMMARY; titled \"\(untitled)\"")
         }
         milestone.description = event.property("DESCRIPTION").map { ICalendarValue.text($0.value) }.flatMap {
             $0.isEmpty ? nil : $0
@@ -145,7 +162,9 @@ extension FileImport {
             }
         }
         milestone.tags = event.properties("CATEGORIES").flatMap { ICalendarValue.textList($0.value) }
-        if let endProperty = event.property("DTEND") {
+        if isTask {
+            // A task's DUE is its one instant; its DTSTART and DURATION say when work on it begins.
+        } else if let endProperty = event.property("DTEND") {
             milestone.end = end(endProperty, milestone: milestone)
         } else if let durationProperty = event.property("DURATION") {
             if let duration = ICalendarValue.duration(durationProperty.value), duration.days >= 0, duration.seconds >= 0
@@ -169,10 +188,11 @@ extension FileImport {
         milestone.recurrence = recurrence(event, milestone: milestone)
         let alarms = event.components.filter { $0.name == "VALARM" }
         var reminders: [Reminder] = []
-        for alarm in alarms {
+        for (index, alarm) in alarms.enumerated() {
             // An alarm that cannot be read is skipped alone; when none can, the defaults remind of the event.
             let read = skippingIfUnreadable(alarm) { $0.reminder(alarm, milestone: milestone) }
-            guard let reminder = read else { continue }
+            guard var reminder = read else { continue }
+            reminder.alarmIndex = index
             if !reminders.contains(where: { $0.identity == reminder.identity }) { reminders.append(reminder) }
         }
         if !reminders.isEmpty { milestone.reminders = reminders }

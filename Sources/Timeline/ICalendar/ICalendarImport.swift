@@ -11,12 +11,46 @@
 /// The files are other people's, so they are read leniently: a content line that cannot be read, or an event
 /// with a value that cannot be read, is skipped with a warning at its line and column, and the rest of the file
 /// stays. Only a file that is not iCalendar at all (not UTF-8, no `BEGIN:VCALENDAR`) is an error. What is not
-/// supported (VTODO, ATTENDEE...) is skipped with one warning per file.
+/// supported (VTODO unless `readsTasks`, ATTENDEE...) is skipped with one warning per file.
+///
+/// With `readsTasks` (calendars), a VTODO with DUE is a milestone starting at DUE, its VALARMs its reminders
+/// (a trigger relative to the start counts from DUE, as todoman and Thunderbird place it); a task COMPLETED or
+/// CANCELLED, like a CANCELLED event, reminds no one.
 public struct ICalendarImport: Sendable {
     /// Where TZIDs are looked up.
     public var zones: ZoneDatabase
     /// The zone of floating times and all-day events, and the reminders of events without VALARM.
     public var defaults: Defaults
+    /// Whether VTODOs with a DUE are read (calendars) rather than skipped (`.ics` drop-ins).
+    public var readsTasks = false
+
+    /// Which component of the file a milestone came from: what a dismissal is written back into.
+    public struct Item: Hashable, Sendable {
+        /// The milestone's id.
+        public var milestoneID: String
+        /// The component's UID (unescaped).
+        public var uid: String
+        /// The RECURRENCE-ID value of the component whose VALARMs are the milestone's reminders, as written; nil:
+        /// the master's (or the only) component.
+        public var recurrenceID: String?
+    }
+
+    /// What one file gives: its milestones, which component each came from, and every problem found.
+    public struct FileItems: Sendable {
+        /// The milestones, in file order.
+        public var milestones: [Milestone]
+        /// One per milestone, in the same order.
+        public var items: [Item]
+        /// Every problem, sorted by place.
+        public var diagnostics: [Diagnostic]
+
+        /// What a file gives; nothing by default.
+        public init(milestones: [Milestone] = [], items: [Item] = [], diagnostics: [Diagnostic] = []) {
+            self.milestones = milestones
+            self.items = items
+            self.diagnostics = diagnostics
+        }
+    }
 
     /// An importer.
     public init(zones: ZoneDatabase, defaults: Defaults) {
@@ -29,9 +63,19 @@ public struct ICalendarImport: Sendable {
     public func read(_ source: ConfigSource, takenIds: inout Set<String>) -> (
         milestones: [Milestone], diagnostics: [Diagnostic]
     ) {
-        var file = FileImport(source: source, zones: zones, defaults: defaults)
+        let result = readItems(source, takenIds: &takenIds)
+        return (result.milestones, result.diagnostics)
+    }
+
+    /// The milestones of one file with the component each came from; see `read(_:takenIds:)`.
+    public func readItems(_ source: ConfigSource, takenIds: inout Set<String>) -> FileItems {
+        var file = FileImport(source: source, zones: zones, defaults: defaults, readsTasks: readsTasks)
         let milestones = file.run(takenIds: &takenIds)
-        return (milestones, file.diagnostics.sorted { $0.location < $1.location })
+        return FileItems(
+            milestones: milestones,
+            items: file.items,
+            diagnostics: file.diagnostics.sorted { $0.location < $1.location }
+        )
     }
 }
 
@@ -40,7 +84,12 @@ struct FileImport {
     let source: ConfigSource
     let zones: ZoneDatabase
     let defaults: Defaults
+    let readsTasks: Bool
     var diagnostics: [Diagnostic] = []
+    /// Which component each milestone came from, in the order of the milestones.
+    var items: [ICalendarImport.Item] = []
+    /// The component of each milestone read, by id, until `keep` takes it.
+    var componentOf: [String: ICalendarImport.Item] = [:]
     var timeZones: [String: ICalendarComponent] = [:]
     var zoneCache: [String: Zone?] = [:]
     /// Why a TZID names no zone, repeated at every property that uses it.
@@ -54,6 +103,8 @@ struct FileImport {
         "RDATE", "EXDATE", "RECURRENCE-ID", "STATUS", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "TRANSP",
         "CLASS", "PRIORITY",
     ]
+    /// What a VTODO has beyond an event's properties that is read, or means nothing for a reminder.
+    static let taskProperties: Set<String> = ["DUE", "COMPLETED", "PERCENT-COMPLETE"]
     static let alarmProperties: Set<String> = [
         "ACTION", "TRIGGER", "DESCRIPTION", "SUMMARY", "UID", "ACKNOWLEDGED", "RELATED-TO",
     ]
@@ -120,6 +171,15 @@ struct FileImport {
             for component in calendar.components {
                 switch component.name {
                 case "VEVENT": events.append(component)
+                case "VTODO" where readsTasks:
+                    // A task without a date is nothing to be reminded of; a finished one reminds no one.
+                    let status = component.property("STATUS")?.value.uppercased()
+                    if component.property("DUE") == nil || component.property("COMPLETED") != nil
+                        || status == "COMPLETED" || status == "CANCELLED"
+                    {
+                        continue
+                    }
+                    events.append(component)
                 case "VTIMEZONE":
                     if let tzid = component.property("TZID") { timeZones[tzid.value] = component }
                 default: skippedComponents[component.name, default: 0] += 1
@@ -139,7 +199,7 @@ struct FileImport {
                 report(
                     .warning,
                     property,
-                    "duplicate UID, first at \(source.name):\(first); this VEVENT is skipped",
+                    "duplicate UID, first at \(source.name):\(first); this \(event.name) is skipped",
                     hint: "each event needs its own UID"
                 )
             } else {
@@ -151,18 +211,26 @@ struct FileImport {
         for master in masters {
             let uid = master.property("UID").map { ICalendarValue.text($0.value) } ?? ""
             let moved = overrides.removeValue(forKey: uid) ?? []
-            milestones +=
-                skippingIfUnreadable(master) { $0.importEvent(master, overrides: moved, takenIds: &takenIds) }
-                ?? []
+            let read = skippingIfUnreadable(master) { $0.importEvent(master, overrides: moved, takenIds: &takenIds) }
+            for milestone in read ?? [] { keep(milestone, into: &milestones) }
         }
         // What is left are occurrences whose series is not in the file, in file order.
         for orphan in overrides.values.joined().sorted(by: { $0.line < $1.line }) {
             if let milestone = skippingIfUnreadable(orphan, { $0.importOrphan(orphan, takenIds: &takenIds) }) {
-                milestones.append(milestone)
+                keep(milestone, into: &milestones)
             }
         }
         summarizeSkipped()
         return milestones
+    }
+
+    /// Adds `milestone` and the component it came from (noted by `importEvent` or `importOrphan`).
+    mutating func keep(_ milestone: Milestone, into milestones: inout [Milestone]) {
+        milestones.append(milestone)
+        items.append(
+            componentOf.removeValue(forKey: milestone.id)
+                ?? ICalendarImport.Item(milestoneID: milestone.id, uid: "", recurrenceID: nil)
+        )
     }
 
     /// Runs `body` on one component (an event, a moved occurrence, an alarm); when it reported errors, they

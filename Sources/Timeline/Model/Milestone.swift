@@ -199,6 +199,9 @@ public struct Reminder: Hashable, Sendable {
     public var acknowledged: Instant?
     /// What its table changes of the milestone's delivery (`notify`, `snooze`, `repeat`), if anything.
     public var delivery: DeliveryOverride?
+    /// For an iCalendar alarm: which VALARM of its component it is, counted from 0 in file order (what a
+    /// dismissal is written back into); nil for reminders of the config.
+    public var alarmIndex: Int?
 
     /// A reminder at `offset`.
     public init(offset: ReminderOffset, text: String? = nil, priority: Priority? = nil) {
