@@ -10,6 +10,8 @@ public struct TimelineSource: Sendable {
     public var defaultOnly: Bool
     /// The process environment (`CONFIGURATION_DIRECTORY`, `TZ`).
     public var environment: [String: String]
+    /// Where the last good copies of feeds are (`FeedCache`); nil: `FeedCache.stateDirectory(environment:)`.
+    public var stateDirectory: String?
 
     /// The source that `explicitPath`, `defaultOnly` and `environment` describe.
     public init(explicitPath: String? = nil, defaultOnly: Bool = false, environment: [String: String]) {
@@ -46,6 +48,12 @@ public struct TimelineSource: Sendable {
             var config = config
             var description = files.describe(dropInCount: config.sources.count - 1)
             if !config.calendars.isEmpty {
+                if let state = stateDirectory ?? FeedCache.stateDirectory(environment: environment) {
+                    let cache = FeedCache(stateDirectory: state)
+                    for n in config.calendars.indices where config.calendars[n].feed != nil {
+                        config.calendars[n].vdir = cache.collectionPath(config.calendars[n].name)
+                    }
+                }
                 let calendars = calendars ?? VdirCalendars(home: VdirCalendars.home(environment: environment))
                 let now = Instant(secondsSinceEpoch: Int64(time(nil)))
                 config.warnings += calendars.read(into: &config, zones: zones, now: now)

@@ -2,10 +2,11 @@ import Glibc
 import SystemPackage
 
 /// The last good copy of each feed and what is known of its fetching, in `<state directory>/feeds/`:
-/// `NAME.ics` (the body of the last 200 that was a whole calendar) and `NAME.status` (`key=value` lines).
+/// `NAME/NAME.ics` (the body of the last 200 that was a whole calendar: a vdir of one item, read as the vdirs
+/// are) and `NAME.status` (`key=value` lines, beside it so that writing it does not touch the watched vdir).
 ///
 /// `sse-timeline fetch` writes both; `run`, `list` and `validate` read the copy. A copy is only ever replaced
-/// whole (a temporary dotfile in the same directory, fsync, rename), so a reader sees the old or the new.
+/// whole (a temporary dotfile, fsync, rename), so a reader sees the old or the new.
 public struct FeedCache: Sendable {
     /// What is known of one feed's fetching.
     public struct Status: Sendable, Equatable {
@@ -62,8 +63,21 @@ public struct FeedCache: Sendable {
         directory = stateDirectory + "/feeds"
     }
 
+    /// The state directory of a command run by `environment` when none is given: `$STATE_DIRECTORY` (the first,
+    /// under systemd), else /var/lib/sse-timeline for root, else `$XDG_STATE_HOME/sse-timeline` or
+    /// `~/.local/state/sse-timeline` (where the user unit keeps it).
+    public static func stateDirectory(environment: [String: String]) -> String? {
+        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first { return String(state) }
+        if geteuid() == 0 { return "/var/lib/sse-timeline" }
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/sse-timeline" }
+        return VdirCalendars.home(environment: environment).map { $0 + "/.local/state/sse-timeline" }
+    }
+
+    /// The vdir holding the last good copy of the feed `name`.
+    public func collectionPath(_ name: String) -> String { "\(directory)/\(name)" }
+
     /// The last good copy of the feed `name`.
-    public func copyPath(_ name: String) -> String { "\(directory)/\(name).ics" }
+    public func copyPath(_ name: String) -> String { "\(directory)/\(name)/\(name).ics" }
 
     /// The status file of the feed `name`.
     public func statusPath(_ name: String) -> String { "\(directory)/\(name).status" }
@@ -71,10 +85,10 @@ public struct FeedCache: Sendable {
     /// The temporary file a new body of `name` is downloaded into (a dotfile: readers of the directory skip it).
     public func temporaryPath(_ name: String) -> String { "\(directory)/.\(name).ics.part" }
 
-    /// Creates the directory if it is missing.
-    public func prepare() throws(SystemCallError) {
-        if mkdir(directory, 0o755) != 0, errno != EEXIST {
-            throw SystemCallError("mkdir", operand: directory)
+    /// Creates the directory and the feed's vdir if they are missing.
+    public func prepare(_ name: String) throws(SystemCallError) {
+        for path in [directory, collectionPath(name)] where mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw SystemCallError("mkdir", operand: path)
         }
     }
 
@@ -103,8 +117,8 @@ public struct FeedCache: Sendable {
         }
     }
 
-    /// Makes the downloaded `file` at `temporary` the new copy at `path`: fsync, close, rename, fsync of the
-    /// directory. `file` is closed either way.
+    /// Makes the written `file` at `temporary` the new file at `path`: fsync, close, rename, fsync of the
+    /// directory of `path`. `file` is closed either way.
     public func commit(_ file: FileDescriptor, _ temporary: String, to path: String) throws(SystemCallError) {
         try SystemCall.run("fsync", operand: temporary) { fsync(file.rawValue) }
         do {
@@ -113,9 +127,10 @@ public struct FeedCache: Sendable {
             throw SystemCall.map(error, "close", operand: temporary)
         }
         try SystemCall.run("rename", operand: path) { rename(temporary, path) }
-        let directoryFile = try FileDescriptor.open(directory, .readOnly, options: [.directory, .closeOnExec])
+        let parent = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        let directoryFile = try FileDescriptor.open(parent, .readOnly, options: [.directory, .closeOnExec])
         defer { try? directoryFile.close() }
-        try SystemCall.run("fsync", operand: directory) { fsync(directoryFile.rawValue) }
+        try SystemCall.run("fsync", operand: parent) { fsync(directoryFile.rawValue) }
     }
 
     /// The bytes of `path`, at most `limit`.

@@ -107,7 +107,7 @@ public struct FeedFetcher: Sendable {
         let temporary = cache.temporaryPath(feed.name)
         let file: FileDescriptor
         do {
-            try cache.prepare()
+            try cache.prepare(feed.name)
             file = try FileDescriptor.open(
                 temporary,
                 .readWrite,

@@ -35,6 +35,13 @@ public enum MessageID {
     /// be again; logged once each way.
     public static let desktopUnavailable = "f271a3ec1eb642cd89f202074e6a69ec"
 
+    /// A calendar feed was downloaded and its new copy replaced the old one (`sse-timeline fetch`).
+    public static let feedUpdated = "44c80f22fb25459e8fce52e269d9676a"
+    /// A calendar feed could not be fetched: a warning at the first failure of an outage, then at info.
+    public static let feedFailed = "cae9e27317954514a9c2ef12ba80e512"
+    /// A calendar feed that failed can be fetched again.
+    public static let feedRecovered = "396a1d0562084e1486a1253c70598784"
+
     /// The IDs under which reminders are written (for reading them back from the journal).
     public static let reminderIDs = [reminderDue, reminderCaughtUp]
 }
