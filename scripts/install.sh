@@ -26,6 +26,7 @@ manifest=$manifest_dir/installed-files
 files() {
     echo "0755 $RELEASE_BIN $BINDIR/sse-timeline"
     echo "0644 $GENERATED/sse-timeline.user.service $USERUNITDIR/sse-timeline.service"
+    echo "0644 $GENERATED/sse-timeline-deliver@.user.service $USERUNITDIR/sse-timeline-deliver@.service"
     echo "0644 $GENERATED/sse-timeline.1 $MANDIR/man1/sse-timeline.1"
     echo "0644 $GENERATED/sse-timeline.toml.5 $MANDIR/man5/sse-timeline.toml.5"
     echo "0644 $GENERATED/sse-timeline.8 $MANDIR/man8/sse-timeline.8"
@@ -41,6 +42,7 @@ files() {
     done
     [ "$scope" = system ] || return 0
     echo "0644 $GENERATED/sse-timeline.service $UNITDIR/sse-timeline.service"
+    echo "0644 $GENERATED/sse-timeline-deliver@.service $UNITDIR/sse-timeline-deliver@.service"
     echo "0644 $GENERATED/timeline.toml $PKGDATADIR/timeline.toml"
     echo "0644 systemd/sse-timeline.catalog $CATALOGDIR/sse-timeline.catalog"
     echo "0644 systemd/sse-timeline.fr.catalog $CATALOGDIR/sse-timeline.fr.catalog"
@@ -66,6 +68,11 @@ generate() {
         >"$GENERATED/sse-timeline.service"
     sed -e "s|@BINDIR@|$BINDIR|g" -e "s|@DOCDIR@|$DOCDIR|g" systemd/user/sse-timeline.service.in \
         >"$GENERATED/sse-timeline.user.service"
+    # The delivery units of the mail and Apprise channels (docs/channels.md).
+    sed -e "s|@BINDIR@|$BINDIR|g" -e "s|@DOCDIR@|$DOCDIR|g" systemd/sse-timeline-deliver@.service.in \
+        >"$GENERATED/sse-timeline-deliver@.service"
+    sed -e "s|@BINDIR@|$BINDIR|g" -e "s|@DOCDIR@|$DOCDIR|g" systemd/user/sse-timeline-deliver@.service.in \
+        >"$GENERATED/sse-timeline-deliver@.user.service"
     {
         echo "# A copy of the default timeline that $BINDIR/sse-timeline embeds and uses when there is no"
         echo "# $SYSCONFDIR/sse-timeline/timeline.toml. Nothing reads this copy: to change the timeline, copy it to"
@@ -103,6 +110,12 @@ do_install() {
     if [ "$scope" = system ]; then
         make_dir "$SYSCONFDIR/sse-timeline/timeline.d"
         case $SYSCONFDIR/ in "$PREFIX"/*) ;; *) outside+=("$SYSCONFDIR/sse-timeline/timeline.d/") ;; esac
+        # The Apprise URLs of the channels, root's alone; the delivery unit loads them with LoadCredential=,
+        # which fails the unit when the directory is missing. Kept on uninstall, as the config is.
+        if [ ! -d "$DESTDIR$SYSCONFDIR/sse-timeline/credentials" ]; then
+            install -d -m 0700 "$DESTDIR$SYSCONFDIR/sse-timeline/credentials"
+            outside+=("$SYSCONFDIR/sse-timeline/credentials/")
+        fi
     fi
     if [ -z "$DESTDIR" ]; then
         make_dir "$manifest_dir"

@@ -42,6 +42,13 @@ public enum MessageID {
     /// A calendar feed that failed can be fetched again.
     public static let feedRecovered = "396a1d0562084e1486a1253c70598784"
 
+    // ---- Issue 21, the delivery unit (`sse-timeline deliver`) ----
+    /// `sse-timeline deliver` handed a reminder to the mailer or to Apprise (one attempt of a delivery).
+    public static let deliverySent = "eaee9a90e3794eb7b1cd888d437ffdf6"
+    /// `sse-timeline deliver` could not send a reminder to a channel: `REASON` says why; the daemon retries.
+    public static let deliveryFailed = "92259820a2314de2b51171b5388b6ba8"
+    // ---- End of issue 21, the delivery unit ----
+
     /// The IDs under which reminders are written (for reading them back from the journal).
     public static let reminderIDs = [reminderDue, reminderCaughtUp]
 }
