@@ -84,13 +84,14 @@ struct FetchCommand: ParsableCommand {
         for calendar in feeds where names.isEmpty || names.contains(calendar.name) {
             var feed = FeedFetcher.Feed(name: calendar.name, url: calendar.feed!.url, refresh: calendar.feed!.refresh)
             feed.caFile = calendar.feed!.caFile
+            feed.timeoutSeconds = Int(calendar.feed!.timeout)
             let url = HTTPGet.redacted(feed.url)
             let result: FeedFetcher.Result
             do {
                 feed.credential = try calendar.feed!.credential.map { try Self.credential($0, environment) }
                 result = fetcher.fetch(feed, now: now, force: force || !names.isEmpty)
             } catch {
-                result = FeedFetcher.Result(outcome: .failed("\(error)"), outageBegins: true)
+                result = fetcher.recordFailure(of: calendar.name, "\(error)", now: now)
             }
             let fields = [("CALENDAR", calendar.name), ("URL", url)]
             var entry: JournalEntry?

@@ -23,11 +23,7 @@ struct SSETimeline: ParsableCommand {
             RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self, FetchCommand.self,
             ImportCommand.self,
             ReplayCommand.self, GenerateCommand.self, PendingCommand.self, SnoozeCommand.self, DismissCommand.self,
-<<<<<<< HEAD
-            CalendarCommand.self, AgendaCommand.self, HistoryCommand.self, StatusCommand.self,
-=======
-            CalendarCommand.self, AgendaCommand.self, HistoryCommand.self, DeliverCommand.self,
->>>>>>> chansend
+            CalendarCommand.self, AgendaCommand.self, HistoryCommand.self, StatusCommand.self, DeliverCommand.self,
         ],
         defaultSubcommand: NextCommand.self
     )

@@ -28,7 +28,7 @@ public struct FeedCache: Sendable {
         public var text: String {
             var lines: [String] = []
             func add(_ key: String, _ value: String?) {
-                if let value { lines.append("\(key)=\(value.filter { $0 != "\n" && $0 != "\r" })") }
+                if let value { lines.append("\(key)=\(value.filter { !$0.isNewline })") }
             }
             add("etag", etag)
             add("last_modified", lastModified)
@@ -85,8 +85,10 @@ public struct FeedCache: Sendable {
     /// The temporary file a new body of `name` is downloaded into (a dotfile: readers of the directory skip it).
     public func temporaryPath(_ name: String) -> String { "\(directory)/.\(name).ics.part" }
 
-    /// Creates the directory and the feed's vdir if they are missing.
+    /// Creates the state directory (mode 0700, as the daemon makes it), the feeds' directory and the feed's
+    /// vdir if they are missing.
     public func prepare(_ name: String) throws(SystemCallError) {
+        try DaemonService.makeDirectory(String(directory.dropLast("/feeds".count)))
         for path in [directory, collectionPath(name)] where mkdir(path, 0o755) != 0 && errno != EEXIST {
             throw SystemCallError("mkdir", operand: path)
         }

@@ -50,6 +50,13 @@ public struct FeedFetcher: Sendable {
         public var outageBegins = false
         /// The success follows one or more failures.
         public var outageEnds = false
+
+        /// A result; see the properties.
+        public init(outcome: Outcome, outageBegins: Bool = false, outageEnds: Bool = false) {
+            self.outcome = outcome
+            self.outageBegins = outageBegins
+            self.outageEnds = outageEnds
+        }
     }
 
     /// Where copies and statuses go.
@@ -63,13 +70,26 @@ public struct FeedFetcher: Sendable {
     /// Fetches `feed` unless its refresh has not passed since the last success (`force` fetches anyway).
     /// `now` is seconds since the epoch.
     public func fetch(_ feed: Feed, now: Int64, force: Bool = false) -> Result {
-        var status = cache.status(feed.name)
+        let status = cache.status(feed.name)
         let haveCopy = access(cache.copyPath(feed.name), R_OK) == 0
         if !force, haveCopy, status.lastError == nil, let last = status.lastSuccess, now < last + feed.refresh {
             return Result(outcome: .notDue(until: last + feed.refresh))
         }
-        let wasFailing = status.lastError != nil
-        let outcome = request(feed, status: haveCopy ? status : FeedCache.Status())
+        return finish(feed.name, status, request(feed, status: haveCopy ? status : FeedCache.Status()), now: now)
+    }
+
+    /// Records a failure that happened before any request (a credential that cannot be read), as `fetch` does.
+    public func recordFailure(of name: String, _ reason: String, now: Int64) -> Result {
+        finish(name, cache.status(name), (.failed(reason), nil, nil), now: now)
+    }
+
+    private func finish(
+        _ name: String,
+        _ previous: FeedCache.Status,
+        _ outcome: (outcome: Outcome, etag: String?, lastModified: String?),
+        now: Int64
+    ) -> Result {
+        var status = previous
         status.lastAttempt = now
         switch outcome.outcome {
         case .updated, .unchanged:
@@ -86,10 +106,11 @@ public struct FeedFetcher: Sendable {
         }
         var result = Result(outcome: outcome.outcome)
         do {
-            try cache.save(status, for: feed.name)
+            try cache.save(status, for: name)
         } catch {
             if case .failed = outcome.outcome {} else { result.outcome = .failed("cannot save the status: \(error)") }
         }
+        let wasFailing = previous.lastError != nil
         if case .failed = result.outcome { result.outageBegins = !wasFailing } else { result.outageEnds = wasFailing }
         return result
     }

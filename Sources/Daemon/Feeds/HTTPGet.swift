@@ -212,8 +212,9 @@ public struct HTTPGet: Sendable {
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs, CR and LF.
     fileprivate var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+        // Character.isWhitespace: a header line ends in "\r\n", which is one Character.
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace })
+        else {
             return ""
         }
         return String(self[first...last])

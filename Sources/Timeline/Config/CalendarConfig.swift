@@ -9,8 +9,8 @@ import TOML
 /// and `repeat` (as in `[defaults]`), `tags` (added to every item's CATEGORIES) and `read_only` (dismissals stay
 /// local instead of being written into the item's file; default false). Instead of `vdir`, `url` names an
 /// iCalendar feed (`https`, `http` or `webcal`) that `sse-timeline fetch` downloads every `refresh` (default 1
-/// hour), trusting the CA certificates of `ca_file` if given and sending the credential named `credential` (never
-/// the secret itself); a feed is read-only.
+/// hour) within `timeout` (default 1 minute), trusting the CA certificates of `ca_file` if given and sending the
+/// credential named `credential` (never the secret itself); a feed is read-only.
 public struct CalendarConfig: Hashable, Sendable {
     /// Where a feed comes from: a `[[calendar]]` with `url`.
     public struct Feed: Hashable, Sendable {
@@ -22,7 +22,12 @@ public struct CalendarConfig: Hashable, Sendable {
         public var caFile: String?
         /// The name of the credential holding `user:password` or `Bearer TOKEN`.
         public var credential: String?
+        /// The limit of one fetch, in seconds.
+        public var timeout: Int64
     }
+
+    /// The timeout of a feed that sets none: 1 minute.
+    public static let defaultTimeout: Int64 = 60
 
     /// The refresh of a feed that sets none: 1 hour.
     public static let defaultRefresh: Int64 = 3600
@@ -76,7 +81,7 @@ public struct CalendarConfig: Hashable, Sendable {
 
     /// The keys a `[[calendar]]` table accepts.
     static let keys =
-        ["name", "vdir", "url", "refresh", "ca_file", "credential", "reminders", "tags", "read_only"]
+        ["name", "vdir", "url", "refresh", "timeout", "ca_file", "credential", "reminders", "tags", "read_only"]
         + FieldReader.deliveryKeys
 }
 
@@ -119,7 +124,8 @@ struct CalendarDecoder {
                     hint: "write the full path, or one under your home directory as \"~/.local/share/calendars/NAME\""
                 )
             }
-            let feed = url.flatMap { feed($0, vdir: vdir, reader: reader, path: path, context: &context) }
+            var feed: CalendarConfig.Feed?
+            if let url { feed = self.feed(url, vdir: vdir, reader: reader, path: path, context: &context) }
             let reminders = reader.reminders("reminders", context: &context)
             let delivery = reader.deliveryOverride(context: &context)
             let tags = reader.strings("tags", context: &context) ?? []
@@ -131,7 +137,7 @@ struct CalendarDecoder {
                     reader.wrongType("read_only", field.value, expected: "true or false", context: &context)
                 }
             }
-            guard let name, let where_ = node["vdir"] ?? node["url"], vdir != nil || feed != nil else { continue }
+            guard let name, let place = node["vdir"] ?? node["url"], vdir != nil || feed != nil else { continue }
             let calendar = CalendarConfig(
                 name: name,
                 vdir: vdir ?? "",
@@ -142,7 +148,7 @@ struct CalendarDecoder {
                 readOnly: readOnly || feed != nil,
                 feed: feed
             )
-            result.append((calendar, (source, where_.offset)))
+            result.append((calendar, (source, place.offset)))
         }
         return result
     }
@@ -186,6 +192,14 @@ struct CalendarDecoder {
             )
             valid = false
         }
+        let timeout = reader.duration("timeout", context: &context) ?? CalendarConfig.defaultTimeout
+        if timeout < 1 || timeout > 3600 {
+            context.error(
+                source, "\(path).timeout", value: String(timeout), "not between 1 second and 1 hour",
+                hint: "e.g. \"30 seconds\""
+            )
+            valid = false
+        }
         let caFile = reader.string("ca_file", context: &context)
         if let caFile, !caFile.hasPrefix("/") {
             context.error(source, "\(path).ca_file", value: caFile, "not an absolute path", hint: "write the full path")
@@ -199,7 +213,7 @@ struct CalendarDecoder {
             )
             valid = false
         }
-        return valid ? CalendarConfig.Feed(url: url, refresh: refresh, caFile: caFile, credential: credential) : nil
+        return valid ? CalendarConfig.Feed(url: url, refresh: refresh, caFile: caFile, credential: credential, timeout: timeout) : nil
     }
 
     private func checkName(
