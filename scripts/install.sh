@@ -120,8 +120,8 @@ do_install() {
         make_dir "$SYSCONFDIR/sse-timeline/timeline.d"
         case $SYSCONFDIR/ in "$PREFIX"/*) ;; *) outside+=("$SYSCONFDIR/sse-timeline/timeline.d/") ;; esac
         # The Apprise URLs of the channels and the feeds' passwords, root's alone; the delivery and fetch units
-        # load them with LoadCredential=,
-        # which fails the unit when the directory is missing. Kept on uninstall, as the config is.
+        # load them with LoadCredential=, which fails the unit when the directory is missing. Kept on uninstall,
+        # as the config is.
         if [ ! -d "$DESTDIR$SYSCONFDIR/sse-timeline/credentials" ]; then
             install -d -m 0700 "$DESTDIR$SYSCONFDIR/sse-timeline/credentials"
             outside+=("$SYSCONFDIR/sse-timeline/credentials/")

@@ -235,6 +235,15 @@ public final class VdirCalendars {
         }
         status.path = path
         switch FileReader.list(path) {
+        case .failure(let failure) where calendar.feed != nil:
+            problems.append(
+                Diagnostic(
+                    .warning, at: calendar.location, key: "url", value: nil,
+                    message: "calendar \"\(calendar.name)\": the feed has not been fetched yet (\(path): \(failure.message))",
+                    hint: "run sse-timeline fetch (sse-timeline-fetch.timer does); it is read when it appears"
+                )
+            )
+            return []
         case .failure(let failure):
             problems.append(
                 Diagnostic(
