@@ -100,8 +100,9 @@ public struct FeedCache: Sendable {
         return Status(text: String(decoding: bytes, as: UTF8.self))
     }
 
-    /// Replaces the status of `name`, crash-safely.
+    /// Replaces the status of `name`, crash-safely (creating the directories, as `prepare` does).
     public func save(_ status: Status, for name: String) throws(SystemCallError) {
+        try prepare(name)
         let temporary = "\(directory)/.\(name).status.part"
         let file = try FileDescriptor.open(
             temporary,
