@@ -179,12 +179,12 @@ EOF
 sctl reload "$UNIT" || fail "systemctl reload $UNIT with a feed calendar"
 sctl start sse-timeline-fetch.service || fail "sse-timeline-fetch.service failed"
 has_count 1 "MESSAGE_ID=$FEED_UPDATED_ID" CALENDAR=team || fail "the fetch unit wrote no feed-updated entry"
-feed_key="team-feed-event@test|$(local_at "$feed_due")|at start"
-feed_written() { has_count 1 "MESSAGE_ID=$DUE_ID" "REMINDER_KEY=$feed_key"; }
-wait_until 60 "the feed event's reminder ($feed_key)" feed_written
-feed_late=$(field LATENESS_USEC "MESSAGE_ID=$DUE_ID" "REMINDER_KEY=$feed_key")
-[ "$(field DUE_AT "MESSAGE_ID=$DUE_ID" "REMINDER_KEY=$feed_key")" = "$(at "$feed_due")" ] \
-    || fail "the feed reminder's DUE_AT is not $(at "$feed_due")"
+feed_match=("MESSAGE_ID=$DUE_ID" "MILESTONE_TITLE=Feed event")
+feed_written() { has_count 1 "${feed_match[@]}"; }
+wait_until 60 "the feed event's reminder" feed_written
+feed_late=$(field LATENESS_USEC "${feed_match[@]}")
+feed_at=$(field DUE_AT "${feed_match[@]}")
+[ "$(date -u -d "$feed_at" +%s)" = "$feed_due" ] || fail "the feed reminder is due at $feed_at, not $(at "$feed_due")"
 exposure() { ct c systemd-analyze security --no-pager "$1" | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p'; }
 fetch_exposure=$(exposure sse-timeline-fetch.service)
 daemon_exposure=$(exposure "$UNIT")
