@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 import Timeline
 
 /// `sse-timeline agenda [--days N]`: the coming days grouped by day, as khal's agenda.
@@ -40,7 +41,7 @@ struct AgendaCommand: ParsableCommand {
         let zone = options.systemZone
         let now = try options.currentInstant()
         let config = try options.loadOrExit().config
-        let agenda = Agenda(config: config, now: now, dayCount: days, viewerZone: zone)
+        let agenda = Agenda(config: config, now: now, dayCount: days, viewerZone: zone, localizer: Gettext.localizer)
         if json {
             Output.out(agenda.days.json(workingCalendar: agenda.workingCalendar).render())
             return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Gettext
 import Glibc
 import Timeline
 
@@ -26,22 +27,31 @@ struct InstanceOptions: ParsableArguments {
     /// The error to exit with for a failed call: no daemon running, no bus, or the daemon's own refusal.
     func fail(_ error: BusError) -> ExitCode {
         let unit = user ? "systemctl --user start sse-timeline" : "systemctl start sse-timeline"
+        let l10n = Gettext.localizer
         if error.isServiceUnknown {
             Output.err(
-                "sse-timeline: no sse-timeline daemon is running on \(scope) (nobody owns \(DaemonService.busName)); "
-                    + "start it with: \(unit)"
+                l10n.tr(
+                    "sse-timeline: no sse-timeline daemon is running on %s (nobody owns %s); start it with: %s",
+                    "\(scope)",
+                    DaemonService.busName,
+                    unit
+                )
             )
         } else if error.isNotConnected {
             Output.err(
-                "sse-timeline: cannot reach \(scope) (\(error.message)), so no sse-timeline daemon runs there"
-                    + (user ? "" : "; for your own instance, add --user")
+                l10n.tr(
+                    "sse-timeline: cannot reach %s (%s), so no sse-timeline daemon runs there",
+                    "\(scope)",
+                    error.message
+                )
+                    + (user ? "" : l10n.tr("; for your own instance, add --user"))
             )
         } else if error.name.hasPrefix(TimelineBusAPI.errorPrefix) {
             Output.err("sse-timeline: \(error.message)")
         } else if error.name == "org.freedesktop.DBus.Error.AccessDenied" {
             Output.err(
-                "sse-timeline: not allowed: \(error.message)"
-                    + (user ? "" : " (the system instance takes snooze and dismiss from root only; try sudo)")
+                l10n.tr("sse-timeline: not allowed: %s", error.message)
+                    + (user ? "" : l10n.tr(" (the system instance takes snooze and dismiss from root only; try sudo)"))
             )
         } else {
             Output.err("sse-timeline: \(error)")
@@ -104,19 +114,20 @@ struct PendingCommand: ParsableCommand {
             )
             return
         }
+        let l10n = Gettext.localizer
         if pending.isEmpty {
-            Output.out("nothing is pending")
+            Output.out(l10n.tr("nothing is pending"))
             return
         }
         let now = SystemTime.now().secondsSinceEpoch
         for reminder in pending {
             let due = Instant(reminder.due)
             var line =
-                "\(ReminderMath.humanTime(due, in: zone)) (\(ReminderMath.relative(due.secondsSinceEpoch - now)))"
-            line += reminder.state == .snoozed ? "  snoozed  " : "  "
+                "\(ReminderMath.humanTime(due, in: zone)) (\(ReminderMath.relative(due.secondsSinceEpoch - now, l10n)))"
+            line += reminder.state == .snoozed ? "  " + l10n.tr("snoozed") + "  " : "  "
             line += reminder.reminder.isEmpty ? reminder.title : "\(reminder.title), \(reminder.reminder)"
             Output.out(line)
-            Output.out("    key: \(Shell.quote(reminder.key))")
+            Output.out("    " + l10n.tr("key: %s", Shell.quote(reminder.key)))
         }
     }
 }
@@ -162,7 +173,7 @@ struct SnoozeCommand: ParsableCommand {
             throw instance.fail(error)
         }
         let zone = ZoneDatabase.shared.systemZone(tz: ProcessEnvironment.current()["TZ"])
-        Output.out("snoozed until \(ReminderMath.humanTime(Instant(until), in: zone)): \(key)")
+        Output.out(Gettext.localizer.tr("snoozed until %s: %s", ReminderMath.humanTime(Instant(until), in: zone), key))
     }
 }
 
@@ -192,7 +203,7 @@ struct DismissCommand: ParsableCommand {
         } catch {
             throw instance.fail(error)
         }
-        Output.out("dismissed: \(key)")
+        Output.out(Gettext.localizer.tr("dismissed: %s", key))
     }
 }
 

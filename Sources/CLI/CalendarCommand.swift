@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 import Timeline
 
 /// `sse-timeline calendar [MONTH|YEAR]`: month grids with the timeline's days marked, as `cal` and `remind -c`.
@@ -58,7 +59,13 @@ struct CalendarCommand: ParsableCommand {
             months = [this, this.next, this.next.next]
         }
         let config = try options.loadOrExit().config
-        let calendar = CalendarGrid(config: config, months: months, now: now, viewerZone: zone)
+        let calendar = CalendarGrid(
+            config: config,
+            months: months,
+            now: now,
+            viewerZone: zone,
+            localizer: Gettext.localizer
+        )
         if json {
             Output.out(calendar.days.json(workingCalendar: calendar.workingCalendar).render())
             return

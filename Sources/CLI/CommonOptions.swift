@@ -1,6 +1,6 @@
 import ArgumentParser
-import Gettext
 import Daemon
+import Gettext
 import Timeline
 
 /// Options every command that reads the timeline takes.
@@ -48,19 +48,34 @@ struct ConfigOptions: ParsableArguments {
     }
 
     /// Loads the timeline or prints every problem and exits 1. Says which config was used, on stderr.
-    func loadOrExit(quiet: Bool = false) throws -> LoadedTimeline {
+    ///
+    /// `requiredLanguages`: warn at each milestone without texts in one of them (`validate --languages`).
+    func loadOrExit(quiet: Bool = false, requiredLanguages: [String] = []) throws -> LoadedTimeline {
         let source = self.source
-        switch source.load(zones: .shared) {
+        switch source.load(zones: .shared, requiredLanguages: requiredLanguages) {
         case .success(let loaded):
-            if !quiet { Output.err("config: \(loaded.description)") }
+            if !quiet {
+                let used = source.files.describe(
+                    dropInCount: loaded.config.sources.count - 1,
+                    localizer: Gettext.localizer
+                )
+                Output.err(Gettext.localizer.tr("config: %s", used))
+            }
             for warning in loaded.config.warnings { Output.err(warning.description) }
             return loaded
         case .failure(let error):
             let files = source.files
-            Output.err("config: \(files.describe(dropInCount: files.dropInCount))")
+            let used = files.describe(dropInCount: files.dropInCount, localizer: Gettext.localizer)
+            Output.err(Gettext.localizer.tr("config: %s", used))
             for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
             let l10n = Gettext.localizer
-            Output.err(l10n.trn("%d error; the timeline was not loaded", "%d errors; the timeline was not loaded", error.errorCount))
+            Output.err(
+                l10n.trn(
+                    "%d error; the timeline was not loaded",
+                    "%d errors; the timeline was not loaded",
+                    error.errorCount
+                )
+            )
             throw ExitCode(1)
         }
     }

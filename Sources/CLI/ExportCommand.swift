@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 import Timeline
 
 /// `sse-timeline export --format json|ics`: the whole timeline as data, or as an iCalendar file.
@@ -34,13 +35,30 @@ struct ExportCommand: ParsableCommand {
     )
     var dtstamp: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Also write each milestone's texts in the other languages as SUMMARY;LANGUAGE=... lines (ics only).",
+            discussion: "The events' texts are in the config's language (or the locale's) either way. RFC 5545 "
+                + "allows one SUMMARY, DESCRIPTION and LOCATION per event: most calendar apps show the first and "
+                + "drop the rest, and strict validators refuse the file; sse-timeline import reads them all."
+        )
+    )
+    var allLanguages = false
+
     func run() throws {
         let loaded = try options.loadOrExit()
         let config = loaded.config
         if format == .ics {
             let stamp =
                 try dtstamp.map { try TimeArgument.parse($0, option: "--dtstamp", zone: .utc) } ?? SystemTime.now()
-            let bytes = ICalendarExport(config: config, dtstamp: stamp).bytes()
+            // The instance's language: the config's `language`, else the locale's.
+            let localizer = config.defaults.language.map(Gettext.localizer(for:)) ?? Gettext.localizer
+            let bytes = ICalendarExport(
+                config: config,
+                dtstamp: stamp,
+                localizer: localizer,
+                alternatives: allLanguages
+            ).bytes()
             Output.out(bytes: bytes)
             return
         }

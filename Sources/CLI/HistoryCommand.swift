@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Gettext
 import Glibc
 import Timeline
 
@@ -100,7 +101,7 @@ struct HistoryCommand: ParsableCommand {
             Output.out(JSON.array(entries.map { json($0, zone: zone) }).render())
             return
         }
-        if entries.isEmpty { Output.err("no sse-timeline entries in \(describe(source))") }
+        if entries.isEmpty { Output.err(Gettext.localizer.tr("no sse-timeline entries in %s", describe(source))) }
         for entry in entries {
             var line =
                 [time(entry, zone: zone), entry.host ?? "-", who(entry, source: source), entry.event.rawValue]
@@ -122,20 +123,22 @@ struct HistoryCommand: ParsableCommand {
 
     /// `system` for the system instance; the user's name (this machine) or uid (another journal) for a user one.
     private func who(_ entry: JournalHistory.Entry, source: JournalHistory.Source) -> String {
-        guard entry.userUnit != nil, let uid = entry.uid else { return "system" }
+        let l10n = Gettext.localizer
+        guard entry.userUnit != nil, let uid = entry.uid else { return l10n.tr("system") }
         switch source {
         case .system, .user:
             if let passwd = getpwuid(uid), let name = passwd.pointee.pw_name { return String(cString: name) }
-            return "uid \(uid)"
+            return l10n.tr("uid %s", String(uid))
         case .directory, .files:
-            return "uid \(uid)"
+            return l10n.tr("uid %s", String(uid))
         }
     }
 
     private func describe(_ source: JournalHistory.Source) -> String {
-        switch source {
-        case .system: "the system journal (is sse-timeline.service installed, and may you read the journal?)"
-        case .user: "your journal (is your sse-timeline.service running?)"
+        let l10n = Gettext.localizer
+        return switch source {
+        case .system: l10n.tr("the system journal (is sse-timeline.service installed, and may you read the journal?)")
+        case .user: l10n.tr("your journal (is your sse-timeline.service running?)")
         case .directory(let path): path
         case .files(let paths): paths.joined(separator: ", ")
         }

@@ -23,8 +23,33 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "Warn at each milestone whose title, description or location has no text in one of these languages.",
+            discussion: "A comma-separated list of fr, es: each milestone of a TOML file without title_fr (and "
+                + "description_fr, location_fr when it has a description or location) is listed as a warning "
+                + "at its FILE:LINE:COLUMN. Warnings do not fail.",
+            valueName: "languages"
+        )
+    )
+    var languages: String?
+
+    /// The languages of --languages.
+    var requiredLanguages: [String] {
+        languages.map { $0.split(separator: ",").map { String($0.filter { $0 != " " }) } } ?? []
+    }
+
+    func validate() throws {
+        for language in requiredLanguages where !MilestoneTexts.languages.contains(language) {
+            let accepted = MilestoneTexts.languages.joined(separator: ", ")
+            throw ValidationError(
+                "--languages: \"\(language)\" is not a language milestones are translated into; accepted: \(accepted)"
+            )
+        }
+    }
+
     func run() throws {
-        let config = try options.loadOrExit().config
+        let config = try options.loadOrExit(requiredLanguages: requiredLanguages).config
         let now = try options.currentInstant()
         let schedule = Schedule(config: config)
         var queue = DueQueue(schedule: schedule, after: now)
@@ -37,7 +62,10 @@ struct ValidateCommand: ParsableCommand {
             String(queue.pendingCount)
         )
         if let next = queue.pop() {
-            summary += l10n.tr("; next: %s", InstanceFormatting(schedule: schedule, localizer: l10n).sentence(next, now: now))
+            summary += l10n.tr(
+                "; next: %s",
+                InstanceFormatting(schedule: schedule, localizer: l10n).sentence(next, now: now)
+            )
         } else {
             summary += l10n.tr("; nothing is due after now")
         }

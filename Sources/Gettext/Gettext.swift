@@ -11,20 +11,57 @@ public enum Gettext {
     /// The text domain: the catalogs are LOCALEDIR/LANG/LC_MESSAGES/sse-timeline.mo.
     public static let domain = "sse-timeline"
 
-    /// The localizer whose lookups go through glibc's `dgettext` and `dcngettext` in ``domain``.
+    /// The localizer whose lookups go through glibc's `dgettext` and `dcngettext` in ``domain``, in the
+    /// process's language (``currentLanguage()``), its weekday and month names from that language's locale.
+    public static let localizer = Localizer(
+        singular: { lookUp($0) },
+        plural: { lookUp($0, $1, $2) },
+        language: { currentLanguage() },
+        calendarName: { CalendarNames.name($0, language: currentLanguage()) }
+    )
+
+    /// The localizer of `language` ("fr") whatever the process's language is: what a channel or recipient that
+    /// reads another language than the instance formats its messages with. Each lookup switches the messages'
+    /// language for its own duration (``use(language:)``) and back, so the process's language stays as it was;
+    /// since that is the process's environment and locale, lookups belong on one thread (the daemon's loop).
+    /// "en" is ``Localizer/english``.
+    public static func localizer(for language: String) -> Localizer {
+        if language == "en" { return .english }
+        return Localizer(
+            singular: { message in speaking(language) { lookUp(message) } },
+            plural: { one, other, count in speaking(language) { lookUp(one, other, count) } },
+            language: { language },
+            calendarName: { CalendarNames.name($0, language: language) }
+        )
+    }
+
     // Without a translation gettext returns the msgid pointer it was given: it is read inside `withCString`,
     // while that pointer is still valid.
-    public static let localizer = Localizer(
-        singular: { message in message.withCString { String(cString: dgettext(domain, $0)) } },
-        plural: { one, other, count in
-            one.withCString { one in
-                other.withCString { other in
-                    String(cString: dcngettext(domain, one, other, UInt(max(0, count)), LC_MESSAGES))
-                }
+    private static func lookUp(_ message: String) -> String {
+        message.withCString { String(cString: dgettext(domain, $0)) }
+    }
+
+    private static func lookUp(_ one: String, _ other: String, _ count: Int) -> String {
+        one.withCString { one in
+            other.withCString { other in
+                String(cString: dcngettext(domain, one, other, UInt(max(0, count)), LC_MESSAGES))
             }
-        },
-        language: { currentLanguage() }
-    )
+        }
+    }
+
+    /// `body` run with the messages in `language`, then the process's `LANGUAGE` and LC_MESSAGES as they were.
+    private static func speaking<T>(_ language: String, _ body: () -> T) -> T {
+        if currentLanguage() == language { return body() }
+        let savedLanguage = getenv("LANGUAGE").map { String(cString: $0) }
+        let savedMessages = setlocale(LC_MESSAGES, nil).map { String(cString: $0) } ?? "C"
+        use(language: language)
+        defer {
+            if let savedLanguage { setenv("LANGUAGE", savedLanguage, 1) } else { unsetenv("LANGUAGE") }
+            // Setting the locale again also drops gettext's cache of the lookups made in `language`.
+            setlocale(LC_MESSAGES, savedMessages)
+        }
+        return body()
+    }
 
     /// The language the lookups answer in, as gettext picks it: the first of `LANGUAGE` that has a catalog (or
     /// English), unless LC_MESSAGES is "C"; else LC_MESSAGES's language ("fr" of fr_FR.UTF-8); "en" for C.

@@ -43,6 +43,8 @@ def parse_args(argv):
                    help="runs for the default timeline and 10k")
     p.add_argument("--startup-runs-large", type=int, default=int(env("BENCH_STARTUP_RUNS_LARGE", "3")),
                    help="runs for 100k and 1M")
+    p.add_argument("--startup-sizes", default=env("BENCH_STARTUP_SIZES", ""),
+                   help="comma list of the start-up rows to run (default, default-fr, 10k, 100k, 1M); empty: all")
     p.add_argument("--reload-runs", type=int, default=int(env("BENCH_RELOAD_RUNS", "5")),
                    help="SIGHUPs for each of the default timeline and 100k")
     p.add_argument("--burst-runs", type=int, default=int(env("BENCH_BURST_RUNS", "3")), help="bursts on stderr")

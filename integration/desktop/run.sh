@@ -427,3 +427,45 @@ for milestone in review filing unseen-a unseen-b back; do
     [ "$(count "$DUE_ID" "$milestone")" = 1 ] || fail "$milestone: $(count "$DUE_ID" "$milestone") reminder entries"
 done
 ok "each reminder in the log once; one snooze, one return, three dismissals; no repeat after the dismissal"
+
+# ---- 5. In French (issue 24) --------------------------------------------------------------------------------
+
+# `language = "fr"` in a drop-in makes the instance French from this reload on: the notification's words, its
+# buttons and the milestone's French title and location, read back from dunst's context menu and history.
+due=$(( $(date +%s) + 4 ))
+start=$(( (due + 600 + 59) / 60 * 60 ))
+add_milestone <<EOF
+[defaults]
+language = "fr"
+
+[[milestone]]
+id = "coop-day"
+title = "International Day of Cooperatives"
+title_fr = "Journée internationale des coopératives"
+location = "worldwide"
+location_fr = "dans le monde entier"
+start = $(local_time "$start")
+snooze = ["5 seconds"]
+reminders = ["$(( start - due )) seconds before"]
+EOF
+wait_for "the French reminder's entry" 20 at_least 1 "$DUE_ID" coop-day
+wait_for "the French notification on screen" 20 displayed 1
+menu_offers "Reporter de 5 secondes" || fail "no \"Reporter de 5 secondes\" in the menu: $(last_menu)"
+grep -q -F "#Ignorer (Journée internationale des coopératives commence dans 10 minutes) [" <<<"$(last_menu)" \
+    || fail "no \"Ignorer\" in the menu: $(last_menu)"
+ok "the context menu offers Reporter de 5 secondes and Ignorer"
+dunstctl close
+wait_for "the French notification in dunst's history" 20 in_history "Journée internationale"
+TZ=Europe/Zurich python3 - "$(history_entry "Journée internationale")" "$start" <<'EOF' || fail "French history entry"
+import json, sys, time
+n = json.loads(sys.argv[1])
+start = time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(int(sys.argv[2])))  # TZ=Europe/Zurich
+expected = {
+    "summary": "Journée internationale des coopératives commence dans 10 minutes",
+    "body": f"Quand : {start} (dans 10 minutes)\nOù : dans le monde entier",
+}
+for key, value in expected.items():
+    if n[key] != value:
+        sys.exit(f"{key}: {n[key]!r}, expected {value!r}")
+EOF
+ok "dunst's history: the summary and body in French, with the milestone's French title and location"

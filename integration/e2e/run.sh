@@ -518,6 +518,51 @@ journald_usec=$(( $(sed -n 's/^__REALTIME_TIMESTAMP=//p' <<<"$first") - idle_due
 ok "8 after 65 s idle: the first reminder written $idle_lateness µs after its instant (LATENESS_USEC);" \
     "journald stamped it $journald_usec µs after the instant"
 
+# -- 9. the instance's language (issue 24) -----------------------------------------------------------------------
+# `language = "fr"` in a drop-in: after the reload, the system instance (whose locale is C) writes MESSAGE in
+# French with the milestone's French title, MILESTONE_TITLE as written and MILESTONE_TITLE_FR/_ES beside it; the
+# French catalog explains the entry to a French reader (journalctl -x under LANG=fr_FR.UTF-8).
+
+french_due=$(in_seconds 4)
+put /etc/sse-timeline/timeline.d/97-language.toml <<EOF
+[defaults]
+language = "fr"
+
+[[milestone]]
+id = "e2e-french"
+title = "International Labour Conference"
+title_fr = "Conférence internationale du Travail"
+title_es = "Conferencia Internacional del Trabajo"
+start = $(at "$french_due")
+reminders = ["at start"]
+EOF
+sctl reload "$UNIT" || fail "systemctl reload (language)"
+wait_until 10 "the French reminder" has_count 1 MESSAGE_ID=$DUE_ID MILESTONE_ID=e2e-french
+french=$(jctl -u "$UNIT" -o json MESSAGE_ID=$DUE_ID MILESTONE_ID=e2e-french)
+python3 - "$french" <<'PY' || fail "the French entry: $french"
+import json, sys
+entry = json.loads(sys.argv[1].splitlines()[0])
+expected = {
+    "MESSAGE": f"Conférence internationale du Travail commence maintenant ({entry.get('MILESTONE_START')}).",
+    "MILESTONE_TITLE": "International Labour Conference",
+    "MILESTONE_TITLE_FR": "Conférence internationale du Travail",
+    "MILESTONE_TITLE_ES": "Conferencia Internacional del Trabajo",
+    "REMINDER": "at start",
+}
+for key, value in expected.items():
+    if entry.get(key) != value:
+        sys.exit(f"{key}: {entry.get(key)!r}, expected {value!r}")
+PY
+# The host generated fr_FR.UTF-8 for the container's /usr/lib/locale, or the container makes it now.
+ct locale -a | grep -qix fr_fr.utf8 || ct localedef -i fr_FR -f UTF-8 fr_FR.UTF-8 \
+    || fail "no fr_FR.UTF-8 locale in the container"
+explained=$(ct env LANG=fr_FR.UTF-8 journalctl -u "$UNIT" -x --no-pager MESSAGE_ID=$DUE_ID MILESTONE_ID=e2e-french)
+grep -qF "Subject: Rappel : International Labour Conference (at start)" <<<"$explained" \
+    || fail "journalctl -x under LANG=fr_FR.UTF-8 shows no French catalog text: $explained"
+ct rm /etc/sse-timeline/timeline.d/97-language.toml
+ok "9 language = \"fr\": MESSAGE in French, MILESTONE_TITLE as written with MILESTONE_TITLE_FR and _ES" \
+    "(journalctl -o json); journalctl -x in French"
+
 # -- nothing sent twice, over the whole run ----------------------------------------------------------------
 
 dups=$(jctl -u "$UNIT" "MESSAGE_ID=$DUE_ID" "MESSAGE_ID=$CAUGHT_UP_ID" -o cat --output-fields=REMINDER_KEY \

@@ -36,7 +36,7 @@ for po in po/*.po; do
 done
 
 fresh=$(mktemp)
-trap 'rm -f "$fresh"' EXIT
+trap 'rm -f "$fresh" "$fresh.err"' EXIT
 scripts/update-pot.sh "$fresh"
 if diff -u po/sse-timeline.pot "$fresh"; then
     pass "po/sse-timeline.pot is what the sources mark"
@@ -64,11 +64,14 @@ for expected in "C|Reminder due: @MILESTONE_TITLE@ (@REMINDER@)" "fr_FR.UTF-8|Ra
     got=$(catalog_subject "$loc" $due)
     if [ "$got" = "${expected#*|}" ]; then pass "catalog in ${expected%%|*}: $got"; else fail "catalog in ${expected%%|*}: got \"$got\""; fi
 done
-# Every message ID of a translation is one of the English catalog's.
+# Each translation has exactly the English catalog's message IDs: none missing, none unknown.
+message_ids() { sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' "$1" | sort; }
 for catalog in systemd/sse-timeline.*.catalog; do
-    unknown=$(comm -23 <(sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' "$catalog" | sort) \
-        <(sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' systemd/sse-timeline.catalog | sort))
-    if [ -z "$unknown" ]; then pass "$catalog names only known MESSAGE_IDs"; else fail "$catalog: unknown $unknown"; fi
+    if difference=$(diff <(message_ids systemd/sse-timeline.catalog) <(message_ids "$catalog")); then
+        pass "$catalog has every MESSAGE_ID of sse-timeline.catalog, and no other"
+    else
+        fail "$catalog differs from sse-timeline.catalog in its MESSAGE_IDs: $difference"
+    fi
 done
 rm -rf "$root"
 
@@ -106,7 +109,28 @@ for loc in fr_FR.UTF-8 es_ES.UTF-8; do
         "$(run_in "$loc" list --from 2027-05-01 --to 2027-07-31)"
     compare "next in $loc" $here/expected/next.$lang "$(run_in "$loc" next --now 2027-05-01 --count 8)"
     compare "validate in $loc" $here/expected/validate.$lang "$(run_in "$loc" validate --now 2027-05-01)"
+    # Weekday and month names from glibc's locale, the views' words, the plural of each offset.
+    compare "calendar in $loc" $here/expected/calendar.$lang "$(run_in "$loc" calendar 2027-06 --week-numbers)"
+    compare "agenda in $loc" $here/expected/agenda.$lang "$(run_in "$loc" agenda --now 2027-06-05 --days 4)"
+    # validate --languages: the milestone without Spanish texts, at its id's FILE:LINE:COLUMN.
+    compare "validate --languages fr,es in $loc" $here/expected/validate-languages.$lang \
+        "$(env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG="$loc" "$binary" validate --now 2027-05-01 --languages fr,es \
+            --config $here/timeline-language.toml 2>&1)"
 done
+# A localizer of another language than the process's (Gettext.localizer(for:), as a channel of its own language
+# asks for one): the export of a language = "fr" timeline under LANG=es_ES.UTF-8 is French, the config line
+# on stderr stays Spanish.
+if have_locale es_ES.UTF-8; then
+    exported=$(env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=es_ES.UTF-8 "$binary" export --format ics \
+        --dtstamp 2027-01-01 --config $here/timeline-language.toml 2>"$fresh.err" | tr -d '\r')
+    if grep -qx 'SUMMARY;LANGUAGE=fr:Conférence internationale du Travail' <<<"$exported" \
+        && grep -qx 'DESCRIPTION:Conférence internationale du Travail (21 jours avant)' <<<"$exported" \
+        && grep -qx "configuración: $here/timeline-language.toml" "$fresh.err"; then
+        pass "export in the config's French under es_ES.UTF-8, the process's messages still Spanish"
+    else
+        fail "export with language = \"fr\" under es_ES.UTF-8: $(grep -E '^(SUMMARY|DESCRIPTION)' <<<"$exported" | head -3) / $(cat "$fresh.err")"
+    fi
+fi
 # The config's language = "fr" under the C locale, as a system instance runs: the messages in French with the
 # milestone's French title; the fields keep the title as written and add MILESTONE_TITLE_FR=.
 replayed=$(env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LANG "$binary" replay --from 2027-05-01 --to 2027-06-30 \

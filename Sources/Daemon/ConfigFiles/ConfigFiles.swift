@@ -54,11 +54,16 @@ public struct ConfigFiles: Sendable {
         return base + ".d"
     }
 
-    /// A one-line account of what was used, for every command to print.
-    public func describe(dropInCount: Int) -> String {
+    /// A one-line account of what was used, for every command to print, in `localizer`'s language.
+    public func describe(dropInCount: Int, localizer: Localizer = .english) -> String {
         var text = mainPath ?? DefaultTimeline.name
         if let dropInDirectory, dropInCount > 0 {
-            text += " + \(dropInCount) drop-in\(dropInCount == 1 ? "" : "s") from \(dropInDirectory)/"
+            text += localizer.trn(
+                " + %d drop-in from %s/",
+                " + %d drop-ins from %s/",
+                dropInCount,
+                dropInDirectory
+            )
         }
         return text
     }

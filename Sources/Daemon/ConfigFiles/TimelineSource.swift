@@ -40,12 +40,15 @@ public struct TimelineSource: Sendable {
     ///
     /// The daemon passes a fresh database at each load, so that an OS tzdata update takes effect at the next
     /// reload; one-shot commands pass `ZoneDatabase.shared`.
+    /// `requiredLanguages`: warn at each milestone without texts in one of them (`validate --languages`).
     public func load(
         zones: ZoneDatabase = ZoneDatabase(),
-        calendars: VdirCalendars? = nil
+        calendars: VdirCalendars? = nil,
+        requiredLanguages: [String] = []
     ) -> Result<LoadedTimeline, ConfigError> {
         let files = self.files
-        let loader = ConfigLoader(zones: zones, systemZone: systemZone(in: zones))
+        var loader = ConfigLoader(zones: zones, systemZone: systemZone(in: zones))
+        loader.requiredLanguages = requiredLanguages
         return files.load(loader: loader).map { config in
             var config = config
             var description = files.describe(dropInCount: config.sources.count - 1)

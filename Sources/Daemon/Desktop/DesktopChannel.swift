@@ -41,6 +41,7 @@ public final class DesktopChannel: DeliveryObserver {
     private let clock: any WallClock
     private let logger: Logger
     private let followUps: FollowUpHandler
+    private let localizer: Localizer
 
     private var owner = Owner.unknown
     private var capabilities: Set<String>?
@@ -55,13 +56,20 @@ public final class DesktopChannel: DeliveryObserver {
     private var unacknowledged: [String: DeliveredReminder] = [:]
     private var unavailableReported = false
 
-    /// A channel showing notifications on `server`, stamping them with `clock`'s time, handing the person's
-    /// choices to `followUps`, logging to `logger`.
-    public init(server: any NotificationServer, clock: any WallClock, logger: Logger, followUps: FollowUpHandler) {
+    /// A channel showing notifications on `server` in `localizer`'s language, stamping them with `clock`'s time,
+    /// handing the person's choices to `followUps`, logging to `logger`.
+    public init(
+        server: any NotificationServer,
+        clock: any WallClock,
+        logger: Logger,
+        followUps: FollowUpHandler,
+        localizer: Localizer = .english
+    ) {
         self.server = server
         self.clock = clock
         self.logger = logger
         self.followUps = followUps
+        self.localizer = localizer
         server.onEvent = { [unowned self] event in self.handle(event) }
     }
 
@@ -104,7 +112,12 @@ public final class DesktopChannel: DeliveryObserver {
             askCapabilities()
             return
         }
-        let notification = DesktopNotification(for: reminder, now: clock.now(), capabilities: capabilities)
+        let notification = DesktopNotification(
+            for: reminder,
+            now: clock.now(),
+            capabilities: capabilities,
+            localizer: localizer
+        )
         let replacing = idOfKey[reminder.key] ?? 0
         server.notify(notification, replacing: replacing) { [weak self] result in
             guard let self else { return }

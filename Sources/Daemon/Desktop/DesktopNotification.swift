@@ -44,10 +44,13 @@ public struct DesktopNotification: Equatable, Sendable {
         }
 
         /// What the button says: "Snooze 10 minutes", "Dismiss".
-        public var label: String {
+        public var label: String { label(.english) }
+
+        /// What the button says in `localizer`'s language: French "Reporter de 10 minutes", "Ignorer".
+        public func label(_ localizer: Localizer) -> String {
             switch self {
-            case .snooze(let seconds): "Snooze \(DesktopNotification.durationText(seconds))"
-            case .dismiss: "Dismiss"
+            case .snooze(let seconds): localizer.tr("Snooze %s", DesktopNotification.durationText(seconds, localizer))
+            case .dismiss: localizer.tr("Dismiss")
             }
         }
 
@@ -77,29 +80,50 @@ public struct DesktopNotification: Equatable, Sendable {
     public var resident: Bool
     /// Milliseconds until it expires; 0: never (critical ones), -1: as the server decides.
     public var expireTimeout: Int32
+    /// What the buttons say, one for each of `actions`, in the notification's language.
+    public var actionLabels: [String]
 
-    /// The notification of `reminder`, written at `now`, for a server with `capabilities` (`GetCapabilities`).
-    public init(for reminder: DeliveredReminder, now: WallTime, capabilities: Set<String>) {
+    /// The notification of `reminder`, written at `now`, for a server with `capabilities` (`GetCapabilities`),
+    /// in `localizer`'s language (its words, and the milestone's texts in that language where it has them).
+    public init(
+        for reminder: DeliveredReminder,
+        now: WallTime,
+        capabilities: Set<String>,
+        localizer: Localizer = .english
+    ) {
+        let l10n = localizer
+        let language = l10n.language
         let milestone = reminder.milestone
         let index = Int(reminder.instance.reminderIndex)
         let configured = milestone.reminders[index]
         let delivery = milestone.delivery(ofReminder: index)
         let occurrence = Occurrence(start: reminder.instance.occurrenceStart, milestone: milestone)
         let anchor = configured.offset.anchor == .end && milestone.end != nil ? ReminderOffset.Anchor.end : .start
-        let relation = Self.relation(anchor: anchor, occurrence: occurrence, milestone: milestone, now: now)
-        summary = "\(milestone.title) \(relation.verb) \(relation.when)"
+        let relation = Self.relation(
+            anchor: anchor,
+            occurrence: occurrence,
+            milestone: milestone,
+            now: now,
+            localizer: l10n
+        )
+        summary = relation.summary(milestone.title(in: language))
 
-        var lines = ["When: \(Self.when(occurrence, milestone: milestone)) (\(relation.when))"]
-        if let location = milestone.location { lines.append("Where: \(location)") }
-        if let source = milestone.source { lines.append("Source: \(source)") }
+        var lines = [l10n.tr("When: %s (%s)", Self.when(occurrence, milestone: milestone, l10n), relation.when)]
+        if let location = milestone.location(in: language) { lines.append(l10n.tr("Where: %s", location)) }
+        if let source = milestone.source { lines.append(l10n.tr("Source: %s", source)) }
         if reminder.isRepeat {
             let left = reminder.entry["REPEATS_LEFT"].flatMap { Int($0) } ?? 0
             lines.append(
                 left == 0
-                    ? "Repeated, for the last time." : "Repeated: \(plural(left, "more repeat")) unless dismissed."
+                    ? l10n.tr("Repeated, for the last time.")
+                    : l10n.trn(
+                        "Repeated: %d more repeat unless dismissed.",
+                        "Repeated: %d more repeats unless dismissed.",
+                        left
+                    )
             )
         } else if reminder.isReturn {
-            lines.append("Back after a snooze.")
+            lines.append(l10n.tr("Back after a snooze."))
         }
         let text = lines.joined(separator: "\n")
         body = capabilities.contains("body-markup") ? Self.escapingMarkup(text) : text
@@ -108,6 +132,7 @@ public struct DesktopNotification: Equatable, Sendable {
         resident = urgency == .critical
         expireTimeout = urgency == .critical ? 0 : -1
         actions = capabilities.contains("actions") ? delivery.snooze.map { .snooze(seconds: $0) } + [.dismiss] : []
+        actionLabels = actions.map { $0.label(l10n) }
     }
 
     /// The hints: `urgency` (a byte), and `resident` for critical ones.
@@ -119,44 +144,74 @@ public struct DesktopNotification: Equatable, Sendable {
 
     /// The `actions` argument: key, label, key, label...
     public var actionStrings: [String] {
-        actions.flatMap { [$0.key, $0.label] }
+        zip(actions, actionLabels).flatMap { [$0.key, $1] }
     }
 
     // MARK: - Text
 
-    /// "starts" / "in 1 hour", "started" / "2 days ago", "starts" / "tomorrow", counted from `now` to the
-    /// reminder's anchor (the start, or the end for reminders counted from the end): in whole days for all-day
-    /// milestones, exactly otherwise.
+    /// How the summary counts from `now` to the reminder's anchor (the start, or the end for reminders counted
+    /// from the end): in whole days for all-day milestones, exactly otherwise.
+    struct Relation {
+        /// Whether the anchor is still ahead (or today).
+        var ahead: Bool
+        /// The anchor is the end.
+        var end: Bool
+        /// "in 1 hour", "tomorrow", "2 days ago", in the notification's language.
+        var when: String
+        /// The localizer of the words.
+        var localizer: Localizer
+
+        /// "Exam starts in 1 hour", "Conference starts tomorrow", "ILC ended 2 days ago", in one sentence per
+        /// case so that each language can order its words (`title` is the milestone's title).
+        func summary(_ title: String) -> String {
+            switch (end, ahead) {
+            case (false, true): localizer.tr("%s starts %s", title, when)
+            case (false, false): localizer.tr("%s started %s", title, when)
+            case (true, true): localizer.tr("%s ends %s", title, when)
+            case (true, false): localizer.tr("%s ended %s", title, when)
+            }
+        }
+    }
+
+    /// The relation of `now` to `occurrence`'s `anchor`.
     static func relation(
         anchor: ReminderOffset.Anchor,
         occurrence: Occurrence,
         milestone: Milestone,
-        now: WallTime
-    ) -> (verb: String, when: String) {
+        now: WallTime,
+        localizer: Localizer = .english
+    ) -> Relation {
         let target = anchor == .start ? occurrence.start : occurrence.end
-        let (future, past) = anchor == .start ? ("starts", "started") : ("ends", "ended")
+        let end = anchor == .end
         if milestone.isAllDay {
             let today = milestone.zone.localTime(at: Instant(secondsSinceEpoch: now.seconds)).date
             let days = target.date.daysSinceEpoch - today.daysSinceEpoch
+            let when: String
             switch days {
-            case 0: return (future, "today")
-            case 1: return (future, "tomorrow")
-            case -1: return (past, "yesterday")
-            case 2...: return (future, "in \(days) days")
-            default: return (past, "\(-days) days ago")
+            case 0: when = localizer.tr("today")
+            case 1: when = localizer.tr("tomorrow")
+            case -1: when = localizer.tr("yesterday")
+            case 2...: when = localizer.tr("in %s", localizer.trn("%d day", "%d days", days))
+            default: when = localizer.tr("%s ago", localizer.trn("%d day", "%d days", -days))
             }
+            return Relation(ahead: days >= 0, end: end, when: when, localizer: localizer)
         }
         let seconds = milestone.zone.instant(for: target).secondsSinceEpoch - now.seconds
-        return (seconds < 0 ? past : future, ReminderMath.relative(seconds))
+        return Relation(
+            ahead: seconds >= 0,
+            end: end,
+            when: ReminderMath.relative(seconds, localizer),
+            localizer: localizer
+        )
     }
 
     /// The occurrence's dates: "2030-01-01 12:00 UTC", "2030-01-01 12:00 to 13:00 UTC", "2027-06-07 to 2027-06-18".
-    static func when(_ occurrence: Occurrence, milestone: Milestone) -> String {
+    static func when(_ occurrence: Occurrence, milestone: Milestone, _ localizer: Localizer = .english) -> String {
         let hasEnd = milestone.end != nil && occurrence.end != occurrence.start
         if milestone.isAllDay {
             let start = dateText(occurrence.start.date, precision: milestone.precision)
             guard hasEnd, occurrence.end.date != occurrence.start.date else { return start }
-            return "\(start) to \(dateText(occurrence.end.date, precision: milestone.precision))"
+            return localizer.tr("%s to %s", start, dateText(occurrence.end.date, precision: milestone.precision))
         }
         let zone = milestone.zone
         let start = ReminderMath.humanTime(zone.instant(for: occurrence.start), in: zone)
@@ -164,9 +219,13 @@ public struct DesktopNotification: Equatable, Sendable {
         let end = ReminderMath.humanTime(zone.instant(for: occurrence.end), in: zone)
         if occurrence.end.date == occurrence.start.date, let space = start.lastIndex(of: " ") {
             // The same day: "2030-01-01 12:00 to 13:00 UTC".
-            return "\(start[..<space]) to \(end.dropFirst(occurrence.end.date.description.count + 1))"
+            return localizer.tr(
+                "%s to %s",
+                String(start[..<space]),
+                String(end.dropFirst(occurrence.end.date.description.count + 1))
+            )
         }
-        return "\(start) to \(end)"
+        return localizer.tr("%s to %s", start, end)
     }
 
     /// A date as precisely as it is known: "2027-06-07", "2010-10", "2013".
@@ -178,10 +237,9 @@ public struct DesktopNotification: Equatable, Sendable {
         }
     }
 
-    /// "10 minutes", "1 hour", "1 hour 30 minutes", "2 days".
-    public static func durationText(_ seconds: Int64) -> String {
-        let offset = ReminderOffset(anchor: .start, days: Int(seconds / 86400), seconds: seconds % 86400)
-        return String(offset.description.dropLast(" after".count))
+    /// "10 minutes", "1 hour", "1 hour 30 minutes", "2 days"; in `localizer`'s language.
+    public static func durationText(_ seconds: Int64, _ localizer: Localizer = .english) -> String {
+        ReminderOffset(anchor: .start, days: Int(seconds / 86400), seconds: seconds % 86400).amountText(localizer)
     }
 
     /// `text` with `&`, `<` and `>` written as entities, for a server that reads the body as markup.

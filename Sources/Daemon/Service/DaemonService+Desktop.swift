@@ -1,11 +1,12 @@
+import Gettext
 import Logging
 import Timeline
 
 extension DaemonService {
     /// The desktop channel of an instance whose bus is a session bus (a user instance, or a bus given by
     /// address): notifications through `bus`, the person's snoozes and dismissals handed to `scheduler`, and its
-    /// answer to `arm` (which re-arms the due timer). Registered as an observer of `scheduler`. nil for the
-    /// system instance and without a bus: notifications belong to a person's session.
+    /// answer to `arm` (which re-arms the due timer), in the instance's language. Registered as an observer of
+    /// `scheduler`. nil for the system instance and without a bus: notifications belong to a person's session.
     static func desktopChannel(
         bus: BusConnection?,
         scheduler: Scheduler,
@@ -26,7 +27,10 @@ extension DaemonService {
             server: BusNotificationServer(connection: bus),
             clock: clock,
             logger: logger,
-            followUps: followUps
+            followUps: followUps,
+            // The process's language: the config's `language` once the timeline is loaded (ReminderEntry makes
+            // it the process's), else the session's locale.
+            localizer: Gettext.localizer
         )
         scheduler.observers.append(channel)
         return channel

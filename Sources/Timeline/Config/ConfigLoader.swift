@@ -36,6 +36,9 @@ public struct ConfigLoader: Sendable {
     /// Reads a file the config names (a holiday set's `ics`), by path; nil: such files cannot be read (an error).
     /// The core never touches the file system itself: the daemon's config-file reading passes this.
     public var readFile: (@Sendable (String) -> Result<[UInt8], ConfigFileFailure>)?
+    /// Languages every milestone of a TOML file should have its texts in (`validate --languages fr,es`): a
+    /// warning at each milestone that lacks one of them (`checkTranslations`). Empty: no such check.
+    public var requiredLanguages: [String] = []
 
     /// Larger files are refused (split them into drop-ins instead).
     public static let maximumFileSize = 64 << 20
@@ -140,6 +143,7 @@ public struct ConfigLoader: Sendable {
                     firstDefinition[id] = (index, n)
                 }
                 guard let milestone else { continue }
+                checkTranslations(milestone, source: index, path: path, context: &context)
                 milestones.append(milestone)
             }
         }
@@ -285,7 +289,10 @@ public struct ConfigLoader: Sendable {
             } else {
                 let accepted = Defaults.languages.map { "\"\($0)\"" }.joined(separator: ", ")
                 context.error(
-                    source, "defaults.language", value: language, "not a language sse-timeline speaks",
+                    source,
+                    "defaults.language",
+                    value: language,
+                    "not a language sse-timeline speaks",
                     hint: "accepted: \(accepted)"
                 )
             }

@@ -14,11 +14,21 @@ public struct ICalendarExport: Sendable {
     public var config: TimelineConfig
     /// DTSTAMP of every event: when the calendar was written.
     public var dtstamp: Instant
+    /// The language of SUMMARY, DESCRIPTION and LOCATION (a milestone's texts in it where it has them, written
+    /// with `LANGUAGE=fr`), and of the words the export adds (the alarms' text, the precision note).
+    public var localizer: Localizer
+    /// Whether the milestones' texts in the other languages follow as more SUMMARY, DESCRIPTION and LOCATION
+    /// lines with their LANGUAGE (`export --all-languages`). RFC 5545 allows each of them once per event:
+    /// readers that follow it keep the first (the export's language), and strict validators refuse the file.
+    public var alternatives: Bool
 
-    /// An export of `config` stamped `dtstamp`.
-    public init(config: TimelineConfig, dtstamp: Instant) {
+    /// An export of `config` stamped `dtstamp`, in `localizer`'s language, with the other languages' texts as
+    /// LANGUAGE-tagged alternatives when `alternatives`.
+    public init(config: TimelineConfig, dtstamp: Instant, localizer: Localizer = .english, alternatives: Bool = false) {
         self.config = config
         self.dtstamp = dtstamp
+        self.localizer = localizer
+        self.alternatives = alternatives
     }
 
     /// The whole VCALENDAR, CRLF line ends, folded.
@@ -155,11 +165,7 @@ public struct ICalendarExport: Sendable {
                 writer.line("EXDATE", parameters, value: value)
             }
         }
-        writer.line("SUMMARY", value: ICalendarWriter.text(milestone.title))
-        if let description = Self.description(of: milestone) {
-            writer.line("DESCRIPTION", value: ICalendarWriter.text(description))
-        }
-        if let location = milestone.location { writer.line("LOCATION", value: ICalendarWriter.text(location)) }
+        writeTexts(of: milestone, to: &writer)
         if let source = milestone.source { writer.line("URL", value: source) }
         if !milestone.tags.isEmpty {
             writer.line("CATEGORIES", value: milestone.tags.map(ICalendarWriter.text).joined(separator: ","))
@@ -168,18 +174,62 @@ public struct ICalendarExport: Sendable {
         writer.end("VEVENT")
     }
 
-    /// The description, with the precision stated for milestones known only to the month or the year.
-    static func description(of milestone: Milestone) -> String? {
+    /// SUMMARY, DESCRIPTION and LOCATION in the export's language (tagged `LANGUAGE=` unless English), then,
+    /// with `alternatives`, the same in each other language the milestone has texts in.
+    func writeTexts(of milestone: Milestone, to writer: inout ICalendarWriter) {
+        let language = localizer.language
+        let tag: [ICalendarWriter.Parameter] = language == "en" ? [] : [.init("LANGUAGE", language)]
+        writer.line("SUMMARY", tag, value: ICalendarWriter.text(milestone.title(in: language)))
+        if let description = Self.description(of: milestone, in: language, localizer) {
+            writer.line("DESCRIPTION", tag, value: ICalendarWriter.text(description))
+        }
+        if let location = milestone.location(in: language) {
+            writer.line("LOCATION", tag, value: ICalendarWriter.text(location))
+        }
+        guard alternatives else { return }
+        for other in ["en"] + MilestoneTexts.languages where other != language {
+            let texts =
+                other == "en"
+                ? MilestoneTexts(
+                    title: milestone.title,
+                    description: milestone.description,
+                    location: milestone.location
+                )
+                : milestone.translations[other] ?? MilestoneTexts()
+            let otherTag = [ICalendarWriter.Parameter("LANGUAGE", other)]
+            if let title = texts.title { writer.line("SUMMARY", otherTag, value: ICalendarWriter.text(title)) }
+            if let description = texts.description {
+                writer.line("DESCRIPTION", otherTag, value: ICalendarWriter.text(description))
+            }
+            if let location = texts.location {
+                writer.line("LOCATION", otherTag, value: ICalendarWriter.text(location))
+            }
+        }
+    }
+
+    /// The description in `language`, with the precision stated (in the localizer's words) for milestones
+    /// known only to the month or the year.
+    static func description(
+        of milestone: Milestone,
+        in language: String = "en",
+        _ localizer: Localizer = .english
+    ) -> String? {
+        let description = milestone.translations[language]?.description ?? milestone.description
         let note: String
         switch milestone.precision {
-        case .day: return milestone.description
+        case .day: return description
         case .month:
-            note =
-                "Date known to the month only: \(milestone.start.date.description.prefix(7)) (shown on its first day)."
+            note = localizer.tr(
+                "Date known to the month only: %s (shown on its first day).",
+                String(milestone.start.date.description.prefix(7))
+            )
         case .year:
-            note = "Date known to the year only: \(milestone.start.date.year) (shown on its first day)."
+            note = localizer.tr(
+                "Date known to the year only: %s (shown on its first day).",
+                String(milestone.start.date.year)
+            )
         }
-        return milestone.description.map { "\($0)\n\n\(note)" } ?? note
+        return description.map { "\($0)\n\n\(note)" } ?? note
     }
 
     /// The rule with UNTIL in the form RFC 5545 requires beside DTSTART: a date for all-day milestones, UTC
@@ -196,7 +246,11 @@ public struct ICalendarExport: Sendable {
         writer.line("UID", value: uid)
         writer.line("X-WR-ALARMUID", value: uid)
         writer.line("ACTION", value: "DISPLAY")
-        writer.line("DESCRIPTION", value: ICalendarWriter.text("\(milestone.title) (\(reminder.text))"))
+        let reminderText = InstanceFormatting.reminderText(reminder, localizer)
+        writer.line(
+            "DESCRIPTION",
+            value: ICalendarWriter.text("\(milestone.title(in: localizer.language)) (\(reminderText))")
+        )
         if let absolute = reminder.absolute {
             writer.line("TRIGGER", [.init("VALUE", "DATE-TIME")], value: ICalendarFormat.utc(absolute))
         } else {

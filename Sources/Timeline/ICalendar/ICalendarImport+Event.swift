@@ -134,19 +134,24 @@ extension FileImport {
             priority: defaults.priority,
             origin: .iCalendar
         )
-        if let summary = event.property("SUMMARY") {
-            milestone.title = ICalendarValue.text(summary.value).trimmingSpaces()
-        }
+        let summary = LanguageTexts(event.properties("SUMMARY")) { ICalendarValue.text($0).trimmingSpaces() }
+        let description = LanguageTexts(event.properties("DESCRIPTION")) { ICalendarValue.text($0) }
+        let location = LanguageTexts(event.properties("LOCATION")) { ICalendarValue.text($0) }
+        if let title = summary.untranslated { milestone.title = title }
         if milestone.title.isEmpty {
             let untitled = isTask ? "(untitled task)" : "(untitled event)"
             milestone.title = untitled
             report(.warning, event.line, 1, key: event.name, "no SUMMARY; titled \"\(untitled)\"")
         }
-        milestone.description = event.property("DESCRIPTION").map { ICalendarValue.text($0.value) }.flatMap {
-            $0.isEmpty ? nil : $0
-        }
-        milestone.location = event.property("LOCATION").map { ICalendarValue.text($0.value) }.flatMap {
-            $0.isEmpty ? nil : $0
+        milestone.description = description.untranslated
+        milestone.location = location.untranslated
+        for language in MilestoneTexts.languages {
+            let texts = MilestoneTexts(
+                title: summary.byLanguage[language],
+                description: description.byLanguage[language],
+                location: location.byLanguage[language]
+            )
+            if texts != MilestoneTexts() { milestone.translations[language] = texts }
         }
         if let url = event.property("URL") {
             let text = url.value.trimmingSpaces()
@@ -289,5 +294,34 @@ extension FileImport {
             Int64(duration.days) * 86400 + duration.seconds - Int64(allDayTime) + (anchor == .end ? 86400 : 0)
         let days = total / 86400
         return ReminderOffset(anchor: anchor, days: Int(days), seconds: total - days * 86400)
+    }
+}
+
+/// The texts of one property that may come once per language (`SUMMARY;LANGUAGE=fr:...`, RFC 5545's LANGUAGE
+/// parameter): the untranslated one, which is the one without LANGUAGE or in English, else the first; and the
+/// others by language code ("fr" of `fr-CA`). Empty texts count as absent.
+struct LanguageTexts {
+    /// The text without a language, or in English, or the first there is.
+    var untranslated: String?
+    /// The texts tagged with a language sse-timeline speaks but English, the first of each.
+    var byLanguage: [String: String] = [:]
+
+    /// The texts of `properties`, their values decoded by `decode`.
+    init(_ properties: [ContentLine], decode: (String) -> String) {
+        var english: String?
+        var first: String?
+        for property in properties {
+            let text = decode(property.value)
+            guard !text.isEmpty else { continue }
+            if first == nil { first = text }
+            let tag = property.parameter("LANGUAGE")?.lowercased()
+            let code = tag.map { String($0.prefix { $0 != "-" && $0 != "_" }) }
+            if code == nil || code == "en" {
+                if english == nil { english = text }
+            } else if let code, MilestoneTexts.languages.contains(code), byLanguage[code] == nil {
+                byLanguage[code] = text
+            }
+        }
+        untranslated = english ?? first
     }
 }

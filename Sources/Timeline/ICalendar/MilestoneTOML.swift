@@ -21,6 +21,13 @@ public enum MilestoneTOML {
         if let description = m.description { add("description", TOMLString.quoted(description)) }
         if let location = m.location { add("location", TOMLString.quoted(location)) }
         if let source = m.source { add("source", TOMLString.quoted(source)) }
+        for language in MilestoneTexts.languages {
+            guard let texts = m.translations[language] else { continue }
+            if let title = texts.title { add("title_\(language)", TOMLString.quoted(title)) }
+            if let description = texts.description { add("description_\(language)", TOMLString.quoted(description)) }
+            if let location = texts.location { add("location_\(language)", TOMLString.quoted(location)) }
+            if let source = texts.source { add("source_\(language)", TOMLString.quoted(source)) }
+        }
         if !m.tags.isEmpty { add("tags", "[" + m.tags.map(TOMLString.quoted).joined(separator: ", ") + "]") }
         if let recurrence = m.recurrence {
             if let rule = recurrence.rule { add("rrule", TOMLString.quoted(rule.rfcString)) }

@@ -16,7 +16,10 @@ public struct InstanceFormatting: Sendable {
 
     /// The reminder's offset for people: in the reader's language when it was configured in the canonical form
     /// ("30 days before"), else as configured ("30d before", an absolute reminder's time).
-    public func reminderText(_ reminder: Reminder) -> String {
+    public func reminderText(_ reminder: Reminder) -> String { Self.reminderText(reminder, localizer) }
+
+    /// `reminder`'s offset in `localizer`'s language when configured in the canonical form, else as configured.
+    public static func reminderText(_ reminder: Reminder, _ localizer: Localizer) -> String {
         reminder.absolute == nil && reminder.text == reminder.offset.description
             ? reminder.offset.text(localizer) : reminder.text
     }

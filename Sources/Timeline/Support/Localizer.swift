@@ -8,17 +8,32 @@ public struct Localizer: Sendable {
     private let singular: @Sendable (String) -> String
     private let plural: @Sendable (String, String, Int) -> String
     private let languageCode: @Sendable () -> String
+    private let calendarName: @Sendable (CalendarName) -> String
 
-    /// A localizer from a lookup of one message, of a message with a plural by count, and of the language code
-    /// the lookups answer in ("fr"), which picks a milestone's own texts in that language.
+    /// A name the calendar gives: a weekday's or a month's, as the language writes it (glibc's locale data in
+    /// the shipped binary: `nl_langinfo`'s DAY_n, ABDAY_n and MON_n).
+    public enum CalendarName: Hashable, Sendable {
+        /// A weekday's full name, 0 Monday ... 6 Sunday: "Monday", French "lundi".
+        case weekday(Int)
+        /// A weekday's abbreviated name, 0 Monday ... 6 Sunday: "Mon", French "lun.".
+        case abbreviatedWeekday(Int)
+        /// A month's name, 1 January ... 12 December: "July", French "juillet".
+        case month(Int)
+    }
+
+    /// A localizer from a lookup of one message, of a message with a plural by count, of the language code the
+    /// lookups answer in ("fr"), which picks a milestone's own texts in that language, and of the calendar's
+    /// names in that language.
     public init(
         singular: @escaping @Sendable (String) -> String,
         plural: @escaping @Sendable (String, String, Int) -> String,
-        language: @escaping @Sendable () -> String = { "en" }
+        language: @escaping @Sendable () -> String = { "en" },
+        calendarName: @escaping @Sendable (CalendarName) -> String = Localizer.englishName
     ) {
         self.singular = singular
         self.plural = plural
         self.languageCode = language
+        self.calendarName = calendarName
     }
 
     /// The untranslated English text, with English's plural rule (one, other).
@@ -26,6 +41,23 @@ public struct Localizer: Sendable {
 
     /// The language it speaks: "en", "fr", "es".
     public var language: String { languageCode() }
+
+    /// The name of `name` in the language: `name(.month(7))` is "July", French "juillet".
+    public func name(_ name: CalendarName) -> String { calendarName(name) }
+
+    /// The English names, as glibc's C locale gives them (the default, and what the tests compare).
+    public static func englishName(_ name: CalendarName) -> String {
+        let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        switch name {
+        case .weekday(let day): return weekdays[day]
+        case .abbreviatedWeekday(let day): return String(weekdays[day].prefix(3))
+        case .month(let month): return months[month - 1]
+        }
+    }
 
     /// The translation of `message`, a `%s` template filled with `arguments` in order (`%1$s` by position).
     public func tr(_ message: String, _ arguments: String...) -> String {

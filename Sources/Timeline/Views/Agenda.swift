@@ -12,8 +12,15 @@ public struct Agenda: Sendable {
     /// Which days are working days, and the holidays.
     public let workingCalendar: WorkingCalendar
 
-    /// The `dayCount` days of `config` from the viewer's today at `now` in `viewerZone`.
-    public init(config: TimelineConfig, now: Instant, dayCount: Int, viewerZone: Zone) {
+    /// The `dayCount` days of `config` from the viewer's today at `now` in `viewerZone`, in `localizer`'s
+    /// language (its words, weekday names and the milestones' translated texts).
+    public init(
+        config: TimelineConfig,
+        now: Instant,
+        dayCount: Int,
+        viewerZone: Zone,
+        localizer: Localizer = .english
+    ) {
         today = viewerZone.localTime(at: now).date
         self.dayCount = max(dayCount, 1)
         workingCalendar = config.defaults.workingCalendar
@@ -21,7 +28,8 @@ public struct Agenda: Sendable {
             schedule: Schedule(config: config),
             first: today,
             last: today.adding(days: self.dayCount - 1),
-            viewerZone: viewerZone
+            viewerZone: viewerZone,
+            localizer: localizer
         )
     }
 
@@ -36,7 +44,9 @@ public struct Agenda: Sendable {
     public func render(_ style: TextStyle) -> [String] {
         let shown = shownDays
         guard !shown.isEmpty else {
-            return ["nothing on the timeline from \(today) to \(days.last) (\(dayCount) days)"]
+            let l10n = days.localizer
+            let count = l10n.trn("%d day", "%d days", dayCount)
+            return [l10n.tr("nothing on the timeline from %s to %s (%s)", "\(today)", "\(days.last)", count)]
         }
         var lines: [String] = []
         for day in shown {
@@ -48,12 +58,14 @@ public struct Agenda: Sendable {
         return lines
     }
 
-    /// `Today, Sunday 2026-12-06`, `Tomorrow, ...`, or `Friday 2026-12-25 (holiday: Christmas Day)`.
+    /// `Today, Sunday 2026-12-06`, `Tomorrow, ...`, or `Friday 2026-12-25 (holiday: Christmas Day)`; French
+    /// `Aujourd’hui, dimanche 2026-12-06`, the weekday's name from the locale.
     public func heading(of day: CivilDate, style: TextStyle) -> String {
-        var text = "\(Self.weekdayNames[day.weekday.rawValue]) \(day)"
+        let l10n = days.localizer
+        var text = "\(l10n.name(.weekday(day.weekday.rawValue))) \(day)"
         switch day.daysSinceEpoch - today.daysSinceEpoch {
-        case 0: text = "Today, " + text
-        case 1: text = "Tomorrow, " + text
+        case 0: text = l10n.tr("Today, %s", text)
+        case 1: text = l10n.tr("Tomorrow, %s", text)
         default: break
         }
         var roles: [TextStyle.Role] = [.heading]
@@ -64,7 +76,4 @@ public struct Agenda: Sendable {
         }
         return line
     }
-
-    /// The weekdays' names, Monday first.
-    public static let weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 }

@@ -39,8 +39,15 @@ public struct CalendarGrid: Sendable {
     /// Which days are working days, and the holidays.
     public let workingCalendar: WorkingCalendar
 
-    /// The months `months` of `config`, seen from `viewerZone` at `now`.
-    public init(config: TimelineConfig, months: [YearMonth], now: Instant, viewerZone: Zone) {
+    /// The months `months` of `config`, seen from `viewerZone` at `now`, in `localizer`'s language (month and
+    /// weekday names from its locale, its words, the milestones' translated texts).
+    public init(
+        config: TimelineConfig,
+        months: [YearMonth],
+        now: Instant,
+        viewerZone: Zone,
+        localizer: Localizer = .english
+    ) {
         let months = months.sorted()
         self.months = months
         today = viewerZone.localTime(at: now).date
@@ -49,7 +56,8 @@ public struct CalendarGrid: Sendable {
             schedule: Schedule(config: config),
             first: (months.first ?? YearMonth(today)).firstDay,
             last: (months.last ?? YearMonth(today)).lastDay,
-            viewerZone: viewerZone
+            viewerZone: viewerZone,
+            localizer: localizer
         )
     }
 
@@ -92,7 +100,7 @@ public struct CalendarGrid: Sendable {
         guard let first = months.first?.firstDay, let last = months.last?.lastDay else { return lines }
         var day = first
         while day <= last {
-            let heading = "\(Self.weekdayNames[day.weekday.rawValue]) \(day)  "
+            let heading = "\(weekdayName(day.weekday.rawValue)) \(day)  "
             let holiday = workingCalendar.holiday(on: day)
             if let holiday {
                 lines.append(heading + style.apply([.holiday], to: "\(Self.holidayMark) \(holiday)"))
@@ -111,8 +119,12 @@ public struct CalendarGrid: Sendable {
         return lines
     }
 
-    /// The weekdays' two-letter names, Monday first.
-    public static let weekdayNames = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+    /// A weekday's two-letter name, 0 Monday: "Mo", French "lu", as `cal` cuts the locale's abbreviations.
+    public func weekdayName(_ weekday: Int) -> String {
+        let abbreviated = days.localizer.name(.abbreviatedWeekday(weekday))
+        let two = String(abbreviated.prefix(2))
+        return two.count < 2 ? two + " " : two
+    }
     static let holidayMark = DayEntries.holidayMark
 
     /// Text with its width in columns (its colours take none).
@@ -130,7 +142,7 @@ public struct CalendarGrid: Sendable {
     func block(of month: YearMonth, _ layout: Layout) -> [Cell] {
         let style = layout.style
         var lines: [Cell] = []
-        let name = month.name
+        let name = month.name(days.localizer)
         var title = Cell()
         let left = (layout.monthWidth - 1 - name.count) / 2
         title.append(String(repeating: " ", count: max(left, 0)))
@@ -138,8 +150,8 @@ public struct CalendarGrid: Sendable {
         lines.append(title)
 
         var header = Cell()
-        if layout.weekNumbers { header.append("Wk ") }
-        for weekday in Self.weekdayNames { header.append(weekday + " ") }
+        if layout.weekNumbers { header.append(String(days.localizer.tr("Wk").prefix(2)).padding(to: 2)) }
+        for weekday in 0..<7 { header.append(weekdayName(weekday) + " ") }
         lines.append(header)
 
         let first = month.firstDay

@@ -9,10 +9,12 @@ extension DayEntries {
     /// The mark of a holiday without entries, in the grid and before its line in the list.
     public static let holidayMark: Character = "#"
 
-    /// `all day`, `day 2/3` (of an all-day span), or `HH:MM` in the viewer's zone.
+    /// `all day`, `day 2/3` (of an all-day span), or `HH:MM` in the viewer's zone; in the localizer's language.
     public func timeText(_ entry: Entry) -> String {
         if entry.isAllDay {
-            return entry.spanCount > 1 ? "day \(entry.spanIndex)/\(entry.spanCount)" : "all day"
+            return entry.spanCount > 1
+                ? localizer.tr("day %s/%s", String(entry.spanIndex), String(entry.spanCount))
+                : localizer.tr("all day")
         }
         let local = viewerZone.localTime(at: entry.at)
         return "\(Self.pad(local.hour)):\(Self.pad(local.minute))"
@@ -37,12 +39,15 @@ extension DayEntries {
     /// for a reminder (`International Day of Cooperatives: 30 days before`).
     public func subject(_ entry: Entry) -> String {
         let milestone = milestone(of: entry)
+        let language = localizer.language
+        let title = milestone.title(in: language)
         switch entry.kind {
         case .occurrence:
-            return milestone.title + (milestone.location.map { " (\($0))" } ?? "")
+            return title + (milestone.location(in: language).map { " (\($0))" } ?? "")
         case .reminder:
-            let reminder = entry.instance.map { schedule.reminder(of: $0).text } ?? ""
-            return "\(milestone.title): \(reminder)"
+            let formatting = InstanceFormatting(schedule: schedule, localizer: localizer)
+            let reminder = entry.instance.map { formatting.reminderText(schedule.reminder(of: $0)) } ?? ""
+            return "\(title): \(reminder)"
         }
     }
 

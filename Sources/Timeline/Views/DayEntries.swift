@@ -30,6 +30,8 @@ public struct DayEntries: Sendable {
 
     /// The schedule the entries come from.
     public let schedule: Schedule
+    /// The language of the words around the milestones' own texts, and of those texts where translated.
+    public let localizer: Localizer
     /// The zone the days are counted in.
     public let viewerZone: Zone
     /// The first day of the range.
@@ -40,9 +42,16 @@ public struct DayEntries: Sendable {
     /// occurrences before reminders at the same instant, then config order.
     public let entries: [Entry]
 
-    /// The entries of `schedule` on the days `first...last` of `viewerZone`.
-    public init(schedule: Schedule, first: CivilDate, last: CivilDate, viewerZone: Zone) {
+    /// The entries of `schedule` on the days `first...last` of `viewerZone`, told in `localizer`'s language.
+    public init(
+        schedule: Schedule,
+        first: CivilDate,
+        last: CivilDate,
+        viewerZone: Zone,
+        localizer: Localizer = .english
+    ) {
         self.schedule = schedule
+        self.localizer = localizer
         self.viewerZone = viewerZone
         self.first = first
         self.last = last

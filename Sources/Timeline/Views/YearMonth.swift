@@ -32,13 +32,9 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `2027-07`.
     public var description: String { String(firstDay.description.prefix(7)) }
 
-    /// `July 2027`.
-    public var name: String {
-        let names = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
-        ]
-        return "\(names[month - 1]) \(year)"
+    /// `July 2027`; French `juillet 2027`, the month's name from `localizer`'s locale.
+    public func name(_ localizer: Localizer = .english) -> String {
+        "\(localizer.name(.month(month))) \(year)"
     }
 
     /// The months `text` names: `YYYY-MM` one month, `YYYY` the twelve of that year; nil for anything else.

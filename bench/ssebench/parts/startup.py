@@ -1,23 +1,46 @@
 """Parts 3 and 4, memory and start-up: exec to READY=1, steady and peak RSS, and SIGTERM to exit, for the
-default timeline and synthetic ones of 10k, 100k and 1M pending instances."""
+default timeline (in English, and in French beside it: LANG=fr_FR.UTF-8 with the French catalog) and synthetic
+ones of 10k, 100k and 1M pending instances."""
 
+import glob
+import os
+import platform
 import time
 
-from ..common import MS, Unmeasurable, log
+from ..common import MS, REPO, Unmeasurable, log
 from ..daemon import pending_from_status
 from ..procfs import kib, memory
 from ..stats import summary
 from ..timelines import SIZES, timeline_args
 
 
+def french_environment():
+    """The daemon's environment for the French row: the locale, and the catalogs `make locale` compiled (the
+    release binary looks beside its own directory, where `make release` writes none)."""
+    env = {"LANG": "fr_FR.UTF-8"}
+    compiled = os.path.join(REPO, ".build", f"{platform.machine()}-unknown-linux-gnu", "share", "locale")
+    if glob.glob(os.path.join(compiled, "fr", "LC_MESSAGES", "sse-timeline.mo")):
+        env["SSE_TIMELINE_LOCALEDIR"] = compiled
+    return env
+
+
+# The rows: name, pending instances (None: the default timeline), and the environment beside LANG=C.UTF-8.
+ROWS = [(SIZES[0][0], SIZES[0][1], None), ("default-fr", None, french_environment())] + [
+    (name, instances, None) for name, instances in SIZES[1:]
+]
+
+
 def bench_startup_memory(ctx):
     out = {}
-    for size_name, instances in SIZES:
+    wanted = set(filter(None, ctx.args.startup_sizes.split(",")))
+    for size_name, instances, env_extra in ROWS:
+        if wanted and size_name not in wanted:
+            continue
         runs_wanted = ctx.args.startup_runs_large if (instances or 0) >= 100_000 else ctx.args.startup_runs
-        args = timeline_args(ctx, size_name, instances)
+        args = timeline_args(ctx, "default" if instances is None else size_name, instances)
         runs = []
         for i in range(runs_wanted):
-            d = ctx.daemon(args, f"startup-{size_name}")
+            d = ctx.daemon(args, f"startup-{size_name}", env_extra)
             try:
                 ready_ns = d.wait_ready(60)
                 at_ready = d.proc_status()
