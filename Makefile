@@ -60,7 +60,7 @@ LANGUAGES    := $(basename $(notdir $(wildcard po/*.po)))
 LOCALE_BUILD_DIR := .build/$(shell uname -m)-unknown-linux-gnu/share/locale
 LOCALE_MO    := $(foreach l,$(LANGUAGES),$(LOCALE_BUILD_DIR)/$(l)/LC_MESSAGES/sse-timeline.mo)
 
-.PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test workdays-test feeds-test desktop-test views-test e2e bus-test deb deb-deps \
+.PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test calendars-test workdays-test feeds-test desktop-test views-test e2e bus-test deb deb-deps \
 	deb-test fleet-test bench fuzz install uninstall install-user uninstall-user man-deps man-test cli-test \
 	version-test install-test clean locale pot i18n-test
 
@@ -109,6 +109,7 @@ unit-test: deps
 test: unit-test
 	$(MAKE) toml-test
 	$(MAKE) icalendar-test
+	$(MAKE) calendars-test
 	$(MAKE) workdays-test
 	$(MAKE) feeds-test
 	$(MAKE) desktop-test
@@ -135,6 +136,12 @@ toml-test: deps
 # when missing); see integration/icalendar/check.py.
 icalendar-test: build
 	bash integration/icalendar/run.sh $(DEBUG_BIN)
+
+# Calendars on real CalDAV servers: Radicale and Xandikos on loopback, vdirsyncer into a vdir, the caldav client on the server
+# side, the daemon on a private session bus (installs radicale, xandikos, vdirsyncer and caldav into .build/calendars-venv);
+# see integration/calendars/check.py.
+calendars-test: build
+	bash integration/calendars/run.sh $(DEBUG_BIN)
 
 # Working days, holidays and on_non_working_day against Remind over ten years (installs remind when missing, as
 # root); see integration/workdays/check.py.

@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "TOML"),
         // toml-test's decoder protocol (TOML on stdin, tagged JSON on stdout) for scripts/toml-test.py.
         .executableTarget(name: "TOMLTestDecoder", dependencies: ["TOML"]),
+        // The write-back of dismissals as a command, for integration/icalendar/writeback.py.
+        .executableTarget(name: "ICalendarWriteBack", dependencies: ["Timeline"]),
         // The default SSE timeline, embedded in the binary.
         .target(
             name: "DefaultTimeline",
@@ -113,6 +115,8 @@ let package = Package(
         .executableTarget(name: "FuzzStderrLine", dependencies: ["FuzzSupport", "Daemon"], path: "Fuzz/FuzzStderrLine"),
         .executableTarget(name: "FuzzTOML", dependencies: ["FuzzSupport", "TOML"], path: "Fuzz/FuzzTOML"),
         .executableTarget(name: "FuzzTimeArgument", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzTimeArgument"),
+        .executableTarget(name: "FuzzICalendar", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzICalendar"),
+        .executableTarget(name: "FuzzAlarmWriteBack", dependencies: ["FuzzSupport", "Timeline"], path: "Fuzz/FuzzAlarmWriteBack"),
         // ---- End of fuzz targets. ---------------------------------------------------------------------------
     ]
 )

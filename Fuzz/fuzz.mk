@@ -6,7 +6,7 @@
 # fuzz-open     the reproducers of open findings (Fuzz/Open): fails until they are fixed, then move them to
 #               Fuzz/Findings
 # Every build step's own exit status decides: a failed build stops the rule (no pipe hides it).
-FUZZ_TARGETS       := FuzzConfigLoader FuzzTOML FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine FuzzTimeArgument
+FUZZ_TARGETS       := FuzzConfigLoader FuzzTOML FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine FuzzTimeArgument FuzzICalendar FuzzAlarmWriteBack
 FUZZ_SECONDS       ?= 300
 FUZZ_SMOKE_SECONDS ?= 15
 FUZZ_SCRATCH       := .build-fuzz

@@ -2,7 +2,7 @@
 """Writes the seed corpora of the fuzz targets into Fuzz/Corpus/<target>/ from the project's fixtures:
 the default timeline, the TOML examples of docs/configuration.md, a sample of the RRULE oracle fixture,
 a few real TZif files and POSIX TZ strings, the documented state-file and stderr formats, every form of
-the command line's dates and times.
+the command line's dates and times, the icalendar package's test calendars (Tests/TimelineTests/Fixtures/ics).
 
 Run from the repository root when the fixtures change; the output is committed. Deterministic."""
 import json
@@ -158,6 +158,30 @@ def main():
         write("FuzzTimeArgument", "form-%02d" % i, text)
     for i, text in enumerate(rejected):
         write("FuzzTimeArgument", "bad-%02d" % i, text)
+
+    # iCalendar: the test calendars of python's icalendar vendored for the unit tests (real clients' files), and
+    # the forms the write-back edits: folded, LF, a snooze alarm, a component closed by an outer END, no final
+    # line end.
+    fixtures = os.path.join(ROOT, "Tests", "TimelineTests", "Fixtures", "ics")
+    for name in sorted(os.listdir(fixtures)):
+        if name.endswith(".ics"):
+            with open(os.path.join(fixtures, name), "rb") as f:
+                data = f.read()
+            write("FuzzICalendar", name[:-4], data)
+            write("FuzzAlarmWriteBack", name[:-4], data)
+    edges = [
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20300101T090000Z\nRRULE:FREQ=DAILY;COUNT=3\nBEGIN:VALARM\n"
+        "UID:x\nTRIGGER:-PT5M\nACKNOWLEDGED:2030\n 0101T000000Z\nEND:VALARM\nBEGIN:VALARM\nTRIGGER;VALUE=DATE-TIME:"
+        "20300101T090500Z\nRELATED-TO;RELTYPE=SNOOZE:x\nEND:VALARM\nEND:VEVENT\nEND:VCALENDAR",
+        "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:t\r\nDUE:20300101\r\nBEGIN:VALARM\r\nUID:y\r\nTRIGGER:-P1D\r\n"
+        "END:VCALENDAR\r\n",
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:b\nDTSTART;TZID=Europe/Paris:20300101T090000\nBEGIN:VALARM\nTRIGGER:PT0S",
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:c\nRECURRENCE-ID:20300102T090000Z\nDTSTART:20300102T100000Z\n"
+        "BEGIN:VALARM\nUID:z\nTRIGGER:-PT1H\nEND:VALARM\nEND:VEVENT\nEND:VCALENDAR\n",
+    ]
+    for i, text in enumerate(edges):
+        write("FuzzICalendar", "edge-%02d" % i, text)
+        write("FuzzAlarmWriteBack", "edge-%02d" % i, text)
 
 
 if __name__ == "__main__":

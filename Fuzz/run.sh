@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: Fuzz/run.sh SECONDS_PER_TARGET [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzConfigLoader FuzzTOML FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine FuzzTimeArgument)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzConfigLoader FuzzTOML FuzzRecurrenceRule FuzzReminderOffset FuzzZone FuzzStateFile FuzzStderrLine FuzzTimeArgument FuzzICalendar FuzzAlarmWriteBack)
 bin=.build-fuzz/release
 # No input may take over a second; 2 GiB of RSS (ASan's shadow and quarantine included) is out of memory.
 timeout=${FUZZ_TIMEOUT:-1}
@@ -30,6 +30,7 @@ max_len() {
         FuzzConfigLoader) echo 32768 ;;  # the default timeline is ~15 kB
         FuzzTOML) echo 16384 ;;          # toml-test's files are under 4 kB
         FuzzZone) echo 8192 ;;           # real TZif files are 0.1-4 kB
+        FuzzICalendar|FuzzAlarmWriteBack) echo 16384 ;;  # the icalendar package's test calendars are under 15 kB
         *) echo 4096 ;;
     esac
 }

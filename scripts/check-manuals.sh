@@ -90,16 +90,23 @@ $unknown = 1
 on_due = { unit = "sse-timeline-action-probe@.service", $unknown = 1 }
 repeat = { every = "5 minutes", times = 1, $unknown = 1 }
 reminders = [{ at = "1 day before", $unknown = 1 }, { at = 2029-12-01T09:00:00, $unknown = 1 }]
+[channel.probe]
+mail = ["probe@example.org"]
+$unknown = 1
+[[calendar]]
+name = "probe"
+vdir = "$probe/calendar"
+$unknown = 1
 EOF
 report=$("$binary" validate --config "$probe/timeline.toml" 2>&1 || true)
 tables=$(grep -c "unknown key \"$unknown\"; accepted keys: " <<<"$report" || true)
-[ "$tables" = 7 ] || fail "validate reported the unknown key in $tables tables, not 7: $report"
+[ "$tables" = 9 ] || fail "validate reported the unknown key in $tables tables, not 9: $report"
 keys=$(sed -n "s/.*unknown key \"$unknown\"; accepted keys: //p" <<<"$report" | tr ',' '\n' | tr -d ' ' | sort -u)
 count=0
 for key in $keys; do
     count=$((count + 1))
-    # A key is documented as "key=" (systemd's style for options), or as a table header.
-    grep -Eq -- "(^|[^_[:alnum:]])$key=|\[\[?$key\]\]?" <<<"$page5" || fail "sse-timeline.toml(5) does not document the key $key"
+    # A key is documented as "key=" (systemd's style for options), or as a table header ([key], [key.NAME]).
+    grep -Eq -- "(^|[^_[:alnum:]])$key=|\[\[?$key(\]|\.)" <<<"$page5" || fail "sse-timeline.toml(5) does not document the key $key"
 done
 [ "$count" -ge 20 ] || fail "only $count keys from validate: $report"
 ok "sse-timeline.toml(5) documents all $count keys of the $tables tables validate knows"

@@ -64,11 +64,13 @@ struct InstanceOptions: ParsableArguments {
 struct PendingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pending",
-        abstract: "Show the reminders the running daemon will write next, snoozed ones included.",
+        abstract: "Show the reminders the running daemon will write next, snoozed ones included, and the deliveries to named channels waiting for a retry.",
         discussion: """
-            Asks the running daemon over the bus (ListPending of io.github.ssetimeline.Timeline1), the way \
-            timedatectl asks timedated: the system instance on the system bus, your own with --user. Each \
-            reminder is shown with its key, which snooze and dismiss take.
+            Asks the running daemon over the bus (ListPending and ListDeliveries of \
+            io.github.ssetimeline.Timeline1), the way timedatectl asks timedated: the system instance on the \
+            system bus, your own with --user. Each reminder is shown with its key, which snooze and dismiss take; \
+            then each delivery to a [channel.NAME] whose last attempt failed: its channel, when it is tried \
+            next, how many attempts failed and how the last one ended (docs/channels.md).
 
             Examples:
               sse-timeline pending
@@ -82,7 +84,12 @@ struct PendingCommand: ParsableCommand {
     @Option(help: "How many reminders to show (at most 1000).")
     var count: UInt32 = 20
 
-    @Flag(help: "Print JSON: one object per reminder (key, state, milestone_id, title, reminder, due, first_due).")
+    @Flag(
+        help: """
+            Print JSON: one object per reminder (key, state, milestone_id, title, reminder, due, first_due), then \
+            one per delivery waiting for a retry (key, state "retrying", channel, attempts, next_try, last_failure).
+            """
+    )
     var json = false
 
     func validate() throws {
@@ -97,6 +104,8 @@ struct PendingCommand: ParsableCommand {
         } catch {
             throw instance.fail(error)
         }
+        // A daemon older than the channels has no ListDeliveries: it has no deliveries either.
+        let retries = (try? client.deliveries()) ?? []
         let zone = ZoneDatabase.shared.systemZone(tz: ProcessEnvironment.current()["TZ"])
         if json {
             Output.out(
@@ -110,12 +119,21 @@ struct PendingCommand: ParsableCommand {
                             ("first_due", .string(ReminderMath.iso8601(Instant($0.originalDue), in: zone))),
                         ])
                     }
+                        + retries.map {
+                            let (key, channel) = PendingDelivery.parts(of: $0.id)
+                            return JSON.object([
+                                ("key", .string(key)), ("state", .string("retrying")), ("channel", .string(channel)),
+                                ("attempts", .int(Int64($0.attempts))),
+                                ("next_try", .string(ReminderMath.iso8601(Instant($0.next), in: zone))),
+                                ("last_failure", .string($0.lastFailure)),
+                            ])
+                        }
                 ).render()
             )
             return
         }
         let l10n = Gettext.localizer
-        if pending.isEmpty {
+        if pending.isEmpty && retries.isEmpty {
             Output.out(l10n.tr("nothing is pending"))
             return
         }
@@ -128,6 +146,17 @@ struct PendingCommand: ParsableCommand {
             line += reminder.reminder.isEmpty ? reminder.title : "\(reminder.title), \(reminder.reminder)"
             Output.out(line)
             Output.out("    " + l10n.tr("key: %s", Shell.quote(reminder.key)))
+        }
+        if !retries.isEmpty { Output.out(l10n.tr("deliveries waiting for a retry:")) }
+        for retry in retries {
+            let (key, channel) = PendingDelivery.parts(of: retry.id)
+            let next = Instant(retry.next)
+            let failed = l10n.trn("%d attempt failed", "%d attempts failed", retry.attempts)
+            Output.out(
+                "\(ReminderMath.humanTime(next, in: zone)) (\(ReminderMath.relative(next.secondsSinceEpoch - now, l10n)))  "
+                    + "\(channel): " + l10n.tr("%s, the last: %s", failed, retry.lastFailure)
+            )
+            Output.out("    " + l10n.tr("key: %s", Shell.quote(key)))
         }
     }
 }

@@ -136,7 +136,9 @@ struct ExportCommand: ParsableCommand {
         ]
         // Only what the reminder's own table overrides.
         if let override = r.delivery {
-            if let channels = override.channels { fields.append(("notify", .array(channels.names.map(JSON.string)))) }
+            if let channels = override.channels {
+                fields.append(("notify", .array((channels.names + override.remote).map(JSON.string))))
+            }
             if let snooze = override.snooze { fields.append(("snooze_seconds", .array(snooze.map(JSON.int)))) }
             if let repetition = override.repetition { fields.append(("repeat", Self.repetition(repetition))) }
         }
@@ -146,7 +148,7 @@ struct ExportCommand: ParsableCommand {
     /// `notify`, `snooze_seconds` and `repeat` (null without one) of a delivery.
     static func delivery(_ d: Delivery) -> [(String, JSON)] {
         [
-            ("notify", .array(d.channels.names.map(JSON.string))),
+            ("notify", .array(d.channelNames.map(JSON.string))),
             ("snooze_seconds", .array(d.snooze.map(JSON.int))),
             ("repeat", Self.repetition(d.repetition)),
         ]

@@ -131,7 +131,7 @@ import Testing
     @Test(arguments: [
         "garbage",
         "#!/bin/sh\necho hi\n",
-        "sse-timeline-state 3\nwatermark 5\nchecksum 0000000000000000\n",
+        "sse-timeline-state 4\nwatermark 5\nchecksum 0000000000000000\n",
     ])
     func foreignFilesAreRejected(content: String) throws {
         writeFile(directory.file("state"), Array(content.utf8))

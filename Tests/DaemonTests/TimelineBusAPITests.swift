@@ -242,3 +242,55 @@ final class ResultBox<Value: Sendable>: Sendable {
     var done: Bool { state.withLock { $0.done } }
     var value: Value? { state.withLock { $0.value } }
 }
+
+extension TimelineBusObjectTests {
+    /// `ListDeliveries` carries the deliveries waiting for a retry across the bus, as `pending` shows them.
+    @Test func deliveriesWaitingForARetryCrossTheBus() throws {
+        let (bus, logs, _, loop, server) = try startServer()
+        let runtime = TemporaryDirectory()
+        let harness = SchedulerHarness(now: wall("2030-01-01T11:00:00Z"), config: ChannelDelivererTests.timeline())
+        let channels = try ChannelDelivererTests.Instance(harness, runtime: runtime.path)
+        channels.advance(to: wall("2030-01-01T12:00:00Z"))
+        channels.manager.end(channels.manager.answer(), "failed")
+        let api = TimelineBusAPI(scheduler: try #require(harness.scheduler), sender: nil, arm: { _ in })
+        api.channels = channels.deliverer
+        let object = try server.export(path: TimelineBusAPI.objectPath, interface: api.interface)
+        let address = bus.address
+        let listed = try serve(loop) {
+            try TimelineClient(bus: try BusClient(scope: .address(address))).deliveries()
+        }
+        let expected = try #require(channels.deliverer?.waitingRetries)
+        #expect(expected.count == 2)
+        #expect(listed == expected)
+        #expect(listed?.first?.lastFailure == "failed")
+        withExtendedLifetime((object, logs)) {}
+        harness.stop()
+    }
+
+    /// ListCalendars carries each calendar's status across the bus, a calendar never read and one read included.
+    @Test func listCalendarsCrossesTheBus() throws {
+        let (bus, logs, harness, loop, server) = try startServer()
+        let statuses = [
+            VdirCalendars.Status(
+                name: "team", path: "/srv/calendars/team", displayName: "Team", color: "#ff8800", itemCount: 12,
+                milestoneCount: 14, lastSuccess: Instant(secondsSinceEpoch: 1_799_142_600),
+                lastError: "/srv/calendars/team/x.ics:3:9: warning: DTSTART: not a date-time"
+            ),
+            VdirCalendars.Status(name: "home", path: "/home/ann/cal", itemCount: 0, milestoneCount: 0),
+        ]
+        let api = TimelineBusAPI(
+            scheduler: try #require(harness.scheduler),
+            sender: try BusTimelineSignals(connection: server),
+            calendars: { statuses },
+            arm: { _ in }
+        )
+        let object = try server.export(path: TimelineBusAPI.objectPath, interface: api.interface)
+        let address = bus.address
+        let answer = try serve(loop) {
+            try TimelineClient(bus: try BusClient(scope: .address(address))).calendars()
+        }
+        #expect(try #require(answer) == statuses)
+        withExtendedLifetime((object, logs)) {}
+        harness.stop()
+    }
+}

@@ -68,7 +68,19 @@ struct ICalendarImportTests {
         )
         let warnings = result.diagnostics.filter { $0.severity == .warning }
         #expect(warnings.count == 1)
-        #expect(warnings.first?.message.contains("VALARM ATTENDEE (1)") == true)
+        // The EMAIL alarm's attendee is not in mail_allow (none is by default): warned of, not mailed.
+        #expect(warnings.first?.message.contains("not in mail_allow") == true)
+        #expect(warnings.first?.location.line == 49)
+        #expect(milestone.reminders.allSatisfy { $0.delivery == nil })
+
+        var defaults = Defaults()
+        defaults.mailAllow = ["*@googlemail.com"]
+        let allowed = try #require(
+            Self.read(try Self.fixture("alarm_google_acknowledged.ics"), defaults: defaults).milestones.first
+        )
+        #expect(allowed.reminders.count == 3)
+        #expect(allowed.delivery(ofReminder: 2).mailTo == ["niccokunzmann@googlemail.com"])
+        #expect(allowed.delivery(ofReminder: 0).mailTo.isEmpty)
     }
 
     @Test func thunderbirdEventKeepsItsZone() throws {

@@ -15,6 +15,7 @@ from .context import Context
 from .monitor import monitor_main
 from .parts.after_idle import bench_after_idle, summarise
 from .parts.burst import bench_burst
+from .parts.channels import bench_channels
 from .parts.idle import finish_idle, start_idle
 from .parts.journal import journal_burst
 from .parts.lateness import bench_lateness
@@ -78,8 +79,10 @@ def parse_args(argv):
                    help="part 8: seconds after an instant before a missing entry counts as lost")
     p.add_argument("--report", metavar="FILE",
                    help="print the table of a saved run (a latest.json) again, part 8 judged as now; runs nothing")
+    p.add_argument("--channel-runs", type=int, default=int(env("BENCH_CHANNEL_RUNS", "3")),
+                   help="part 9, channels: runs of each lateness and burst measurement (env BENCH_CHANNEL_RUNS)")
     p.add_argument("--only", default="",
-                   help="comma list of: side,journal,idle,lateness,startup,reload,burst,after-idle")
+                   help="comma list of: side,journal,idle,lateness,startup,reload,burst,channels,after-idle")
     args = p.parse_args(argv)
     if args.idle_ten_minutes:
         args.idle_rounds, args.idle_gap_seconds = 1, 600.0
@@ -167,7 +170,7 @@ def main(argv):
         if want("idle"):
             idle = attempt(ctx, "idle", start_idle, ctx, atd, container)
         for name, bench in (("lateness", bench_lateness), ("startup", bench_startup_memory),
-                            ("reload", bench_reload), ("burst", bench_burst)):
+                            ("reload", bench_reload), ("burst", bench_burst), ("channels", bench_channels)):
             if want(name):
                 attempt(ctx, name, bench, ctx)
         if idle:

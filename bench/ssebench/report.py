@@ -196,6 +196,17 @@ def build_report(ctx):
         row("", "  Pss_Anon", A.get("pss_anon_idle") or {"median": None}, fmt_mb)
         row("", "  PSS", A.get("pss_idle") or {"median": None}, fmt_mb)
         row("", "  RSS", A["rss_idle"], fmt_mb)
+    C = R.get("channels")
+    if C:
+        without, with_ = C["lateness"].get("without"), C["lateness"].get("with")
+        if without and with_:
+            row("9 Channels", "p99 lateness, no channels (private bus)", without["p99_ns"], fmt_ms)
+            row("", "p99 lateness, 2 mail + 1 Apprise channels", with_["p99_ns"], fmt_ms)
+            both = without["p99_ns"]["median"] is not None and with_["p99_ns"]["median"] is not None
+            difference = with_["p99_ns"]["median"] - without["p99_ns"]["median"] if both else None
+            row("", "  difference of the medians", difference, fmt_ms, "<= 0.2 ms", verdict(difference, 0.2 * MS))
+        for label, burst in C["burst"].items():
+            row("", f"longest loop iteration, burst of 1,000, {label}", burst["longest_iteration_ns"], fmt_ms)
     return rows, targets
 
 

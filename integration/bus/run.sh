@@ -197,6 +197,12 @@ as_service() {
 }
 as_service "sse-timeline-action-mark@direct.service" >/dev/null || fail "polkit refused the prefix: $(as_service x)"
 if out=$(as_service "outside-mark@direct.service"); then fail "polkit let sse-timeline start outside-mark: $out"; fi
+# A channel's delivery unit passes polkit (whether the template is installed is another matter); a name outside
+# the pattern does not.
+deliver=$(as_service "sse-timeline-deliver@0123456789abcdef-1.service" || true)
+if grep -qiE "access denied|authentication required" <<<"$deliver"; then fail "polkit refused a delivery unit: $deliver"; fi
+if evil=$(as_service "sse-timeline-deliver@evil.service"); then fail "polkit let sse-timeline start deliver@evil: $evil"; fi
+grep -qiE "access denied|authentication required" <<<"$evil" || fail "deliver@evil refused for another reason: $evil"
 ok "1 on_due on the system instance: $started_unit ran under the shipped polkit rule (job $result) with the" \
     "reminder's fields; outside-mark@ refused by the daemon, and by polkit when asked directly ($out)"
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The iCalendar export checked against independent readers (issue 14): python's icalendar and ical,
-# recurring-ical-events, libical and khal. Run by `make icalendar-test` (and so by `make test`).
+# recurring-ical-events, libical and khal; and the write-back of dismissals read by icalendar (issue 20,
+# writeback.py). Run by `make icalendar-test` (and so by `make test`).
 #
 #   integration/icalendar/run.sh [path/to/sse-timeline]
 #
@@ -28,4 +29,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
-exec python3 integration/icalendar/check.py "$binary"
+status=0
+python3 integration/icalendar/check.py "$binary" || status=1
+# Dismissals and snoozes written back (issue 20): ICalendarWriteBack is built beside the binary by `swift build`.
+python3 integration/icalendar/writeback.py "$(dirname "$binary")/ICalendarWriteBack" || status=1
+exit $status

@@ -1,5 +1,4 @@
 import Glibc
-import SystemPackage
 import Timeline
 
 /// Runs the `on_due` actions of the reminders written: `unit` starts a unit (a template with the escaped key as
@@ -39,7 +38,11 @@ public final class DueActionRunner: DeliveryObserver {
         self.runtimeDirectory = runtimeDirectory
         self.write = write
         self.trust = trust
-        manager.jobRemoved = { [weak self] in self?.finished($0) }
+        let others = manager.jobRemoved
+        manager.jobRemoved = { [weak self] in
+            others?($0)
+            self?.finished($0)
+        }
     }
 
     public func delivered(_ reminder: DeliveredReminder) {
@@ -213,23 +216,6 @@ public final class DueActionRunner: DeliveryObserver {
     /// Its path, or nil.
     private func writeEnvironmentFile(unit: String, key: String, environment: [String]) -> String? {
         guard let runtimeDirectory, unit.contains("@"), !key.contains("/"), !key.hasPrefix(".") else { return nil }
-        let directory = runtimeDirectory + "/due"
-        mkdir(directory, 0o755)
-        chmod(directory, 0o755)
-        let path = directory + "/" + key + ".env"
-        let text = environment.map { assignment -> String in
-            let equals = assignment.firstIndex(of: "=")!
-            let value = assignment[assignment.index(after: equals)...]
-                .split(separator: "\\", omittingEmptySubsequences: false).joined(separator: "\\\\")
-                .split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\\\"")
-            return "\(assignment[..<equals])=\"\(value)\"\n"
-        }.joined()
-        let permissions: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]
-        let options: FileDescriptor.OpenOptions = [.create, .truncate, .closeOnExec]
-        guard let file = try? FileDescriptor.open(path, .writeOnly, options: options, permissions: permissions)
-        else { return nil }
-        defer { try? file.close() }
-        fchmod(file.rawValue, permissions.rawValue)
-        return (try? file.writeAll(Array(text.utf8), operand: path)) == nil ? nil : path
+        return EnvironmentFile.write(environment, directory: runtimeDirectory + "/due", name: key + ".env")
     }
 }

@@ -32,7 +32,8 @@ public protocol UnitManager: AnyObject {
     func startUnit(_ unit: String, completion: @escaping (Result<BusObjectPath, BusError>) -> Void)
     /// Starts `service` (`StartTransientUnit`); `completion` gets the job's path or the error.
     func startTransient(_ service: TransientService, completion: @escaping (Result<BusObjectPath, BusError>) -> Void)
-    /// Called with the end of every job (`JobRemoved`).
+    /// Called with the end of every job (`JobRemoved`). Each user keeps the handler it found and calls it too,
+    /// so that the actions and the channels both hear of every job.
     var jobRemoved: ((JobResult) -> Void)? { get set }
 }
 

@@ -111,10 +111,12 @@ public final class BusTimelineSignals: TimelineSignalSender {
 /// ```
 /// ListPending(u limit) -> a(ssssstt) reminders   key, state (upcoming|snoozed), milestone id, title, reminder,
 ///                                                when it comes (µs since the epoch), when it was first due
+/// ListDeliveries() -> a(ssuts) deliveries        deliveries to named channels waiting for a retry: key, channel,
+///                                                attempts failed, next try (µs since the epoch), last failure
 /// Snooze(s key, t seconds) -> t until            comes back at until (µs since the epoch)
 /// Dismiss(s key)
 /// Reload()
-/// ListCalendars() -> a(ssssutts) calendars        name, directory, display name, color, items, milestones,
+/// ListCalendars() -> a(ssssuuts) calendars        name, directory, display name, color, items, milestones,
 ///                                                last successful read (µs since the epoch; 0: never), last error
 /// NextDue   t   when the next reminder comes (µs since the epoch; 0: nothing more is due)   PropertiesChanged
 /// Status    s   what `systemctl status` shows as Status:                                   PropertiesChanged
@@ -139,6 +141,8 @@ public final class TimelineBusAPI: DeliveryObserver {
     public static let maximumLimit: UInt32 = 1000
 
     private let scheduler: Scheduler
+    /// The named channels' deliveries, for `ListDeliveries` (none: the list is empty).
+    public weak var channels: ChannelDeliverer?
     private let arm: (WallTime?) -> Void
     private let sender: (any TimelineSignalSender)?
     private let calendars: () -> [VdirCalendars.Status]
@@ -267,6 +271,10 @@ public final class TimelineBusAPI: DeliveryObserver {
                     let limit = try arguments.read(UInt32.self)
                     try reply.append(self.listPending(limit: limit).map(PendingReminderRecord.init))
                 },
+                .method("ListDeliveries", output: [("deliveries", "a(ssuts)")], unprivileged: true) {
+                    [unowned self] (_, reply) throws(BusError) in
+                    try reply.append(self.channels?.waitingRetries ?? [])
+                },
                 .method("Snooze", input: [("key", "s"), ("seconds", "t")], output: [("until", "t")]) {
                     [unowned self] (arguments, reply) throws(BusError) in
                     let key = try arguments.read(String.self)
@@ -277,7 +285,7 @@ public final class TimelineBusAPI: DeliveryObserver {
                     try self.dismiss(key: try arguments.read(String.self))
                 },
                 .method("Reload") { [unowned self] (_, _) throws(BusError) in self.reload() },
-                .method("ListCalendars", output: [("calendars", "a(ssssutts)")], unprivileged: true) {
+                .method("ListCalendars", output: [("calendars", "a(ssssuuts)")], unprivileged: true) {
                     [unowned self] (_, reply) throws(BusError) in
                     try reply.append(self.listCalendars().map(CalendarStatusRecord.init))
                 },
@@ -359,7 +367,36 @@ public struct PendingReminderRecord: BusValue, Equatable {
     }
 }
 
-/// One element of `ListCalendars`' answer, `(ssssutts)`.
+/// One element of `ListDeliveries`' answer, `(ssuts)`: key, channel, attempts, next try (µs), last failure.
+extension ChannelDeliverer.Retry: BusValue {
+    /// `(ssuts)`.
+    public static var busSignature: String { "(ssuts)" }
+
+    public func append(to writer: inout BusMessageWriter) throws(BusError) {
+        let (key, channel) = PendingDelivery.parts(of: id)
+        try writer.container("r", "ssuts") { (fields) throws(BusError) in
+            try fields.append(key, channel, UInt32(clamping: attempts), UInt64(max(0, next.microsecondsSinceEpoch)))
+            try fields.append(lastFailure)
+        }
+    }
+
+    public static func read(from reader: inout BusMessageReader) throws(BusError) -> ChannelDeliverer.Retry {
+        try reader.container("r", "ssuts") { (fields) throws(BusError) in
+            let key = try fields.read(String.self)
+            let channel = try fields.read(String.self)
+            let attempts = try fields.read(UInt32.self)
+            let next = try fields.read(UInt64.self)
+            return ChannelDeliverer.Retry(
+                id: "\(key)|\(channel)",
+                attempts: Int(attempts),
+                next: WallTime(microsecondsSinceEpoch: Int64(clamping: next)),
+                lastFailure: try fields.read(String.self)
+            )
+        }
+    }
+}
+
+/// One element of `ListCalendars`' answer, `(ssssuuts)`.
 public struct CalendarStatusRecord: BusValue, Equatable {
     /// The calendar as last read.
     public var status: VdirCalendars.Status
@@ -369,11 +406,11 @@ public struct CalendarStatusRecord: BusValue, Equatable {
         self.status = status
     }
 
-    /// `(ssssutts)`.
-    public static var busSignature: String { "(ssssutts)" }
+    /// `(ssssuuts)`.
+    public static var busSignature: String { "(ssssuuts)" }
 
     public func append(to writer: inout BusMessageWriter) throws(BusError) {
-        try writer.container("r", "ssssutts") { (fields) throws(BusError) in
+        try writer.container("r", "ssssuuts") { (fields) throws(BusError) in
             try fields.append(status.name)
             try fields.append(status.path)
             try fields.append(status.displayName ?? "")
@@ -386,7 +423,7 @@ public struct CalendarStatusRecord: BusValue, Equatable {
     }
 
     public static func read(from reader: inout BusMessageReader) throws(BusError) -> CalendarStatusRecord {
-        try reader.container("r", "ssssutts") { (fields) throws(BusError) in
+        try reader.container("r", "ssssuuts") { (fields) throws(BusError) in
             let name = try fields.read(String.self)
             let path = try fields.read(String.self)
             let displayName = try fields.read(String.self)

@@ -15,6 +15,12 @@ public struct TimelineClient {
         try bus.call(member, at: TimelineBusAPI.locator, arguments: arguments)
     }
 
+    /// `ListDeliveries`: the deliveries to named channels waiting for a retry.
+    public func deliveries() throws(BusError) -> [ChannelDeliverer.Retry] {
+        var reader = try call("ListDeliveries").reader()
+        return try reader.read([ChannelDeliverer.Retry].self)
+    }
+
     /// `ListPending`.
     public func pending(limit: UInt32) throws(BusError) -> [PendingReminder] {
         var reader = try call("ListPending") { (writer) throws(BusError) in try writer.append(limit) }.reader()

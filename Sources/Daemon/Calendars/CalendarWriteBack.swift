@@ -62,9 +62,22 @@ public final class CalendarWriteBack: DeliveryObserver {
         self.logger = logger
     }
 
-    /// The editor this build has: none yet (the byte-preserving editor is built apart), so dismissals of calendar
-    /// reminders stay local and the log says so once.
-    public static let builtInEditor: AlarmEditor? = nil
+    /// The byte-preserving editor of the core (`AlarmWriteBack`); a snooze of an alarm without a UID is left out
+    /// of the file (RFC 9074 relates a snooze alarm to its alarm by UID) and stays local.
+    public static let builtInEditor: AlarmEditor? = AlarmEditor(
+        acknowledge: { text, uid, recurrenceID, index, at in
+            try AlarmWriteBack.acknowledge(text, uid: uid, recurrenceID: recurrenceID, alarmIndex: index, at: at)
+        },
+        snooze: { text, uid, recurrenceID, index, until, now in
+            do {
+                return try AlarmWriteBack.snooze(
+                    text, uid: uid, recurrenceID: recurrenceID, alarmIndex: index, until: until, now: now
+                )
+            } catch AlarmWriteBackError.alarmWithoutUID {
+                return text
+            }
+        }
+    )
 
     /// Does nothing: only follow-ups are written back.
     public func delivered(_ reminder: DeliveredReminder) {}

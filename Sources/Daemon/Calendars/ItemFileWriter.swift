@@ -77,6 +77,8 @@ public struct ItemFileWriter {
                 permissions: FilePermissions(rawValue: status.st_mode & 0o7777)
             )
             do throws(SystemCallError) {
+                // The item keeps its permissions whatever the daemon's umask (the user unit's is 0077).
+                try SystemCall.run("fchmod", operand: temporary) { fchmod(descriptor.rawValue, status.st_mode & 0o7777) }
                 try descriptor.writeAll(Array(text.utf8), operand: temporary)
                 try SystemCall.run("fsync", operand: temporary) { fsync(descriptor.rawValue) }
                 try? descriptor.close()

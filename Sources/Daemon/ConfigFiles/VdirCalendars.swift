@@ -96,7 +96,8 @@ public final class VdirCalendars {
     public private(set) var items: [String: Item] = [:]
     /// The reader of each calendar's files, by name: its zones and defaults, tasks read.
     public private(set) var importers: [String: ICalendarImport] = [:]
-    /// The directories whose entries make the calendars: each calendar's, and each collection's.
+    /// The directories whose entries make the calendars: each calendar's, and each collection's (for a calendar
+    /// whose directory is missing, its parent's).
     public private(set) var directories: [String] = []
     /// How many files the last `read` parsed (the others were unchanged).
     public private(set) var parsedCount = 0
@@ -236,6 +237,9 @@ public final class VdirCalendars {
         status.path = path
         switch FileReader.list(path) {
         case .failure(let failure):
+            // Watching the parent notices the directory when it is made (vdirsyncer's first sync).
+            let parent = String(path.prefix(upTo: path.lastIndex(of: "/") ?? path.startIndex))
+            if !parent.isEmpty, FileStatus.isDirectory(parent) { directories.append(parent) }
             // A feed's directory is the daemon's own, made at load: missing means never fetched (`list`, `validate`).
             let feed = calendar.feed != nil
             problems.append(

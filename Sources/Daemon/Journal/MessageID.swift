@@ -47,6 +47,10 @@ public enum MessageID {
     public static let deliverySent = "eaee9a90e3794eb7b1cd888d437ffdf6"
     /// `sse-timeline deliver` could not send a reminder to a channel: `REASON` says why; the daemon retries.
     public static let deliveryFailed = "92259820a2314de2b51171b5388b6ba8"
+    /// A delivery to a named channel (`[channel.NAME]`) was recorded in the state; its unit starts next.
+    public static let deliveryQueued = "b0c166fd18f842a992c0e331b2aff9bd"
+    /// A delivery to a named channel was given up: its `retry_for` passed, or its channel or reminder is gone.
+    public static let deliveryGivenUp = "2ca84aee06de4f4c88e12fb78a6cbf40"
     // ---- End of issue 21, the delivery unit ----
 
     /// The IDs under which reminders are written (for reading them back from the journal).

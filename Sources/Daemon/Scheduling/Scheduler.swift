@@ -368,6 +368,19 @@ public final class Scheduler {
         }
     }
 
+    /// Applies delivery `records` to the state and appends them to the log in one write; the next snapshot takes
+    /// them.
+    func record(_ records: [DeliveryRecord]) {
+        guard !records.isEmpty else { return }
+        for record in records { state.deliveries.apply(record) }
+        do {
+            try environment.store?.record(records)
+        } catch {
+            reportStateError("cannot record a delivery: \(error)")
+        }
+        stateDirty = true
+    }
+
     private func commitState() {
         guard stateDirty, let store = environment.store else { return }
         do {

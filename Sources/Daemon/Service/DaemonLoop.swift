@@ -62,6 +62,9 @@ final class DaemonLoop {
         watchCalendars()
     }
 
+    /// The calendars' directories watched now.
+    var watchedDirectories: Set<String> { calendarWatch?.directories ?? [] }
+
     /// Watches the directories of the calendars as last read (call it after each load).
     func watchCalendars() {
         guard let calendars, let calendarWatch else { return }

@@ -9,21 +9,22 @@ final class DaemonBus {
     let api: TimelineBusAPI
     /// The `on_due` actions.
     let actions: DueActionRunner
-    private let object: BusExportedObject
-    private let changes: PostSource
+    /// The named channels' deliveries.
+    let channels: ChannelDeliverer
+    private let sources: [AnyObject]
 
     init(
         connection: BusConnection,
         api: TimelineBusAPI,
         actions: DueActionRunner,
-        object: BusExportedObject,
-        changes: PostSource
+        channels: ChannelDeliverer,
+        sources: [AnyObject]
     ) {
         self.connection = connection
         self.api = api
         self.actions = actions
-        self.object = object
-        self.changes = changes
+        self.channels = channels
+        self.sources = sources
     }
 }
 
@@ -34,7 +35,8 @@ extension DaemonService {
 
     /// Wires `scheduler` to the bus, before it starts, when `scope` is given: a connection on `loop` owning
     /// `busName`, the API object (`TimelineBusAPI`) whose answers `arm` arms the due timer with, its
-    /// `PropertiesChanged` once per wake-up, its `ReminderDue` for every reminder written, the `on_due` actions (`DueActionRunner`). While the bus's
+    /// `PropertiesChanged` once per wake-up, its `ReminderDue` for every reminder written, the `on_due` actions (`DueActionRunner`), the
+    /// named channels' deliveries (`ChannelDeliverer`, with their retry timer). While the bus's
     /// socket is not there, sd-bus waits for it (`BusConnection`); a bus without an address (a user bus without
     /// `XDG_RUNTIME_DIR`) is logged and the daemon goes on without one: the reminders do not wait for it.
     static func attachBus(
@@ -60,26 +62,51 @@ extension DaemonService {
             )
             object = try connection.export(path: TimelineBusAPI.objectPath, interface: api.interface)
         } catch {
-            logger.warning("cannot use \(scope): \(error); no bus API and no on_due actions, the reminders go on")
+            logger.warning("cannot use \(scope): \(error); no bus API, no on_due actions and no named channels, the reminders go on")
             return nil
         }
         scheduler.observers.append(api)
         let changes = try PostSource(loop: loop, name: "bus properties") { api.publishChanges() }
-        let actions = DueActionRunner(
-            manager: SystemdManager(connection: connection),
-            systemInstance: scope == .system,
-            runtimeDirectory: ProcessEnvironment.current()["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(
-                String.init
-            ),
-            write: { entry in
-                do {
-                    try sink.write(entry)
-                } catch {
-                    try? StderrSink().write(entry)
-                }
+        let manager = SystemdManager(connection: connection)
+        let runtimeDirectory = ProcessEnvironment.current()["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(
+            String.init
+        )
+        let write: (JournalEntry) -> Void = { entry in
+            do {
+                try sink.write(entry)
+            } catch {
+                try? StderrSink().write(entry)
             }
+        }
+        let actions = DueActionRunner(
+            manager: manager,
+            systemInstance: scope == .system,
+            runtimeDirectory: runtimeDirectory,
+            write: write
         )
         scheduler.observers.append(actions)
-        return DaemonBus(connection: connection, api: api, actions: actions, object: object, changes: changes)
+        var retryTimer: TimerSource?
+        let channels = ChannelDeliverer(
+            scheduler: scheduler,
+            manager: manager,
+            clock: SystemClock(),
+            runtimeDirectory: runtimeDirectory,
+            write: write,
+            wake: { retryTimer?.schedule(at: $0) }
+        )
+        retryTimer = try TimerSource(loop: loop, name: "delivery retry", accuracyMicroseconds: 1_000_000) {
+            [weak channels] in
+            channels?.retryDue()
+        }
+        scheduler.observers.append(channels)
+        api.channels = channels
+        let deliveries = try PostSource(loop: loop, name: "deliveries") { [weak channels] in channels?.flush() }
+        return DaemonBus(
+            connection: connection,
+            api: api,
+            actions: actions,
+            channels: channels,
+            sources: [object, changes, retryTimer!, deliveries]
+        )
     }
 }

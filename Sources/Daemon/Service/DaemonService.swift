@@ -131,6 +131,7 @@ public final class DaemonService {
             return Self.configErrorExitCode
         }
         Self.noteDesktopWithoutSessionBus(scheduler, channel: desktop, logger: logger)
+        bus?.channels.resume()
         loop.arm(first)
         loop.watchCalendars()
         let status = try loop.run()

@@ -6,6 +6,8 @@ public struct DeliveryState: Sendable, Equatable {
     public var sentAfterWatermark: Set<String>
     /// Snoozed and dismissed reminders.
     public var followUps: FollowUps
+    /// Deliveries to named channels not yet sent, by id (`KEY|channel`).
+    public var deliveries: [String: PendingDelivery] = [:]
 
     /// A state with the given watermark, keys and follow-ups; the empty first-start state by default.
     public init(watermark: Int64? = nil, sentAfterWatermark: Set<String> = [], followUps: FollowUps = FollowUps()) {

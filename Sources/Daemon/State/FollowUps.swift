@@ -87,8 +87,16 @@ public struct FollowUps: Sendable, Equatable {
     }
 }
 
+/// A line of the state's log that is not a key: it starts with `+` (a key never does).
+public protocol StateLogRecord {
+    /// The key (or delivery id) it is about: non-empty, without newline or NUL.
+    var key: String { get }
+    /// The log line without its newline.
+    var logLine: String { get }
+}
+
 /// One change of the follow-ups, as appended to the state's log between two snapshots.
-public enum FollowUpRecord: Sendable, Equatable {
+public enum FollowUpRecord: Sendable, Equatable, StateLogRecord {
     /// `key` was snoozed until `until`.
     case snoozed(key: String, until: Int64)
     /// `key` was dismissed; `due` when it had not come due yet (it is then held back at `due`).

@@ -4,14 +4,16 @@
 /// key, and `checksum 8c3f0a6d2e5b1c47`, the FNV-1a 64-bit hash of every byte before it. A state with snoozed,
 /// dismissed or nagging reminders (`FollowUps`) is written as version 2, which adds `snooze UNTIL KEY`,
 /// `dismiss DUE KEY` and `repeat NEXT,LEFT,EVERY KEY` lines (Unix seconds); without any, the file stays
-/// version 1, so that an older daemon still reads it. Both versions are read.
+/// version 1, so that an older daemon still reads it. A state with deliveries not yet sent (`PendingDelivery`) is
+/// written as version 3, which adds `delivery DUE,FAILURES,REASON ID` lines (`-` for no failure yet). Every version
+/// is read.
 ///
-/// `sent.log`: one key per line, and follow-up records as `+snooze`, `+dismiss`, `+back` and `+repeat` lines
-/// (`FollowUpRecord`). A last line without newline (torn) and lines with a NUL (a torn line that later
+/// `sent.log`: one key per line, follow-up records as `+snooze`, `+dismiss`, `+back` and `+repeat` lines
+/// (`FollowUpRecord`), and delivery records as `+queued`, `+failed`, `+sent` and `+gaveup` lines (`DeliveryRecord`). A last line without newline (torn) and lines with a NUL (a torn line that later
 /// appends ended with NUL and newline) are ignored.
 extension StateStore {
     /// The records' log lines, each after a newline.
-    static func lines(of records: [FollowUpRecord]) -> [UInt8] {
+    static func lines(of records: [some StateLogRecord]) -> [UInt8] {
         var bytes: [UInt8] = []
         for record in records {
             let key = record.key
@@ -22,10 +24,11 @@ extension StateStore {
         return bytes
     }
 
-    /// `state` as snapshot text, checksum line included: version 1 unless it has follow-ups.
+    /// `state` as snapshot text, checksum line included: version 1 unless it has follow-ups (2) or deliveries (3).
     public static func encode(_ state: DeliveryState) -> [UInt8] {
         let followUps = state.followUps
-        var text = (followUps.isEmpty ? magic : magicVersion2) + "\n"
+        let version = !state.deliveries.isEmpty ? magicVersion3 : followUps.isEmpty ? magic : magicVersion2
+        var text = version + "\n"
         text += "watermark " + (state.watermark.map(String.init) ?? "none") + "\n"
         for key in state.sentAfterWatermark.sorted() {
             text += "sent " + key + "\n"
@@ -39,6 +42,10 @@ extension StateStore {
         for (key, next) in followUps.repeating.sorted(by: { $0.key < $1.key }) {
             text += "repeat \(FollowUps.Repeat.text(next)) \(key)\n"
         }
+        for (id, delivery) in state.deliveries.sorted(by: { $0.key < $1.key }) {
+            let reason = delivery.lastFailure.map(DeliveryRecord.word) ?? "-"
+            text += "delivery \(delivery.due),\(delivery.failures),\(reason) \(id)\n"
+        }
         var bytes = Array(text.utf8)
         bytes += Array("checksum \(hexadecimal(fnv1a64(bytes)))\n".utf8)
         return bytes
@@ -51,9 +58,11 @@ extension StateStore {
         }
         let magicBytes = Array((magic + "\n").utf8)
         let magic2Bytes = Array((magicVersion2 + "\n").utf8)
-        let isVersion2 = bytes.starts(with: magic2Bytes)
+        let magic3Bytes = Array((magicVersion3 + "\n").utf8)
+        let isVersion3 = bytes.starts(with: magic3Bytes)
+        let isVersion2 = bytes.starts(with: magic2Bytes) || isVersion3
         guard bytes.starts(with: magicBytes) || isVersion2 else {
-            if bytes.isEmpty || magicBytes.starts(with: bytes) || magic2Bytes.starts(with: bytes) {
+            if bytes.isEmpty || [magicBytes, magic2Bytes, magic3Bytes].contains(where: { $0.starts(with: bytes) }) {
                 throw corrupt("cut short within its first line")
             }
             let firstLine = String(decoding: bytes.prefix(while: { $0 != 10 }).prefix(80), as: UTF8.self)
@@ -61,7 +70,7 @@ extension StateStore {
             throw StateStoreError(
                 .foreignFile,
                 path: path,
-                detail: "\(what) \"\(firstLine)\"; expected \"\(magic)\" or \"\(magicVersion2)\""
+                detail: "\(what) \"\(firstLine)\"; expected \"\(magic)\", \"\(magicVersion2)\" or \"\(magicVersion3)\""
             )
         }
         guard bytes.last == 10 else {
@@ -104,6 +113,8 @@ extension StateStore {
                 }
             } else if isVersion2, let (key, next) = repeatLine(lineBytes) {
                 state.followUps.repeating[key] = next
+            } else if isVersion3, let (id, delivery) = deliveryLine(lineBytes) {
+                state.deliveries[id] = delivery
             } else {
                 throw corrupt("line \(number + 2): unexpected \"\(line.prefix(80))\"")
             }
@@ -133,6 +144,20 @@ extension StateStore {
         return (String(decoding: parts[2], as: UTF8.self), next)
     }
 
+    /// A `delivery DUE,FAILURES,REASON ID` line of a version 3 snapshot.
+    static func deliveryLine(_ line: ArraySlice<UInt8>) -> (id: String, delivery: PendingDelivery)? {
+        let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[2].isEmpty, String(decoding: parts[0], as: UTF8.self) == "delivery" else {
+            return nil
+        }
+        let fields = String(decoding: parts[1], as: UTF8.self).split(separator: ",", maxSplits: 2)
+        guard fields.count == 3, let due = Int64(fields[0]), let failures = Int(fields[1]), failures >= 0 else {
+            return nil
+        }
+        let reason = fields[2] == "-" ? nil : String(fields[2])
+        return (String(decoding: parts[2], as: UTF8.self), PendingDelivery(due: due, failures: failures, lastFailure: reason))
+    }
+
     /// The complete, non-empty lines without NUL of log text (a torn last line is ignored).
     static func logLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
@@ -148,6 +173,11 @@ extension StateStore {
     /// The follow-up records in log text, in order (lines starting with `+` that spell no record are ignored).
     public static func records(inLog bytes: [UInt8]) -> [FollowUpRecord] {
         logLines(bytes).compactMap { FollowUpRecord(logLine: $0) }
+    }
+
+    /// The delivery records in log text, in order.
+    public static func deliveryRecords(inLog bytes: [UInt8]) -> [DeliveryRecord] {
+        logLines(bytes).compactMap { DeliveryRecord(logLine: $0) }
     }
 
     /// The 64-bit FNV-1a hash of `bytes`.

@@ -17,6 +17,8 @@ public final class StateStore: Sendable {
     public static let magic = "sse-timeline-state 1"
     /// The first line of a snapshot with follow-ups (snoozes, dismissals).
     public static let magicVersion2 = "sse-timeline-state 2"
+    /// The first line of a snapshot with deliveries to named channels not sent yet.
+    public static let magicVersion3 = "sse-timeline-state 3"
 
     /// The directory holding the files.
     public let directory: String
@@ -70,6 +72,7 @@ public final class StateStore: Sendable {
         if let entries {
             state.sentAfterWatermark.formUnion(Self.keys(inLog: entries))
             for record in Self.records(inLog: entries) { state.followUps.apply(record) }
+            for record in Self.deliveryRecords(inLog: entries) { state.deliveries.apply(record) }
         }
         return state
     }
@@ -96,8 +99,8 @@ public final class StateStore: Sendable {
         try self.record([record])
     }
 
-    /// Appends several records in one `write(2)` (a return and the repeats it starts).
-    public func record(_ records: [FollowUpRecord]) throws(StateStoreError) {
+    /// Appends several records in one `write(2)` (a return and the repeats it starts; deliveries).
+    public func record(_ records: [some StateLogRecord]) throws(StateStoreError) {
         guard !records.isEmpty else { return }
         try append(Array(Self.lines(of: records).dropFirst()))
     }

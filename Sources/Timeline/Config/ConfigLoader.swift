@@ -73,6 +73,11 @@ public struct ConfigLoader: Sendable {
                     context: &context
                 )
         }
+        // Channels next: notify anywhere may name a channel of any file.
+        for (index, document) in documents {
+            FieldReader.decodeChannels(document.root, source: index, into: &defaults.channels, context: &context)
+        }
+        context.channelNames.sort()
         for (index, document) in documents {
             decodeTopLevel(document.root, source: index, defaults: &defaults, context: &context)
         }
@@ -256,7 +261,7 @@ public struct ConfigLoader: Sendable {
         defaults: inout Defaults,
         context: inout DecodeContext
     ) {
-        let tables = ["milestone", "defaults", "holidays", "calendar"]
+        let tables = ["milestone", "defaults", "holidays", "channel", "calendar"]
         for (key, node) in root.children where !tables.contains(key) {
             context.unknownKey(source, key, among: tables, at: node)
         }
@@ -267,7 +272,7 @@ public struct ConfigLoader: Sendable {
         }
         let reader = FieldReader(node: table, source: source, path: "defaults")
         reader.checkKeys(
-            ["timezone", "all_day_time", "reminders", "priority", "catch_up_window", "language"]
+            ["timezone", "all_day_time", "reminders", "priority", "catch_up_window", "language", "mail_allow"]
                 + FieldReader.deliveryKeys
                 + FieldReader.workingDayKeys,
             context: &context
@@ -297,6 +302,7 @@ public struct ConfigLoader: Sendable {
                 )
             }
         }
+        if let allowed = reader.mailAllow(context: &context) { defaults.mailAllow = allowed }
         defaults.delivery = defaults.delivery.applying(reader.deliveryOverride(context: &context))
         defaults.workingCalendar = reader.workingCalendar(
             inheriting: defaults.workingCalendar,
@@ -334,6 +340,8 @@ struct DecodeContext {
     private(set) var pending: [Pending] = []
     /// Problems found but not kept (past the parser's limit).
     var omitted = 0
+    /// The names of the `[channel.NAME]` tables of every file, which `notify` accepts.
+    var channelNames: [String] = []
 
     init(sources: [ConfigSource]) { self.sources = sources }
 
@@ -352,6 +360,30 @@ struct DecodeContext {
         pending.append(
             Pending(severity: .warning, source: source, path: path, value: value, message: message, hint: hint)
         )
+    }
+
+    /// The `[key.NAME]` tables of `root` with their names and paths; `key` or one of its values that is not a table
+    /// is an error saying to write it as `hint(NAME)` does, and is left out.
+    mutating func namedTables(
+        _ root: TOMLNode,
+        _ key: String,
+        source: Int,
+        what: String,
+        hint: (String) -> String
+    ) -> [(name: String, path: String, node: TOMLNode)] {
+        guard let table = root[key], table.value != .invalid else { return [] }
+        guard table.isTable else {
+            error(source, key, value: nil, "must be a table", hint: "write each as [\(key).NAME]")
+            return []
+        }
+        return table.children.compactMap { name, node in
+            let path = "\(key).\(name)"
+            guard node.isTable else {
+                error(source, path, value: nil, "\(what) must be a table", hint: hint(name))
+                return nil
+            }
+            return (name, path, node)
+        }
     }
 
     /// An unknown key, located at the key itself.

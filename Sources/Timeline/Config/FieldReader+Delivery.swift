@@ -4,7 +4,7 @@ import TOML
 /// reminder's table:
 ///
 /// ```toml
-/// notify = ["journal", "desktop"]          # the journal entry is always written
+/// notify = ["journal", "desktop", "board"] # the journal entry is always written; board: a [channel.board]
 /// snooze = ["10 minutes", "1 hour"]        # the snooze actions offered ([] offers only Dismiss)
 /// repeat = { every = "5 minutes", times = 3 }   # nag until dismissed; repeat = false turns it off
 /// ```
@@ -22,22 +22,26 @@ extension FieldReader {
     /// reported where it sits, and left out.
     func deliveryOverride(context: inout DecodeContext) -> DeliveryOverride? {
         guard Self.deliveryKeys.contains(where: { node[$0] != nil }) else { return nil }
+        let named = channels("notify", context: &context)
         let override = DeliveryOverride(
-            channels: channels("notify", context: &context),
+            channels: named?.channels,
+            remote: named?.remote ?? [],
             snooze: snoozeDurations("snooze", context: &context),
             repetition: repetition("repeat", context: &context)
         )
         return override.isEmpty ? nil : override
     }
 
-    /// `notify = ["journal", "desktop"]`: the channels named (the journal always among them).
-    func channels(_ key: String, context: inout DecodeContext) -> Delivery.Channels? {
+    /// `notify = ["journal", "desktop", "board"]`: the built-in channels named (the journal always among them) and
+    /// the `[channel.NAME]` tables named.
+    func channels(_ key: String, context: inout DecodeContext) -> (channels: Delivery.Channels, remote: [String])? {
         let example = #"["journal", "desktop"]"#
         guard let elements = elements(key, arrayOf: "channels", example: example, context: &context) else {
             return nil
         }
-        let names = Delivery.Channels.named.map(\.name)
+        let names = Delivery.Channels.named.map(\.name) + context.channelNames
         var channels: Delivery.Channels = [.journal]
+        var remote: [String] = []
         var seen: Set<String> = []
         for (i, element) in elements {
             let elementPath = "\(keyPath(key))[\(i)]"
@@ -51,22 +55,24 @@ extension FieldReader {
                 )
                 continue
             }
-            guard let channel = Delivery.Channels.named.first(where: { $0.name == name })?.channel else {
+            let channel = Delivery.Channels.named.first(where: { $0.name == name })?.channel
+            guard channel != nil || context.channelNames.contains(name) else {
                 context.error(
                     source,
                     elementPath,
                     value: name,
                     "unknown channel",
-                    hint: Suggestion.didYouMean(name, among: names) ?? "accepted: \(names.joined(separator: ", "))"
+                    hint: Suggestion.didYouMean(name, among: names)
+                        ?? "accepted: \(names.joined(separator: ", ")), or the name of a [channel.NAME] table"
                 )
                 continue
             }
             if !seen.insert(name).inserted {
                 context.warning(source, elementPath, value: name, "channel listed twice", hint: nil)
             }
-            channels.insert(channel)
+            if let channel { channels.insert(channel) } else if !remote.contains(name) { remote.append(name) }
         }
-        return channels
+        return (channels, remote)
     }
 
     /// `snooze = ["10 minutes", "1 hour"]`: the durations offered, in seconds, in order.

@@ -37,23 +37,11 @@ struct HolidaySetDecoder {
         diagnostics: inout [Diagnostic],
         context: inout DecodeContext
     ) {
-        guard let table = root["holidays"], table.value != .invalid else { return }
-        guard table.isTable else {
-            context.error(source, "holidays", value: nil, "must be a table", hint: "write each set as [holidays.NAME]")
-            return
-        }
-        for (name, node) in table.children {
-            let path = "holidays.\(name)"
-            guard node.isTable else {
-                context.error(
-                    source,
-                    path,
-                    value: nil,
-                    "a holiday set must be a table",
-                    hint: "write it as [holidays.\(name)] with dates = [...] or ics = \"file.ics\""
-                )
-                continue
-            }
+        let tables = context.namedTables(
+            root, "holidays", source: source, what: "a holiday set",
+            hint: { "write it as [holidays.\($0)] with dates = [...] or ics = \"file.ics\"" }
+        )
+        for (name, path, node) in tables {
             if sets[name] != nil {
                 context.error(
                     source,

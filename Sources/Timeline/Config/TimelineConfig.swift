@@ -60,6 +60,10 @@ public struct Defaults: Hashable, Sendable {
     public var holidaySets: [String: HolidaySet] = [:]
     /// The language of the daemon's messages (`language`), instead of its locale's; nil: the locale's.
     public var language: String?
+    /// Every `[channel.NAME]` of every file, by name.
+    public var channels: [String: Channel] = [:]
+    /// The addresses iCalendar `ACTION:EMAIL` alarms may send to (`mail_allow`): `name@domain`, or `*@domain`.
+    public var mailAllow: [String] = []
 
     /// The languages `language` accepts: English and those po/ has a catalog for.
     public static let languages = ["en", "es", "fr"]

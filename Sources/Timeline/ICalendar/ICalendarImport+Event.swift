@@ -194,11 +194,21 @@ extension FileImport {
         let alarms = event.components.filter { $0.name == "VALARM" }
         var reminders: [Reminder] = []
         for (index, alarm) in alarms.enumerated() {
+            // A snooze alarm (RFC 9074) rings on the device that snoozed; here a snooze is the daemon's own
+            // follow-up, so one written back by it does not ring a second time.
+            if alarm.properties("RELATED-TO").contains(where: { $0.parameter("RELTYPE")?.uppercased() == "SNOOZE" }) {
+                continue
+            }
             // An alarm that cannot be read is skipped alone; when none can, the defaults remind of the event.
             let read = skippingIfUnreadable(alarm) { $0.reminder(alarm, milestone: milestone) }
             guard var reminder = read else { continue }
             reminder.alarmIndex = index
-            if !reminders.contains(where: { $0.identity == reminder.identity }) { reminders.append(reminder) }
+            if let same = reminders.firstIndex(where: { $0.identity == reminder.identity }) {
+                // A DISPLAY and an EMAIL alarm at one time are one reminder that also mails.
+                if reminders[same].delivery == nil { reminders[same].delivery = reminder.delivery }
+            } else {
+                reminders.append(reminder)
+            }
         }
         if !reminders.isEmpty { milestone.reminders = reminders }
         for component in event.components where component.name != "VALARM" {
@@ -265,6 +275,10 @@ extension FileImport {
                 offset: Self.offset(duration, anchor: anchor, milestone: milestone, allDayTime: defaults.allDayTime)
             )
         }
+        if alarm.property("ACTION")?.value.uppercased() == "EMAIL" {
+            let allowed = mailRecipients(alarm)
+            if !allowed.isEmpty { reminder.delivery = DeliveryOverride(mailTo: allowed) }
+        }
         if let acknowledged = alarm.property("ACKNOWLEDGED") {
             if case .utc(let time)? = ICalendarValue.time(acknowledged.value) {
                 reminder.acknowledged = Instant(secondsSinceEpoch: time.secondsSinceEpoch)
@@ -273,6 +287,36 @@ extension FileImport {
             }
         }
         return reminder
+    }
+
+    /// The `mailto:` addresses of an `ACTION:EMAIL` alarm's ATTENDEEs that `mail_allow` allows; each other one is
+    /// warned of where it stands, and not mailed: a calendar someone else writes must not choose whom this host
+    /// mails.
+    mutating func mailRecipients(_ alarm: ICalendarComponent) -> [String] {
+        var allowed: [String] = []
+        for attendee in alarm.properties where attendee.name == "ATTENDEE" {
+            let value = attendee.value
+            guard value.lowercased().hasPrefix("mailto:") else {
+                report(.warning, attendee, "not a mailto: address; not mailed", hint: "e.g. mailto:board@example.org")
+                continue
+            }
+            let address = String(value.dropFirst(7))
+            guard FieldReader.addressProblem(address) == nil, !address.contains("<") else {
+                report(.warning, attendee, "not a mail address; not mailed", hint: "e.g. mailto:board@example.org")
+                continue
+            }
+            guard Channel.isAllowed(address, by: defaults.mailAllow) else {
+                report(
+                    .warning,
+                    attendee,
+                    "this address is not in mail_allow; the alarm does not mail it",
+                    hint: "allow it in [defaults] mail_allow = [\"\(address)\"] (or \"*@domain\") if this host may mail it"
+                )
+                continue
+            }
+            if !allowed.contains(address) { allowed.append(address) }
+        }
+        return allowed
     }
 
     /// A TRIGGER duration as an offset. An all-day event starts and ends at midnight while its reminders

@@ -11,7 +11,7 @@
 /// The files are other people's, so they are read leniently: a content line that cannot be read, or an event
 /// with a value that cannot be read, is skipped with a warning at its line and column, and the rest of the file
 /// stays. Only a file that is not iCalendar at all (not UTF-8, no `BEGIN:VCALENDAR`) is an error. What is not
-/// supported (VTODO unless `readsTasks`, ATTENDEE...) is skipped with one warning per file.
+/// supported (VTODO unless `readsTasks`, an event's ATTENDEE...) is skipped with one warning per file.
 ///
 /// With `readsTasks` (calendars), a VTODO with DUE is a milestone starting at DUE, its VALARMs its reminders
 /// (a trigger relative to the start counts from DUE, as todoman and Thunderbird place it); a task COMPLETED or
@@ -106,7 +106,7 @@ struct FileImport {
     /// What a VTODO has beyond an event's properties that is read, or means nothing for a reminder.
     static let taskProperties: Set<String> = ["DUE", "COMPLETED", "PERCENT-COMPLETE"]
     static let alarmProperties: Set<String> = [
-        "ACTION", "TRIGGER", "DESCRIPTION", "SUMMARY", "UID", "ACKNOWLEDGED", "RELATED-TO",
+        "ACTION", "TRIGGER", "DESCRIPTION", "SUMMARY", "UID", "ACKNOWLEDGED", "RELATED-TO", "ATTENDEE",
     ]
 
     mutating func report(

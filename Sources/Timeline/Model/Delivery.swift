@@ -1,4 +1,5 @@
-/// Where a reminder goes and how people can follow it up: the channels beside the journal, the snooze
+/// Where a reminder goes and how people can follow it up: the channels beside the journal (the desktop, and the
+/// named `[channel.NAME]` tables in `remote`), the snooze
 /// durations offered, and the nagging repeats until it is dismissed (`notify`, `snooze` and `repeat` in
 /// `[defaults]`, a milestone, or one reminder's table).
 ///
@@ -38,6 +39,8 @@ public struct Delivery: Hashable, Sendable {
 
     private struct Fields: Hashable, Sendable {
         var channels: Channels = [.journal]
+        var remote: [String] = []
+        var mailTo: [String] = []
         var snooze: [Int64] = Delivery.defaultSnooze
         var repetition: Repetition?
     }
@@ -51,13 +54,17 @@ public struct Delivery: Hashable, Sendable {
 
     private init(box: SharedBox<Fields>) { self.box = box }
 
-    /// A delivery to `channels` (the journal is added), offering `snooze` (seconds), repeating per `repetition`.
+    /// A delivery to `channels` (the journal is added) and the named channels `remote`, offering `snooze`
+    /// (seconds), repeating per `repetition`.
     public init(
         channels: Channels = [.journal],
+        remote: [String] = [],
         snooze: [Int64] = Delivery.defaultSnooze,
         repetition: Repetition? = nil
     ) {
-        box = SharedBox(Fields(channels: channels.union(.journal), snooze: snooze, repetition: repetition))
+        box = SharedBox(
+            Fields(channels: channels.union(.journal), remote: remote.sorted(), snooze: snooze, repetition: repetition)
+        )
     }
 
     /// The channels; always includes `.journal`.
@@ -65,6 +72,22 @@ public struct Delivery: Hashable, Sendable {
         get { box.value.channels }
         set { change { $0.channels = newValue.union(.journal) } }
     }
+
+    /// The named channels (`[channel.NAME]`, or `ics-mail`), sorted.
+    public var remote: [String] {
+        get { box.value.remote }
+        set { change { $0.remote = newValue.sorted() } }
+    }
+
+    /// The addresses of an iCalendar `ACTION:EMAIL` alarm that the config allows (`mail_allow`): the recipients
+    /// of its `ics-mail` channel.
+    public var mailTo: [String] {
+        get { box.value.mailTo }
+        set { change { $0.mailTo = newValue } }
+    }
+
+    /// Every name as `notify` lists it: `journal`, `desktop`, then the named channels.
+    public var channelNames: [String] { channels.names + remote }
 
     /// The snooze durations offered, in seconds, in the order configured (empty: only Dismiss is offered).
     public var snooze: [Int64] {
@@ -85,7 +108,14 @@ public struct Delivery: Hashable, Sendable {
     public func applying(_ override: DeliveryOverride?) -> Delivery {
         guard let override, !override.isEmpty else { return self }
         var result = self
-        if let channels = override.channels { result.channels = channels }
+        if let channels = override.channels {
+            result.channels = channels
+            result.remote = override.remote
+        }
+        if !override.mailTo.isEmpty {
+            result.remote = Array(Set(result.remote + [Channel.icsMail]))
+            result.mailTo = override.mailTo
+        }
         if let snooze = override.snooze { result.snooze = snooze }
         if let repetition = override.repetition { result.repetition = repetition }
         return result
@@ -104,25 +134,47 @@ public struct Delivery: Hashable, Sendable {
 public struct DeliveryOverride: Hashable, Sendable {
     private struct Fields: Hashable, Sendable {
         var channels: Delivery.Channels?
+        var remote: [String] = []
+        var mailTo: [String] = []
         var snooze: [Int64]?
         var repetition: Delivery.Repetition??
     }
 
     private let box: SharedBox<Fields>
 
-    /// An override of the given fields: `repetition` is `.some(nil)` for `repeat = false` (no repeat though the
-    /// milestone has one), `.some(r)` for a repeat of its own, nil to keep the milestone's.
-    public init(channels: Delivery.Channels? = nil, snooze: [Int64]? = nil, repetition: Delivery.Repetition?? = nil) {
-        box = SharedBox(Fields(channels: channels.map { $0.union(.journal) }, snooze: snooze, repetition: repetition))
+    /// An override of the given fields: `remote` (the named channels) goes with `channels` (a `notify` of its
+    /// own); `mailTo` adds the `ics-mail` channel to those addresses; `repetition` is `.some(nil)` for
+    /// `repeat = false` (no repeat though the milestone has one), `.some(r)` for a repeat of its own, nil to keep
+    /// the milestone's.
+    public init(
+        channels: Delivery.Channels? = nil,
+        remote: [String] = [],
+        mailTo: [String] = [],
+        snooze: [Int64]? = nil,
+        repetition: Delivery.Repetition?? = nil
+    ) {
+        box = SharedBox(
+            Fields(
+                channels: channels.map { $0.union(.journal) },
+                remote: remote.sorted(),
+                mailTo: mailTo,
+                snooze: snooze,
+                repetition: repetition
+            )
+        )
     }
 
     /// The channels, when the reminder lists its own `notify`.
     public var channels: Delivery.Channels? { box.value.channels }
+    /// The named channels of its own `notify` (with `channels`), sorted.
+    public var remote: [String] { box.value.remote }
+    /// The addresses of an iCalendar `ACTION:EMAIL` alarm (the `ics-mail` channel), when it has any allowed.
+    public var mailTo: [String] { box.value.mailTo }
     /// The snooze durations, when the reminder has its own `snooze`.
     public var snooze: [Int64]? { box.value.snooze }
     /// The repeat, when the reminder has its own `repeat` (`.some(nil)`: `repeat = false`).
     public var repetition: Delivery.Repetition?? { box.value.repetition }
 
     /// Whether it changes nothing.
-    public var isEmpty: Bool { channels == nil && snooze == nil && repetition == nil }
+    public var isEmpty: Bool { channels == nil && mailTo.isEmpty && snooze == nil && repetition == nil }
 }
