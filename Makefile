@@ -60,20 +60,20 @@ LANGUAGES    := $(basename $(notdir $(wildcard po/*.po)))
 LOCALE_BUILD_DIR := .build/$(shell uname -m)-unknown-linux-gnu/share/locale
 LOCALE_MO    := $(foreach l,$(LANGUAGES),$(LOCALE_BUILD_DIR)/$(l)/LC_MESSAGES/sse-timeline.mo)
 
-.PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test calendars-test workdays-test desktop-test views-test e2e bus-test deb deb-deps \
+.PHONY: FORCE all deps build release run test unit-test toml-test icalendar-test calendars-test workdays-test feeds-test desktop-test views-test e2e bus-test deb deb-deps \
 	deb-test fleet-test channels-test bench fuzz install uninstall install-user uninstall-user man-deps man-test cli-test \
 	version-test install-test clean locale pot i18n-test
 
 all: build
 
 # Installs the system packages the build and the unit tests need, when they are missing (Debian/Ubuntu, as root):
-# libsystemd-dev and pkg-config to build; dbus-daemon and busctl (systemd) for the bus tests' private buses;
+# libsystemd-dev, libcurl4-openssl-dev (curl's headers: `fetch` opens libcurl at run time) and pkg-config to build; dbus-daemon and busctl (systemd) for the bus tests' private buses;
 # gettext (msgfmt, xgettext) for the message catalogs.
 deps:
-	@if ! pkg-config --exists libsystemd 2>/dev/null || ! [ -x /usr/bin/dbus-daemon ] || ! command -v msgfmt >/dev/null; then \
-		echo "installing libsystemd-dev, pkg-config, dbus-daemon and gettext"; \
+	@if ! pkg-config --exists libsystemd libcurl 2>/dev/null || ! [ -x /usr/bin/dbus-daemon ] || ! command -v msgfmt >/dev/null; then \
+		echo "installing libsystemd-dev, libcurl4-openssl-dev, pkg-config, dbus-daemon and gettext"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libsystemd-dev pkg-config dbus-daemon gettext >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libsystemd-dev libcurl4-openssl-dev pkg-config dbus-daemon gettext >/dev/null; \
 	fi
 
 # Every catalog checked (msgfmt --check: formats, plural forms, header) and compiled. No `deps` here: `make
@@ -111,6 +111,7 @@ test: unit-test
 	$(MAKE) icalendar-test
 	$(MAKE) calendars-test
 	$(MAKE) workdays-test
+	$(MAKE) feeds-test
 	$(MAKE) desktop-test
 	$(MAKE) views-test
 	$(MAKE) fuzz-replay
@@ -152,6 +153,11 @@ workdays-test: build
 # Desktop notifications with a real notification server: dunst under Xvfb on a session bus of its own
 # (installs dunst, xvfb, dbus, imagemagick when missing; as root only, otherwise it says it skips); see
 # integration/desktop/run.sh. SCREENSHOT=docs/desktop-notification.png keeps the screenshot it takes.
+# Calendar feeds: `sse-timeline fetch` against a web server on loopback, over http and https with a test CA,
+# through every failure of issue 20's point 6 (integration/feeds/check.py; needs python3 and openssl).
+feeds-test: build
+	python3 integration/feeds/check.py $(DEBUG_BIN)
+
 desktop-test: build
 	bash integration/desktop/run.sh $(DEBUG_BIN)
 

@@ -48,6 +48,8 @@ let package = Package(
         ),
         // The sd-bus vtable macros, one C function per kind of entry: Swift cannot write the bit-fields they fill.
         .target(name: "CSystemdBus", dependencies: ["CSystemd"]),
+        // libcurl for `sse-timeline fetch`, opened with dlopen() when a feed is fetched (the daemon never maps it).
+        .target(name: "CCurl"),
         // Linux system calls Glibc does not import in a usable form (timerfd, prctl, malloc_trim).
         .systemLibrary(name: "CLinux"),
         // The daemon as a library: the sd-event loop, the journal, systemd, the state, the scheduler, the config
@@ -61,6 +63,7 @@ let package = Package(
                 "CSystemd",
                 "CSystemdBus",
                 "CLinux",
+                "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -27,6 +27,8 @@ files() {
     echo "0755 $RELEASE_BIN $BINDIR/sse-timeline"
     echo "0644 $GENERATED/sse-timeline.user.service $USERUNITDIR/sse-timeline.service"
     echo "0644 $GENERATED/sse-timeline-deliver@.user.service $USERUNITDIR/sse-timeline-deliver@.service"
+    echo "0644 $GENERATED/sse-timeline-fetch.user.service $USERUNITDIR/sse-timeline-fetch.service"
+    echo "0644 systemd/user/sse-timeline-fetch.timer $USERUNITDIR/sse-timeline-fetch.timer"
     echo "0644 $GENERATED/sse-timeline.1 $MANDIR/man1/sse-timeline.1"
     echo "0644 $GENERATED/sse-timeline.toml.5 $MANDIR/man5/sse-timeline.toml.5"
     echo "0644 $GENERATED/sse-timeline.8 $MANDIR/man8/sse-timeline.8"
@@ -43,6 +45,8 @@ files() {
     [ "$scope" = system ] || return 0
     echo "0644 $GENERATED/sse-timeline.service $UNITDIR/sse-timeline.service"
     echo "0644 $GENERATED/sse-timeline-deliver@.service $UNITDIR/sse-timeline-deliver@.service"
+    echo "0644 $GENERATED/sse-timeline-fetch.service $UNITDIR/sse-timeline-fetch.service"
+    echo "0644 systemd/sse-timeline-fetch.timer $UNITDIR/sse-timeline-fetch.timer"
     echo "0644 $GENERATED/timeline.toml $PKGDATADIR/timeline.toml"
     echo "0644 systemd/sse-timeline.catalog $CATALOGDIR/sse-timeline.catalog"
     echo "0644 systemd/sse-timeline.fr.catalog $CATALOGDIR/sse-timeline.fr.catalog"
@@ -73,6 +77,11 @@ generate() {
         >"$GENERATED/sse-timeline-deliver@.service"
     sed -e "s|@BINDIR@|$BINDIR|g" -e "s|@DOCDIR@|$DOCDIR|g" systemd/user/sse-timeline-deliver@.service.in \
         >"$GENERATED/sse-timeline-deliver@.user.service"
+    # The calendar feeds' download (docs/calendars.md).
+    sed -e "s|@BINDIR@|$BINDIR|g" -e "s|@DOCDIR@|$DOCDIR|g" systemd/sse-timeline-fetch.service.in \
+        >"$GENERATED/sse-timeline-fetch.service"
+    sed -e "s|@BINDIR@|$BINDIR|g" -e "s|@DOCDIR@|$DOCDIR|g" systemd/user/sse-timeline-fetch.service.in \
+        >"$GENERATED/sse-timeline-fetch.user.service"
     {
         echo "# A copy of the default timeline that $BINDIR/sse-timeline embeds and uses when there is no"
         echo "# $SYSCONFDIR/sse-timeline/timeline.toml. Nothing reads this copy: to change the timeline, copy it to"
@@ -110,8 +119,9 @@ do_install() {
     if [ "$scope" = system ]; then
         make_dir "$SYSCONFDIR/sse-timeline/timeline.d"
         case $SYSCONFDIR/ in "$PREFIX"/*) ;; *) outside+=("$SYSCONFDIR/sse-timeline/timeline.d/") ;; esac
-        # The Apprise URLs of the channels, root's alone; the delivery unit loads them with LoadCredential=,
-        # which fails the unit when the directory is missing. Kept on uninstall, as the config is.
+        # The Apprise URLs of the channels and the feeds' passwords, root's alone; the delivery and fetch units
+        # load them with LoadCredential=, which fails the unit when the directory is missing. Kept on uninstall,
+        # as the config is.
         if [ ! -d "$DESTDIR$SYSCONFDIR/sse-timeline/credentials" ]; then
             install -d -m 0700 "$DESTDIR$SYSCONFDIR/sse-timeline/credentials"
             outside+=("$SYSCONFDIR/sse-timeline/credentials/")

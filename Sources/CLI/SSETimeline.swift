@@ -20,7 +20,7 @@ struct SSETimeline: ParsableCommand {
         // From `git describe` at build time, as the Debian package's version (Plugins/BuildInfo).
         version: BuildInfo.summary,
         subcommands: [
-            RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self,
+            RunCommand.self, ValidateCommand.self, ListCommand.self, NextCommand.self, ExportCommand.self, FetchCommand.self,
             ImportCommand.self,
             ReplayCommand.self, GenerateCommand.self, PendingCommand.self, SnoozeCommand.self, DismissCommand.self,
             CalendarCommand.self, AgendaCommand.self, HistoryCommand.self, StatusCommand.self, DeliverCommand.self,

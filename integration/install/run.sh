@@ -6,7 +6,9 @@
 #     where dbus-daemon, polkitd and systemd read them, and the install says so; `systemctl enable --now
 #     sse-timeline`, then as with the package (integration/bus/run.sh): the name on the system bus, `sse-timeline
 #     pending`, an on_due template unit started under the polkit rule, the catalog under `journalctl -x`, the
-#     version in the journal; `make uninstall` removes every file it put
+#     version in the journal; a calendar feed on the container's loopback fetched by sse-timeline-fetch.service
+#     (its exposure reported, the daemon's at most 0.5) and its event's reminder written at its instant;
+#     `make uninstall` removes every file it put
 #   2 `make install-user` as an unprivileged user with a lingering manager: the binary in ~/.local/bin, the unit
 #     in ~/.local/share/systemd/user running it, the man pages where `man` finds them, the bash completion where
 #     bash-completion loads it; `systemctl --user enable --now sse-timeline`, a reminder in the user's journal;
@@ -149,6 +151,47 @@ grep -qF "Subject: Reminder due: Install system milestone (at start)" <<<"$expla
 ok "1 the instance of make install: owns $NAME (PID $pid), pending lists the reminder, on_due" \
     "$(field UNIT "MESSAGE_ID=$ACTION_STARTED_ID" "REMINDER_KEY=$key") ran under the polkit rule ($result)," \
     "journalctl -x explains the reminder, the journal has \"starting $version\""
+
+# A calendar feed (issue 20): served on the container's loopback, downloaded by sse-timeline-fetch.service in its
+# own sandbox, and its event's reminder written by the daemon (which has no network) at its instant.
+readonly FEED_UPDATED_ID=44c80f22fb25459e8fce52e269d9676a
+feed_due=$(in_seconds 25)
+put /srv/feed/team.ics <<EOF
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//sse-timeline install-test//EN
+BEGIN:VEVENT
+UID:feed-event@test
+DTSTAMP:20261201T000000Z
+DTSTART:$(date -u -d "@$feed_due" +%Y%m%dT%H%M%SZ)
+SUMMARY:Feed event
+END:VEVENT
+END:VCALENDAR
+EOF
+ct c systemd-run --quiet --unit=sse-test-web python3 -m http.server 8765 --bind 127.0.0.1 --directory /srv/feed
+web_up() { ct c curl -sf -o /dev/null http://127.0.0.1:8765/team.ics; }
+wait_until 20 "the feed's web server" web_up
+put /etc/sse-timeline/timeline.d/feed.toml <<'EOF'
+[[calendar]]
+name = "team"
+url = "http://127.0.0.1:8765/team.ics"
+EOF
+sctl reload "$UNIT" || fail "systemctl reload $UNIT with a feed calendar"
+sctl start sse-timeline-fetch.service || fail "sse-timeline-fetch.service failed"
+has_count 1 "MESSAGE_ID=$FEED_UPDATED_ID" CALENDAR=team || fail "the fetch unit wrote no feed-updated entry"
+feed_match=("MESSAGE_ID=$DUE_ID" "MILESTONE_TITLE=Feed event")
+feed_written() { has_count 1 "${feed_match[@]}"; }
+wait_until 60 "the feed event's reminder" feed_written
+feed_late=$(field LATENESS_USEC "${feed_match[@]}")
+feed_at=$(field DUE_AT "${feed_match[@]}")
+[ "$(date -u -d "$feed_at" +%s)" = "$feed_due" ] || fail "the feed reminder is due at $feed_at, not $(at "$feed_due")"
+exposure() { ct c systemd-analyze security --no-pager "$1" | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p'; }
+fetch_exposure=$(exposure sse-timeline-fetch.service)
+daemon_exposure=$(exposure "$UNIT")
+awk -v e="$daemon_exposure" 'BEGIN { exit !(e != "" && e <= 0.5) }' || fail "the daemon's exposure is $daemon_exposure"
+sctl stop sse-test-web.service
+ok "1 a feed fetched by sse-timeline-fetch.service (exposure $fetch_exposure; the daemon's $daemon_exposure), its" \
+    "event's reminder written at $(at "$feed_due") by the daemon, $feed_late us late"
 
 if ! ct c env HOME=/root bash -c "cd '$ct_repo' && make --no-print-directory uninstall" >"$work/uninstall.log" 2>&1; then
     fail "make uninstall"

@@ -14,17 +14,22 @@ public enum CredentialFile {
     /// The path of credential `name` for a process with `environment`, running as `uid`, once checked.
     ///
     /// - Throws: ``CredentialError`` saying which file, what is wrong with it and how to fix it.
-    public static func path(of name: String, environment: [String: String], uid: uid_t = geteuid())
-        throws(CredentialError) -> String
-    {
+    /// `prefix` is the one of `LoadCredential=` in the unit that reads it: `apprise_` for deliveries, `feed_`
+    /// for `sse-timeline fetch`.
+    public static func path(
+        of name: String,
+        prefix: String = systemPrefix,
+        environment: [String: String],
+        uid: uid_t = geteuid()
+    ) throws(CredentialError) -> String {
         if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
-            let path = "\(directory)/\(systemPrefix)\(name)"
+            let path = "\(directory)/\(prefix)\(name)"
             guard access(path, R_OK) == 0 else {
                 throw CredentialError(
                     path: path,
                     problem:
-                        "\(String(cString: strerror(errno))); put the URLs in /etc/sse-timeline/credentials/\(name) "
-                        + "(one a line, mode 0600, owned by root): the unit loads that directory with LoadCredential="
+                        "\(String(cString: strerror(errno))); put the secret in /etc/sse-timeline/credentials/\(name) "
+                        + "(mode 0600, owned by root): the unit loads that directory with LoadCredential="
                 )
             }
             return path
@@ -34,8 +39,8 @@ public enum CredentialFile {
         guard lstat(path, &status) == 0 else {
             throw CredentialError(
                 path: path,
-                problem: "\(String(cString: strerror(errno))); write the Apprise URLs there, one a line, "
-                    + "then chmod 600 \(path)"
+                problem: "\(String(cString: strerror(errno))); write the secret there (Apprise URLs one a line, "
+                    + "or a feed's user:password), then chmod 600 \(path)"
             )
         }
         guard status.st_mode & S_IFMT == S_IFREG else {
@@ -89,4 +94,10 @@ public struct CredentialError: Error, Sendable, Equatable, CustomStringConvertib
     public var problem: String
 
     public var description: String { "credential \(path): \(problem)" }
+
+    /// The error for the credential file `path`: what is wrong with it and what to do.
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
 }

@@ -10,6 +10,10 @@ public struct TimelineSource: Sendable {
     public var defaultOnly: Bool
     /// The process environment (`CONFIGURATION_DIRECTORY`, `TZ`).
     public var environment: [String: String]
+    /// The daemon's own state directory: it reads the feeds' last good copies there (`FeedCache`) and creates
+    /// their directories, so that they are watched before the first fetch. Nil for the other commands: they read
+    /// the copies from `FeedCache.stateDirectory(environment:)` and create nothing.
+    public var stateDirectory: String?
 
     /// The source that `explicitPath`, `defaultOnly` and `environment` describe.
     public init(explicitPath: String? = nil, defaultOnly: Bool = false, environment: [String: String]) {
@@ -49,6 +53,15 @@ public struct TimelineSource: Sendable {
             var config = config
             var description = files.describe(dropInCount: config.sources.count - 1)
             if !config.calendars.isEmpty {
+                if let state = stateDirectory ?? FeedCache.stateDirectory(environment: environment) {
+                    let cache = FeedCache(stateDirectory: state)
+                    for n in config.calendars.indices where config.calendars[n].feed != nil {
+                        let name = config.calendars[n].name
+                        // A failure shows as the directory's own warning when the calendar is read.
+                        if stateDirectory != nil { try? cache.prepare(name) }
+                        config.calendars[n].vdir = cache.collectionPath(name)
+                    }
+                }
                 let calendars = calendars ?? VdirCalendars(home: VdirCalendars.home(environment: environment))
                 let now = Instant(secondsSinceEpoch: Int64(time(nil)))
                 config.warnings += calendars.read(into: &config, zones: zones, now: now)

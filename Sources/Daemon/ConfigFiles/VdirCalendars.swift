@@ -240,11 +240,16 @@ public final class VdirCalendars {
             // Watching the parent notices the directory when it is made (vdirsyncer's first sync).
             let parent = String(path.prefix(upTo: path.lastIndex(of: "/") ?? path.startIndex))
             if !parent.isEmpty, FileStatus.isDirectory(parent) { directories.append(parent) }
+            // A feed's directory is the daemon's own, made at load: missing means never fetched (`list`, `validate`).
+            let feed = calendar.feed != nil
             problems.append(
                 Diagnostic(
-                    .warning, at: calendar.location, key: "vdir", value: path,
-                    message: "calendar \"\(calendar.name)\": \(failure.message)",
-                    hint: "create the directory (vdirsyncer sync does), or fix the path; it is read when it appears"
+                    .warning, at: calendar.location, key: feed ? "url" : "vdir", value: feed ? nil : path,
+                    message: "calendar \"\(calendar.name)\": "
+                        + (feed ? "the feed has not been fetched yet (\(path): \(failure.message))" : failure.message),
+                    hint: feed
+                        ? "run sse-timeline fetch (sse-timeline-fetch.timer does); it is read when it appears"
+                        : "create the directory (vdirsyncer sync does), or fix the path; it is read when it appears"
                 )
             )
             return []

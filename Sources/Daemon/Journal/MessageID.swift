@@ -39,6 +39,12 @@ public enum MessageID {
     public static let deliveryQueued = "b0c166fd18f842a992c0e331b2aff9bd"
     /// A delivery to a named channel was given up: its `retry_for` passed, or its channel or reminder is gone.
     public static let deliveryGivenUp = "2ca84aee06de4f4c88e12fb78a6cbf40"
+    /// A calendar feed was downloaded and its new copy replaced the old one (`sse-timeline fetch`).
+    public static let feedUpdated = "44c80f22fb25459e8fce52e269d9676a"
+    /// A calendar feed could not be fetched: a warning at the first failure of an outage, then at info.
+    public static let feedFailed = "cae9e27317954514a9c2ef12ba80e512"
+    /// A calendar feed that failed can be fetched again.
+    public static let feedRecovered = "396a1d0562084e1486a1253c70598784"
 
     // ---- Issue 21, the delivery unit (`sse-timeline deliver`) ----
     /// `sse-timeline deliver` handed a reminder to the mailer or to Apprise (one attempt of a delivery).

@@ -36,6 +36,7 @@ public struct DaemonConfiguration: Sendable {
     /// A configuration; `zoneFilePath` keeps its default.
     public init(source: TimelineSource, stateDirectory: String, logTarget: LogTarget, environment: [String: String]) {
         self.source = source
+        self.source.stateDirectory = stateDirectory
         self.stateDirectory = stateDirectory
         self.logTarget = logTarget
         self.environment = environment

@@ -7,13 +7,38 @@ import TOML
 /// `vdir` (required: a directory of `.ics` files, one item each, or a directory of such collections; `~/` is the
 /// home directory), `reminders` (the reminders of items without a VALARM, as in `[defaults]`), `notify`, `snooze`
 /// and `repeat` (as in `[defaults]`), `tags` (added to every item's CATEGORIES) and `read_only` (dismissals stay
-/// local instead of being written into the item's file; default false). `url` (a webcal or https feed) is
-/// refused: feeds are not supported yet.
+/// local instead of being written into the item's file; default false). Instead of `vdir`, `url` names an
+/// iCalendar feed (`https`, `http` or `webcal`) that `sse-timeline fetch` downloads every `refresh` (default 1
+/// hour) within `timeout` (default 1 minute), trusting the CA certificates of `ca_file` if given and sending the
+/// credential named `credential` (never the secret itself); a feed is read-only.
 public struct CalendarConfig: Hashable, Sendable {
+    /// Where a feed comes from: a `[[calendar]]` with `url`.
+    public struct Feed: Hashable, Sendable {
+        /// The URL as written.
+        public var url: String
+        /// Seconds between two fetches.
+        public var refresh: Int64
+        /// A PEM file of CA certificates to trust instead of the system's.
+        public var caFile: String?
+        /// The name of the credential holding `user:password` or `Bearer TOKEN`.
+        public var credential: String?
+        /// The limit of one fetch, in seconds.
+        public var timeout: Int64
+    }
+
+    /// The timeout of a feed that sets none: 1 minute.
+    public static let defaultTimeout: Int64 = 60
+
+    /// The refresh of a feed that sets none: 1 hour.
+    public static let defaultRefresh: Int64 = 3600
+
     /// The calendar's id.
     public var name: String
-    /// The directory as written (`~/` not yet expanded: the core reads no environment).
+    /// The directory as written (`~/` not yet expanded: the core reads no environment). For a feed, empty until
+    /// the daemon sets it to the directory of the feed's last good copy (`FeedCache`).
     public var vdir: String
+    /// The feed, when the calendar is one.
+    public var feed: Feed?
     /// Where `vdir` is written in the config, for messages about the directory.
     public var location: SourceLocation
     /// The reminders of items without a VALARM; nil: the `[defaults]` reminders.
@@ -33,8 +58,10 @@ public struct CalendarConfig: Hashable, Sendable {
         reminders: [Reminder]? = nil,
         delivery: DeliveryOverride? = nil,
         tags: [String] = [],
-        readOnly: Bool = false
+        readOnly: Bool = false,
+        feed: Feed? = nil
     ) {
+        self.feed = feed
         self.name = name
         self.vdir = vdir
         self.location = location
@@ -53,7 +80,9 @@ public struct CalendarConfig: Hashable, Sendable {
     }
 
     /// The keys a `[[calendar]]` table accepts.
-    static let keys = ["name", "vdir", "url", "reminders", "tags", "read_only"] + FieldReader.deliveryKeys
+    static let keys =
+        ["name", "vdir", "url", "refresh", "timeout", "ca_file", "credential", "reminders", "tags", "read_only"]
+        + FieldReader.deliveryKeys
 }
 
 /// Reads every `[[calendar]]` table of one file, reporting each problem where it sits.
@@ -87,12 +116,7 @@ struct CalendarDecoder {
             reader.checkKeys(CalendarConfig.keys, context: &context)
             let name = reader.string("name", required: true, context: &context)
             if let name { checkName(name, path: path, node: node, seen: &seen, context: &context) }
-            if let url = reader.string("url", context: &context) {
-                context.error(
-                    source, "\(path).url", value: url, "calendar feeds (url) are not supported yet",
-                    hint: "sync the calendar into a local directory with vdirsyncer and give it as vdir"
-                )
-            }
+            let url = reader.string("url", context: &context)
             let vdir = reader.string("vdir", required: node["url"] == nil, context: &context)
             if let vdir, vdir.isEmpty || (!vdir.hasPrefix("/") && !vdir.hasPrefix("~/")) {
                 context.error(
@@ -100,6 +124,8 @@ struct CalendarDecoder {
                     hint: "write the full path, or one under your home directory as \"~/.local/share/calendars/NAME\""
                 )
             }
+            var feed: CalendarConfig.Feed?
+            if let url { feed = self.feed(url, vdir: vdir, reader: reader, path: path, context: &context) }
             let reminders = reader.reminders("reminders", context: &context)
             let delivery = reader.deliveryOverride(context: &context)
             let tags = reader.strings("tags", context: &context) ?? []
@@ -111,19 +137,83 @@ struct CalendarDecoder {
                     reader.wrongType("read_only", field.value, expected: "true or false", context: &context)
                 }
             }
-            guard let name, let vdir, let vdirNode = node["vdir"] else { continue }
+            guard let name, let place = node["vdir"] ?? node["url"], vdir != nil || feed != nil else { continue }
             let calendar = CalendarConfig(
                 name: name,
-                vdir: vdir,
+                vdir: vdir ?? "",
                 location: SourceLocation(file: "", line: 1, column: 1),
                 reminders: reminders,
                 delivery: delivery,
                 tags: tags,
-                readOnly: readOnly
+                readOnly: readOnly || feed != nil,
+                feed: feed
             )
-            result.append((calendar, (source, vdirNode.offset)))
+            result.append((calendar, (source, place.offset)))
         }
         return result
+    }
+
+    /// The feed of a table with `url`: an http(s) or webcal URL, `refresh` at least a minute, and `ca_file`
+    /// an absolute path; `vdir` beside it is an error.
+    private func feed(
+        _ url: String,
+        vdir: String?,
+        reader: FieldReader,
+        path: String,
+        context: inout DecodeContext
+    ) -> CalendarConfig.Feed? {
+        var valid = true
+        if vdir != nil {
+            context.error(
+                source, "\(path).url", value: url, "a calendar is either a vdir or a feed",
+                hint: "remove vdir or url; a feed that vdirsyncer syncs is a vdir"
+            )
+            valid = false
+        }
+        let scheme = url.prefix { $0 != ":" }.lowercased()
+        if !["https", "http", "webcal"].contains(scheme) || !url.dropFirst(scheme.count).hasPrefix("://") {
+            context.error(
+                source, "\(path).url", value: url, "not an http, https or webcal URL",
+                hint: "write it as the calendar app shows it, e.g. \"https://example.org/team.ics\""
+            )
+            valid = false
+        } else if url.dropFirst(scheme.count + 3).prefix(while: { $0 != "/" }).contains("@") {
+            context.error(
+                source, "\(path).url", value: nil, "a user or password in the URL",
+                hint: "keep secrets out of the config: put user:password in a credential file and name it with credential"
+            )
+            valid = false
+        }
+        let refresh = reader.duration("refresh", context: &context) ?? CalendarConfig.defaultRefresh
+        if refresh < 60 {
+            context.error(
+                source, "\(path).refresh", value: String(refresh), "shorter than a minute",
+                hint: "a feed is fetched at most once a minute, e.g. \"15 minutes\" or \"1 hour\""
+            )
+            valid = false
+        }
+        let timeout = reader.duration("timeout", context: &context) ?? CalendarConfig.defaultTimeout
+        if timeout < 1 || timeout > 3600 {
+            context.error(
+                source, "\(path).timeout", value: String(timeout), "not between 1 second and 1 hour",
+                hint: "e.g. \"30 seconds\""
+            )
+            valid = false
+        }
+        let caFile = reader.string("ca_file", context: &context)
+        if let caFile, !caFile.hasPrefix("/") {
+            context.error(source, "\(path).ca_file", value: caFile, "not an absolute path", hint: "write the full path")
+            valid = false
+        }
+        let credential = reader.string("credential", context: &context)
+        if let credential, credential.isEmpty || credential.contains("/") || credential.hasPrefix(".") {
+            context.error(
+                source, "\(path).credential", value: credential, "not a credential name",
+                hint: "the name of a file in /etc/sse-timeline/credentials (or ~/.config/sse-timeline/credentials)"
+            )
+            valid = false
+        }
+        return valid ? CalendarConfig.Feed(url: url, refresh: refresh, caFile: caFile, credential: credential, timeout: timeout) : nil
     }
 
     private func checkName(
