@@ -24,6 +24,7 @@ struct SSETimeline: ParsableCommand {
             ImportCommand.self,
             ReplayCommand.self, GenerateCommand.self, PendingCommand.self, SnoozeCommand.self, DismissCommand.self,
             CalendarCommand.self, AgendaCommand.self, HistoryCommand.self, StatusCommand.self, DeliverCommand.self,
+            TestChannelCommand.self,
         ],
         defaultSubcommand: NextCommand.self
     )

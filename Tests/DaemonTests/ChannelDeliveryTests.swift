@@ -94,6 +94,26 @@ private func environment(kind: String = "mail", attempt: Int = 1) -> [String: St
         )
     }
 
+    @Test func testChannelSendsAsTheUnitWouldAndSaysWhatFailed() throws {
+        let directory = TemporaryDirectory()
+        script(directory.file("sendmail"), "printf '%s\\n' \"$@\" >\(directory.path)/args; cat >\(directory.path)/mail")
+        let board = Channel(name: "board", kind: .mail(["board@example.org"]), language: nil, retryFor: 86_400)
+        let sent = ChannelTest.send(
+            board, environment: [:], now: now, mail: MailSender(program: directory.file("sendmail")))
+        #expect(sent.status == 0)
+        #expect(sent.entry["MESSAGE_ID"] == MessageID.deliverySent)
+        #expect(contents(directory.file("args")) == "-i\n--\nboard@example.org\n")
+        #expect(contents(directory.file("mail")).contains("test of the channel board"))
+        #expect(sent.entry["MAIL_MESSAGE_ID"].map { contents(directory.file("mail")).contains($0) } == true)
+
+        // No credential for an Apprise channel: 78 and the file it looked for, as the unit would say.
+        let phone = Channel(name: "phone", kind: .apprise("phone"), language: nil, retryFor: 86_400)
+        let failed = ChannelTest.send(phone, environment: ["HOME": directory.path, "XDG_CONFIG_HOME": directory.path], now: now)
+        #expect(failed.status == 78)
+        #expect(failed.entry["MESSAGE_ID"] == MessageID.deliveryFailed)
+        #expect(failed.entry["REASON"]?.contains("/phone") == true)
+    }
+
     @Test func aMissingMailerIsATemporaryFailure() throws {
         var entries: [JournalEntry] = []
         var delivery = ChannelDelivery(environment: environment()) { entries.append($0) }
@@ -209,7 +229,7 @@ private func environment(kind: String = "mail", attempt: Int = 1) -> [String: St
         #expect {
             try CredentialFile.path(of: "phone", environment: environment)
         } throws: { error in
-            "\(error)".contains("credentials/phone: No such file or directory; write the Apprise URLs there")
+            "\(error)".contains("credentials/phone: No such file or directory; write the secret there")
         }
     }
 
