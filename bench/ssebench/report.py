@@ -229,6 +229,16 @@ def build_report(ctx):
                 row("", f"{name}: wall", peer["wall_ns"], fmt_ms)
                 row("", "  peak RSS", peer["peak_rss"], fmt_mb)
                 row("", "  lines printed (what each counts differs)", peer["occurrences"], fmt_count)
+        dropin, vdir = C.get("daemon_dropin"), C.get("daemon_vdir")
+        if dropin:
+            row("", "daemon with it as a drop-in: exec to READY=1", dropin["ready_ns"], fmt_ms)
+            row("", "  RssAnon once ready", dropin["rss_anon"], fmt_mb, "<= 20 MB",
+                verdict(dropin["rss_anon"], 20e6))
+        if vdir:
+            row("", f"daemon with a vdir of {vdir['files']:,} files: exec to READY=1", vdir["ready_ns"], fmt_ms)
+            row("", "  RssAnon once ready", vdir["rss_anon"], fmt_mb, "<= 20 MB", verdict(vdir["rss_anon"], 20e6))
+            row("", "  one changed item applied (rename to READY=1)", vdir["change_applied_ns"], fmt_ms, "<= 50 ms",
+                verdict(vdir["change_applied_ns"]["median"], 50 * MS))
     return rows, targets
 
 

@@ -1,4 +1,4 @@
-"""Part 9: other people's calendars (issue 20). One generated calendar of 10,000 events as real exports look
+"""Part 10: other people's calendars (issue 20). One generated calendar of 10,000 events as real exports look
 (scripts/generate-calendar.py), read side by side: `sse-timeline validate` and `list` over one year with it as a
 timeline.d/ drop-in, python's icalendar + recurring-ical-events (in a venv made here), and libical (parse and
 expand, integration/icalendar/libical-check.c compiled here). Wall time and peak RSS of each process; for ours
@@ -9,6 +9,7 @@ import time
 
 from ..common import NS, REPO, Unmeasurable, log, run
 from ..stats import summary
+from .calendar_daemon import bench_calendar_daemon
 
 FROM, TO = "2027-01-01", "2027-12-31"
 PYTHON_PACKAGES = ["icalendar==7.3.2", "recurring-ical-events==3.8.2"]
@@ -96,7 +97,7 @@ def libical_binary(ctx):
 
 
 def bench_calendar(ctx):
-    """Part 9: the figures of each reader, with the calendar's size and how many occurrences each found."""
+    """Part 10: the figures of each reader, with the calendar's size and how many occurrences each found."""
     root = os.path.join(ctx.workdir, "calendar")
     os.makedirs(os.path.join(root, "timeline.d"))
     path = os.path.join(root, "timeline.d", "team.ics")
@@ -145,4 +146,9 @@ def bench_calendar(ctx):
         results["libical"] = figures
     except Unmeasurable as error:
         ctx.fail("calendar: libical", error)
+
+    try:
+        bench_calendar_daemon(ctx, path, results)
+    except Unmeasurable as error:
+        ctx.fail("calendar: daemon", error)
     ctx.results["calendar"] = results
