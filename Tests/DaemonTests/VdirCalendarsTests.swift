@@ -123,3 +123,38 @@ struct VdirCalendarsTests {
         #expect(VdirCalendars(home: nil).expand("/srv/cal") == "/srv/cal")
     }
 }
+
+/// A `[[calendar]]` with `url`: the daemon reads the feed's last good copy from its state directory, makes the
+/// directory so that it is watched before the first fetch, and shows the last fetch in its status.
+@Suite("Feed calendars")
+struct FeedCalendarsTests {
+    let directory = TemporaryDirectory()
+
+    @Test func theDaemonReadsTheCopyAndShowsTheLastFetch() throws {
+        try "[[calendar]]\nname = \"team\"\nurl = \"https://example.org/team.ics\"\n".write(
+            toFile: directory.file("timeline.toml"), atomically: true, encoding: .utf8)
+        var source = TimelineSource(explicitPath: directory.file("timeline.toml"), environment: ["TZ": "UTC"])
+        source.stateDirectory = directory.file("state")
+        let calendars = VdirCalendars(home: nil)
+        var config = try source.load(calendars: calendars).get().config
+        let cache = FeedCache(stateDirectory: directory.file("state"))
+        // Made at load, empty: never fetched yet.
+        #expect(FileStatus.isDirectory(cache.collectionPath("team")))
+        #expect(config.calendars.first?.vdir == cache.collectionPath("team"))
+        #expect(config.milestones.isEmpty)
+
+        try writeItem(vdirEvent("one@test", "From the feed", "20300101T090000Z"), to: cache.copyPath("team"))
+        var status = FeedCache.Status()
+        status.lastSuccess = 1_900_000_000
+        status.lastError = "HTTP status 503"
+        try cache.save(status, for: "team")
+        config = try source.load(calendars: calendars).get().config
+        #expect(config.milestones.map(\.title) == ["From the feed"])
+        // A feed dismisses locally: nothing is written into the copy.
+        #expect(config.calendars.first?.readOnly == true)
+        let shown = try #require(calendars.currentStatuses.first)
+        #expect(shown.lastSuccess == Instant(secondsSinceEpoch: 1_900_000_000))
+        #expect(shown.lastError == "fetch: HTTP status 503")
+        #expect(shown.itemCount == 1)
+    }
+}

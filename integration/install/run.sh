@@ -182,6 +182,12 @@ has_count 1 "MESSAGE_ID=$FEED_UPDATED_ID" CALENDAR=team || fail "the fetch unit 
 feed_match=("MESSAGE_ID=$DUE_ID" "MILESTONE_TITLE=Feed event")
 feed_written() { has_count 1 "${feed_match[@]}"; }
 wait_until 60 "the feed event's reminder" feed_written
+feed_status=$(ct c sse-timeline status --json) || fail "sse-timeline status --json"
+python3 - "$feed_status" <<'EOF' || fail "sse-timeline status does not show the feed as fetched: $feed_status"
+import json, sys
+team = [c for c in json.loads(sys.argv[1])["calendars"] if c["name"] == "team"][0]
+assert team["items"] == 1 and team["last_success"] and not team["last_error"], team
+EOF
 feed_late=$(field LATENESS_USEC "${feed_match[@]}")
 feed_at=$(field DUE_AT "${feed_match[@]}")
 [ "$(date -u -d "$feed_at" +%s)" = "$feed_due" ] || fail "the feed reminder is due at $feed_at, not $(at "$feed_due")"

@@ -92,6 +92,8 @@ public final class VdirCalendars {
     private var reported: Set<String> = []
     /// The calendars as last read.
     public private(set) var statuses: [Status] = []
+    /// The status file of each feed (`FeedCache`), by calendar name.
+    private var feedStatusFiles: [String: String] = [:]
     /// Each calendar milestone's origin, by milestone id.
     public private(set) var items: [String: Item] = [:]
     /// The reader of each calendar's files, by name: its zones and defaults, tasks read.
@@ -115,6 +117,22 @@ public final class VdirCalendars {
         return String(cString: directory)
     }
 
+    /// The calendars as last read, each feed's with its last fetch now (`sse-timeline fetch` writes that status
+    /// beside the feed's copy, outside the watched directory, so that a fetch that changed nothing reloads
+    /// nothing): its last success, and its last error until a fetch succeeds.
+    public var currentStatuses: [Status] {
+        statuses.map { status in
+            guard let file = feedStatusFiles[status.name],
+                case .success(let bytes) = FileReader.read(file, limit: 64 * 1024)
+            else { return status }
+            let fetched = FeedCache.Status(text: String(decoding: bytes, as: UTF8.self))
+            var status = status
+            status.lastSuccess = fetched.lastSuccess.map { Instant(secondsSinceEpoch: $0) }
+            if let error = fetched.lastError { status.lastError = "fetch: \(error)" }
+            return status
+        }
+    }
+
     /// `vdir` with `~/` made the home directory.
     public func expand(_ vdir: String) -> String? {
         guard vdir.hasPrefix("~/") else { return vdir }
@@ -131,6 +149,7 @@ public final class VdirCalendars {
         let previous = Dictionary(statuses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         items = [:]
         statuses = []
+        feedStatusFiles = [:]
         directories = []
         parsedCount = 0
         importers = [:]
@@ -181,6 +200,7 @@ public final class VdirCalendars {
             status.lastError = calendarProblems.first?.description
             problems += calendarProblems
             statuses.append(status)
+            if calendar.feed != nil { feedStatusFiles[calendar.name] = FeedCache.statusPath(ofCollection: calendar.vdir) }
         }
         files = kept
         let fresh = problems.filter { !reported.contains($0.description) }

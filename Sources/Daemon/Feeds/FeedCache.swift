@@ -80,7 +80,10 @@ public struct FeedCache: Sendable {
     public func copyPath(_ name: String) -> String { "\(directory)/\(name)/\(name).ics" }
 
     /// The status file of the feed `name`.
-    public func statusPath(_ name: String) -> String { "\(directory)/\(name).status" }
+    public func statusPath(_ name: String) -> String { Self.statusPath(ofCollection: collectionPath(name)) }
+
+    /// The status file of the feed whose vdir is `collection`: beside it.
+    public static func statusPath(ofCollection collection: String) -> String { collection + ".status" }
 
     /// The temporary file a new body of `name` is downloaded into (a dotfile: readers of the directory skip it).
     public func temporaryPath(_ name: String) -> String { "\(directory)/.\(name).ics.part" }

@@ -57,7 +57,7 @@ extension DaemonService {
             api = TimelineBusAPI(
                 scheduler: scheduler,
                 sender: try BusTimelineSignals(connection: connection),
-                calendars: { calendars?.statuses ?? [] },
+                calendars: { calendars?.currentStatuses ?? [] },
                 arm: arm
             )
             object = try connection.export(path: TimelineBusAPI.objectPath, interface: api.interface)
