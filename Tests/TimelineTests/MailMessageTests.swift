@@ -185,6 +185,28 @@ private func headers(_ bytes: [UInt8]) -> [String: String] {
         #expect(content.title == "\(title) (30 days before)")
     }
 
+    @Test func aChannelOfItsOwnLanguageGetsItsTitleAndLabelsInIt() {
+        let french = Localizer(
+            singular: { ["When:": "Quand :", "starts %s": "commence %s", "Key:": "Clé :"][$0] ?? $0 },
+            plural: { one, other, n in ["in %d day": n > 1 ? "dans %d jours" : "dans %d jour"][one] ?? (n == 1 ? one : other) },
+            language: { "fr" }
+        )
+        let english = request()
+        var fields = english.fields
+        fields["MILESTONE_TITLE"] = "International Labour Conference"
+        fields["MILESTONE_TITLE_FR"] = "Conférence internationale du Travail"
+        let channel = DeliveryRequest(
+            deliveryID: english.deliveryID, channel: "board", kind: .mail, recipients: english.recipients,
+            language: "fr", fields: fields)
+        let content = DeliveryContent(channel, now: now, localizer: french)
+        #expect(content.title == "Conférence internationale du Travail (30 days before)")
+        // The daemon's MESSAGE is in the instance's language: the title stands first instead.
+        #expect(content.text.hasPrefix("Conférence internationale du Travail (30 days before)\n"))
+        #expect(content.text.contains("Quand :   2027-06-01 – 2027-06-12 (commence "))
+        #expect(content.text.contains("Clé :     ilc-2027|2027-06-01|30 days before"))
+        #expect(!content.text.contains("When:"))
+    }
+
     @Test func calendarPartParsesBackWithOurReader() throws {
         let content = DeliveryContent(request(), now: now)
         let calendar = try #require(content.calendar)

@@ -13,7 +13,7 @@ public final class DueActionRunner: DeliveryObserver {
         "MILESTONE_ID", "MILESTONE_TITLE", "MILESTONE_START", "MILESTONE_END", "MILESTONE_LOCATION", "REMINDER",
         "REMINDER_KEY", "DUE_AT", "OCCURRENCE", "TAGS", "SOURCE_URL", "PRIORITY", "CAUGHT_UP", "SNOOZED_UNTIL",
         "MESSAGE",
-    ]
+    ] + MilestoneTexts.languages.map { "MILESTONE_TITLE_" + $0.uppercased() }
 
     private let manager: any UnitManager
     private let systemInstance: Bool

@@ -1,3 +1,4 @@
+import Gettext
 import Glibc
 import Timeline
 
@@ -33,7 +34,7 @@ public struct ChannelDelivery {
             journal(outcome, request: nil)
             return outcome.status
         }
-        let content = DeliveryContent(request, now: now)
+        let content = DeliveryContent(request, now: now, localizer: request.language.map(Gettext.localizer(for:)) ?? .english)
         let outcome: SendOutcome
         var extra: [(name: String, value: String)] = []
         switch request.kind {

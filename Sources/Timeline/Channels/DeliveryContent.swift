@@ -10,13 +10,17 @@ public struct DeliveryContent: Sendable {
     /// The occurrence as a VCALENDAR with METHOD:PUBLISH (CRLF line ends), or nil when its start cannot be read.
     public var calendar: [UInt8]?
 
-    /// The content of `request` sent at `now`.
-    public init(_ request: DeliveryRequest, now: Instant) {
+    /// The content of `request` sent at `now`, in the language of `l10n` (the channel's `language`; the
+    /// default is English). A channel with a language of its own gets the milestone's title in it when the
+    /// journal entry carries it (`MILESTONE_TITLE_FR`...) and its title as the first line, not the daemon's
+    /// `MESSAGE`, which is in the instance's language.
+    public init(_ request: DeliveryRequest, now: Instant, localizer l10n: Localizer = .english) {
         let fields = request.fields
-        let milestone = fields["MILESTONE_TITLE"] ?? ""
+        let translated = request.language.flatMap { fields["MILESTONE_TITLE_" + $0.uppercased()] }
+        let milestone = translated ?? fields["MILESTONE_TITLE"] ?? ""
         title = fields["REMINDER"].map { "\(milestone) (\($0))" } ?? milestone
         let start = fields["MILESTONE_START"].flatMap(EventTime.init(parsing:))
-        var lines: [String] = [fields["MESSAGE"] ?? title, ""]
+        var lines: [String] = [(request.language == nil ? fields["MESSAGE"] : nil) ?? title, ""]
         func row(_ label: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
             lines.append(label.padding(to: 10) + value)
@@ -25,20 +29,19 @@ public struct DeliveryContent: Sendable {
         if let end = fields["MILESTONE_END"] { when = (when ?? "") + " – " + end }
         if let start {
             let seconds = start.instant.secondsSinceEpoch - now.secondsSinceEpoch
-            let relative = ReminderMath.relative(seconds)
-            when =
-                (when ?? "") + " (" + (seconds > 0 ? "starts " : seconds < 0 ? "started " : "starts ") + relative + ")"
+            let relative = ReminderMath.relative(seconds, l10n)
+            when = (when ?? "") + " (" + (seconds < 0 ? l10n.tr("started %s", relative) : l10n.tr("starts %s", relative)) + ")"
         }
-        row("When:", when)
-        row("Where:", fields["MILESTONE_LOCATION"])
-        row("Source:", fields["SOURCE_URL"])
+        row(l10n.tr("When:"), when)
+        row(l10n.tr("Where:"), fields["MILESTONE_LOCATION"])
+        row(l10n.tr("Source:"), fields["SOURCE_URL"])
         row(
-            "Reminder:",
-            fields["REMINDER"].map { reminder in fields["DUE_AT"].map { "\(reminder), due \($0)" } ?? reminder }
+            l10n.tr("Reminder:"),
+            fields["REMINDER"].map { reminder in fields["DUE_AT"].map { l10n.tr("%s, due %s", reminder, $0) } ?? reminder }
         )
-        row("Key:", fields["REMINDER_KEY"])
-        lines += ["", "-- ", "Sent by sse-timeline to the channel \(request.channel)."]
-        if start != nil { lines.append("The attached event.ics adds it to a calendar.") }
+        row(l10n.tr("Key:"), fields["REMINDER_KEY"])
+        lines += ["", "-- ", l10n.tr("Sent by sse-timeline to the channel %s.", request.channel)]
+        if start != nil { lines.append(l10n.tr("The attached event.ics adds it to a calendar.")) }
         text = lines.joined(separator: "\n") + "\n"
         calendar = start.map { Self.calendar(request, start: $0, now: now) }
     }
