@@ -53,7 +53,7 @@ struct CalendarConfigTests {
 
             [[calendar]]
             name = "Feed!"
-            url = "https://example.org/feed.ics"
+            url = "gopher://example.org/feed.ics"
 
             [[calendars]]
             name = "x"
@@ -64,7 +64,7 @@ struct CalendarConfigTests {
         #expect(found.contains { $0.hasPrefix("t.toml:8:1: error: calendar[1].remindres: unknown key \"remindres\"; did you mean \"reminders\"?") })
         #expect(found.contains { $0.hasPrefix("t.toml:9:13: error: calendar[1].read_only = \"yes\": expected true or false") })
         #expect(found.contains { $0.contains("calendar[2].name = \"Feed!\": invalid calendar name") && $0.contains("e.g. \"feed-\"") })
-        #expect(found.contains { $0.hasPrefix("t.toml:13:7: error: calendar[2].url = \"https://example.org/feed.ics\": calendar feeds (url) are not supported yet") })
+        #expect(found.contains { $0.hasPrefix("t.toml:13:7: error: calendar[2].url = \"gopher://example.org/feed.ics\": not an http, https or webcal URL") })
         #expect(found.contains { $0.contains("calendars: unknown key \"calendars\"; did you mean \"calendar\"?") })
         #expect(found.count == 7)
     }
