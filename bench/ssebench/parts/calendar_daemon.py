@@ -37,11 +37,28 @@ def split_into_vdir(path, directory):
     return len(items)
 
 
+def asleep(pid):
+    """Whether the process sleeps in epoll_wait (/proc/PID/wchan): the daemon's loop with nothing to do."""
+    try:
+        with open(f"/proc/{pid}/wchan") as file:
+            return file.read().strip() == "do_epoll_wait"
+    except OSError:
+        return False
+
+
 def started(ctx, name, config):
     daemon = Daemon(ctx, ["--config", config], name)
     try:
         ready = daemon.wait_ready(120)
-        return daemon, ready, memory(daemon.pid)
+        mem = memory(daemon.pid)
+        # After READY=1 the daemon still writes the first read's warnings (one or two per item of a real export)
+        # to its stderr pipe: the change is timed from a loop asleep in epoll_wait, as it is in service.
+        deadline = time.monotonic() + 120
+        while not asleep(daemon.pid):
+            if time.monotonic() > deadline:
+                raise Unmeasurable(f"{name}: the loop was not idle within 120 s of READY=1")
+            time.sleep(0.05)
+        return daemon, ready, mem
     except Exception:
         daemon.kill_if_running()
         raise
