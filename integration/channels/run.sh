@@ -16,6 +16,8 @@
 #   5 a credential readable by others refused (78), and systemd-analyze security of the system template
 #   6 with the daemon's half merged (chandaemon): [channel.board], 20 reminders due while the MTA is stopped,
 #     kill -9 of the daemon, the MTA started: 20 mails, each once (skipped when the daemon has no channels)
+#   7 an .ics drop-in whose alarm is ACTION:EMAIL to two attendees, one of them in mail_allow: one mail to it,
+#     a warning for the other
 # Every wait is on an event with a deadline. Installs what it needs: exim4-daemon-light and msmtp (Debian),
 # matrix-synapse, apprise and icalendar into a venv (.build-channels/venv, PyPI).
 #
@@ -351,5 +353,43 @@ else
     failed_attempts=$(count "MESSAGE_ID=$FAILED_ID" CHANNEL=burst)
     ok "6 the daemon: 20 reminders to [channel.burst] failed while the MTA was stopped ($failed_attempts failed" \
         "attempts), kill -9, MTA started: 20 mails, 20 distinct Message-IDs, 20 delivery-sent"
+fi
+# -- 7. an .ics alarm with ACTION:EMAIL: mail only to the attendee mail_allow lists, a warning for the other ------
+if [ -n "${burst_due:-}" ]; then
+    invite_due=$(( $(date +%s) + 20 ))
+    put /etc/sse-timeline/timeline.toml <<EOF
+[defaults]
+timezone = "UTC"
+mail_allow = ["board@localhost"]
+EOF
+    put /etc/sse-timeline/timeline.d/invite.ics <<EOF
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//sse-timeline channels-test//EN
+BEGIN:VEVENT
+UID:invite@channels-test
+DTSTAMP:20261201T000000Z
+DTSTART:$(date -u -d "@$invite_due" +%Y%m%dT%H%M%SZ)
+SUMMARY:Invite from another calendar
+BEGIN:VALARM
+ACTION:EMAIL
+TRIGGER:PT0S
+SUMMARY:Invite from another calendar
+DESCRIPTION:The board meets now.
+ATTENDEE:mailto:board@localhost
+ATTENDEE:mailto:stranger@example.org
+END:VALARM
+END:VEVENT
+END:VCALENDAR
+EOF
+    sctl reload sse-timeline.service || fail "systemctl reload with the invitation"
+    warned() { jctl -u sse-timeline.service -o cat | grep -q 'stranger@example.org.*not in mail_allow'; }
+    wait_until 30 "a warning for the attendee mail_allow does not list" warned
+    invite_arrived() { [ "$(check count-ids /var/mail/board "Invite from another calendar")" = "1 1" ]; }
+    wait_until 90 "the invitation's mail in /var/mail/board" invite_arrived
+    invite_sent() { [ "$(count "MESSAGE_ID=$SENT_ID" CHANNEL=ics-mail)" -ge 1 ]; }
+    wait_until 30 "the ics-mail delivery-sent entry" invite_sent
+    [ "$(count "MESSAGE_ID=$SENT_ID" CHANNEL=ics-mail)" = 1 ] || fail "the invitation was sent more than once"
+    ok "7 an ACTION:EMAIL alarm from an .ics file: one mail to the allowed attendee, a warning for the other"
 fi
 ok "channels-test passed"
