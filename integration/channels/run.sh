@@ -137,6 +137,7 @@ mail_fields=(
     "SSE_MILESTONE_END=2027-06-12" "SSE_MILESTONE_LOCATION=Genève, Palais des Nations"
     "SSE_REMINDER=30 days before" "SSE_DUE_AT=2027-05-02T09:00:00+02:00" "SSE_SOURCE_URL=https://www.ilo.org/ilc"
     "SSE_PRIORITY=5" "SSE_LANGUAGE=fr"
+    # The instance's MESSAGE is English; a French channel's text is French, its title first instead.
     "SSE_MESSAGE=$title starts in 30 days (2027-06-01, Genève, Palais des Nations)."
 )
 deliver 1 mail board "$mail_key" "${mail_fields[@]}" || fail "the mail unit failed (status $unit_status)"
@@ -150,8 +151,8 @@ put /mnt/chan/expect.json <<EOF
 {"headers": {"Subject": "$title (30 days before)", "Auto-Submitted": "auto-generated", "MIME-Version": "1.0"},
  "language": "fr",
  "to": ["board@localhost", "ana@localhost"], "to_names": ["", "Zoé Ünicode-Ñandú"], "from_user": "sse-timeline",
- "text": ["$title starts in 30 days", "Genève, Palais des Nations", "2027-06-01 – 2027-06-12", "https://www.ilo.org/ilc",
-   "Key:      $mail_key", "30 days before, due 2027-05-02T09:00:00+02:00"],
+ "text": ["$title (30 days before)\n", "Quand :   2027-06-01 – 2027-06-12 (commence dans ", "Genève, Palais des Nations",
+   "https://www.ilo.org/ilc", "Clé :     $mail_key", "30 days before, échéance 2027-05-02T09:00:00+02:00"],
  "calendar": {"SUMMARY": "$title", "DTSTART": "2027-06-01", "DTEND": "2027-06-13", "LOCATION": "Genève, Palais des Nations",
    "UID": "ilc-2027@sse-timeline", "URL": "https://www.ilo.org/ilc"}}
 EOF
