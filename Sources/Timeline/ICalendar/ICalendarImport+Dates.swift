@@ -117,7 +117,8 @@ extension FileImport {
         var repeats = false
         for component in timeZones.isEmpty ? [] : allEvents() {
             for property in component.properties where property.parameter("TZID") == tzid {
-                for value in property.value.split(separator: ",") {
+                for value in property.value.split(separator: ",")
+                where ICalendarValue.time(String(value.prefix { $0 != "/" })) != nil {
                     if let year = Int(value.prefix(4)) { years.append(year) }
                 }
             }
@@ -126,7 +127,9 @@ extension FileImport {
             }
         }
         let lower = max(1, (years.min() ?? 2000) - 1)
-        let upper = min(9999, (years.max() ?? 2000) + (repeats ? 5 : 1))
+        // Two centuries from the first year used: a zone's rules repeat yearly after its last change, and
+        // comparing a VTIMEZONE over thousands of years (an event ending in year 4028) costs seconds for nothing.
+        let upper = min(9999, lower + 200, (years.max() ?? 2000) + (repeats ? 5 : 1))
         return lower...max(lower, upper)
     }
 
