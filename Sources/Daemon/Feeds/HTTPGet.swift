@@ -93,7 +93,11 @@ public struct HTTPGet: Sendable {
         let transfer = Transfer(body: body, maxBytes: maxBytes)
         var headers: UnsafeMutablePointer<curl_slist>?
         defer { sse_curl_slist_free_all(headers) }
-        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        // libcurl keeps this pointer and writes into it during the transfer: memory of our own, not an array's
+        // storage, which is only valid inside a withUnsafe... closure.
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorBuffer.deallocate() }
 
         let target = effectiveURL
         let https = target.lowercased().hasPrefix("https://")
@@ -128,9 +132,7 @@ public struct HTTPGet: Sendable {
         }
         for line in headerLines { headers = sse_curl_slist_append(headers, line) }
         if code == CURLE_OK, headers != nil { code = sse_curl_setopt_list(handle, CURLOPT_HTTPHEADER, headers) }
-        errorBuffer.withUnsafeMutableBufferPointer { buffer in
-            if code == CURLE_OK { code = sse_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress) }
-        }
+        if code == CURLE_OK { code = sse_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer) }
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         if code == CURLE_OK {
             code = sse_curl_set_callback(handle, CURLOPT_WRITEFUNCTION, CURLOPT_WRITEDATA, Transfer.write, context)
@@ -140,7 +142,7 @@ public struct HTTPGet: Sendable {
         }
         guard code == CURLE_OK else { throw Failure(description: Self.describe(code, errorBuffer)) }
 
-        code = errorBuffer.withUnsafeMutableBufferPointer { _ in sse_curl_easy_perform(handle) }
+        code = sse_curl_easy_perform(handle)
         withExtendedLifetime(transfer) {}
         if transfer.overLimit || code == CURLE_FILESIZE_EXCEEDED {
             throw Failure(description: "the body is larger than the limit of \(maxBytes) bytes")
@@ -152,8 +154,8 @@ public struct HTTPGet: Sendable {
         return Response(status: status, etag: transfer.etag, lastModified: transfer.lastModified, bytes: transfer.bytes)
     }
 
-    private static func describe(_ code: CURLcode, _ buffer: [CChar]) -> String {
-        let detail = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    private static func describe(_ code: CURLcode, _ buffer: UnsafePointer<CChar>) -> String {
+        let detail = String(cString: buffer)
         return detail.isEmpty ? String(cString: sse_curl_easy_strerror(code)) : detail
     }
 
