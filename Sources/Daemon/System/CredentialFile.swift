@@ -1,9 +1,10 @@
 import Glibc
 
-/// Where the Apprise URLs of a channel come from, and the check that they stay secret.
+/// Where a secret comes from (a channel's Apprise URLs, a feed's password), and the check that it stays secret.
 ///
-/// Under the system unit, systemd loads `/etc/sse-timeline/credentials` with `LoadCredential=apprise:...`, so
-/// the credential `phone` is `$CREDENTIALS_DIRECTORY/apprise_phone`, readable by the unit alone. A user's
+/// Under a system unit, systemd loads `/etc/sse-timeline/credentials` with `LoadCredential=PREFIX:...`, so the
+/// credential `phone` is `$CREDENTIALS_DIRECTORY/apprise_phone` for the delivery unit (`feed_team` for the
+/// fetch unit), readable by that unit alone. A user's
 /// instance reads `~/.config/sse-timeline/credentials/phone` (`$XDG_CONFIG_HOME` when set), refused, as ssh
 /// refuses a private key, unless it is a regular file owned by that user and not readable or writable by
 /// group or others.
