@@ -40,10 +40,12 @@ enum FuzzAlarmWriteBack {
                 original = events
                 precondition(read(written) == events, "acknowledging \(target) #\(index) changed the events")
                 // Written at the end of a text without a final line end, the write-back ends its last line first.
-                let ends =
-                    text.isEmpty || text.utf8.last == UInt8(ascii: "\n")
-                    || !(written.hasPrefix(text + "\n") || written.hasPrefix(text + "\r\n"))
-                let changed = differingLines(ends ? text : text + "\n", written)
+                // That line end is the file's own (CRLF or LF), so compare with the text as it ends it.
+                let ended =
+                    text.isEmpty || text.utf8.last == UInt8(ascii: "\n") ? text
+                    : written.hasPrefix(text + "\r\n") ? text + "\r\n"
+                    : written.hasPrefix(text + "\n") ? text + "\n" : text
+                let changed = differingLines(ended, written)
                 // One line written (none when the alarm already had that very line), only its old one removed.
                 precondition(
                     changed.added == ["ACKNOWLEDGED:" + ICalendarFormat.utc(now)]
