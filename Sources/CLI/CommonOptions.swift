@@ -61,13 +61,13 @@ struct ConfigOptions: ParsableArguments {
                 )
                 Output.err(Gettext.localizer.tr("config: %s", used))
             }
-            for warning in loaded.config.warnings { Output.err(warning.description) }
+            for warning in loaded.config.warnings { Output.err(warning.description(in: Gettext.localizer)) }
             return loaded
         case .failure(let error):
             let files = source.files
             let used = files.describe(dropInCount: files.dropInCount, localizer: Gettext.localizer)
             Output.err(Gettext.localizer.tr("config: %s", used))
-            for diagnostic in error.diagnostics { Output.err(diagnostic.description) }
+            for diagnostic in error.diagnostics { Output.err(diagnostic.description(in: Gettext.localizer)) }
             let l10n = Gettext.localizer
             Output.err(
                 l10n.trn(

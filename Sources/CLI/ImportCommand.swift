@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Gettext
 import Timeline
 
 /// `sse-timeline import FILE.ics`: the TOML that gives the same milestones as an iCalendar file.
@@ -30,13 +31,13 @@ struct ImportCommand: ParsableCommand {
         switch FileReader.read(file, limit: ConfigLoader.maximumFileSize) {
         case .success(let read): bytes = read
         case .failure(let failure):
-            Output.err(failure.diagnostic(path: file).description)
+            Output.err(failure.diagnostic(path: file).description(in: Gettext.localizer))
             throw ExitCode(1)
         }
         var taken: Set<String> = []
         let imported = ICalendarImport(zones: ZoneDatabase.shared, defaults: config.defaults)
             .read(ConfigSource(name: file, bytes: bytes), takenIds: &taken)
-        for diagnostic in imported.diagnostics { Output.err(diagnostic.description) }
+        for diagnostic in imported.diagnostics { Output.err(diagnostic.description(in: Gettext.localizer)) }
         if imported.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
         Output.out("# Imported from \(file) by sse-timeline import.\n")
         Output.out(MilestoneTOML.render(imported.milestones, defaults: config.defaults))

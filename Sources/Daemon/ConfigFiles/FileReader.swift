@@ -41,8 +41,8 @@ public enum FileReader {
                 .error,
                 at: SourceLocation(file: path, line: 1, column: 1),
                 key: "",
-                message: message,
-                hint: hint
+                message: LocalizedText(verbatim: message),
+                hint: hint.map(LocalizedText.init(verbatim:))
             )
         }
     }

@@ -229,11 +229,11 @@ public final class VdirCalendars {
         // Another program's file that cannot be read at all is skipped, not a config error.
         for index in read.diagnostics.indices where read.diagnostics[index].severity == .error {
             read.diagnostics[index].severity = .warning
-            read.diagnostics[index].message += " (the file is skipped)"
+            read.diagnostics[index].text = read.diagnostics[index].text + .tr(" (the file is skipped)")
         }
         for var problem in problems {
             problem.severity = .warning
-            problem.message += " (the file is skipped)"
+            problem.text = problem.text + .tr(" (the file is skipped)")
             read.diagnostics.append(problem)
         }
         // The identity after the read: a file replaced meanwhile is read again at the next change it signals.
@@ -265,11 +265,12 @@ public final class VdirCalendars {
             problems.append(
                 Diagnostic(
                     .warning, at: calendar.location, key: feed ? "url" : "vdir", value: feed ? nil : path,
-                    message: "calendar \"\(calendar.name)\": "
-                        + (feed ? "the feed has not been fetched yet (\(path): \(failure.message))" : failure.message),
+                    message: feed
+                        ? .tr("calendar \"%s\": the feed has not been fetched yet (%s: %s)", calendar.name, path, failure.message)
+                        : .tr("calendar \"%s\": %s", calendar.name, failure.message),
                     hint: feed
-                        ? "run sse-timeline fetch (sse-timeline-fetch.timer does); it is read when it appears"
-                        : "create the directory (vdirsyncer sync does), or fix the path; it is read when it appears"
+                        ? .tr("run sse-timeline fetch (sse-timeline-fetch.timer does); it is read when it appears")
+                        : .tr("create the directory (vdirsyncer sync does), or fix the path; it is read when it appears")
                 )
             )
             return []

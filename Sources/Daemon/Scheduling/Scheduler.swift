@@ -1,3 +1,4 @@
+import Gettext
 import Logging
 import Timeline
 
@@ -182,7 +183,9 @@ public final class Scheduler {
             "\(verb) \(loaded.description): \(status(now: now))",
             metadata: ["message_id": "\(messageID)", "config": "\(loaded.description)"]
         )
-        for warning in loaded.config.warnings { environment.logger.warning("\(warning)") }
+        for warning in loaded.config.warnings {
+            environment.logger.warning("\(warning.description(in: Gettext.localizer))")
+        }
         setStatus(status(now: now), ready: true)
     }
 
@@ -190,7 +193,7 @@ public final class Scheduler {
     private func logConfigErrors(_ diagnostics: [Diagnostic], prefix: String) {
         for diagnostic in diagnostics {
             environment.logger.error(
-                "\(prefix)\(diagnostic)",
+                "\(prefix)\(diagnostic.description(in: Gettext.localizer))",
                 metadata: [
                     "message_id": "\(MessageID.reloadFailed)", "config_file": "\(diagnostic.location.file)",
                     "config_line": "\(diagnostic.location.line)", "config_column": "\(diagnostic.location.column)",

@@ -487,8 +487,8 @@ struct DecodeContext {
                     at: location,
                     key: item.path,
                     value: item.value,
-                    message: message,
-                    hint: item.hint
+                    message: LocalizedText(verbatim: message),
+                    hint: item.hint.map(LocalizedText.init(verbatim:))
                 )
             )
         }

@@ -16,23 +16,55 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var key: String
     /// The offending value as written, if any.
     public var value: String?
-    /// What is wrong, in a sentence.
-    public var message: String
-    /// What would be accepted, or a "did you mean ...?" suggestion.
-    public var hint: String?
+    /// What is wrong, in a sentence, in any language.
+    public var text: LocalizedText
+    /// What would be accepted, or a "did you mean ...?" suggestion, in any language.
+    public var hintText: LocalizedText?
     /// For the line that closes a capped list ("and 40 more problems not shown"): how many errors it stands for.
     /// 0 for every other diagnostic.
     public var errorsNotShown = 0
 
-    /// `file:line:column: error: key = value: message (hint)`, one line, as compilers print.
-    public var description: String {
-        var text = "\(location): \(severity.rawValue): "
-        if !key.isEmpty { text += key }
-        if let value { text += key.isEmpty ? "\(Diagnostic.quoted(value))" : " = \(Diagnostic.quoted(value))" }
-        if !key.isEmpty || value != nil { text += ": " }
-        text += message
-        if let hint { text += "; \(hint)" }
-        return text
+    /// What is wrong, in English.
+    public var message: String { text.description }
+    /// What would be accepted, in English.
+    public var hint: String? { hintText?.description }
+
+    /// A diagnostic of `severity` at `location`.
+    public init(
+        severity: Severity,
+        location: SourceLocation,
+        key: String,
+        value: String? = nil,
+        message: LocalizedText,
+        hint: LocalizedText? = nil,
+        errorsNotShown: Int = 0
+    ) {
+        self.severity = severity
+        self.location = location
+        self.key = key
+        self.value = value
+        self.text = message
+        self.hintText = hint
+        self.errorsNotShown = errorsNotShown
+    }
+
+    /// `file:line:column: error: key = value: message (hint)`, one line, as compilers print, in English.
+    public var description: String { description(in: .english) }
+
+    /// The one line in `localizer`'s language: "error" and "warning" too, as compilers translate them.
+    public func description(in localizer: Localizer) -> String {
+        let severityName =
+            switch severity {
+            case .error: localizer.tr("error")
+            case .warning: localizer.tr("warning")
+            }
+        var line = "\(location): \(severityName): "
+        if !key.isEmpty { line += key }
+        if let value { line += key.isEmpty ? "\(Diagnostic.quoted(value))" : " = \(Diagnostic.quoted(value))" }
+        if !key.isEmpty || value != nil { line += ": " }
+        line += text.text(in: localizer)
+        if let hintText { line += "; " + hintText.text(in: localizer) }
+        return line
     }
 
     /// Shortens and quotes a value for a one-line message.
@@ -50,8 +82,8 @@ extension Diagnostic {
         at location: SourceLocation,
         key: String,
         value: String? = nil,
-        message: String,
-        hint: String? = nil
+        message: LocalizedText,
+        hint: LocalizedText? = nil
     ) {
         self.init(severity: severity, location: location, key: key, value: value, message: message, hint: hint)
     }
@@ -62,8 +94,10 @@ extension Diagnostic {
             severity: errors > 0 ? .error : .warning,
             location: location,
             key: "",
-            message: "and \(count) more \(errors > 0 ? "problems" : "warnings") not shown",
-            hint: "fix the ones above and run validate again",
+            message: errors > 0
+                ? .trn("and %d more problem not shown", "and %d more problems not shown", count)
+                : .trn("and %d more warning not shown", "and %d more warnings not shown", count),
+            hint: .tr("fix the ones above and run validate again"),
             errorsNotShown: errors
         )
     }
@@ -87,8 +121,11 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
         errors.reduce(0) { $0 + ($1.errorsNotShown > 0 ? $1.errorsNotShown : 1) }
     }
 
-    /// One diagnostic per line.
-    public var description: String {
-        diagnostics.map(\.description).joined(separator: "\n")
+    /// One diagnostic per line, in English.
+    public var description: String { description(in: .english) }
+
+    /// One diagnostic per line, in `localizer`'s language.
+    public func description(in localizer: Localizer) -> String {
+        diagnostics.map { $0.description(in: localizer) }.joined(separator: "\n")
     }
 }

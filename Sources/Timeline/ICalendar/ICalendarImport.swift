@@ -124,8 +124,8 @@ struct FileImport {
                 at: SourceLocation(file: source.name, line: line, column: column),
                 key: key,
                 value: value,
-                message: message,
-                hint: hint
+                message: LocalizedText(verbatim: message),
+                hint: hint.map(LocalizedText.init(verbatim:))
             )
         )
     }
@@ -245,7 +245,7 @@ struct FileImport {
         var unreadable = false
         for index in before..<diagnostics.count where diagnostics[index].severity == .error {
             diagnostics[index].severity = .warning
-            diagnostics[index].message += " (the \(event.name) of line \(event.line) is skipped)"
+            diagnostics[index].text = diagnostics[index].text + .tr(" (the %s of line %s is skipped)", event.name, event.line)
             unreadable = true
         }
         return unreadable ? nil : result

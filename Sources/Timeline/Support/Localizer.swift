@@ -70,6 +70,16 @@ public struct Localizer: Sendable {
         Self.format(plural(one, other, count), [String(count)] + arguments)
     }
 
+    /// The translation of `message` filled with `arguments`: ``tr(_:_:)`` with an array.
+    func translate(_ message: String, _ arguments: [String]) -> String {
+        Self.format(singular(message), arguments)
+    }
+
+    /// The form of `one`/`other` for `count`, filled: ``trn(_:_:_:_:)`` with an array.
+    func translate(_ one: String, _ other: String, _ count: Int, _ arguments: [String]) -> String {
+        Self.format(plural(one, other, count), [String(count)] + arguments)
+    }
+
     /// Fills `template`'s `%s` and `%d` with `arguments` in order, `%N$s` with the Nth; `%%` is a percent sign.
     /// A translation may reorder its arguments only by position, as printf allows.
     static func format(_ template: String, _ arguments: [String]) -> String {
