@@ -104,7 +104,7 @@ struct HistoryCommand: ParsableCommand {
         if entries.isEmpty { Output.err(Gettext.localizer.tr("no sse-timeline entries in %s", describe(source))) }
         for entry in entries {
             var line =
-                [time(entry, zone: zone), entry.host ?? "-", who(entry, source: source), entry.event.rawValue]
+                [time(entry, zone: zone), entry.host ?? "-", who(entry, source: source), entry.event.label(Gettext.localizer)]
                 .joined(separator: "  ") + "  " + entry.message
             let shown = Self.shownFields.compactMap { name in entry.field(name).map { "\(name)=\($0)" } }
             if !shown.isEmpty { line += "  [" + shown.joined(separator: " ") + "]" }

@@ -559,9 +559,13 @@ ct locale -a | grep -qix fr_fr.utf8 || ct localedef -i fr_FR -f UTF-8 fr_FR.UTF-
 explained=$(ct env LANG=fr_FR.UTF-8 journalctl -u "$UNIT" -x --no-pager MESSAGE_ID=$DUE_ID MILESTONE_ID=e2e-french)
 grep -qF "Subject: Rappel : International Labour Conference (at start)" <<<"$explained" \
     || fail "journalctl -x under LANG=fr_FR.UTF-8 shows no French catalog text: $explained"
+# sse-timeline history under LANG=fr_FR.UTF-8 reads the same entry back: its event column in French.
+history=$(ct env LANG=fr_FR.UTF-8 sse-timeline history --milestone e2e-french)
+grep -qE "  envoyé  Conférence internationale du Travail commence maintenant" <<<"$history" \
+    || fail "sse-timeline history under LANG=fr_FR.UTF-8: $history"
 ct rm /etc/sse-timeline/timeline.d/97-language.toml
 ok "9 language = \"fr\": MESSAGE in French, MILESTONE_TITLE as written with MILESTONE_TITLE_FR and _ES" \
-    "(journalctl -o json); journalctl -x in French"
+    "(journalctl -o json); journalctl -x and sse-timeline history in French"
 
 # -- nothing sent twice, over the whole run ----------------------------------------------------------------
 

@@ -1,3 +1,5 @@
+import Timeline
+
 /// What the daemon wrote about reminders, read back from the journal with sd-journal (not by running journalctl):
 /// the entries of `sse-timeline history`. It reads the local journal, another directory (the central journal
 /// of a fleet) or journal files copied out, and keeps each entry's host and user.
@@ -32,6 +34,23 @@ public struct JournalHistory: Sendable {
             case .actionStarted: MessageID.actionStarted
             case .actionFinished: MessageID.actionFinished
             case .actionFailed: MessageID.actionFailed
+            }
+        }
+
+        /// The event as `history` shows it, in `localizer`'s language ("sent", French "envoyé"); `--event` and
+        /// the JSON keep ``rawValue``.
+        public func label(_ localizer: Localizer) -> String {
+            switch self {
+            case .sent: localizer.tr("sent")
+            case .caughtUp: localizer.tr("caught-up")
+            case .missed: localizer.tr("missed")
+            case .snoozed: localizer.tr("snoozed")
+            case .returned: localizer.tr("returned")
+            case .repeated: localizer.tr("repeated")
+            case .dismissed: localizer.tr("dismissed")
+            case .actionStarted: localizer.tr("action-started")
+            case .actionFinished: localizer.tr("action-finished")
+            case .actionFailed: localizer.tr("action-failed")
             }
         }
 
