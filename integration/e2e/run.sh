@@ -537,6 +537,10 @@ start = $(at "$french_due")
 reminders = ["at start"]
 EOF
 sctl reload "$UNIT" || fail "systemctl reload (language)"
+# The daemon's own words follow the config's language too: its status and the notice of the reload.
+wait_until 5 "StatusText in French" status_has "en attente ; prochain : "
+jctl -u "$UNIT" -o cat MESSAGE_ID=af7d6442ef984da3a95669da0e611632 | tail -1 | grep -q " rechargé : " \
+    || fail "the reload notice is not French: $(jctl -u "$UNIT" -o cat MESSAGE_ID=af7d6442ef984da3a95669da0e611632 | tail -1)"
 wait_until 10 "the French reminder" has_count 1 MESSAGE_ID=$DUE_ID MILESTONE_ID=e2e-french
 french=$(jctl -u "$UNIT" -o json MESSAGE_ID=$DUE_ID MILESTONE_ID=e2e-french)
 python3 - "$french" <<'PY' || fail "the French entry: $french"
@@ -565,7 +569,7 @@ grep -qE "  envoyé  Conférence internationale du Travail commence maintenant" 
     || fail "sse-timeline history under LANG=fr_FR.UTF-8: $history"
 ct rm /etc/sse-timeline/timeline.d/97-language.toml
 ok "9 language = \"fr\": MESSAGE in French, MILESTONE_TITLE as written with MILESTONE_TITLE_FR and _ES" \
-    "(journalctl -o json); journalctl -x and sse-timeline history in French"
+    "(journalctl -o json); StatusText, the reload notice, journalctl -x and sse-timeline history in French"
 
 # -- nothing sent twice, over the whole run ----------------------------------------------------------------
 

@@ -9,30 +9,35 @@ import Timeline
 /// `sse-timeline-action-*` units (its polkit rule) and runs no `exec`: polkit sees no unit name for a transient one.
 public final class DueActionRunner: DeliveryObserver {
     /// The journal fields passed on, each as `SSE_<NAME>`.
-    public static let passedFields = [
-        "MILESTONE_ID", "MILESTONE_TITLE", "MILESTONE_START", "MILESTONE_END", "MILESTONE_LOCATION", "REMINDER",
-        "REMINDER_KEY", "DUE_AT", "OCCURRENCE", "TAGS", "SOURCE_URL", "PRIORITY", "CAUGHT_UP", "SNOOZED_UNTIL",
-        "MESSAGE",
-    ] + MilestoneTexts.languages.map { "MILESTONE_TITLE_" + $0.uppercased() }
+    public static let passedFields =
+        [
+            "MILESTONE_ID", "MILESTONE_TITLE", "MILESTONE_START", "MILESTONE_END", "MILESTONE_LOCATION", "REMINDER",
+            "REMINDER_KEY", "DUE_AT", "OCCURRENCE", "TAGS", "SOURCE_URL", "PRIORITY", "CAUGHT_UP", "SNOOZED_UNTIL",
+            "MESSAGE",
+        ] + MilestoneTexts.languages.map { "MILESTONE_TITLE_" + $0.uppercased() }
 
     private let manager: any UnitManager
     private let systemInstance: Bool
     private let runtimeDirectory: String?
     private let write: (JournalEntry) -> Void
     private let trust: (String) -> String?
+    private let localizer: () -> Localizer
     private var jobs: [BusObjectPath: (key: String, unit: String, environmentFile: String?)] = [:]
     private var counter = 0
 
     /// A runner starting units through `manager`, writing its entries with `write`. `systemInstance` applies
     /// the system instance's limits; `runtimeDirectory` is where the templates' environment files go;
-    /// `trust` says why a config file may not define actions (nil: it may).
+    /// `trust` says why a config file may not define actions (nil: it may); `localizer` gives the language of the
+    /// entries (the scheduler's).
     public init(
         manager: any UnitManager,
         systemInstance: Bool,
         runtimeDirectory: String?,
         write: @escaping (JournalEntry) -> Void,
-        trust: @escaping (String) -> String? = { ConfigTrust.problem(with: $0) }
+        trust: @escaping (String) -> String? = { ConfigTrust.problem(with: $0) },
+        localizer: @escaping () -> Localizer = { .english }
     ) {
+        self.localizer = localizer
         self.manager = manager
         self.systemInstance = systemInstance
         self.runtimeDirectory = runtimeDirectory
@@ -49,11 +54,19 @@ public final class DueActionRunner: DeliveryObserver {
         // Once per reminder, when it comes due: not again when a snooze brings it back or when it nags.
         guard let action = reminder.milestone.onDue, !reminder.isRepeat, !reminder.isReturn else { return }
         guard reminder.milestone.origin == .config else {
-            refuse(reminder, action, "it comes from an iCalendar file; actions come only from the TOML config")
+            refuse(
+                reminder,
+                action,
+                localizer().tr("it comes from an iCalendar file; actions come only from the TOML config")
+            )
             return
         }
         if let problem = trust(action.file) {
-            refuse(reminder, action, "\(problem); actions come only from files this instance's owner controls")
+            refuse(
+                reminder,
+                action,
+                localizer().tr("%s; actions come only from files this instance's owner controls", problem)
+            )
             return
         }
         let environment = Self.environment(of: reminder.entry)
@@ -63,7 +76,10 @@ public final class DueActionRunner: DeliveryObserver {
                 refuse(
                     reminder,
                     action,
-                    "the system instance starts only units named \(DueAction.systemUnitPrefix)* (docs/operations.md)"
+                    localizer().tr(
+                        "the system instance starts only units named %s* (docs/operations.md)",
+                        DueAction.systemUnitPrefix
+                    )
                 )
                 return
             }
@@ -77,7 +93,10 @@ public final class DueActionRunner: DeliveryObserver {
                 refuse(
                     reminder,
                     action,
-                    "the system instance runs no commands; name a unit \(DueAction.systemUnitPrefix)NAME@.service instead"
+                    localizer().tr(
+                        "the system instance runs no commands; name a unit %sNAME@.service instead",
+                        DueAction.systemUnitPrefix
+                    )
                 )
                 return
             }
@@ -154,7 +173,7 @@ public final class DueActionRunner: DeliveryObserver {
     private func refuse(_ reminder: DeliveredReminder, _ action: DueAction, _ why: String) {
         write(
             JournalEntry(
-                message: "The on_due action of \(reminder.milestone.id) was not run: \(why).",
+                message: localizer().tr("The on_due action of %s was not run: %s.", reminder.milestone.id, why),
                 priority: .warning,
                 fields: [("MESSAGE_ID", MessageID.actionFailed)] + fields(reminder, action)
             )
@@ -173,7 +192,7 @@ public final class DueActionRunner: DeliveryObserver {
             jobs[job] = (reminder.key, unit, environmentFile)
             write(
                 JournalEntry(
-                    message: "Started \(unit) for \(reminder.milestone.title) (\(reminder.entry["REMINDER"] ?? "")).",
+                    message: localizer().tr("Started %s for %s.", unit, reminder.label(localizer())),
                     priority: .info,
                     fields: [("MESSAGE_ID", MessageID.actionStarted)] + fields(reminder, action) + [
                         ("UNIT", unit), ("JOB", job.rawValue),
@@ -184,7 +203,12 @@ public final class DueActionRunner: DeliveryObserver {
             if let environmentFile { unlink(environmentFile) }
             write(
                 JournalEntry(
-                    message: "Could not start \(unit) for \(reminder.milestone.title): \(error).",
+                    message: localizer().tr(
+                        "Could not start %s for %s: %s.",
+                        unit,
+                        reminder.milestone.title(in: localizer().language),
+                        "\(error)"
+                    ),
                     priority: .warning,
                     fields: [("MESSAGE_ID", MessageID.actionFailed)] + fields(reminder, action) + [
                         ("UNIT", unit), ("ERROR", error.name), ("ERROR_MESSAGE", error.message),
@@ -199,7 +223,7 @@ public final class DueActionRunner: DeliveryObserver {
         if let file = started.environmentFile { unlink(file) }
         write(
             JournalEntry(
-                message: "\(job.unit) for \(started.key): \(job.result).",
+                message: localizer().tr("%s for %s: %s.", job.unit, started.key, job.result),
                 priority: job.result == "done" ? .info : .warning,
                 fields: [
                     ("MESSAGE_ID", MessageID.actionFinished), ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier),

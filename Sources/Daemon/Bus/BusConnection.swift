@@ -1,4 +1,5 @@
 import CSystemd
+import Gettext
 import Glibc
 import Logging
 
@@ -43,7 +44,11 @@ public final class BusConnection {
             interface: "org.freedesktop.DBus.Local",
             member: "Disconnected"
         ) { [logger] _ in
-            logger.error("lost the connection to \(scope); exiting with status 1 for the service manager to restart it")
+            let text = Gettext.localizer.tr(
+                "lost the connection to %s; exiting with status 1 for the service manager to restart it",
+                "\(scope)"
+            )
+            logger.error("\(text)")
         }
         if let name { request(name) }
     }
@@ -57,7 +62,16 @@ public final class BusConnection {
     /// (`sd_bus_flush` says so with `EUNATCH` instead of blocking).
     private func request(_ name: String) {
         let failed = { [logger, scope] (error: BusError) in
-            logger.error("cannot own \(name) on \(scope): \(error); the bus API is off")
+            logger.error(
+                .init(
+                    stringLiteral: Gettext.localizer.tr(
+                        "cannot own %s on %s: %s; the bus API is off",
+                        name,
+                        "\(scope)",
+                        "\(error)"
+                    )
+                )
+            )
         }
         if sd_bus_flush(pointer) != -EUNATCH {
             let result = sd_bus_request_name(pointer, name, 0)
@@ -108,7 +122,8 @@ public final class BusConnection {
         let context = UnsafeMutableRawPointer(unretained: subscription)
         let result = sd_bus_add_match_async(pointer, &subscription.slot, rule, BusSubscription.callback, nil, context)
         if result < 0 {
-            logger.error("cannot listen to \(rule): \(BusError("sd_bus_add_match_async", result: result))")
+            let error = BusError("sd_bus_add_match_async", result: result)
+            logger.error(.init(stringLiteral: Gettext.localizer.tr("cannot listen to %s: %s", rule, "\(error)")))
         }
         return subscription
     }

@@ -252,7 +252,11 @@ public final class TimelineBusAPI: DeliveryObserver {
     private func reportSignalFailure(_ error: BusError) {
         guard !signalFailureReported else { return }
         signalFailureReported = true
-        scheduler.logger.warning("cannot send a signal on the bus: \(error); the journal has every entry")
+        let text = scheduler.localizer.tr(
+            "cannot send a signal on the bus: %s; the journal has every entry",
+            "\(error)"
+        )
+        scheduler.logger.warning("\(text)")
     }
 
     // MARK: - The interface

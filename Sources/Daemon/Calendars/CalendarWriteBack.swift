@@ -1,3 +1,4 @@
+import Gettext
 import Logging
 import Timeline
 
@@ -71,7 +72,12 @@ public final class CalendarWriteBack: DeliveryObserver {
         snooze: { text, uid, recurrenceID, index, until, now in
             do {
                 return try AlarmWriteBack.snooze(
-                    text, uid: uid, recurrenceID: recurrenceID, alarmIndex: index, until: until, now: now
+                    text,
+                    uid: uid,
+                    recurrenceID: recurrenceID,
+                    alarmIndex: index,
+                    until: until,
+                    now: now
                 )
             } catch AlarmWriteBackError.alarmWithoutUID {
                 return text
@@ -92,7 +98,7 @@ public final class CalendarWriteBack: DeliveryObserver {
             }
         case .snoozed(let key, let until):
             let now = now()
-            writeBack(key, what: "a snooze alarm") { editor, text, uid, rid, index in
+            writeBack(key, what: Gettext.localizer.tr("a snooze alarm")) { editor, text, uid, rid, index in
                 try editor.snooze(text, uid, rid, index, Instant(secondsSinceEpoch: until), now)
             }
         case .returned, .repeating:
@@ -113,9 +119,10 @@ public final class CalendarWriteBack: DeliveryObserver {
         guard let editor else {
             if !saidLocalOnly {
                 saidLocalOnly = true
-                logger.notice(
+                let text = Gettext.localizer.tr(
                     "dismissals of calendar reminders stay local: this build does not write them back into the files"
                 )
+                logger.notice("\(text)")
             }
             return
         }
@@ -133,13 +140,27 @@ public final class CalendarWriteBack: DeliveryObserver {
             }
             if written != nil {
                 logger.info(
-                    "wrote \(what) into \(item.path) (calendar \(item.calendar))",
+                    .init(
+                        stringLiteral: Gettext.localizer.tr(
+                            "wrote %s into %s (calendar %s)",
+                            what,
+                            item.path,
+                            item.calendar
+                        )
+                    ),
                     metadata: ["calendar": "\(item.calendar)"]
                 )
             }
         } catch {
+            let text = Gettext.localizer.tr(
+                "could not write %s back into %s (calendar %s): %s; the reminder is followed up here only",
+                what,
+                item.path,
+                item.calendar,
+                "\(error)"
+            )
             logger.warning(
-                "could not write \(what) back into \(item.path) (calendar \(item.calendar)): \(error); the reminder is followed up here only",
+                "\(text)",
                 metadata: ["calendar": "\(item.calendar)"]
             )
         }

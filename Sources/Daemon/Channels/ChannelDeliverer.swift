@@ -88,7 +88,8 @@ public final class ChannelDeliverer: DeliveryObserver {
     public func flush() {
         guard !fresh.isEmpty else { return }
         for id in fresh {
-            write(entry(.info, MessageID.deliveryQueued, "Delivery queued", id: id, attempt: 1, reminders[id]))
+            let queued = scheduler.localizer.tr("Delivery queued")
+            write(entry(.info, MessageID.deliveryQueued, queued, id: id, attempt: 1, reminders[id]))
         }
         queue += fresh
         fresh.removeAll()
@@ -159,7 +160,12 @@ public final class ChannelDeliverer: DeliveryObserver {
             giveUp(id, attempts: pending.failures, "the channel is no longer configured")
             return
         }
-        guard let file = unit.writeEnvironmentFile(channel: channel, entry: reminder.entry, runtimeDirectory: runtimeDirectory)
+        guard
+            let file = unit.writeEnvironmentFile(
+                channel: channel,
+                entry: reminder.entry,
+                runtimeDirectory: runtimeDirectory
+            )
         else {
             failed(unit, reason: "no-environment-file")
             return
@@ -209,14 +215,17 @@ public final class ChannelDeliverer: DeliveryObserver {
     }
 
     private func giveUp(_ id: String, attempts: Int, _ why: String) {
-        let reminder = reminders.removeValue(forKey: id) ?? scheduler.reminder(forKey: PendingDelivery.parts(of: id).key)
+        let reminder =
+            reminders.removeValue(forKey: id) ?? scheduler.reminder(forKey: PendingDelivery.parts(of: id).key)
         scheduler.record([.gaveUp(id: id, attempt: attempts)])
-        write(
-            entry(
-                .warning, MessageID.deliveryGivenUp, "Delivery given up after \(plural(attempts, "attempt")) (\(why))",
-                id: id, attempt: attempts, reminder, reason: why
-            )
+        let l10n = scheduler.localizer
+        let what = l10n.trn(
+            "Delivery given up after %d attempt (%s)",
+            "Delivery given up after %d attempts (%s)",
+            attempts,
+            why
         )
+        write(entry(.warning, MessageID.deliveryGivenUp, what, id: id, attempt: attempts, reminder, reason: why))
     }
 
     /// The channel of delivery `id`: a `[channel.NAME]` of the running timeline, or the `ics-mail` of the
@@ -238,13 +247,14 @@ public final class ChannelDeliverer: DeliveryObserver {
         reason: String? = nil
     ) -> JournalEntry {
         let (key, channel) = PendingDelivery.parts(of: id)
-        let title = reminder.map { "\($0.milestone.title) (\($0.entry["REMINDER"] ?? ""))" } ?? key
+        let l10n = scheduler.localizer
+        let title = reminder?.label(l10n) ?? key
         var fields: [(name: String, value: String)] = [
             ("MESSAGE_ID", messageID), ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier), ("REMINDER_KEY", key),
             ("CHANNEL", channel), ("DELIVERY_ID", id), ("ATTEMPT", String(attempt)),
         ]
         if let reminder { fields.append(("MILESTONE_ID", reminder.milestone.id)) }
         if let reason { fields.append(("REASON", reason)) }
-        return JournalEntry(message: "\(what): \(title) to \(channel).", priority: priority, fields: fields)
+        return JournalEntry(message: l10n.tr("%s: %s to %s.", what, title, channel), priority: priority, fields: fields)
     }
 }

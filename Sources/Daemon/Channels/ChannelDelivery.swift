@@ -34,7 +34,11 @@ public struct ChannelDelivery {
             journal(outcome, request: nil)
             return outcome.status
         }
-        let content = DeliveryContent(request, now: now, localizer: request.language.map(Gettext.localizer(for:)) ?? .english)
+        let content = DeliveryContent(
+            request,
+            now: now,
+            localizer: request.language.map(Gettext.localizer(for:)) ?? .english
+        )
         let outcome: SendOutcome
         var extra: [(name: String, value: String)] = []
         switch request.kind {
@@ -79,7 +83,8 @@ public struct ChannelDelivery {
         extra: [(name: String, value: String)] = []
     ) {
         let channel = request?.channel ?? environment["SSE_CHANNEL"] ?? "?"
-        let title = request?.fields["MILESTONE_TITLE"] ?? environment["SSE_MILESTONE_TITLE"] ?? "a reminder"
+        let l10n = Gettext.localizer
+        let title = request?.fields["MILESTONE_TITLE"] ?? environment["SSE_MILESTONE_TITLE"] ?? l10n.tr("a reminder")
         let attempt = request.map { String($0.attempt) } ?? environment["SSE_ATTEMPT"] ?? "?"
         var fields: [(name: String, value: String)] = [
             ("MESSAGE_ID", outcome.isSent ? MessageID.deliverySent : MessageID.deliveryFailed),
@@ -95,8 +100,14 @@ public struct ChannelDelivery {
         if let reason = outcome.reason { fields += [("REASON", reason), ("EXIT_STATUS", String(outcome.status))] }
         let message =
             outcome.isSent
-            ? "Sent \(title) to the channel \(channel) (attempt \(attempt))."
-            : "Could not send \(title) to the channel \(channel) (attempt \(attempt)): \(outcome.reason ?? "")"
+            ? l10n.tr("Sent %s to the channel %s (attempt %s).", title, channel, attempt)
+            : l10n.tr(
+                "Could not send %s to the channel %s (attempt %s): %s",
+                title,
+                channel,
+                attempt,
+                outcome.reason ?? ""
+            )
         write(JournalEntry(message: message, priority: outcome.isSent ? .info : .warning, fields: fields))
     }
 

@@ -1,3 +1,4 @@
+import Gettext
 import Logging
 import Timeline
 
@@ -169,16 +170,27 @@ public final class DesktopChannel: DeliveryObserver {
                 case .dismiss: try followUps.dismiss(item.key)
                 }
             } catch {
-                logger.warning(
-                    "cannot \(action.label.lowercased()) \(item.key) from its desktop notification: \(error)"
-                )
+                let l10n = Gettext.localizer
+                let text =
+                    switch action {
+                    case .snooze:
+                        l10n.tr("cannot snooze %s from its desktop notification: %s", item.key, "\(error)")
+                    case .dismiss:
+                        l10n.tr("cannot dismiss %s from its desktop notification: %s", item.key, "\(error)")
+                    }
+                logger.warning("\(text)")
             }
         case .closed(let id, let reason):
             guard let item = forget(id: id), reason == 2 else { return }
             do throws(FollowUpError) {
                 try followUps.dismiss(item.key)
             } catch {
-                logger.warning("cannot dismiss \(item.key), whose desktop notification was closed: \(error)")
+                let text = Gettext.localizer.tr(
+                    "cannot dismiss %s, whose desktop notification was closed: %s",
+                    item.key,
+                    "\(error)"
+                )
+                logger.warning("\(text)")
             }
         }
     }
@@ -215,7 +227,7 @@ public final class DesktopChannel: DeliveryObserver {
         shown = [:]
         idOfKey = [:]
         guard let newOwner else { return }
-        available(because: ": \(newOwner) owns \(BusNotificationServer.name)")
+        available(because: newOwner)
         showUnacknowledged()
     }
 
@@ -228,11 +240,16 @@ public final class DesktopChannel: DeliveryObserver {
 
     // MARK: - Logging once
 
-    private func available(because reason: String = "") {
+    /// Says once that notifications show again; `owner` is the unique name that now owns the server's name.
+    private func available(because owner: String? = nil) {
         guard unavailableReported else { return }
         unavailableReported = false
+        let l10n = Gettext.localizer
+        let text =
+            owner.map { l10n.tr("desktop notifications are on again: %s owns %s", $0, BusNotificationServer.name) }
+            ?? l10n.tr("desktop notifications are on again")
         logger.notice(
-            "desktop notifications are on again\(reason)",
+            "\(text)",
             metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
         )
     }
@@ -240,16 +257,21 @@ public final class DesktopChannel: DeliveryObserver {
     private func unavailable(_ error: BusError) {
         guard !unavailableReported else { return }
         unavailableReported = true
+        let l10n = Gettext.localizer
         let why: String
         if error.isServiceUnknown {
-            why = "no notification server on the session bus (nobody owns \(BusNotificationServer.name))"
+            why = l10n.tr("no notification server on the session bus (nobody owns %s)", BusNotificationServer.name)
         } else if error.isNotConnected {
-            why = "not connected to the session bus"
+            why = l10n.tr("not connected to the session bus")
         } else {
-            why = "the notification server failed: \(error)"
+            why = l10n.tr("the notification server failed: %s", "\(error)")
         }
+        let text = l10n.tr(
+            "desktop notifications cannot be shown: %s; the reminders are in the journal, and notifications resume when a server appears",
+            why
+        )
         logger.warning(
-            "desktop notifications cannot be shown: \(why); the reminders are in the journal, and notifications resume when a server appears",
+            "\(text)",
             metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
         )
     }

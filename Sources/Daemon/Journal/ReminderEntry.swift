@@ -41,7 +41,7 @@ public struct ReminderEntry {
             }
         }
         fields += [
-            ("MILESTONE_START", start),
+            ("MILESTONE_START", start)
         ]
         if milestone.end != nil {
             fields.append(("MILESTONE_END", formatting.occurrenceText(milestone: milestone, start: occurrence.end)))
@@ -94,15 +94,25 @@ public struct ReminderEntry {
 extension ReminderEntry {
     /// The one entry that stands for `missed`: reminders that came due while the daemon was not running and are
     /// older than the catch-up window (`window` seconds), so they were not sent.
-    static func missedSummary(_ missed: [ReminderInstance], schedule: Schedule, window: Int64) -> JournalEntry {
+    static func missedSummary(
+        _ missed: [ReminderInstance],
+        schedule: Schedule,
+        window: Int64,
+        localizer: Localizer
+    ) -> JournalEntry {
         let ids = Array(Set(missed.map { schedule.milestone(of: $0).id })).sorted()
         let shown = ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ..." : "")
         let first = missed.first!
         let last = missed.last!
         let zone = schedule.milestone(of: first).zone
         return JournalEntry(
-            message: "\(missed.count) reminders came due while sse-timeline was not running and are older than "
-                + "the catch-up window (\(ReminderMath.relative(window).dropFirst(3))); they were not sent: \(shown).",
+            message: localizer.trn(
+                "%d reminder came due while sse-timeline was not running and is older than the catch-up window (%s); it was not sent: %s.",
+                "%d reminders came due while sse-timeline was not running and are older than the catch-up window (%s); they were not sent: %s.",
+                missed.count,
+                ReminderMath.duration(window, localizer),
+                shown
+            ),
             priority: .warning,
             fields: [
                 ("MESSAGE_ID", MessageID.remindersMissed),

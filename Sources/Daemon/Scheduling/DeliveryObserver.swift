@@ -16,6 +16,14 @@ public struct DeliveredReminder {
     /// Whether it is a repeat of a nagging reminder (`repeat = { every = ..., times = ... }`); observers that act
     /// once per reminder (`on_due`) skip those.
     public var isRepeat: Bool = false
+
+    /// The reminder of the milestone that came due ("7 days before").
+    public var reminder: Reminder { milestone.reminders[Int(instance.reminderIndex)] }
+
+    /// "International Day of Cooperatives (7 days before)" in `localizer`'s language, for the entries that follow.
+    public func label(_ localizer: Localizer) -> String {
+        "\(milestone.title(in: localizer.language)) (\(InstanceFormatting.reminderText(reminder, localizer)))"
+    }
 }
 
 /// Told of each reminder the scheduler writes: the bus API sends `ReminderDue`, `on_due` actions start; a

@@ -58,16 +58,26 @@ enum Redelivery {
 
     /// What it adds to the reminder's entry, in the milestone's zone: a sentence after the MESSAGE, and its own
     /// fields (`SNOOZED_UNTIL` and `RETURN_KEY`, or `REPEAT_KEY` and `REPEATS_LEFT`, after this one).
-    func additions(in zone: Zone) -> (sentence: String, fields: [(name: String, value: String)]) {
+    func additions(in zone: Zone, _ localizer: Localizer) -> (sentence: String, fields: [(name: String, value: String)])
+    {
         let keyField = (kind.keyField, "\(key)@\(due)")
         switch self {
         case .returned(_, let until):
             let untilText = ReminderMath.iso8601(Instant(secondsSinceEpoch: until), in: zone)
-            return ("Back after a snooze (until \(untilText)).", [("SNOOZED_UNTIL", untilText), keyField])
+            return (
+                localizer.tr("Back after a snooze (until %s).", untilText), [("SNOOZED_UNTIL", untilText), keyField]
+            )
         case .repeated(_, let current):
             let left = current.left - 1
-            let more = left == 0 ? "the last repeat" : "\(plural(left, "more repeat")) unless dismissed"
-            return ("Repeated: \(more).", [keyField, ("REPEATS_LEFT", String(left))])
+            let sentence =
+                left == 0
+                ? localizer.tr("Repeated: the last repeat.")
+                : localizer.trn(
+                    "Repeated: %d more repeat unless dismissed.",
+                    "Repeated: %d more repeats unless dismissed.",
+                    left
+                )
+            return (sentence, [keyField, ("REPEATS_LEFT", String(left))])
         }
     }
 
@@ -82,18 +92,18 @@ enum Redelivery {
 
     /// When its reminder left the timeline (or repeats no more): the record that ends it unwritten, and what is
     /// logged.
-    var dropped: (record: FollowUpRecord, notice: String, messageID: String) {
+    var dropped: (record: FollowUpRecord, notice: LocalizedText, messageID: String) {
         switch self {
         case .returned(let key, let until):
             (
                 .returned(key: key, until: until),
-                "the snoozed reminder \(key) is no longer in the timeline; it does not come back",
+                .tr("the snoozed reminder %s is no longer in the timeline; it does not come back", key),
                 MessageID.reminderDismissed
             )
         case .repeated(let key, _):
             (
                 .repeating(key: key, next: nil),
-                "the nagging reminder \(key) is no longer in the timeline, or repeats no more; it stops",
+                .tr("the nagging reminder %s is no longer in the timeline, or repeats no more; it stops", key),
                 MessageID.reminderRepeated
             )
         }
@@ -102,8 +112,9 @@ enum Redelivery {
     /// The entry of `instance` written again at `now`: the reminder's own entry, with this redelivery's
     /// MESSAGE_ID, its lateness counted from this redelivery's instant, and its additions.
     func entry(of instance: ReminderInstance, schedule: Schedule, at now: WallTime, caughtUp: Bool) -> JournalEntry {
-        var entry = ReminderEntry(schedule: schedule).entry(for: instance, now: now, caughtUp: caughtUp, key: key)
-        let additions = additions(in: schedule.milestone(of: instance).zone)
+        let formatter = ReminderEntry(schedule: schedule)
+        var entry = formatter.entry(for: instance, now: now, caughtUp: caughtUp, key: key)
+        let additions = additions(in: schedule.milestone(of: instance).zone, formatter.localizer)
         let lateness = max(0, now.nanosecondsSinceEpoch - WallTime(seconds: due).nanosecondsSinceEpoch) / 1000
         for index in entry.fields.indices {
             switch entry.fields[index].name {

@@ -51,10 +51,16 @@ extension Scheduler {
             throw .notDueYet(key, due: ReminderMath.iso8601(instance.due, in: milestone.zone))
         }
         let untilText = ReminderMath.iso8601(Instant(secondsSinceEpoch: until), in: milestone.zone)
+        let l10n = localizer
         write(
             followUpEntry(
                 MessageID.reminderSnoozed,
-                "Reminder snoozed until \(untilText): \(milestone.title) (\(schedule.reminder(of: instance).text)).",
+                l10n.tr(
+                    "Reminder snoozed until %s: %s (%s).",
+                    untilText,
+                    milestone.title(in: l10n.language),
+                    InstanceFormatting.reminderText(schedule.reminder(of: instance), l10n)
+                ),
                 instance: instance,
                 key: key,
                 schedule: schedule,
@@ -77,7 +83,7 @@ extension Scheduler {
             guard state.followUps.snoozed[key] != nil else { throw .unknownKey(key) }
             write(
                 JournalEntry(
-                    message: "Reminder dismissed: \(key).",
+                    message: localizer.tr("Reminder dismissed: %s.", key),
                     priority: .info,
                     fields: [
                         ("MESSAGE_ID", MessageID.reminderDismissed),
@@ -91,13 +97,15 @@ extension Scheduler {
         }
         let ahead = instance.due.secondsSinceEpoch > now.seconds
         let milestone = schedule.milestone(of: instance)
-        let reminder = schedule.reminder(of: instance).text
+        let l10n = localizer
+        let reminder = InstanceFormatting.reminderText(schedule.reminder(of: instance), l10n)
+        let title = milestone.title(in: l10n.language)
         write(
             followUpEntry(
                 MessageID.reminderDismissed,
                 ahead
-                    ? "Reminder dismissed before it came due; it will not be sent: \(milestone.title) (\(reminder))."
-                    : "Reminder dismissed: \(milestone.title) (\(reminder)).",
+                    ? l10n.tr("Reminder dismissed before it came due; it will not be sent: %s (%s).", title, reminder)
+                    : l10n.tr("Reminder dismissed: %s (%s).", title, reminder),
                 instance: instance,
                 key: key,
                 schedule: schedule,

@@ -32,6 +32,10 @@ public final class Scheduler {
     /// Where the scheduler logs; the parts wired to it log there too.
     public var logger: Logger { environment.logger }
 
+    /// The language of what the daemon writes for people (journal entries, its log lines, STATUS=): the config's
+    /// `language`, else the process's locale, through gettext.
+    public var localizer: Localizer { Gettext.localizer(language: schedule?.config.defaults.language) }
+
     /// The milestones of the running timeline (none before `start()`).
     public var milestones: [Milestone] { schedule?.milestones ?? [] }
 
@@ -54,7 +58,13 @@ public final class Scheduler {
         case .success(let value): loaded = value
         case .failure(let error):
             logConfigErrors(error.diagnostics, prefix: "")
-            throw SchedulerError(description: "the timeline has \(plural(error.errorCount, "error")); not starting")
+            throw SchedulerError(
+                description: localizer.trn(
+                    "the timeline has %d error; not starting",
+                    "the timeline has %d errors; not starting",
+                    error.errorCount
+                )
+            )
         }
         let now = environment.clock.now()
         loadState(now: now)
@@ -62,7 +72,7 @@ public final class Scheduler {
         // Everything due before this start came due while the daemon was not running: caught up.
         deliver(now: now, catchingUp: true)
         commitState()
-        announce(loaded, verb: "loaded", messageID: MessageID.timelineLoaded, now: now)
+        announce(loaded, reloaded: false, now: now)
         return nextDeadline
     }
 
@@ -76,7 +86,7 @@ public final class Scheduler {
     /// Reloads the config (SIGHUP): a broken config keeps the running timeline. Answers when to wake next.
     public func reload() -> WallTime? {
         let now = environment.clock.now()
-        _ = environment.notifier?.reloading(status: "reloading the timeline")
+        _ = environment.notifier?.reloading(status: localizer.tr("reloading the timeline"))
         switch environment.loadTimeline() {
         case .success(let loaded):
             // What the old timeline has due by now goes out first; the new one starts from now, so a milestone
@@ -88,37 +98,42 @@ public final class Scheduler {
                 commitState()
             }
             install(loaded.config)
-            announce(loaded, verb: "reloaded", messageID: MessageID.timelineReloaded, now: now)
+            announce(loaded, reloaded: true, now: now)
         case .failure(let error):
-            logConfigErrors(error.errors, prefix: "reload failed: ")
-            let first = error.errors.first.map { " (first: \($0.location))" } ?? ""
-            setStatus(
-                "reload failed: \(plural(error.errorCount, "error"))\(first); still running the previous timeline. "
-                    + status(now: now),
-                ready: true
-            )
+            let l10n = localizer
+            logConfigErrors(error.errors, prefix: l10n.tr("reload failed: "))
+            let errors = l10n.trn("%d error", "%d errors", error.errorCount)
+            let failed =
+                error.errors.first.map { l10n.tr("reload failed: %s (first: %s)", errors, "\($0.location)") }
+                ?? l10n.tr("reload failed: %s", errors)
+            setStatus(l10n.tr("%s; still running the previous timeline. %s", failed, status(now: now)), ready: true)
         }
         return nextDeadline
     }
 
     /// The system time zone changed: local times are re-read with the new zone. Answers when to wake next.
     public func timeZoneChanged() -> WallTime? {
-        environment.logger.notice("the system time zone changed; re-reading the timeline")
+        environment.logger.notice(
+            .init(stringLiteral: localizer.tr("the system time zone changed; re-reading the timeline"))
+        )
         return reload()
     }
 
     /// Saves the state and reports STOPPING=1 (SIGTERM).
     public func stop() {
-        _ = environment.notifier?.stopping(status: "stopping")
+        _ = environment.notifier?.stopping(status: localizer.tr("stopping"))
         commitState()
     }
 
     /// "22 milestones, 61 reminders pending; next: ..., at ... (in 5 days)".
     public func status(now: WallTime) -> String {
-        guard let schedule, let queue else { return "no timeline" }
-        let pending = "\(plural(schedule.milestones.count, "milestone")), \(plural(queue.pendingCount, "reminder"))"
-        guard let next = queue.peek else { return pending + " pending; nothing more is due" }
-        return pending + " pending; next: " + InstanceFormatting(schedule: schedule).sentence(next, now: Instant(now))
+        let l10n = localizer
+        guard let schedule, let queue else { return l10n.tr("no timeline") }
+        let milestones = l10n.trn("%d milestone", "%d milestones", schedule.milestones.count)
+        let reminders = l10n.trn("%d reminder pending", "%d reminders pending", queue.pendingCount)
+        guard let next = queue.peek else { return l10n.tr("%s, %s; nothing more is due", milestones, reminders) }
+        let sentence = InstanceFormatting(schedule: schedule, localizer: l10n).sentence(next, now: Instant(now))
+        return l10n.tr("%s, %s; next: %s", milestones, reminders, sentence)
     }
 
     // MARK: - Loading
@@ -131,9 +146,16 @@ public final class Scheduler {
         do {
             state = try store.load()
         } catch {
-            reportStateError("cannot read the state: \(error); starting as if from now, nothing will be caught up")
+            reportStateError(
+                localizer.tr(
+                    "cannot read the state: %s; starting as if from now, nothing will be caught up",
+                    "\(error)"
+                )
+            )
             if let path = try? store.quarantineSnapshot() {
-                environment.logger.notice("the unreadable state file was kept as \(path)")
+                environment.logger.notice(
+                    .init(stringLiteral: localizer.tr("the unreadable state file was kept as %s", path))
+                )
             }
             state = DeliveryState(watermark: now.seconds)
             stateDirty = true
@@ -177,14 +199,20 @@ public final class Scheduler {
     }
 
     /// Logs the timeline just (re)loaded and its warnings, and reports READY=1 with the new status.
-    private func announce(_ loaded: LoadedTimeline, verb: String, messageID: String, now: WallTime) {
+    private func announce(_ loaded: LoadedTimeline, reloaded: Bool, now: WallTime) {
+        let l10n = localizer
+        let text =
+            reloaded
+            ? l10n.tr("reloaded %s: %s", loaded.description, status(now: now))
+            : l10n.tr("loaded %s: %s", loaded.description, status(now: now))
+        let messageID = reloaded ? MessageID.timelineReloaded : MessageID.timelineLoaded
         environment.logger.log(
-            level: verb == "loaded" ? .info : .notice,
-            "\(verb) \(loaded.description): \(status(now: now))",
+            level: reloaded ? .notice : .info,
+            "\(text)",
             metadata: ["message_id": "\(messageID)", "config": "\(loaded.description)"]
         )
         for warning in loaded.config.warnings {
-            environment.logger.warning("\(warning.description(in: Gettext.localizer))")
+            environment.logger.warning("\(warning.description(in: l10n))")
         }
         setStatus(status(now: now), ready: true)
     }
@@ -193,7 +221,7 @@ public final class Scheduler {
     private func logConfigErrors(_ diagnostics: [Diagnostic], prefix: String) {
         for diagnostic in diagnostics {
             environment.logger.error(
-                "\(prefix)\(diagnostic.description(in: Gettext.localizer))",
+                "\(prefix)\(diagnostic.description(in: localizer))",
                 metadata: [
                     "message_id": "\(MessageID.reloadFailed)", "config_file": "\(diagnostic.location.file)",
                     "config_line": "\(diagnostic.location.line)", "config_column": "\(diagnostic.location.column)",
@@ -234,9 +262,11 @@ public final class Scheduler {
         if batch.count > Self.journaldDefaultBurst {
             // journald drops a service's messages beyond its burst limit unless the unit raises
             // LogRateLimitBurst= (the shipped unit does); say so before the burst, not after.
-            environment.logger.notice(
-                "\(batch.count) reminders are due at once; if the unit does not raise LogRateLimitBurst= (the shipped unit does), journald may drop some of them"
+            let notice = localizer.tr(
+                "%s reminders are due at once; if the unit does not raise LogRateLimitBurst= (the shipped unit does), journald may drop some of them",
+                String(batch.count)
             )
+            environment.logger.notice("\(notice)")
         }
         let formatter = ReminderEntry(schedule: schedule)
         let window = schedule.config.defaults.catchUpWindow
@@ -259,10 +289,14 @@ public final class Scheduler {
             do {
                 try environment.store?.recordSent(key: key, with: repeats)
             } catch {
-                reportStateError("cannot record a sent reminder: \(error)")
+                reportStateError(localizer.tr("cannot record a sent reminder: %s", "\(error)"))
             }
         }
-        if !missed.isEmpty { write(ReminderEntry.missedSummary(missed, schedule: schedule, window: window)) }
+        if !missed.isEmpty {
+            write(
+                ReminderEntry.missedSummary(missed, schedule: schedule, window: window, localizer: formatter.localizer)
+            )
+        }
         state.watermark = max(state.watermark ?? now.seconds, now.seconds)
         state.sentAfterWatermark = []
         stateDirty = true
@@ -283,7 +317,7 @@ public final class Scheduler {
             else {
                 let dropped = redelivery.dropped
                 environment.logger.notice(
-                    "\(dropped.notice)",
+                    "\(dropped.notice.text(in: localizer))",
                     metadata: ["message_id": "\(dropped.messageID)", "reminder_key": "\(key)"]
                 )
                 record([dropped.record], commit: false)
@@ -360,7 +394,13 @@ public final class Scheduler {
         do {
             try environment.store?.record(records)
         } catch {
-            reportStateError("cannot record a \(first.logLine.split(separator: " ")[0].dropFirst()): \(error)")
+            reportStateError(
+                localizer.tr(
+                    "cannot record a %s: %s",
+                    String(first.logLine.split(separator: " ")[0].dropFirst()),
+                    "\(error)"
+                )
+            )
         }
         if commit {
             stateDirty = true
@@ -379,7 +419,7 @@ public final class Scheduler {
         do {
             try environment.store?.record(records)
         } catch {
-            reportStateError("cannot record a delivery: \(error)")
+            reportStateError(localizer.tr("cannot record a delivery: %s", "\(error)"))
         }
         stateDirty = true
     }
@@ -392,12 +432,12 @@ public final class Scheduler {
             if stateErrorReported {
                 stateErrorReported = false
                 environment.logger.notice(
-                    "the state can be saved again",
+                    .init(stringLiteral: localizer.tr("the state can be saved again")),
                     metadata: ["message_id": "\(MessageID.stateError)"]
                 )
             }
         } catch {
-            reportStateError("cannot save the state: \(error)")
+            reportStateError(localizer.tr("cannot save the state: %s", "\(error)"))
         }
     }
 
@@ -406,7 +446,7 @@ public final class Scheduler {
         guard !stateErrorReported else { return }
         stateErrorReported = true
         environment.logger.error(
-            "\(text); reminders are still sent, the state is saved when it can be",
+            .init(stringLiteral: localizer.tr("%s; reminders are still sent, the state is saved when it can be", text)),
             metadata: ["message_id": "\(MessageID.stateError)"]
         )
     }

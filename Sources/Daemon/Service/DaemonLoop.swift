@@ -46,7 +46,8 @@ final class DaemonLoop {
                 }
             )
         } catch {
-            scheduler.logger.warning("changes of the system time zone will not be noticed: \(error)")
+            let text = scheduler.localizer.tr("changes of the system time zone will not be noticed: %s", "\(error)")
+            scheduler.logger.warning("\(text)")
         }
         if calendars != nil {
             calendarWatch = try DirectoryWatch(loop: loop, isRelevant: Self.isCalendarEntry) { [unowned self] in
@@ -70,7 +71,12 @@ final class DaemonLoop {
         guard let calendars, let calendarWatch else { return }
         for (directory, error) in calendarWatch.watch(calendars.directories)
         where unwatchable.insert(directory).inserted {
-            scheduler.logger.warning("changes in \(directory) will not be noticed until a reload: \(error)")
+            let text = scheduler.localizer.tr(
+                "changes in %s will not be noticed until a reload: %s",
+                directory,
+                "\(error)"
+            )
+            scheduler.logger.warning("\(text)")
         }
     }
 

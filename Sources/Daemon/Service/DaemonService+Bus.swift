@@ -1,3 +1,4 @@
+import Gettext
 import Glibc
 import Logging
 
@@ -62,7 +63,12 @@ extension DaemonService {
             )
             object = try connection.export(path: TimelineBusAPI.objectPath, interface: api.interface)
         } catch {
-            logger.warning("cannot use \(scope): \(error); no bus API, no on_due actions and no named channels, the reminders go on")
+            let text = Gettext.localizer.tr(
+                "cannot use %s: %s; no bus API, no on_due actions and no named channels, the reminders go on",
+                "\(scope)",
+                "\(error)"
+            )
+            logger.warning("\(text)")
             return nil
         }
         scheduler.observers.append(api)
@@ -82,7 +88,8 @@ extension DaemonService {
             manager: manager,
             systemInstance: scope == .system,
             runtimeDirectory: runtimeDirectory,
-            write: write
+            write: write,
+            localizer: { [unowned scheduler] in scheduler.localizer }
         )
         scheduler.observers.append(actions)
         var retryTimer: TimerSource?

@@ -43,8 +43,13 @@ extension DaemonService {
             milestone.reminders.indices.contains { milestone.delivery(ofReminder: $0).isDesktop }
         }
         guard !asking.isEmpty else { return }
+        let text = scheduler.localizer.trn(
+            "%d milestone asks for desktop notifications (notify = [\"desktop\"]), but this instance has no session bus: its reminders go to the journal only. The user instance shows them (systemctl --user enable --now sse-timeline).",
+            "%d milestones ask for desktop notifications (notify = [\"desktop\"]), but this instance has no session bus: their reminders go to the journal only. The user instance shows them (systemctl --user enable --now sse-timeline).",
+            asking.count
+        )
         logger.notice(
-            "\(plural(asking.count, "milestone")) \(asking.count == 1 ? "asks" : "ask") for desktop notifications (notify = [\"desktop\"]), but this instance has no session bus: their reminders go to the journal only. The user instance shows them (systemctl --user enable --now sse-timeline).",
+            "\(text)",
             metadata: ["message_id": "\(MessageID.desktopUnavailable)"]
         )
     }

@@ -1,4 +1,5 @@
 import CLinux
+import Gettext
 import Glibc
 import Logging
 import SystemPackage
@@ -85,7 +86,9 @@ public final class DaemonService {
         let clock = SystemClock()
         let sink = Self.sink(for: configuration.logTarget)
         let logger = Logger(label: JournalEntry.syslogIdentifier) { JournalLogHandler(label: $0, sink: sink) }
-        if let version = configuration.version { logger.info("starting \(version)") }
+        if let version = configuration.version {
+            logger.info(.init(stringLiteral: Gettext.localizer.tr("starting %s", version)))
+        }
         let calendars = VdirCalendars(home: VdirCalendars.home(environment: configuration.environment))
         let scheduler = Scheduler(
             environment: makeEnvironment(clock: clock, sink: sink, logger: logger, calendars: calendars)
@@ -148,7 +151,7 @@ public final class DaemonService {
         if !parent.components.isEmpty { try makeDirectory(parent.string) }
         do throws(SystemCallError) {
             try SystemCall.run("mkdir", operand: path) { mkdir(path, 0o700) }
-        } catch where error.errno == .fileExists && FileStatus.isDirectory(path) {
+        } catch  where error.errno == .fileExists && FileStatus.isDirectory(path) {
             // Made meanwhile by someone else: fine.
         }
     }

@@ -109,15 +109,19 @@ public enum ReminderMath {
 
     /// "in 5 days", "in 3 hours", "2 minutes ago", "now"; in `localizer`'s language when given.
     public static func relative(_ seconds: Int64, _ localizer: Localizer = .english) -> String {
-        let a = abs(seconds)
-        let amount: String
-        switch a {
-        case 0..<1: return localizer.tr("now")
-        case 1..<60: amount = localizer.trn("%d second", "%d seconds", Int(a))
-        case 60..<3600: amount = localizer.trn("%d minute", "%d minutes", Int(a / 60))
-        case 3600..<172_800: amount = localizer.trn("%d hour", "%d hours", Int(a / 3600))
-        default: amount = localizer.trn("%d day", "%d days", Int(a / 86400))
-        }
+        guard seconds != 0 else { return localizer.tr("now") }
+        let amount = duration(abs(seconds), localizer)
         return seconds > 0 ? localizer.tr("in %s", amount) : localizer.tr("%s ago", amount)
+    }
+
+    /// "5 days", "3 hours", "2 minutes", "1 second" (rounded down to its largest unit, days from 48 hours); in
+    /// `localizer`'s language when given.
+    public static func duration(_ seconds: Int64, _ localizer: Localizer = .english) -> String {
+        switch seconds {
+        case ..<60: localizer.trn("%d second", "%d seconds", Int(seconds))
+        case 60..<3600: localizer.trn("%d minute", "%d minutes", Int(seconds / 60))
+        case 3600..<172_800: localizer.trn("%d hour", "%d hours", Int(seconds / 3600))
+        default: localizer.trn("%d day", "%d days", Int(seconds / 86400))
+        }
     }
 }
