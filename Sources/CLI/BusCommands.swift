@@ -64,7 +64,8 @@ struct InstanceOptions: ParsableArguments {
 struct PendingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pending",
-        abstract: "Show the reminders the running daemon will write next, snoozed ones included, and the deliveries to named channels waiting for a retry.",
+        abstract:
+            "Show the reminders the running daemon will write next, snoozed ones included, and the deliveries to named channels waiting for a retry.",
         discussion: """
             Asks the running daemon over the bus (ListPending and ListDeliveries of \
             io.github.ssetimeline.Timeline1), the way timedatectl asks timedated: the system instance on the \
@@ -188,7 +189,9 @@ struct SnoozeCommand: ParsableCommand {
 
     func validate() throws {
         guard let seconds = DurationText.seconds(parsing: duration), seconds > 0 else {
-            throw ValidationError("\"\(duration)\" is not a duration; accepted: \(DurationText.accepted)")
+            throw ValidationError(
+                Gettext.localizer.tr("\"%s\" is not a duration; accepted: %s", duration, DurationText.accepted)
+            )
         }
     }
 

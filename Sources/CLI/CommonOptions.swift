@@ -84,13 +84,23 @@ struct ConfigOptions: ParsableArguments {
 /// Throws the usage error "`option` must be A to B, not V" unless `range` holds `value`.
 func requireValue<T: BinaryInteger>(_ value: T, in range: ClosedRange<T>, option: String) throws {
     guard range.contains(value) else {
-        throw ValidationError("\(option) must be \(range.lowerBound) to \(range.upperBound), not \(value)")
+        throw ValidationError(
+            Gettext.localizer.tr(
+                "%s must be %s to %s, not %s",
+                option,
+                "\(range.lowerBound)",
+                "\(range.upperBound)",
+                "\(value)"
+            )
+        )
     }
 }
 
 /// Throws the usage error "`option` must be at least A, not V" unless `range` holds `value`.
 func requireValue<T: BinaryInteger>(_ value: T, in range: PartialRangeFrom<T>, option: String) throws {
     guard range.contains(value) else {
-        throw ValidationError("\(option) must be at least \(range.lowerBound), not \(value)")
+        throw ValidationError(
+            Gettext.localizer.tr("%s must be at least %s, not %s", option, "\(range.lowerBound)", "\(value)")
+        )
     }
 }

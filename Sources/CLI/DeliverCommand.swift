@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Gettext
 import Glibc
 import Timeline
 
@@ -51,7 +52,12 @@ struct DeliverCommand: ParsableCommand {
             do {
                 try sink.write(entry)
             } catch {
-                Output.err("sse-timeline deliver: cannot write to the journal: \(error); \(entry.message ?? "")")
+                let text = Gettext.localizer.tr(
+                    "sse-timeline deliver: cannot write to the journal: %s; %s",
+                    "\(error)",
+                    entry.message ?? ""
+                )
+                Output.err(text)
             }
         }
         let status = delivery.run(now: Instant(SystemClock().now()))

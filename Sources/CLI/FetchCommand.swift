@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Gettext
 import Glibc
 import Timeline
 
@@ -57,7 +58,7 @@ struct FetchCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessEnvironment.current()
         guard let state = stateDir ?? FeedCache.stateDirectory(environment: environment) else {
-            throw ValidationError("no state directory: pass --state-dir DIR")
+            throw ValidationError(Gettext.localizer.tr("no state directory: pass --state-dir DIR"))
         }
         let files = options.source.files
         let loader = ConfigLoader(zones: .shared, systemZone: options.systemZone)
@@ -94,33 +95,53 @@ struct FetchCommand: ParsableCommand {
                 result = fetcher.recordFailure(of: calendar.name, "\(error)", now: now)
             }
             let fields = [("CALENDAR", calendar.name), ("URL", url)]
+            let l10n = Gettext.localizer
             var entry: JournalEntry?
             switch result.outcome {
             case .notDue(let until):
-                Output.err("\(calendar.name): not due before \(ReminderMath.iso8601(Instant(secondsSinceEpoch: until), in: options.systemZone))")
+                let time = ReminderMath.iso8601(Instant(secondsSinceEpoch: until), in: options.systemZone)
+                Output.err(l10n.tr("%s: not due before %s", calendar.name, time))
             case .unchanged:
-                Output.err("\(calendar.name): unchanged (\(url))")
+                Output.err(l10n.tr("%s: unchanged (%s)", calendar.name, url))
             case .updated(let bytes):
                 entry = JournalEntry(
-                    message: "Calendar feed \(calendar.name) updated: \(bytes) bytes from \(url)",
+                    message: l10n.trn(
+                        "Calendar feed %2$s updated: %1$d byte from %3$s",
+                        "Calendar feed %2$s updated: %1$d bytes from %3$s",
+                        Int(bytes),
+                        calendar.name,
+                        url
+                    ),
                     fields: [("MESSAGE_ID", MessageID.feedUpdated)] + fields + [("BYTES", String(bytes))]
                 )
             case .failed(let reason):
                 failed = true
                 let first = result.outageBegins
                 entry = JournalEntry(
-                    message: "Calendar feed \(calendar.name) \(first ? "cannot be fetched" : "still fails"): \(reason); "
-                        + "the last good copy stays in force",
+                    message: first
+                        ? l10n.tr(
+                            "Calendar feed %s cannot be fetched: %s; the last good copy stays in force",
+                            calendar.name,
+                            reason
+                        )
+                        : l10n.tr(
+                            "Calendar feed %s still fails: %s; the last good copy stays in force",
+                            calendar.name,
+                            reason
+                        ),
                     priority: first ? .warning : .info,
                     fields: [("MESSAGE_ID", MessageID.feedFailed)] + fields + [("ERROR", reason)]
                 )
             }
             if result.outageEnds {
-                write(sink, JournalEntry(
-                    message: "Calendar feed \(calendar.name) can be fetched again (\(url))",
-                    priority: .notice,
-                    fields: [("MESSAGE_ID", MessageID.feedRecovered)] + fields
-                ))
+                write(
+                    sink,
+                    JournalEntry(
+                        message: l10n.tr("Calendar feed %s can be fetched again (%s)", calendar.name, url),
+                        priority: .notice,
+                        fields: [("MESSAGE_ID", MessageID.feedRecovered)] + fields
+                    )
+                )
             }
             if let entry { write(sink, entry) }
         }
@@ -131,7 +152,7 @@ struct FetchCommand: ParsableCommand {
         do {
             try sink.write(entry)
         } catch {
-            Output.err("cannot write to the journal: \(error)")
+            Output.err(Gettext.localizer.tr("cannot write to the journal: %s", "\(error)"))
         }
         if sink is SystemdJournalSink, let message = entry.message { Output.err(message) }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 import Timeline
 
 /// `sse-timeline generate-synthetic`: a large synthetic config, for benchmarks and scale tests.
@@ -35,7 +36,9 @@ struct GenerateCommand: ParsableCommand {
     func validate() throws {
         try requireValue(milestones, in: 0..., option: "--milestones")
         try requireValue(reminders, in: 1...50, option: "--reminders")
-        guard spread >= 0, step >= 1 else { throw ValidationError("--spread must be >= 0 and --step >= 1") }
+        guard spread >= 0, step >= 1 else {
+            throw ValidationError(Gettext.localizer.tr("--spread must be >= 0 and --step >= 1"))
+        }
     }
 
     func run() throws {

@@ -71,9 +71,13 @@ struct HistoryCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if directory != nil && !files.isEmpty { throw ValidationError("--directory and --file exclude each other") }
+        if directory != nil && !files.isEmpty {
+            throw ValidationError(Gettext.localizer.tr("--directory and --file exclude each other"))
+        }
         if instance.user && (directory != nil || !files.isEmpty) {
-            throw ValidationError("--user reads this machine's journal; it does not go with --directory or --file")
+            throw ValidationError(
+                Gettext.localizer.tr("--user reads this machine's journal; it does not go with --directory or --file")
+            )
         }
     }
 
@@ -81,7 +85,9 @@ struct HistoryCommand: ParsableCommand {
         let zone = ZoneDatabase.shared.systemZone(tz: ProcessEnvironment.current()["TZ"])
         let start = try since.map { try TimeArgument.parse($0, option: "--since", zone: zone) }
         let end = try until.map { try TimeArgument.parseEnd($0, option: "--until", zone: zone) }
-        if let start, let end, start > end { throw ValidationError("--since must not be after --until") }
+        if let start, let end, start > end {
+            throw ValidationError(Gettext.localizer.tr("--since must not be after --until"))
+        }
         let source: JournalHistory.Source =
             if let directory { .directory(directory) } else if !files.isEmpty { .files(files) } else if instance.user {
                 .user(uid: getuid())
@@ -104,7 +110,10 @@ struct HistoryCommand: ParsableCommand {
         if entries.isEmpty { Output.err(Gettext.localizer.tr("no sse-timeline entries in %s", describe(source))) }
         for entry in entries {
             var line =
-                [time(entry, zone: zone), entry.host ?? "-", who(entry, source: source), entry.event.label(Gettext.localizer)]
+                [
+                    time(entry, zone: zone), entry.host ?? "-", who(entry, source: source),
+                    entry.event.label(Gettext.localizer),
+                ]
                 .joined(separator: "  ") + "  " + entry.message
             let shown = Self.shownFields.compactMap { name in entry.field(name).map { "\(name)=\($0)" } }
             if !shown.isEmpty { line += "  [" + shown.joined(separator: " ") + "]" }

@@ -42,7 +42,7 @@ struct ListCommand: ParsableCommand {
         let end =
             try to.map { try TimeArgument.parseEnd($0, option: "--to", zone: zone) }
             ?? start.adding(seconds: 366 * 86400)
-        guard start <= end else { throw ValidationError("--from must not be after --to") }
+        guard start <= end else { throw ValidationError(Gettext.localizer.tr("--from must not be after --to")) }
         let schedule = Schedule(config: config)
         let formatting = InstanceFormatting(schedule: schedule, localizer: Gettext.localizer)
         enum Row {
@@ -81,7 +81,8 @@ struct ListCommand: ParsableCommand {
                 Output.out(
                     [
                         ReminderMath.iso8601(at, in: milestone.zone), milestone.id,
-                        formatting.occurrenceText(milestone: milestone, start: startLocal), formatting.localizer.tr("(occurrence)"),
+                        formatting.occurrenceText(milestone: milestone, start: startLocal),
+                        formatting.localizer.tr("(occurrence)"),
                         milestone.title(in: formatting.localizer.language),
                     ].joined(separator: "  ")
                 )

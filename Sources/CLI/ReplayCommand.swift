@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Gettext
 import Logging
 import Timeline
 
@@ -33,7 +34,7 @@ struct ReplayCommand: ParsableCommand {
         let zone = options.systemZone
         let start = try TimeArgument.parse(from, option: "--from", zone: zone)
         let end = try TimeArgument.parseEnd(to, option: "--to", zone: zone)
-        guard start <= end else { throw ValidationError("--from must not be after --to") }
+        guard start <= end else { throw ValidationError(Gettext.localizer.tr("--from must not be after --to")) }
         let loaded = try options.loadOrExit()
         let sink = StderrSink(descriptor: 1)
         let clock = ReplayClock(now: WallTime(start))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Gettext
 
 /// `sse-timeline run`: the daemon.
 struct RunCommand: ParsableCommand {
@@ -48,7 +49,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if [instance.user, systemBus, noBus].filter({ $0 }).count > 1 {
-            throw ValidationError("give at most one of --user, --system and --no-bus")
+            throw ValidationError(Gettext.localizer.tr("give at most one of --user, --system and --no-bus"))
         }
     }
 
@@ -82,7 +83,7 @@ struct RunCommand: ParsableCommand {
         do {
             status = try DaemonService(configuration: configuration).run()
         } catch {
-            throw ValidationError("cannot run: \(error)")
+            throw ValidationError(Gettext.localizer.tr("cannot run: %s", "\(error)"))
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Gettext
 import Timeline
 
 /// `sse-timeline status`: what the running daemon says of itself and of each calendar it reads.
@@ -57,13 +58,16 @@ struct StatusCommand: ParsableCommand {
         }
         Output.out(status)
         for calendar in calendars {
-            let shown = calendar.displayName.map { " (\($0))" } ?? ""
-            Output.out("calendar \(calendar.name)\(shown): \(calendar.path)")
+            let l10n = Gettext.localizer
             Output.out(
-                "    \(plural(calendar.itemCount, "item")), \(plural(calendar.milestoneCount, "milestone")); "
-                    + "last read: \(time(calendar.lastSuccess) ?? "never")"
+                calendar.displayName.map { l10n.tr("calendar %s (%s): %s", calendar.name, $0, calendar.path) }
+                    ?? l10n.tr("calendar %s: %s", calendar.name, calendar.path)
             )
-            if let error = calendar.lastError { Output.out("    last error: \(error)") }
+            let items = l10n.trn("%d item", "%d items", calendar.itemCount)
+            let milestones = l10n.trn("%d milestone", "%d milestones", calendar.milestoneCount)
+            let read = time(calendar.lastSuccess) ?? l10n.tr("never")
+            Output.out("    " + l10n.tr("%s, %s; last read: %s", items, milestones, read))
+            if let error = calendar.lastError { Output.out("    " + l10n.tr("last error: %s", error)) }
         }
     }
 }

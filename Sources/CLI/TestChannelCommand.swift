@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Gettext
 import Timeline
 
 /// `sse-timeline test-channel NAME`: a test message to a mail or Apprise channel, with what failed said exactly.
@@ -39,13 +40,21 @@ struct TestChannelCommand: ParsableCommand {
             )
         }
         let (entry, status) = ChannelTest.send(
-            channel, environment: ProcessEnvironment.current(), now: try options.currentInstant())
+            channel,
+            environment: ProcessEnvironment.current(),
+            now: try options.currentInstant()
+        )
         if status == 0 {
-            let detail = entry["MAIL_MESSAGE_ID"].map { " (Message-ID \($0))" } ?? ""
-            Output.out("sent to \(name)\(detail): \(entry.message ?? "")")
+            let l10n = Gettext.localizer
+            let message = entry.message ?? ""
+            Output.out(
+                entry["MAIL_MESSAGE_ID"].map { l10n.tr("sent to %s (Message-ID %s): %s", name, $0, message) }
+                    ?? l10n.tr("sent to %s: %s", name, message)
+            )
             return
         }
-        Output.err("not sent to \(name) (exit status \(status)): \(entry["REASON"] ?? entry.message ?? "")")
+        let reason = entry["REASON"] ?? entry.message ?? ""
+        Output.err(Gettext.localizer.tr("not sent to %s (exit status %s): %s", name, String(status), reason))
         throw ExitCode(status)
     }
 }
