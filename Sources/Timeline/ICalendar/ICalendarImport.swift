@@ -261,8 +261,7 @@ struct FileImport {
     }
 
     mutating func summarizeSkipped() {
-        guard !skippedComponents.isEmpty || !skippedProperties.isEmpty else { return }
-        // The names and counts are as written, "VTODO (2), VJOURNAL (1)": only the words around them translate.
+        // The names and counts are as written, "VJOURNAL (1), VTODO (2)": only the words around them translate.
         func listed(_ counts: [String: Int]) -> String {
             counts.keys.sorted().map { "\($0) (\(counts[$0]!))" }.joined(separator: ", ")
         }
@@ -272,12 +271,13 @@ struct FileImport {
             let properties = LocalizedText.tr("properties %s", listed(skippedProperties))
             skipped = skipped.map { $0 + "; " + properties } ?? properties
         }
+        guard let skipped else { return }
         report(
             .warning,
             1,
             1,
             key: "",
-            .tr("skipped what a reminder has no use for: %s", skipped!),
+            .tr("skipped what a reminder has no use for: %s", skipped),
             hint: .tr("only VEVENT with its dates, texts and VALARMs become milestones")
         )
     }
