@@ -145,5 +145,50 @@ fi
 # English stays as it was, whatever catalogs are installed.
 compare "next in C" $here/expected/next.en "$(run_in C next --now 2027-05-01 --count 8)"
 
+# --- The iCalendar reader's diagnostics: validate of broken .ics drop-ins, and import -------------------------
+# Every problem broken-ics/timeline.d/ holds (a broken structure, unreadable values, alarms, a file that is not
+# iCalendar, one not UTF-8) read in French and Spanish, English unchanged; and not one of the messages the
+# iCalendar reader and the file reader mark is left in English in the French output (the check finds them in the
+# English output, so it is not vacuous).
+ics=$here/broken-ics
+validate_ics() {  # LOCALE: validate's standard error (the diagnostics) under LANG=LOCALE alone
+    env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG="$1" "$binary" validate --now 2027-05-01 \
+        --config $ics/timeline.toml 2>&1 >/dev/null || true
+}
+# The English of each message of those files: the words of its msgid between the %s, three letters or more.
+english_fragments=$(msggrep -N 'Sources/Timeline/ICalendar/*' -N 'Sources/Daemon/ConfigFiles/*' po/sse-timeline.pot \
+    | msgen - | msgexec -i - awk 1 | sed 's/%[sd]/\n/g' | sed 's/^ *//; s/ *$//' | grep -E '[a-z]{3}' | sort -u)
+english_left() {  # TEXT: the fragments of English messages TEXT still holds
+    grep -F -f <(printf '%s\n' "$english_fragments") -o <<<"$1" | sort -u || true
+}
+compare "validate of broken .ics files in C" $here/expected/validate-ics.en "$(validate_ics C)"
+if [ -n "$(english_left "$(validate_ics C)")" ]; then
+    pass "the English check finds the reader's messages in the English output"
+else
+    fail "the English check finds nothing in the English output: it would miss English left in the French"
+fi
+for loc in fr_FR.UTF-8 es_ES.UTF-8; do
+    lang=${loc%%_*}
+    if ! have_locale "$loc"; then echo "SKIP: broken .ics files in $loc (locale not generated)"; continue; fi
+    compare "validate of broken .ics files in $loc" $here/expected/validate-ics.$lang "$(validate_ics "$loc")"
+done
+if have_locale fr_FR.UTF-8; then
+    left=$(english_left "$(validate_ics fr_FR.UTF-8)")
+    if [ -z "$left" ]; then
+        pass "no English message left in the French validate output"
+    else
+        fail "English left in the French validate output: $(tr '\n' '|' <<<"$left")"
+    fi
+    # import: an error and a warning in French on stderr, nothing on stdout, exit status 1.
+    status=0
+    imported=$(env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=fr_FR.UTF-8 "$binary" import \
+        $ics/timeline.d/20-not-a-calendar.ics --config $here/timeline.toml 2>"$fresh.err") || status=$?
+    if [ "$status" = 1 ] && [ -z "$imported" ]; then
+        compare "import of a file that is not iCalendar in fr_FR.UTF-8" $here/expected/import-ics.fr "$(cat "$fresh.err")"
+    else
+        fail "import of a file that is not iCalendar: exit status $status, stdout \"$imported\""
+    fi
+fi
+
 if [ "$failures" -gt 0 ]; then echo "i18n-test: $failures failed"; exit 1; fi
 echo "i18n-test: all passed"

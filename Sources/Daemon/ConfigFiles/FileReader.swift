@@ -6,33 +6,39 @@ import Timeline
 public enum FileReader {
     /// Why a file could not be read: a message and a hint for the person who wrote the config.
     public struct Failure: Error {
-        /// What went wrong, e.g. "cannot open the file: Permission denied".
-        public var message: String
-        /// What to do about it, when there is something to say.
-        public var hint: String?
+        /// What went wrong, e.g. "cannot open the file: Permission denied", in any language.
+        public var text: LocalizedText
+        /// What to do about it, when there is something to say, in any language.
+        public var hintText: LocalizedText?
 
-        init(message: String, hint: String?) {
-            self.message = message
-            self.hint = hint
+        /// What went wrong, in English.
+        public var message: String { text.description }
+        /// What to do about it, in English.
+        public var hint: String? { hintText?.description }
+
+        init(message: LocalizedText, hint: LocalizedText?) {
+            self.text = message
+            self.hintText = hint
         }
 
-        /// The failure of a system call, said as what could not be done and how to fix it.
+        /// The failure of a system call, said as what could not be done and how to fix it. The system's message
+        /// is strerror's, in the language glibc's own catalogs give it.
         init(_ error: SystemCallError) {
-            let doing =
+            let message: LocalizedText =
                 switch error.call {
-                case "open": "open the file"
-                case "opendir": "read the directory"
-                default: "read the file"
+                case "open": .tr("cannot open the file: %s", error.message)
+                case "opendir": .tr("cannot read the directory: %s", error.message)
+                default: .tr("cannot read the file: %s", error.message)
                 }
-            let hint: String? =
+            let hint: LocalizedText? =
                 switch error.errno {
-                case .permissionDenied, .notPermitted: "check the permissions of the file and its directories"
-                case .tooManySymbolicLinkLevels: "a symbolic link points back at itself; fix or remove it"
-                case .noSuchFileOrDirectory: "check the path"
-                case .isDirectory: "give the path of a .toml file"
+                case .permissionDenied, .notPermitted: .tr("check the permissions of the file and its directories")
+                case .tooManySymbolicLinkLevels: .tr("a symbolic link points back at itself; fix or remove it")
+                case .noSuchFileOrDirectory: .tr("check the path")
+                case .isDirectory: .tr("give the path of a .toml file")
                 default: nil
                 }
-            self.init(message: "cannot \(doing): \(error.message)", hint: hint)
+            self.init(message: message, hint: hint)
         }
 
         /// The failure as a config error at the start of `path`.
@@ -41,13 +47,15 @@ public enum FileReader {
                 .error,
                 at: SourceLocation(file: path, line: 1, column: 1),
                 key: "",
-                message: LocalizedText(verbatim: message),
-                hint: hint.map(LocalizedText.init(verbatim:))
+                message: text,
+                hint: hintText
             )
         }
     }
 
-    private static let tooLargeHint = "split the milestones into drop-in files in the timeline.d/ directory"
+    private static let tooLargeHint = LocalizedText.tr(
+        "split the milestones into drop-in files in the timeline.d/ directory"
+    )
 
     /// Reads a regular file whole, up to `limit` bytes; retries when the file changes while being read.
     public static func read(_ path: String, limit: Int) -> Result<[UInt8], Failure> {
@@ -58,18 +66,20 @@ public enum FileReader {
                 var before = stat()
                 try SystemCall.run("fstat", operand: path) { fstat(descriptor.rawValue, &before) }
                 guard (before.st_mode & S_IFMT) == S_IFREG else {
-                    return .failure(Failure(message: "not a regular file", hint: "give the path of a .toml file"))
+                    return .failure(
+                        Failure(message: .tr("not a regular file"), hint: .tr("give the path of a .toml file"))
+                    )
                 }
                 if Int(before.st_size) > limit {
                     return .failure(
                         Failure(
-                            message: "file too large (\(before.st_size) bytes; the limit is \(limit) bytes)",
+                            message: .tr("file too large (%s bytes; the limit is %s bytes)", before.st_size, limit),
                             hint: tooLargeHint
                         )
                     )
                 }
                 guard let bytes = try descriptor.readAll(operand: path, limit: limit) else {
-                    return .failure(Failure(message: "file too large (over \(limit) bytes)", hint: tooLargeHint))
+                    return .failure(Failure(message: .tr("file too large (over %s bytes)", limit), hint: tooLargeHint))
                 }
                 var after = stat()
                 try SystemCall.run("fstat", operand: path) { fstat(descriptor.rawValue, &after) }
@@ -83,8 +93,8 @@ public enum FileReader {
         }
         return .failure(
             Failure(
-                message: "the file kept changing while it was read",
-                hint: "write config files atomically (to a temporary file, then rename), then reload"
+                message: .tr("the file kept changing while it was read"),
+                hint: .tr("write config files atomically (to a temporary file, then rename), then reload")
             )
         )
     }

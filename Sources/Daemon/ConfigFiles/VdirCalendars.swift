@@ -200,7 +200,9 @@ public final class VdirCalendars {
             status.lastError = calendarProblems.first?.description
             problems += calendarProblems
             statuses.append(status)
-            if calendar.feed != nil { feedStatusFiles[calendar.name] = FeedCache.statusPath(ofCollection: calendar.vdir) }
+            if calendar.feed != nil {
+                feedStatusFiles[calendar.name] = FeedCache.statusPath(ofCollection: calendar.vdir)
+            }
         }
         files = kept
         let fresh = problems.filter { !reported.contains($0.description) }
@@ -242,14 +244,18 @@ public final class VdirCalendars {
     }
 
     /// The collection directories of `calendar` (see the type's documentation).
-    private func collections(of calendar: CalendarConfig, status: inout Status, problems: inout [Diagnostic]) -> [String]
+    private func collections(of calendar: CalendarConfig, status: inout Status, problems: inout [Diagnostic])
+        -> [String]
     {
         guard let path = expand(calendar.vdir) else {
             problems.append(
                 Diagnostic(
-                    .warning, at: calendar.location, key: "vdir", value: calendar.vdir,
-                    message: "calendar \"\(calendar.name)\": no home directory to expand ~/ in",
-                    hint: "set HOME, or write the full path"
+                    .warning,
+                    at: calendar.location,
+                    key: "vdir",
+                    value: calendar.vdir,
+                    message: .tr("calendar \"%s\": no home directory to expand ~/ in", calendar.name),
+                    hint: .tr("set HOME, or write the full path")
                 )
             )
             return []
@@ -264,13 +270,23 @@ public final class VdirCalendars {
             let feed = calendar.feed != nil
             problems.append(
                 Diagnostic(
-                    .warning, at: calendar.location, key: feed ? "url" : "vdir", value: feed ? nil : path,
+                    .warning,
+                    at: calendar.location,
+                    key: feed ? "url" : "vdir",
+                    value: feed ? nil : path,
                     message: feed
-                        ? .tr("calendar \"%s\": the feed has not been fetched yet (%s: %s)", calendar.name, path, failure.message)
-                        : .tr("calendar \"%s\": %s", calendar.name, failure.message),
+                        ? .tr(
+                            "calendar \"%s\": the feed has not been fetched yet (%s: %s)",
+                            calendar.name,
+                            path,
+                            failure.text
+                        )
+                        : .tr("calendar \"%s\": %s", calendar.name, failure.text),
                     hint: feed
                         ? .tr("run sse-timeline fetch (sse-timeline-fetch.timer does); it is read when it appears")
-                        : .tr("create the directory (vdirsyncer sync does), or fix the path; it is read when it appears")
+                        : .tr(
+                            "create the directory (vdirsyncer sync does), or fix the path; it is read when it appears"
+                        )
                 )
             )
             return []

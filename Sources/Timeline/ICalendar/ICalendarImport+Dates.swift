@@ -7,13 +7,13 @@ extension FileImport {
             report(
                 .error,
                 property,
-                "not a date or date-time",
-                hint: "accepted: 20270607 (VALUE=DATE), 20270607T090000 with TZID=..., or 20270607T070000Z"
+                .tr("not a date or date-time"),
+                hint: .tr("accepted: 20270607 (VALUE=DATE), 20270607T090000 with TZID=..., or 20270607T070000Z")
             )
             return nil
         }
         if property.parameter("VALUE")?.uppercased() == "DATE", !value.isDate {
-            report(.error, property, "VALUE=DATE with a date-time")
+            report(.error, property, .tr("VALUE=DATE with a date-time"))
             return nil
         }
         switch value {
@@ -53,7 +53,7 @@ extension FileImport {
     /// zone CLDR gives a Windows name (`W. Europe Standard Time`, as Outlook and Exchange write). A TZID that is
     /// none of them is reported at every property that uses it, so each event it makes unreadable says so.
     mutating func zone(_ tzid: String, at property: ContentLine) -> Zone? {
-        func reportTZID(_ severity: Diagnostic.Severity, _ message: String, hint: String? = nil) {
+        func reportTZID(_ severity: Diagnostic.Severity, _ message: LocalizedText, hint: LocalizedText? = nil) {
             report(severity, property.line, property.column, key: "TZID", value: tzid, message, hint: hint)
         }
         if let cached = zoneCache[tzid] {
@@ -83,27 +83,35 @@ extension FileImport {
             if let zone = found {
                 reportTZID(
                     .warning,
-                    "not a tz database name; its VTIMEZONE gives the offsets of \(zone.identifier) in \(range), which is used"
+                    .tr(
+                        "not a tz database name; its VTIMEZONE gives the offsets of %s in %s, which is used",
+                        zone.identifier,
+                        range
+                    )
                 )
             } else if let windowsZone {
                 found = windowsZone
                 reportTZID(
                     .warning,
-                    "its VTIMEZONE matches no zone of the system's tzdata in \(range); read as the Windows zone name of \(windowsZone.identifier)"
+                    .tr(
+                        "its VTIMEZONE matches no zone of the system's tzdata in %s; read as the Windows zone name of %s",
+                        range,
+                        windowsZone.identifier
+                    )
                 )
             } else {
                 zoneFailures[tzid] = (
-                    "its VTIMEZONE matches no zone of the system's tzdata in \(range)",
-                    "use a tz database name such as Europe/Paris"
+                    .tr("its VTIMEZONE matches no zone of the system's tzdata in %s", range),
+                    .tr("use a tz database name such as %s", "Europe/Paris")
                 )
             }
         } else if found == nil, let windowsZone {
             found = windowsZone
         } else if found == nil {
             zoneFailures[tzid] = (
-                "unknown time zone, and the file has no VTIMEZONE for it",
-                zones.suggestions(for: tzid).first.map { "did you mean \"\($0)\"?" }
-                    ?? "use a tz database name such as Europe/Paris"
+                .tr("unknown time zone, and the file has no VTIMEZONE for it"),
+                zones.suggestions(for: tzid).first.map { .tr("did you mean \"%s\"?", $0) }
+                    ?? .tr("use a tz database name such as %s", "Europe/Paris")
             )
         }
         if found == nil, let failure = zoneFailures[tzid] { reportTZID(.error, failure.message, hint: failure.hint) }
@@ -145,7 +153,7 @@ extension FileImport {
         var rule: RecurrenceRule?
         var ruleText: String?
         if rules.count > 1 {
-            report(.warning, rules[1], "more than one RRULE (deprecated in RFC 5545); only the first is used")
+            report(.warning, rules[1], .tr("more than one RRULE (deprecated in RFC 5545); only the first is used"))
         }
         if let property = rules.first {
             do {
@@ -153,7 +161,11 @@ extension FileImport {
                 if milestone.isAllDay {
                     let reading = parsed.readBesideDateStart(in: milestone.zone)
                     parsed = reading.rule
-                    if let warning = reading.warning { report(.warning, property, warning.message, hint: warning.hint) }
+                    if let warning = reading.warning {
+                        // The rule's messages are the recurrence core's, shared with the TOML config: English yet.
+                        let message = LocalizedText(verbatim: warning.message)
+                        report(.warning, property, message, hint: LocalizedText(verbatim: warning.hint))
+                    }
                 }
                 for warning in Self.readingWarnings(parsed) { report(.warning, property, warning.0, hint: warning.1) }
                 rule = parsed
@@ -166,7 +178,7 @@ extension FileImport {
                         property.valueColumn + issue.offset,
                         key: "RRULE",
                         value: issue.value.isEmpty ? property.value : issue.value,
-                        (issue.part.isEmpty ? "" : issue.part + ": ") + issue.message
+                        LocalizedText(verbatim: (issue.part.isEmpty ? "" : issue.part + ": ") + issue.message)
                     )
                 }
                 return nil
@@ -183,7 +195,7 @@ extension FileImport {
         guard rule != nil || !rdates.isEmpty || !exdates.isEmpty else { return nil }
         let untilLocal = rule.flatMap { ReminderMath.untilLocal($0, zone: milestone.zone) }
         if let rule, let reason = rule.neverOccursReason(from: milestone.start, untilLocal: untilLocal) {
-            report(.warning, rules[0], reason)
+            report(.warning, rules[0], LocalizedText(verbatim: reason))
         }
         return Recurrence(
             rule: rule,
@@ -195,13 +207,15 @@ extension FileImport {
     }
 
     /// Where libical and python-dateutil read a rule differently: the reading followed, and why it matters.
-    static func readingWarnings(_ rule: RecurrenceRule) -> [(String, String)] {
-        var warnings: [(String, String)] = []
+    static func readingWarnings(_ rule: RecurrenceRule) -> [(LocalizedText, LocalizedText)] {
+        var warnings: [(LocalizedText, LocalizedText)] = []
         if !rule.byWeekNumber.isEmpty, rule.byDay.isEmpty {
             warnings.append(
                 (
-                    "BYWEEKNO without BYDAY: read as every day of those weeks (as python-dateutil; libical takes only DTSTART's weekday)",
-                    "add BYDAY to say which days"
+                    .tr(
+                        "BYWEEKNO without BYDAY: read as every day of those weeks (as python-dateutil; libical takes only DTSTART's weekday)"
+                    ),
+                    .tr("add BYDAY to say which days")
                 )
             )
         }
@@ -210,16 +224,21 @@ extension FileImport {
         {
             warnings.append(
                 (
-                    "YEARLY with BYMONTHDAY but no BYMONTH: read as those days of every month (as python-dateutil; libical takes only DTSTART's month)",
-                    "add BYMONTH to say which months"
+                    .tr(
+                        "YEARLY with BYMONTHDAY but no BYMONTH: read as those days of every month (as python-dateutil; libical takes only DTSTART's month)"
+                    ),
+                    .tr("add BYMONTH to say which months")
                 )
             )
         }
         if rule.frequency == .yearly, !rule.byWeekNumber.isEmpty, rule.interval > 1 {
             warnings.append(
                 (
-                    "YEARLY with BYWEEKNO and INTERVAL: INTERVAL=\(rule.interval) counts calendar years (as python-dateutil; libical counts the years weeks are numbered in)",
-                    "weeks that cross a new year may fall in another year than libical's"
+                    .tr(
+                        "YEARLY with BYWEEKNO and INTERVAL: INTERVAL=%s counts calendar years (as python-dateutil; libical counts the years weeks are numbered in)",
+                        rule.interval
+                    ),
+                    .tr("weeks that cross a new year may fall in another year than libical's")
                 )
             )
         }
@@ -240,8 +259,8 @@ extension FileImport {
                 report(
                     .error,
                     property,
-                    "not a date or date-time: \"\(raw)\"",
-                    hint: "e.g. 20270607 or 20270607T090000"
+                    .tr("not a date or date-time: \"%s\"", raw),
+                    hint: .tr("e.g. %s or %s", "20270607", "20270607T090000")
                 )
                 continue
             }

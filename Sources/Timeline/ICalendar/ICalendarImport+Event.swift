@@ -20,8 +20,8 @@ extension FileImport {
                 event.line,
                 1,
                 key: event.name,
-                "no UID; the id is made from SUMMARY and DTSTART",
-                hint: "RFC 5545 requires a UID"
+                .tr("no UID; the id is made from SUMMARY and DTSTART"),
+                hint: .tr("RFC 5545 requires a UID")
             )
         }
         if event.property("STATUS")?.value.uppercased() == "CANCELLED" {
@@ -43,7 +43,7 @@ extension FileImport {
                     file.report(
                         .warning,
                         ridProperty,
-                        "RANGE=THISANDFUTURE is not supported; only this occurrence is changed"
+                        .tr("RANGE=THISANDFUTURE is not supported; only this occurrence is changed")
                     )
                 }
                 if override.property("STATUS")?.value.uppercased() == "CANCELLED" { return (rid, nil) }
@@ -112,7 +112,14 @@ extension FileImport {
         let errorsBefore = diagnostics.count { $0.severity == .error }
         let isTask = event.name == "VTODO"
         guard let startProperty = event.property(isTask ? "DUE" : "DTSTART") else {
-            report(.error, event.line, 1, key: "VEVENT", "no DTSTART", hint: "an event needs a start to be reminded of")
+            report(
+                .error,
+                event.line,
+                1,
+                key: "VEVENT",
+                .tr("no DTSTART"),
+                hint: .tr("an event needs a start to be reminded of")
+            )
             return nil
         }
         guard let (startValue, startZone) = timeAndZone(startProperty) else { return nil }
@@ -141,7 +148,7 @@ extension FileImport {
         if milestone.title.isEmpty {
             let untitled = isTask ? "(untitled task)" : "(untitled event)"
             milestone.title = untitled
-            report(.warning, event.line, 1, key: event.name, "no SUMMARY; titled \"\(untitled)\"")
+            report(.warning, event.line, 1, key: event.name, .tr("no SUMMARY; titled \"%s\"", untitled))
         }
         milestone.description = description.untranslated
         milestone.location = location.untranslated
@@ -161,8 +168,8 @@ extension FileImport {
                 report(
                     .warning,
                     url,
-                    "not an http(s) URL; left out",
-                    hint: "source takes http:// or https:// addresses"
+                    .tr("not an http(s) URL; left out"),
+                    hint: .tr("source takes http:// or https:// addresses")
                 )
             }
         }
@@ -187,7 +194,7 @@ extension FileImport {
                     milestone.end = zone.localTime(at: zone.instant(for: day).adding(seconds: duration.seconds))
                 }
             } else {
-                report(.error, durationProperty, "not a positive duration", hint: "e.g. PT1H, P2D, P1W")
+                report(.error, durationProperty, .tr("not a positive duration"), hint: .tr("e.g. %s", "PT1H, P2D, P1W"))
             }
         }
         milestone.recurrence = recurrence(event, milestone: milestone)
@@ -224,13 +231,13 @@ extension FileImport {
         if milestone.isAllDay {
             let lastDay = end.date.adding(days: -1)
             if lastDay < milestone.start.date {
-                if end.date < milestone.start.date { report(.error, property, "DTEND is before DTSTART") }
+                if end.date < milestone.start.date { report(.error, property, .tr("DTEND is before DTSTART")) }
                 return nil
             }
             return lastDay == milestone.start.date ? nil : CivilDateTime(date: lastDay, secondOfDay: 0)
         }
         if milestone.zone.instant(for: end) < milestone.zone.instant(for: milestone.start) {
-            report(.error, property, "DTEND is before DTSTART")
+            report(.error, property, .tr("DTEND is before DTSTART"))
             return nil
         }
         return end == milestone.start ? nil : end
@@ -244,13 +251,18 @@ extension FileImport {
             skippedProperties["VALARM " + property.name, default: 0] += 1
         }
         guard let trigger = alarm.property("TRIGGER") else {
-            report(.error, alarm.line, 1, key: "VALARM", "no TRIGGER", hint: "e.g. TRIGGER:-PT15M")
+            report(.error, alarm.line, 1, key: "VALARM", .tr("no TRIGGER"), hint: .tr("e.g. %s", "TRIGGER:-PT15M"))
             return nil
         }
         var reminder: Reminder
         if trigger.parameter("VALUE")?.uppercased() == "DATE-TIME" || ICalendarValue.time(trigger.value) != nil {
             guard let value = ICalendarValue.time(trigger.value), !value.isDate else {
-                report(.error, trigger, "not a date-time", hint: "an absolute TRIGGER is a UTC time: 20270501T090000Z")
+                report(
+                    .error,
+                    trigger,
+                    .tr("not a date-time"),
+                    hint: .tr("an absolute TRIGGER is a UTC time: %s", "20270501T090000Z")
+                )
                 return nil
             }
             let instant: Instant
@@ -265,8 +277,8 @@ extension FileImport {
                 report(
                     .error,
                     trigger,
-                    "not a duration",
-                    hint: "e.g. -PT15M, -P1D, PT0S, or VALUE=DATE-TIME:20270501T090000Z"
+                    .tr("not a duration"),
+                    hint: .tr("e.g. %s, or %s", "-PT15M, -P1D, PT0S", "VALUE=DATE-TIME:20270501T090000Z")
                 )
                 return nil
             }
@@ -283,7 +295,12 @@ extension FileImport {
             if case .utc(let time)? = ICalendarValue.time(acknowledged.value) {
                 reminder.acknowledged = Instant(secondsSinceEpoch: time.secondsSinceEpoch)
             } else {
-                report(.warning, acknowledged, "not a UTC date-time; ignored", hint: "e.g. 20270501T090000Z")
+                report(
+                    .warning,
+                    acknowledged,
+                    .tr("not a UTC date-time; ignored"),
+                    hint: .tr("e.g. %s", "20270501T090000Z")
+                )
             }
         }
         return reminder
@@ -297,20 +314,33 @@ extension FileImport {
         for attendee in alarm.properties where attendee.name == "ATTENDEE" {
             let value = attendee.value
             guard value.lowercased().hasPrefix("mailto:") else {
-                report(.warning, attendee, "not a mailto: address; not mailed", hint: "e.g. mailto:board@example.org")
+                report(
+                    .warning,
+                    attendee,
+                    .tr("not a mailto: address; not mailed"),
+                    hint: .tr("e.g. %s", "mailto:board@example.org")
+                )
                 continue
             }
             let address = String(value.dropFirst(7))
             guard FieldReader.addressProblem(address) == nil, !address.contains("<") else {
-                report(.warning, attendee, "not a mail address; not mailed", hint: "e.g. mailto:board@example.org")
+                report(
+                    .warning,
+                    attendee,
+                    .tr("not a mail address; not mailed"),
+                    hint: .tr("e.g. %s", "mailto:board@example.org")
+                )
                 continue
             }
             guard Channel.isAllowed(address, by: defaults.mailAllow) else {
                 report(
                     .warning,
                     attendee,
-                    "this address is not in mail_allow; the alarm does not mail it",
-                    hint: "allow it in [defaults] mail_allow = [\"\(address)\"] (or \"*@domain\") if this host may mail it"
+                    .tr("this address is not in mail_allow; the alarm does not mail it"),
+                    hint: .tr(
+                        "allow it in [defaults] mail_allow = [\"%s\"] (or \"*@domain\") if this host may mail it",
+                        address
+                    )
                 )
                 continue
             }

@@ -93,7 +93,7 @@ struct FileImport {
     var timeZones: [String: ICalendarComponent] = [:]
     var zoneCache: [String: Zone?] = [:]
     /// Why a TZID names no zone, repeated at every property that uses it.
-    var zoneFailures: [String: (message: String, hint: String?)] = [:]
+    var zoneFailures: [String: (message: LocalizedText, hint: LocalizedText?)] = [:]
     var skippedComponents: [String: Int] = [:]
     var skippedProperties: [String: Int] = [:]
 
@@ -115,8 +115,8 @@ struct FileImport {
         _ column: Int,
         key: String,
         value: String? = nil,
-        _ message: String,
-        hint: String? = nil
+        _ message: LocalizedText,
+        hint: LocalizedText? = nil
     ) {
         diagnostics.append(
             Diagnostic(
@@ -124,8 +124,8 @@ struct FileImport {
                 at: SourceLocation(file: source.name, line: line, column: column),
                 key: key,
                 value: value,
-                message: LocalizedText(verbatim: message),
-                hint: hint.map(LocalizedText.init(verbatim:))
+                message: message,
+                hint: hint
             )
         )
     }
@@ -134,8 +134,8 @@ struct FileImport {
     mutating func report(
         _ severity: Diagnostic.Severity,
         _ property: ContentLine,
-        _ message: String,
-        hint: String? = nil
+        _ message: LocalizedText,
+        hint: LocalizedText? = nil
     ) {
         report(
             severity,
@@ -150,17 +150,25 @@ struct FileImport {
 
     mutating func run(takenIds: inout Set<String>) -> [Milestone] {
         if let bad = firstInvalidUTF8Offset(source.bytes) {
-            report(.error, 1, 1, key: "", "invalid UTF-8 (byte offset \(bad))", hint: "save the file as UTF-8")
+            report(
+                .error,
+                1,
+                1,
+                key: "",
+                .tr("invalid UTF-8 (byte offset %s)", bad),
+                hint: .tr("save the file as UTF-8")
+            )
             return []
         }
         let parser = ICalendarParser(bytes: source.bytes)
         for problem in parser.problems {
-            let effect = problem.skipsLine ? "skipped" : "the components are closed there and read"
-            report(.warning, problem.line, problem.column, key: "", problem.message, hint: effect)
+            let effect: LocalizedText =
+                problem.skipsLine ? .tr("skipped") : .tr("the components are closed there and read")
+            report(.warning, problem.line, problem.column, key: "", problem.text, hint: effect)
         }
         let calendars = parser.components.filter { $0.name == "VCALENDAR" }
         if calendars.isEmpty {
-            report(.error, 1, 1, key: "", "no BEGIN:VCALENDAR: not an iCalendar file", hint: "see RFC 5545")
+            report(.error, 1, 1, key: "", .tr("no BEGIN:VCALENDAR: not an iCalendar file"), hint: .tr("see RFC 5545"))
             return []
         }
         for other in parser.components where other.name != "VCALENDAR" {
@@ -199,8 +207,8 @@ struct FileImport {
                 report(
                     .warning,
                     property,
-                    "duplicate UID, first at \(source.name):\(first); this \(event.name) is skipped",
-                    hint: "each event needs its own UID"
+                    .tr("duplicate UID, first at %s:%s; this %s is skipped", source.name, first, event.name),
+                    hint: .tr("each event needs its own UID")
                 )
             } else {
                 masterLine[uid] = event.line
@@ -245,38 +253,32 @@ struct FileImport {
         var unreadable = false
         for index in before..<diagnostics.count where diagnostics[index].severity == .error {
             diagnostics[index].severity = .warning
-            diagnostics[index].text = diagnostics[index].text + .tr(" (the %s of line %s is skipped)", event.name, event.line)
+            diagnostics[index].text =
+                diagnostics[index].text + .tr(" (the %s of line %s is skipped)", event.name, event.line)
             unreadable = true
         }
         return unreadable ? nil : result
     }
 
     mutating func summarizeSkipped() {
-        guard !skippedComponents.isEmpty || !skippedProperties.isEmpty else { return }
-        var parts: [String] = []
-        if !skippedComponents.isEmpty {
-            parts.append(
-                "components "
-                    + skippedComponents.keys.sorted().map { "\($0) (\(skippedComponents[$0]!))" }.joined(
-                        separator: ", "
-                    )
-            )
+        // The names and counts are as written, "VJOURNAL (1), VTODO (2)": only the words around them translate.
+        func listed(_ counts: [String: Int]) -> String {
+            counts.keys.sorted().map { "\($0) (\(counts[$0]!))" }.joined(separator: ", ")
         }
+        var skipped: LocalizedText?
+        if !skippedComponents.isEmpty { skipped = .tr("components %s", listed(skippedComponents)) }
         if !skippedProperties.isEmpty {
-            parts.append(
-                "properties "
-                    + skippedProperties.keys.sorted().map { "\($0) (\(skippedProperties[$0]!))" }.joined(
-                        separator: ", "
-                    )
-            )
+            let properties = LocalizedText.tr("properties %s", listed(skippedProperties))
+            skipped = skipped.map { $0 + "; " + properties } ?? properties
         }
+        guard let skipped else { return }
         report(
             .warning,
             1,
             1,
             key: "",
-            "skipped what a reminder has no use for: " + parts.joined(separator: "; "),
-            hint: "only VEVENT with its dates, texts and VALARMs become milestones"
+            .tr("skipped what a reminder has no use for: %s", skipped),
+            hint: .tr("only VEVENT with its dates, texts and VALARMs become milestones")
         )
     }
 

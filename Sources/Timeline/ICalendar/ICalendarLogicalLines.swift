@@ -124,7 +124,7 @@ extension LogicalLine {
                 as: UTF8.self
             )
         }
-        func problem(_ offset: Int, _ message: String) -> ContentLine? {
+        func problem(_ offset: Int, _ message: LocalizedText) -> ContentLine? {
             let at = clampedPosition(offset)
             problems.append(ICalendarParser.Problem(line: at.line, column: at.column, message: message))
             return nil
@@ -134,7 +134,7 @@ extension LogicalLine {
         guard index > 0, index < count, self[index] == UInt8(ascii: ";") || self[index] == UInt8(ascii: ":") else {
             return problem(
                 index,
-                "not a content line (NAME:value or NAME;PARAM=value:value): \"\(prefix(characters: 40))\""
+                .tr("not a content line (NAME:value or NAME;PARAM=value:value): \"%s\"", prefix(characters: 40))
             )
         }
         let propertyName = name(0..<index)
@@ -144,7 +144,7 @@ extension LogicalLine {
             let nameStart = index
             while index < count, isNameByte(self[index]) { index += 1 }
             guard index > nameStart, index < count, self[index] == UInt8(ascii: "=") else {
-                return problem(index, "\(propertyName): a parameter without =value")
+                return problem(index, .tr("%s: a parameter without =value", propertyName))
             }
             let parameterName = name(nameStart..<index)
             index += 1
@@ -162,7 +162,7 @@ extension LogicalLine {
                             ICalendarParser.Problem(
                                 line: at.line,
                                 column: at.column,
-                                message: "\(propertyName): unterminated quote in \(parameterName)"
+                                message: .tr("%s: unterminated quote in %s", propertyName, parameterName)
                             )
                         )
                         return nil
@@ -190,7 +190,7 @@ extension LogicalLine {
             parameters.append(ContentLine.Parameter(name: parameterName, values: values))
         }
         guard index < count, self[index] == UInt8(ascii: ":") else {
-            return problem(index, "\(propertyName): no \":\" before the value")
+            return problem(index, .tr("%s: no \":\" before the value", propertyName))
         }
         let valueStart = position(index + 1)
         return ContentLine(

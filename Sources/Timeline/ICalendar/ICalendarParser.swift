@@ -58,11 +58,35 @@ public struct ICalendarParser: Sendable {
         public var line: Int
         /// 1-based column.
         public var column: Int
-        /// What is wrong.
-        public var message: String
+        /// What is wrong, in any language.
+        public var text: LocalizedText
         /// Whether the line is left out; otherwise the reader repaired the structure around it (closed a
         /// component at an END of an outer one, or at the end of the text).
         public var skipsLine = true
+
+        /// What is wrong, in English.
+        public var message: String { text.description }
+
+        /// A problem at `line` and `column` saying `message`.
+        public init(line: Int, column: Int, message: LocalizedText, skipsLine: Bool = true) {
+            self.line = line
+            self.column = column
+            self.text = message
+            self.skipsLine = skipsLine
+        }
+
+        /// The same place saying the same: a template and its values equal the English text they make.
+        public static func == (a: Problem, b: Problem) -> Bool {
+            a.line == b.line && a.column == b.column && a.message == b.message && a.skipsLine == b.skipsLine
+        }
+
+        /// Hashes what `==` compares.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(line)
+            hasher.combine(column)
+            hasher.combine(message)
+            hasher.combine(skipsLine)
+        }
     }
 
     /// The top-level components (normally one VCALENDAR).
@@ -96,7 +120,7 @@ public struct ICalendarParser: Sendable {
                     Problem(
                         line: logical.line,
                         column: 1,
-                        message: "a line of \(logical.count) bytes; the limit is \(Self.maximumLineLength)"
+                        message: .tr("a line of %s bytes; the limit is %s", logical.count, Self.maximumLineLength)
                     )
                 )
                 continue
@@ -112,7 +136,11 @@ public struct ICalendarParser: Sendable {
                 let name = line.value.uppercased()
                 guard !name.isEmpty else {
                     problems.append(
-                        Problem(line: line.line, column: line.valueColumn, message: "BEGIN without a component name")
+                        Problem(
+                            line: line.line,
+                            column: line.valueColumn,
+                            message: .tr("BEGIN without a component name")
+                        )
                     )
                     continue
                 }
@@ -121,8 +149,12 @@ public struct ICalendarParser: Sendable {
                         Problem(
                             line: line.line,
                             column: line.valueColumn,
-                            message: "BEGIN:\(name) nested \(stack.count + 1) deep; the limit is \(Self.maximumDepth), "
-                                + "so it is skipped with what it holds"
+                            message: .tr(
+                                "BEGIN:%s nested %s deep; the limit is %s, so it is skipped with what it holds",
+                                name,
+                                stack.count + 1,
+                                Self.maximumDepth
+                            )
                         )
                     )
                     skippedDepth = 1
@@ -134,7 +166,7 @@ public struct ICalendarParser: Sendable {
                         Problem(
                             line: line.line,
                             column: line.column,
-                            message: "more than \(maximumComponents) components; the rest of the file is skipped"
+                            message: .tr("more than %s components; the rest of the file is skipped", maximumComponents)
                         )
                     )
                     break reading
@@ -144,7 +176,7 @@ public struct ICalendarParser: Sendable {
                 let name = line.value.uppercased()
                 guard let open = stack.last else {
                     problems.append(
-                        Problem(line: line.line, column: line.column, message: "END:\(name) without a BEGIN")
+                        Problem(line: line.line, column: line.column, message: .tr("END:%s without a BEGIN", name))
                     )
                     continue
                 }
@@ -153,7 +185,7 @@ public struct ICalendarParser: Sendable {
                         Problem(
                             line: line.line,
                             column: line.valueColumn,
-                            message: "END:\(name) does not close BEGIN:\(open.name) of line \(open.line)",
+                            message: .tr("END:%s does not close BEGIN:%s of line %s", name, open.name, open.line),
                             skipsLine: !stack.contains { $0.name == name }
                         )
                     )
@@ -165,7 +197,11 @@ public struct ICalendarParser: Sendable {
             default:
                 guard !stack.isEmpty else {
                     problems.append(
-                        Problem(line: line.line, column: line.column, message: "\(line.name) outside any component")
+                        Problem(
+                            line: line.line,
+                            column: line.column,
+                            message: .tr("%s outside any component", line.name)
+                        )
                     )
                     continue
                 }
@@ -177,7 +213,7 @@ public struct ICalendarParser: Sendable {
                 Problem(
                     line: open.line,
                     column: 1,
-                    message: "BEGIN:\(open.name) is never closed (END:\(open.name))",
+                    message: .tr("BEGIN:%s is never closed (END:%s)", open.name, open.name),
                     skipsLine: false
                 )
             )
