@@ -149,7 +149,11 @@ extension Parser {
                         .joined(separator: ".")
                     throw Failure(
                         part.start,
-                        tr("\"%s\" is already defined as %s, which dotted keys cannot add to", name, describe(existing)),
+                        tr(
+                            "\"%s\" is already defined as %s, which dotted keys cannot add to",
+                            name,
+                            describe(existing)
+                        ),
                         hint: node.kind == .table && !node.flags.contains(.frozen)
                             ? tr("put the key under the table's [header]") : nil
                     )

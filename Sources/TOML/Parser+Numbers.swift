@@ -65,7 +65,10 @@ extension Parser {
             return .failure(tr("not a valid value"), hint: Self.valueHint)
         }
         if text[integerStart] == 0x30, i > integerStart + 1 {
-            return .failure(tr("a number with a leading zero"), hint: tr("write 7, not 07; dates are written 2027-06-10"))
+            return .failure(
+                tr("a number with a leading zero"),
+                hint: tr("write 7, not 07; dates are written 2027-06-10")
+            )
         }
         var isFloat = false
         if i < end, text[i] == 0x2E {

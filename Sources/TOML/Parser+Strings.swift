@@ -88,7 +88,8 @@ extension Parser {
                             p,
                             tr("more than two quotes before the closing %s", delimiter),
                             hint: quote == 0x22
-                                ? tr("escape them as %s", "\\\"") : tr("use a %s with %s escapes", "\"\"\"string\"\"\"", "\\'")
+                                ? tr("escape them as %s", "\\\"")
+                                : tr("use a %s with %s escapes", "\"\"\"string\"\"\"", "\\'")
                         )
                     }
                     decoded?.append(contentsOf: repeatElement(quote, count: run - 3))

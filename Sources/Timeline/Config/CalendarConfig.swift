@@ -99,7 +99,10 @@ struct CalendarDecoder {
         guard let list = root["calendar"], list.value != .invalid else { return [] }
         guard list.isArray else {
             context.error(
-                source, "calendar", value: nil, .tr("must be an array of tables"),
+                source,
+                "calendar",
+                value: nil,
+                .tr("must be an array of tables"),
                 hint: .tr("write each calendar under its own %s header", "[[calendar]]")
             )
             return []
@@ -109,7 +112,13 @@ struct CalendarDecoder {
             guard let node = list.element(at: n), node.value != .invalid else { continue }
             let path = "calendar[\(n)]"
             guard node.isTable else {
-                context.error(source, path, value: nil, .tr("must be a table"), hint: .tr("write it as %s", "[[calendar]]"))
+                context.error(
+                    source,
+                    path,
+                    value: nil,
+                    .tr("must be a table"),
+                    hint: .tr("write it as %s", "[[calendar]]")
+                )
                 continue
             }
             let reader = FieldReader(node: node, source: source, path: path)
@@ -120,7 +129,10 @@ struct CalendarDecoder {
             let vdir = reader.string("vdir", required: node["url"] == nil, context: &context)
             if let vdir, vdir.isEmpty || (!vdir.hasPrefix("/") && !vdir.hasPrefix("~/")) {
                 context.error(
-                    source, "\(path).vdir", value: vdir, .tr("not an absolute directory"),
+                    source,
+                    "\(path).vdir",
+                    value: vdir,
+                    .tr("not an absolute directory"),
                     hint: .tr(
                         "write the full path, or one under your home directory as %s",
                         "\"~/.local/share/calendars/NAME\""
@@ -168,7 +180,10 @@ struct CalendarDecoder {
         var valid = true
         if vdir != nil {
             context.error(
-                source, "\(path).url", value: url, .tr("a calendar is either a vdir or a feed"),
+                source,
+                "\(path).url",
+                value: url,
+                .tr("a calendar is either a vdir or a feed"),
                 hint: .tr("remove %s or %s; a feed that vdirsyncer syncs is a vdir", "vdir", "url")
             )
             valid = false
@@ -176,13 +191,19 @@ struct CalendarDecoder {
         let scheme = url.prefix { $0 != ":" }.lowercased()
         if !["https", "http", "webcal"].contains(scheme) || !url.dropFirst(scheme.count).hasPrefix("://") {
             context.error(
-                source, "\(path).url", value: url, .tr("not an http, https or webcal URL"),
+                source,
+                "\(path).url",
+                value: url,
+                .tr("not an http, https or webcal URL"),
                 hint: .tr("write it as the calendar app shows it, e.g. %s", "\"https://example.org/team.ics\"")
             )
             valid = false
         } else if url.dropFirst(scheme.count + 3).prefix(while: { $0 != "/" }).contains("@") {
             context.error(
-                source, "\(path).url", value: nil, .tr("a user or password in the URL"),
+                source,
+                "\(path).url",
+                value: nil,
+                .tr("a user or password in the URL"),
                 hint: .tr(
                     "keep secrets out of the config: put %s in a credential file and name it with %s",
                     "user:password",
@@ -194,7 +215,10 @@ struct CalendarDecoder {
         let refresh = reader.duration("refresh", context: &context) ?? CalendarConfig.defaultRefresh
         if refresh < 60 {
             context.error(
-                source, "\(path).refresh", value: String(refresh), .tr("shorter than a minute"),
+                source,
+                "\(path).refresh",
+                value: String(refresh),
+                .tr("shorter than a minute"),
                 hint: .tr("a feed is fetched at most once a minute, e.g. %s or %s", "\"15 minutes\"", "\"1 hour\"")
             )
             valid = false
@@ -202,7 +226,10 @@ struct CalendarDecoder {
         let timeout = reader.duration("timeout", context: &context) ?? CalendarConfig.defaultTimeout
         if timeout < 1 || timeout > 3600 {
             context.error(
-                source, "\(path).timeout", value: String(timeout), .tr("not between 1 second and 1 hour"),
+                source,
+                "\(path).timeout",
+                value: String(timeout),
+                .tr("not between 1 second and 1 hour"),
                 hint: .tr("e.g. %s", "\"30 seconds\"")
             )
             valid = false
@@ -221,7 +248,10 @@ struct CalendarDecoder {
         let credential = reader.string("credential", context: &context)
         if let credential, credential.isEmpty || credential.contains("/") || credential.hasPrefix(".") {
             context.error(
-                source, "\(path).credential", value: credential, .tr("not a credential name"),
+                source,
+                "\(path).credential",
+                value: credential,
+                .tr("not a credential name"),
                 hint: .tr(
                     "the name of a file in %s (or %s)",
                     "/etc/sse-timeline/credentials",
@@ -230,7 +260,9 @@ struct CalendarDecoder {
             )
             valid = false
         }
-        return valid ? CalendarConfig.Feed(url: url, refresh: refresh, caFile: caFile, credential: credential, timeout: timeout) : nil
+        return valid
+            ? CalendarConfig.Feed(url: url, refresh: refresh, caFile: caFile, credential: credential, timeout: timeout)
+            : nil
     }
 
     private func checkName(
@@ -246,13 +278,25 @@ struct CalendarDecoder {
         if !valid {
             let suggestion = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.filter(\.isASCII))
             context.error(
-                source, "\(path).name", value: name, .tr("invalid calendar name"),
+                source,
+                "\(path).name",
+                value: name,
+                .tr("invalid calendar name"),
                 hint: suggestion.isEmpty || suggestion == name
-                    ? .tr("accepted: 1 to %s of %s, not starting with %s", 64, "a-z, 0-9 and \"-\"", "\"-\"")
-                    : .tr(
-                        "accepted: 1 to %s of %s, not starting with %s, e.g. %s",
+                    ? .tr(
+                        "accepted: 1 to %s of %s, %s and %s, not starting with %s",
                         64,
-                        "a-z, 0-9 and \"-\"",
+                        "a-z",
+                        "0-9",
+                        "\"-\"",
+                        "\"-\""
+                    )
+                    : .tr(
+                        "accepted: 1 to %s of %s, %s and %s, not starting with %s, e.g. %s",
+                        64,
+                        "a-z",
+                        "0-9",
+                        "\"-\"",
                         "\"-\"",
                         "\"\(suggestion)\""
                     )

@@ -139,9 +139,12 @@ public struct ConfigLoader: Sendable {
                                 path: "\(path).id",
                                 value: id,
                                 hint: .tr("ids must be unique across %s and %s", "timeline.toml", "timeline.d/*.toml"),
-                                seeAlso: (first.source, firstOffset, {
-                                    .tr("duplicate milestone id, first defined at %s", $0)
-                                })
+                                seeAlso: (
+                                    first.source, firstOffset,
+                                    {
+                                        .tr("duplicate milestone id, first defined at %s", $0)
+                                    }
+                                )
                             )
                         )
                         continue
@@ -505,7 +508,14 @@ struct DecodeContext {
                 nextSeeAlso += 1
             }
             result.append(
-                Diagnostic(item.severity, at: location, key: item.path, value: item.value, message: message, hint: item.hint)
+                Diagnostic(
+                    item.severity,
+                    at: location,
+                    key: item.path,
+                    value: item.value,
+                    message: message,
+                    hint: item.hint
+                )
             )
         }
         let count = rest.count + omitted

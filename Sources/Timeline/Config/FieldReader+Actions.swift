@@ -53,7 +53,13 @@ extension FieldReader {
             }
             return DueAction(.exec(command), file: file)
         default:
-            context.error(source, keyPath(key), value: nil, .tr("give exactly one of %s and %s", "unit", "exec"), hint: hint)
+            context.error(
+                source,
+                keyPath(key),
+                value: nil,
+                .tr("give exactly one of %s and %s", "unit", "exec"),
+                hint: hint
+            )
             return nil
         }
     }

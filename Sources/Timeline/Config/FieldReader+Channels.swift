@@ -26,14 +26,20 @@ extension FieldReader {
         context: inout DecodeContext
     ) {
         let tables = context.namedTables(
-            root, "channel", source: source, what: .tr("a channel must be a table"),
+            root,
+            "channel",
+            source: source,
+            what: .tr("a channel must be a table"),
             hint: { .tr("write it as %s with %s or %s", "[channel.\($0)]", "mail = [...]", "apprise = \"NAME\"") }
         )
         for (name, path, node) in tables {
             guard Channel.isValidName(name) else {
                 let reserved = Channel.reserved.contains(name)
                 context.error(
-                    source, path, value: name, reserved ? .tr("a reserved channel name") : .tr("not a channel name"),
+                    source,
+                    path,
+                    value: name,
+                    reserved ? .tr("a reserved channel name") : .tr("not a channel name"),
                     hint: reserved
                         ? .tr("%s are built in; pick another name", Channel.reserved.joined(separator: ", "))
                         : .tr(
@@ -47,7 +53,10 @@ extension FieldReader {
             }
             if context.channelNames.contains(name) {
                 context.error(
-                    source, path, value: name, .tr("channel defined twice"),
+                    source,
+                    path,
+                    value: name,
+                    .tr("channel defined twice"),
                     hint: .tr("each %s is defined once across %s and its drop-ins", "[channel.NAME]", "timeline.toml")
                 )
                 continue
@@ -67,7 +76,10 @@ extension FieldReader {
         switch (node["mail"], node["apprise"]) {
         case (nil, nil):
             context.error(
-                source, path, value: nil, .tr("a channel needs %s or %s", "mail", "apprise"),
+                source,
+                path,
+                value: nil,
+                .tr("a channel needs %s or %s", "mail", "apprise"),
                 hint: .tr(
                     "e.g. %s, or %s (a credential holding the URLs)",
                     "mail = [\"board@example.org\"]",
@@ -94,7 +106,10 @@ extension FieldReader {
             } else {
                 let accepted = Defaults.languages.map { "\"\($0)\"" }.joined(separator: ", ")
                 context.error(
-                    source, keyPath("language"), value: language, .tr("not a language sse-timeline speaks"),
+                    source,
+                    keyPath("language"),
+                    value: language,
+                    .tr("not a language sse-timeline speaks"),
                     hint: Suggestion.didYouMean(language, among: Defaults.languages) ?? .tr("accepted: %s", accepted)
                 )
             }
@@ -104,8 +119,11 @@ extension FieldReader {
                 channel?.retryFor = retryFor
             } else {
                 context.error(
-                    source, keyPath("retry_for"), value: Self.display(node["retry_for"]!.value),
-                    .tr("out of range"), hint: .tr("accepted: 1 minute to 366 days")
+                    source,
+                    keyPath("retry_for"),
+                    value: Self.display(node["retry_for"]!.value),
+                    .tr("out of range"),
+                    hint: .tr("accepted: 1 minute to 366 days")
                 )
             }
         }
@@ -127,7 +145,10 @@ extension FieldReader {
         for (i, address) in addresses {
             if let problem = Self.addressProblem(address) {
                 context.error(
-                    source, "\(keyPath("mail"))[\(i)]", value: address, problem,
+                    source,
+                    "\(keyPath("mail"))[\(i)]",
+                    value: address,
+                    problem,
                     hint: .tr("e.g. %s or %s", "\"board@example.org\"", "\"Ana <ana@example.org>\"")
                 )
             } else {
@@ -169,7 +190,10 @@ extension FieldReader {
         guard let name = string("apprise", context: &context) else { return nil }
         if name.contains("://") {
             context.error(
-                source, keyPath("apprise"), value: "(a URL, not shown)", .tr("a URL in the config"),
+                source,
+                keyPath("apprise"),
+                value: "(a URL, not shown)",
+                .tr("a URL in the config"),
                 hint: .tr(
                     "Apprise URLs hold secrets: put them in a credential (%s) and name it here, e.g. %s",
                     "docs/channels.md",
@@ -179,13 +203,17 @@ extension FieldReader {
             return nil
         }
         let plain = name.utf8.allSatisfy {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
                 || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
         }
         guard plain, !name.isEmpty, !name.hasPrefix(".") else {
             context.error(
-                source, keyPath("apprise"), value: name, .tr("not a credential name"),
-                hint: .tr("letters, digits, %s, e.g. %s", "_, - and .", "apprise = \"phone\"")
+                source,
+                keyPath("apprise"),
+                value: name,
+                .tr("not a credential name"),
+                hint: .tr("letters, digits, %s, %s and %s, e.g. %s", "_", "-", ".", "apprise = \"phone\"")
             )
             return nil
         }
@@ -197,16 +225,25 @@ extension FieldReader {
     func mailAllow(context: inout DecodeContext) -> [String]? {
         let example = #"["board@example.org", "*@coop.example"]"#
         guard
-            let elements = elements("mail_allow", array: .tr("an array of addresses"), example: example, context: &context)
+            let elements = elements(
+                "mail_allow",
+                array: .tr("an array of addresses"),
+                example: example,
+                context: &context
+            )
         else {
             return nil
         }
         return strings(of: elements, key: "mail_allow", expected: .tr("an address"), context: &context).compactMap {
-            i, pattern in
+            i,
+            pattern in
             let bare = pattern.hasPrefix("*@") ? "x" + pattern.dropFirst() : pattern
             guard Self.addressProblem(bare) == nil, !bare.contains("<") else {
                 context.error(
-                    source, "\(keyPath("mail_allow"))[\(i)]", value: pattern, .tr("not an address or %s", "*@domain"),
+                    source,
+                    "\(keyPath("mail_allow"))[\(i)]",
+                    value: pattern,
+                    .tr("not an address or %s", "*@domain"),
                     hint: .tr("e.g. %s", example)
                 )
                 return nil

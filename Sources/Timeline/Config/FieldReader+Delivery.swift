@@ -36,7 +36,8 @@ extension FieldReader {
     /// the `[channel.NAME]` tables named.
     func channels(_ key: String, context: inout DecodeContext) -> (channels: Delivery.Channels, remote: [String])? {
         let example = #"["journal", "desktop"]"#
-        guard let elements = elements(key, array: .tr("an array of channels"), example: example, context: &context) else {
+        guard let elements = elements(key, array: .tr("an array of channels"), example: example, context: &context)
+        else {
             return nil
         }
         let names = Delivery.Channels.named.map(\.name) + context.channelNames
@@ -63,7 +64,11 @@ extension FieldReader {
                     value: name,
                     .tr("unknown channel"),
                     hint: Suggestion.didYouMean(name, among: names)
-                        ?? .tr("accepted: %s, or the name of a %s table", names.joined(separator: ", "), "[channel.NAME]")
+                        ?? .tr(
+                            "accepted: %s, or the name of a %s table",
+                            names.joined(separator: ", "),
+                            "[channel.NAME]"
+                        )
                 )
                 continue
             }
@@ -78,7 +83,8 @@ extension FieldReader {
     /// `snooze = ["10 minutes", "1 hour"]`: the durations offered, in seconds, in order.
     func snoozeDurations(_ key: String, context: inout DecodeContext) -> [Int64]? {
         let example = #"["10 minutes", "1 hour"]"#
-        guard let elements = elements(key, array: .tr("an array of durations"), example: example, context: &context) else {
+        guard let elements = elements(key, array: .tr("an array of durations"), example: example, context: &context)
+        else {
             return nil
         }
         var result: [Int64] = []
@@ -188,7 +194,8 @@ extension FieldReader {
     enum DurationUse { case snooze, repeatInterval }
 
     /// A duration string such as "10 minutes" at `path`, 1 s to 366 days; nil when it is not one (reported).
-    private func duration(_ element: TOMLNode, path: String, what: DurationUse, context: inout DecodeContext) -> Int64? {
+    private func duration(_ element: TOMLNode, path: String, what: DurationUse, context: inout DecodeContext) -> Int64?
+    {
         let accepted = LocalizedText.tr(
             "accepted: amounts with units (%s), e.g. %s or %s",
             ReminderOffset.unitNames,

@@ -23,7 +23,8 @@ extension FieldReader {
     private func workingDays(context: inout DecodeContext) -> Set<Weekday>? {
         let key = "working_days"
         let example = "[\"MO\", \"TU\", \"WE\", \"TH\", \"FR\"]"
-        guard let elements = elements(key, array: .tr("an array of weekdays"), example: example, context: &context) else {
+        guard let elements = elements(key, array: .tr("an array of weekdays"), example: example, context: &context)
+        else {
             return nil
         }
         var days: Set<Weekday> = []
@@ -84,7 +85,12 @@ extension FieldReader {
                     .tr("unknown holiday set"),
                     hint: Suggestion.didYouMean(name, among: sets.keys)
                         ?? (sets.isEmpty
-                            ? .tr("define it as %s with %s or %s", "[holidays.\(name)]", "dates = [...]", "ics = \"file.ics\"")
+                            ? .tr(
+                                "define it as %s with %s or %s",
+                                "[holidays.\(name)]",
+                                "dates = [...]",
+                                "ics = \"file.ics\""
+                            )
                             : .tr("defined: %s", sets.keys.sorted().joined(separator: ", ")))
                 )
                 valid = false

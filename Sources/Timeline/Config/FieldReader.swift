@@ -130,7 +130,13 @@ struct FieldReader {
                 keyPath(key),
                 value: text,
                 .tr("not a time of day"),
-                hint: .tr("accepted: %s or %s in 24-hour time, e.g. %s or %s", "HH:MM", "HH:MM:SS", "\"09:00\"", "09:00:00")
+                hint: .tr(
+                    "accepted: %s or %s in 24-hour time, e.g. %s or %s",
+                    "HH:MM",
+                    "HH:MM:SS",
+                    "\"09:00\"",
+                    "09:00:00"
+                )
             )
             return nil
         default:

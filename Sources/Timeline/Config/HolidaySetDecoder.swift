@@ -48,7 +48,10 @@ struct HolidaySetDecoder {
         context: inout DecodeContext
     ) {
         let tables = context.namedTables(
-            root, "holidays", source: source, what: .tr("a holiday set must be a table"),
+            root,
+            "holidays",
+            source: source,
+            what: .tr("a holiday set must be a table"),
             hint: { .tr("write it as %s with %s or %s", "[holidays.\($0)]", "dates = [...]", "ics = \"file.ics\"") }
         )
         for (name, path, node) in tables {
@@ -78,7 +81,13 @@ struct HolidaySetDecoder {
 
     private func dates(_ reader: FieldReader, into set: inout HolidaySet, context: inout DecodeContext) {
         let example = "[\"2027-12-25\", \"2027-12-24..2027-12-26\"]"
-        guard let elements = reader.elements("dates", array: .tr("an array of dates"), example: example, context: &context)
+        guard
+            let elements = reader.elements(
+                "dates",
+                array: .tr("an array of dates"),
+                example: example,
+                context: &context
+            )
         else {
             return
         }

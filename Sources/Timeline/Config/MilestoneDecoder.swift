@@ -10,10 +10,11 @@ import TOML
 /// `snooze`, `repeat` (`FieldReader+Delivery.swift`), and `working_days`, `holidays`, `on_non_working_day`
 /// (`FieldReader+WorkingDays.swift`).
 struct MilestoneDecoder {
-    static let keys = [
-        "id", "title", "start", "end", "timezone", "precision", "description", "location", "source", "tags",
-        "reminders", "priority", "rrule", "rdate", "exdate", "on_due",
-    ] + MilestoneTexts.languages.flatMap(MilestoneTexts.keys)
+    static let keys =
+        [
+            "id", "title", "start", "end", "timezone", "precision", "description", "location", "source", "tags",
+            "reminders", "priority", "rrule", "rdate", "exdate", "on_due",
+        ] + MilestoneTexts.languages.flatMap(MilestoneTexts.keys)
     static let maximumIdLength = 100
 
     let node: TOMLNode
@@ -196,7 +197,10 @@ struct MilestoneDecoder {
             )
             if let page = texts.source, !Self.isURL(page) {
                 context.error(
-                    source, "\(path).source_\(language)", value: page, .tr("not a URL"),
+                    source,
+                    "\(path).source_\(language)",
+                    value: page,
+                    .tr("not a URL"),
                     hint: .tr("accepted: an %s or %s address without spaces", "http://", "https://")
                 )
             }
@@ -223,11 +227,20 @@ struct MilestoneDecoder {
                 value: id,
                 .tr("invalid id"),
                 hint: suggestion.isEmpty || suggestion == id
-                    ? .tr("accepted: 1 to %s of %s, not starting with %s", Self.maximumIdLength, "a-z, 0-9 and \"-\"", "\"-\"")
-                    : .tr(
-                        "accepted: 1 to %s of %s, not starting with %s, e.g. %s",
+                    ? .tr(
+                        "accepted: 1 to %s of %s, %s and %s, not starting with %s",
                         Self.maximumIdLength,
-                        "a-z, 0-9 and \"-\"",
+                        "a-z",
+                        "0-9",
+                        "\"-\"",
+                        "\"-\""
+                    )
+                    : .tr(
+                        "accepted: 1 to %s of %s, %s and %s, not starting with %s, e.g. %s",
+                        Self.maximumIdLength,
+                        "a-z",
+                        "0-9",
+                        "\"-\"",
                         "\"-\"",
                         "\"\(suggestion)\""
                     )

@@ -80,7 +80,12 @@ extension RecurrenceRule {
                     matched = .tr("%s (%s taken from %s)", matched, defaulted.joined(separator: " and "), "DTSTART")
                 }
                 if intervalStep > 1 {
-                    matched = .tr("%s in the months %s reaches from %s's month", matched, "INTERVAL=\(interval)", "DTSTART")
+                    matched = .tr(
+                        "%s in the months %s reaches from %s's month",
+                        matched,
+                        "INTERVAL=\(interval)",
+                        "DTSTART"
+                    )
                 }
                 return .tr("no calendar date matches %s, so the rule never occurs", matched)
             }

@@ -118,7 +118,13 @@ struct RecurrenceRuleParser {
         let name = string(nameRange).uppercased()
         let value = string(valueRange)
         guard !name.isEmpty else {
-            fail(.malformedPart, "", value, range.lowerBound, .tr("\"%s\" has no part name before %s", string(range), "="))
+            fail(
+                .malformedPart,
+                "",
+                value,
+                range.lowerBound,
+                .tr("\"%s\" has no part name before %s", string(range), "=")
+            )
             return
         }
         guard let accepted = Self.accepted[name] else {
@@ -187,7 +193,12 @@ struct RecurrenceRuleParser {
                 "FREQ",
                 value,
                 offset,
-                .tr("%s is not supported; only %s and %s are", "FREQ=\(value.uppercased())", "DAILY, WEEKLY, MONTHLY", "YEARLY")
+                .tr(
+                    "%s is not supported; only %s and %s are",
+                    "FREQ=\(value.uppercased())",
+                    "DAILY, WEEKLY, MONTHLY",
+                    "YEARLY"
+                )
             )
         case "BIWEEKLY", "FORTNIGHTLY":
             fail(

@@ -68,7 +68,12 @@ public struct ZoneDatabase: Sendable {
                 detail: .tr("%s is a directory of zones; name one of them, e.g. %s", path, "\(identifier)/...")
             )
         case .failed(let reason):
-            throw ZoneError(.unreadableFile, identifier: identifier, path: path, detail: LocalizedText(verbatim: reason))
+            throw ZoneError(
+                .unreadableFile,
+                identifier: identifier,
+                path: path,
+                detail: LocalizedText(verbatim: reason)
+            )
         case .contents(let bytes):
             let zone: Zone
             do throws(ZoneError) {
@@ -184,7 +189,12 @@ public struct ZoneDatabase: Sendable {
         case .directory:
             throw ZoneError(.unreadableFile, identifier: identifier, path: path, detail: .tr("it is a directory"))
         case .failed(let reason):
-            throw ZoneError(.unreadableFile, identifier: identifier, path: path, detail: LocalizedText(verbatim: reason))
+            throw ZoneError(
+                .unreadableFile,
+                identifier: identifier,
+                path: path,
+                detail: LocalizedText(verbatim: reason)
+            )
         case .contents(let bytes):
             do throws(ZoneError) {
                 return try Zone(identifier: identifier, tzif: bytes)
@@ -200,20 +210,29 @@ extension ZoneDatabase {
     static func invalidity(of identifier: String) -> LocalizedText? {
         if identifier.isEmpty { return .tr("it is empty") }
         if identifier.utf8.count > 255 { return .tr("it is longer than 255 bytes") }
-        if identifier.hasPrefix("/") { return .tr("absolute paths are not allowed; write a name such as %s", "Europe/Paris") }
+        if identifier.hasPrefix("/") {
+            return .tr("absolute paths are not allowed; write a name such as %s", "Europe/Paris")
+        }
         let components = identifier.split(separator: "/", omittingEmptySubsequences: false)
         if components.contains("..") { return .tr("%s components are not allowed", "'..'") }
         if let bad = identifier.unicodeScalars.first(where: { !$0.isIdentifierCharacter }) {
             return .tr(
-                "the character %s is not allowed (letters, digits, %s are; spaces are written %s)",
+                "the character %s is not allowed (letters, digits, %s, %s, %s and %s are; spaces are written %s)",
                 String(reflecting: String(bad)),
-                "'/', '_', '+' and '-'",
+                "'/'",
+                "'_'",
+                "'+'",
+                "'-'",
                 "'_'"
             )
         }
         if components.contains("") { return .tr("it has an empty path component") }
         if components[0] == "right" {
-            return .tr("%s zones count leap seconds, which instants here do not; use the name without %s", "right/", "right/")
+            return .tr(
+                "%s zones count leap seconds, which instants here do not; use the name without %s",
+                "right/",
+                "right/"
+            )
         }
         return nil
     }

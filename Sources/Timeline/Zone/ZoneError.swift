@@ -106,7 +106,10 @@ public struct ZoneError: Error, Hashable, Sendable, CustomStringConvertible {
         case 0: break
         case 1: text = .tr("%s; did you mean \"%s\"?", text, suggestions[0])
         default:
-            text = .tr("%s; did you mean %s?", text, suggestions.map { "\"\($0)\"" }.joined(separator: " or "))
+            let names = suggestions.dropFirst().reduce(LocalizedText(verbatim: "\"\(suggestions[0])\"")) {
+                .tr("%s or %s", $0, "\"\($1)\"")
+            }
+            text = .tr("%s; did you mean %s?", text, names)
         }
         return text
     }
