@@ -276,30 +276,12 @@ struct CalendarDecoder {
             !name.isEmpty && name.count <= 64 && !name.hasPrefix("-")
             && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
         if !valid {
-            let suggestion = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.filter(\.isASCII))
             context.error(
                 source,
                 "\(path).name",
                 value: name,
                 .tr("invalid calendar name"),
-                hint: suggestion.isEmpty || suggestion == name
-                    ? .tr(
-                        "accepted: 1 to %s of %s, %s and %s, not starting with %s",
-                        64,
-                        "a-z",
-                        "0-9",
-                        "\"-\"",
-                        "\"-\""
-                    )
-                    : .tr(
-                        "accepted: 1 to %s of %s, %s and %s, not starting with %s, e.g. %s",
-                        64,
-                        "a-z",
-                        "0-9",
-                        "\"-\"",
-                        "\"-\"",
-                        "\"\(suggestion)\""
-                    )
+                hint: FieldReader.nameHint(name, maximumLength: 64)
             )
             return
         }

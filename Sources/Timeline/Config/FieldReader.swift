@@ -251,6 +251,31 @@ struct FieldReader {
         return result
     }
 
+    /// What an id or a calendar's name accepts (1 to `maximumLength` of a-z, 0-9 and "-", not starting with "-"),
+    /// with a name made from `text` as the example when there is one.
+    static func nameHint(_ text: String, maximumLength: Int) -> LocalizedText {
+        let suggestion = String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.filter(\.isASCII))
+        guard !suggestion.isEmpty, suggestion != text else {
+            return .tr(
+                "accepted: 1 to %s of %s, %s and %s, not starting with %s",
+                maximumLength,
+                "a-z",
+                "0-9",
+                "\"-\"",
+                "\"-\""
+            )
+        }
+        return .tr(
+            "accepted: 1 to %s of %s, %s and %s, not starting with %s, e.g. %s",
+            maximumLength,
+            "a-z",
+            "0-9",
+            "\"-\"",
+            "\"-\"",
+            "\"\(suggestion)\""
+        )
+    }
+
     /// A value shown in a message.
     static func display(_ value: TOMLNode.Value) -> String? {
         switch value {

@@ -218,32 +218,12 @@ struct MilestoneDecoder {
             && id.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
             && !id.hasPrefix("-")
         if !valid {
-            let suggestion = String(
-                id.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.filter { $0.isASCII }
-            )
             context.error(
                 source,
                 "\(path).id",
                 value: id,
                 .tr("invalid id"),
-                hint: suggestion.isEmpty || suggestion == id
-                    ? .tr(
-                        "accepted: 1 to %s of %s, %s and %s, not starting with %s",
-                        Self.maximumIdLength,
-                        "a-z",
-                        "0-9",
-                        "\"-\"",
-                        "\"-\""
-                    )
-                    : .tr(
-                        "accepted: 1 to %s of %s, %s and %s, not starting with %s, e.g. %s",
-                        Self.maximumIdLength,
-                        "a-z",
-                        "0-9",
-                        "\"-\"",
-                        "\"-\"",
-                        "\"\(suggestion)\""
-                    )
+                hint: FieldReader.nameHint(id, maximumLength: Self.maximumIdLength)
             )
         }
     }
