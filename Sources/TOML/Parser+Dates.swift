@@ -1,7 +1,12 @@
 /// Offset and local date-times, dates and times.
 extension Parser {
-    static let dateHint =
-        "accepted: a date 2027-06-10, a date-time 2027-06-10T13:00:00 (optionally with Z or an offset such as +02:00), a time 13:00:00"
+    static let dateHint = tr(
+        "accepted: a date %s, a date-time %s (optionally with Z or an offset such as %s), a time %s",
+        "2027-06-10",
+        "2027-06-10T13:00:00",
+        "+02:00",
+        "13:00:00"
+    )
 
     /// A date, date-time or time at `pos`, added under `key` of `parent`. A value of the right shape but
     /// impossible (February 30, hour 25) is an `.invalid` node with an error, and reading goes on.
@@ -98,24 +103,29 @@ extension Parser {
         }
         pos = p
         var node = Node(kind: kind, start: start, end: p)
-        var problem: String?
+        var problem: TOMLText?
         if !ok {
-            problem = "not a valid date or time"
+            problem = tr("not a valid date or time")
         } else if kind != .time, !(1...12).contains(month) {
-            problem = "not a valid date: there is no month \(month)"
+            problem = tr("not a valid date: there is no month %s", month)
         } else if kind != .time, day < 1 || day > Self.daysIn(month: month, year: year) {
             problem =
                 day < 1
-                ? "not a valid date: days start at 01"
-                : "not a valid date: \(Self.monthNames[month - 1]) \(year) has \(Self.daysIn(month: month, year: year)) days"
+                ? tr("not a valid date: days start at 01")
+                : tr(
+                    "not a valid date: %s %s has %s days",
+                    Self.monthNames[month - 1],
+                    year,
+                    Self.daysIn(month: month, year: year)
+                )
         } else if kind != .date, hour > 23 {
-            problem = "not a valid time: hours go from 00 to 23"
+            problem = tr("not a valid time: hours go from 00 to 23")
         } else if kind != .date, minute > 59 {
-            problem = "not a valid time: minutes go from 00 to 59"
+            problem = tr("not a valid time: minutes go from 00 to 59")
         } else if kind != .date, second > 60 {
-            problem = "not a valid time: seconds go from 00 to 59 (60 for a leap second)"
+            problem = tr("not a valid time: seconds go from 00 to 59 (60 for a leap second)")
         } else if offsetHour > 23 || offsetMinute > 59 {
-            problem = "not a valid offset: at most ±23:59"
+            problem = tr("not a valid offset: at most %s", "±23:59")
         }
         if problem == nil {
             t.year = Int16(year)
@@ -139,8 +149,8 @@ extension Parser {
     }
 
     static let monthNames = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        tr("January"), tr("February"), tr("March"), tr("April"), tr("May"), tr("June"), tr("July"), tr("August"),
+        tr("September"), tr("October"), tr("November"), tr("December"),
     ]
 
     static func daysIn(month: Int, year: Int) -> Int {

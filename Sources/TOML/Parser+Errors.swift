@@ -11,8 +11,8 @@ extension Parser {
         _ offset: Int,
         key: String? = nil,
         value: String? = nil,
-        message: String,
-        hint: String? = nil
+        message: TOMLText,
+        hint: TOMLText? = nil
     ) {
         guard keepsAnotherError() else { return }
         pendingErrors.append(PendingError(offset: offset, key: key, value: value, message: message, hint: hint))
@@ -62,7 +62,7 @@ extension Parser {
     }
 
     /// Records a value the parser cannot take, and makes its node `.invalid`.
-    mutating func valueError(_ node: Int32, _ message: String, hint: String?) {
+    mutating func valueError(_ node: Int32, _ message: TOMLText, hint: TOMLText?) {
         let n = nodes[Int(node)]
         nodes[Int(node)].kind = .invalid
         guard keepsAnotherError() else { return }
@@ -72,20 +72,20 @@ extension Parser {
     }
 
     /// A description of the character at `offset`, for messages.
-    func found(at offset: Int) -> String {
-        guard offset < text.count else { return "the end of the file" }
+    func found(at offset: Int) -> TOMLText {
+        guard offset < text.count else { return tr("the end of the file") }
         let b = text[offset]
         switch b {
-        case 0x0A: return "the end of the line"
-        case 0x0D: return "a carriage return"
-        case 0x09: return "a tab"
-        case 0x20: return "a space"
-        case 0x00..<0x20, 0x7F: return "the control character U+\(hex(b, 4))"
+        case 0x0A: return tr("the end of the line")
+        case 0x0D: return tr("a carriage return")
+        case 0x09: return tr("a tab")
+        case 0x20: return tr("a space")
+        case 0x00..<0x20, 0x7F: return tr("the control character U+%s", hex(b, 4))
         case 0x80...:
             let length = utf8Length(at: offset)
-            if length == 0 { return "invalid UTF-8" }
-            return "\"\(String(decoding: text[offset..<offset + length], as: UTF8.self))\""
-        default: return "\"\(Character(Unicode.Scalar(b)))\""
+            if length == 0 { return tr("invalid UTF-8") }
+            return TOMLText(verbatim: "\"\(String(decoding: text[offset..<offset + length], as: UTF8.self))\"")
+        default: return TOMLText(verbatim: "\"\(Character(Unicode.Scalar(b)))\"")
         }
     }
 
@@ -97,15 +97,15 @@ extension Parser {
     func invalidUTF8(_ offset: Int) -> Failure {
         Failure(
             offset,
-            "invalid UTF-8 (byte 0x\(hex(text[offset], 2)) at offset \(offset))",
-            hint: "save the file as UTF-8",
+            tr("invalid UTF-8 (byte 0x%s at offset %s)", hex(text[offset], 2), offset),
+            hint: tr("save the file as UTF-8"),
             resume: offset + 1
         )
     }
 
     /// The failure for an unexpected character at `offset`.
-    func unexpected(_ offset: Int, expected: String, hint: String? = nil) -> Failure {
+    func unexpected(_ offset: Int, expected: TOMLText, hint: TOMLText? = nil) -> Failure {
         if offset < text.count, text[offset] >= 0x80, utf8Length(at: offset) == 0 { return invalidUTF8(offset) }
-        return Failure(offset, "expected \(expected), found \(found(at: offset))", hint: hint)
+        return Failure(offset, tr("expected %s, found %s", expected, found(at: offset)), hint: hint)
     }
 }

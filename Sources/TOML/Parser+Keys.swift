@@ -5,7 +5,7 @@ extension Parser {
         keyParts.removeAll(keepingCapacity: true)
         while true {
             skipBlanks()
-            guard pos < text.count else { throw unexpected(pos, expected: "a key") }
+            guard pos < text.count else { throw unexpected(pos, expected: tr("a key")) }
             let c = text[pos]
             if isBareKeyByte(c) {
                 let start = pos
@@ -13,7 +13,11 @@ extension Parser {
                 keyParts.append(KeyPart(start: start, contentStart: start, contentEnd: pos, quoted: false))
             } else if c == 0x22 || c == 0x27 {
                 if pos + 2 < text.count, text[pos + 1] == c, text[pos + 2] == c {
-                    throw Failure(pos, "a key cannot be a multi-line string", hint: "quote keys with \" or '")
+                    throw Failure(
+                        pos,
+                        tr("a key cannot be a multi-line string"),
+                        hint: tr("quote keys with \" or '")
+                    )
                 }
                 let token = try lexString(at: pos)
                 keyParts.append(
@@ -29,15 +33,15 @@ extension Parser {
             } else {
                 throw unexpected(
                     pos,
-                    expected: "a key",
-                    hint: "bare keys are made of A-Z a-z 0-9 _ -; others are quoted"
+                    expected: tr("a key"),
+                    hint: tr("bare keys are made of A-Z a-z 0-9 _ -; others are quoted")
                 )
             }
             if keyParts.count > limits.maximumKeyParts {
                 throw Failure(
                     keyParts[0].start,
-                    "a key or table name with more than \(limits.maximumKeyParts) dotted parts",
-                    hint: "nothing in a timeline nests this deep; is this the right file?",
+                    tr("a key or table name with more than %s dotted parts", limits.maximumKeyParts),
+                    hint: tr("nothing in a timeline nests this deep; is this the right file?"),
                     resume: pos
                 )
             }
@@ -145,9 +149,13 @@ extension Parser {
                         .joined(separator: ".")
                     throw Failure(
                         part.start,
-                        "\"\(name)\" is already defined as \(describe(existing)), which dotted keys cannot add to",
+                        tr(
+                            "\"%s\" is already defined as %s, which dotted keys cannot add to",
+                            name,
+                            describe(existing)
+                        ),
                         hint: node.kind == .table && !node.flags.contains(.frozen)
-                            ? "put the key under the table's [header]" : nil
+                            ? tr("put the key under the table's [header]") : nil
                     )
                 }
                 current = existing
@@ -163,8 +171,8 @@ extension Parser {
             let name = keyParts.map { String(decoding: bytes(of: $0), as: UTF8.self) }.joined(separator: ".")
             throw Failure(
                 last.start,
-                "duplicate key \"\(name)\", already defined at \(place(of: existing))",
-                hint: "each key is defined once in a table"
+                tr("duplicate key \"%s\", already defined at %s", name, place(of: existing)),
+                hint: tr("each key is defined once in a table")
             )
         }
         return current

@@ -4,11 +4,14 @@ extension Parser {
         case integer(Int64)
         case float(Double)
         case boolean(Bool)
-        case failure(String, hint: String?)
+        case failure(TOMLText, hint: TOMLText?)
     }
 
-    static let valueHint =
-        "accepted: integers (42, -7, 1_000, 0x2A, 0o52, 0b101010), floats (3.14, -1e6, inf, nan), true, false; text needs quotes"
+    static let valueHint = tr(
+        "accepted: integers (%s), floats (%s), true, false; text needs quotes",
+        "42, -7, 1_000, 0x2A, 0o52, 0b101010",
+        "3.14, -1e6, inf, nan"
+    )
 
     /// The number or boolean written in `start..<end`.
     func readNumberOrBoolean(_ start: Int, _ end: Int) -> Scalar {
@@ -26,7 +29,7 @@ extension Parser {
         if unsigned.elementsEqual("nan".utf8) { return .float(sign == 0x2D ? -.nan : .nan) }
         if i + 1 < end, text[i] == 0x30, let radix = radix(text[i + 1]) {
             guard sign == nil else {
-                return .failure("a hexadecimal, octal or binary integer cannot have a sign", hint: Self.valueHint)
+                return .failure(tr("a hexadecimal, octal or binary integer cannot have a sign"), hint: Self.valueHint)
             }
             i += 2
             var value: UInt64 = 0
@@ -37,9 +40,9 @@ extension Parser {
                 overflow = overflow || o1 || o2
                 value = sum
             }
-            guard valid, i == end else { return .failure("not a valid number", hint: Self.valueHint) }
+            guard valid, i == end else { return .failure(tr("not a valid number"), hint: Self.valueHint) }
             guard !overflow, value <= UInt64(Int64.max) else {
-                return .failure("an integer out of range (the largest is 0x7FFFFFFFFFFFFFFF)", hint: nil)
+                return .failure(tr("an integer out of range (the largest is %s)", "0x7FFFFFFFFFFFFFFF"), hint: nil)
             }
             return .integer(Int64(value))
         }
@@ -59,16 +62,19 @@ extension Parser {
                 }
             )
         else {
-            return .failure("not a valid value", hint: Self.valueHint)
+            return .failure(tr("not a valid value"), hint: Self.valueHint)
         }
         if text[integerStart] == 0x30, i > integerStart + 1 {
-            return .failure("a number with a leading zero", hint: "write 7, not 07; dates are written 2027-06-10")
+            return .failure(
+                tr("a number with a leading zero"),
+                hint: tr("write 7, not 07; dates are written 2027-06-10")
+            )
         }
         var isFloat = false
         if i < end, text[i] == 0x2E {
             i += 1
             guard digitRun(&i, end, radix: 10, { _ in }) else {
-                return .failure("a float needs digits after its decimal point", hint: "e.g. 3.0")
+                return .failure(tr("a float needs digits after its decimal point"), hint: tr("e.g. 3.0"))
             }
             isFloat = true
         }
@@ -76,26 +82,26 @@ extension Parser {
             i += 1
             if i < end, text[i] == 0x2B || text[i] == 0x2D { i += 1 }
             guard digitRun(&i, end, radix: 10, { _ in }) else {
-                return .failure("a float's exponent needs digits", hint: "e.g. 1e6 or 2.5E-3")
+                return .failure(tr("a float's exponent needs digits"), hint: tr("e.g. 1e6 or 2.5E-3"))
             }
             isFloat = true
         }
-        guard i == end else { return .failure("not a valid value", hint: Self.valueHint) }
+        guard i == end else { return .failure(tr("not a valid value"), hint: Self.valueHint) }
         if isFloat {
             var digits = ""
             digits.reserveCapacity(end - start)
             for b in text[start..<end] where b != 0x5F { digits.unicodeScalars.append(Unicode.Scalar(b)) }
-            guard let value = Double(digits) else { return .failure("not a valid float", hint: Self.valueHint) }
+            guard let value = Double(digits) else { return .failure(tr("not a valid float"), hint: Self.valueHint) }
             return .float(value)
         }
         if sign == 0x2D {
             guard !overflow, magnitude <= UInt64(Int64.max) + 1 else {
-                return .failure("an integer out of range (the smallest is -9223372036854775808)", hint: nil)
+                return .failure(tr("an integer out of range (the smallest is %s)", "-9223372036854775808"), hint: nil)
             }
             return .integer(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude))
         }
         guard !overflow, magnitude <= UInt64(Int64.max) else {
-            return .failure("an integer out of range (the largest is 9223372036854775807)", hint: nil)
+            return .failure(tr("an integer out of range (the largest is %s)", "9223372036854775807"), hint: nil)
         }
         return .integer(Int64(magnitude))
     }

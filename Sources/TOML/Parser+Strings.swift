@@ -9,23 +9,25 @@ extension Parser {
         var end: Int
     }
 
-    static let escapeHint = #"accepted escapes: \b \t \n \f \r \" \\ \uXXXX \UXXXXXXXX"#
+    static let escapeHint = tr("accepted escapes: %s", #"\b \t \n \f \r \" \\ \uXXXX \UXXXXXXXX"#)
 
     /// A control character other than tab, which TOML allows in no string and no comment.
     func isControl(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09) || b == 0x7F }
 
-    func controlFailure(_ p: Int, in what: String) -> Failure {
-        Failure(
-            p,
-            "the control character U+\(hex(text[p], 4)) in \(what)",
-            hint: what == "a string" ? "write it as an escape such as \\t or \\u0007" : nil
-        )
+    func controlFailure(_ p: Int, inString: Bool) -> Failure {
+        inString
+            ? Failure(
+                p,
+                tr("the control character U+%s in a string", hex(text[p], 4)),
+                hint: tr("write it as an escape such as %s or %s", "\\t", "\\u0007")
+            )
+            : Failure(p, tr("the control character U+%s in a comment", hex(text[p], 4)))
     }
 
     /// The character at `p` of a string, taken as written: added to `decoded` when the string is being decoded;
     /// a control character or invalid UTF-8 is an error. Returns where the character ends.
     func character(at p: Int, into decoded: inout [UInt8]?) throws(Failure) -> Int {
-        if isControl(text[p]) { throw controlFailure(p, in: "a string") }
+        if isControl(text[p]) { throw controlFailure(p, inString: true) }
         let end = try characterEnd(at: p)
         decoded?.append(contentsOf: text[p..<end])
         return end
@@ -40,8 +42,8 @@ extension Parser {
             guard p < text.count, text[p] != 0x0A, text[p] != 0x0D else {
                 throw Failure(
                     start,
-                    "a string that is not closed on its line",
-                    hint: "end it with \(quote == 0x22 ? "\"" : "'") before the line ends",
+                    tr("a string that is not closed on its line"),
+                    hint: tr("end it with %s before the line ends", quote == 0x22 ? "\"" : "'"),
                     resume: p
                 )
             }
@@ -72,7 +74,7 @@ extension Parser {
         var decoded: [UInt8]?
         while true {
             guard p < text.count else {
-                throw Failure(start, "a multi-line string without its closing \(delimiter)", resume: text.count)
+                throw Failure(start, tr("a multi-line string without its closing %s", delimiter), resume: text.count)
             }
             let b = text[p]
             if b == quote {
@@ -84,8 +86,10 @@ extension Parser {
                     if run > 5 {
                         throw Failure(
                             p,
-                            "more than two quotes before the closing \(delimiter)",
-                            hint: quote == 0x22 ? "escape them as \\\"" : "use a \"\"\"string\"\"\" with \\' escapes"
+                            tr("more than two quotes before the closing %s", delimiter),
+                            hint: quote == 0x22
+                                ? tr("escape them as %s", "\\\"")
+                                : tr("use a %s with %s escapes", "\"\"\"string\"\"\"", "\\'")
                         )
                     }
                     decoded?.append(contentsOf: repeatElement(quote, count: run - 3))
@@ -117,7 +121,7 @@ extension Parser {
                 p += 1
             } else if b == 0x0D {
                 guard p + 1 < text.count, text[p + 1] == 0x0A else {
-                    throw Failure(p, "a carriage return must be followed by a line feed")
+                    throw Failure(p, tr("a carriage return must be followed by a line feed"))
                 }
                 if decoded == nil { decoded = Array(text[contentStart..<p]) }
                 decoded!.append(0x0A)
@@ -130,7 +134,7 @@ extension Parser {
 
     /// The escape at `p` (a backslash) into `out`; returns the offset after it.
     func escape(at p: Int, into out: inout [UInt8]) throws(Failure) -> Int {
-        guard p + 1 < text.count else { throw Failure(p, "a backslash at the end of the file") }
+        guard p + 1 < text.count else { throw Failure(p, tr("a backslash at the end of the file")) }
         let e = text[p + 1]
         switch e {
         case 0x62: out.append(0x08)  // b
@@ -147,7 +151,7 @@ extension Parser {
                 guard p + 2 + i < text.count, let digit = hexValue(text[p + 2 + i]) else {
                     throw Failure(
                         p,
-                        "\\\(e == 0x75 ? "u" : "U") needs \(count) hexadecimal digits",
+                        tr("%s needs %s hexadecimal digits", e == 0x75 ? "\\u" : "\\U", count),
                         hint: Self.escapeHint
                     )
                 }
@@ -156,14 +160,14 @@ extension Parser {
             guard let scalar = Unicode.Scalar(value) else {
                 throw Failure(
                     p,
-                    "\\\(e == 0x75 ? "u" : "U")\(hex(value, count)) is not a Unicode scalar value",
-                    hint: "accepted: U+0000 to U+D7FF and U+E000 to U+10FFFF"
+                    tr("%s is not a Unicode scalar value", (e == 0x75 ? "\\u" : "\\U") + hex(value, count)),
+                    hint: tr("accepted: U+0000 to U+D7FF and U+E000 to U+10FFFF")
                 )
             }
             UTF8.encode(scalar) { out.append($0) }
             return p + 2 + count
         default:
-            throw Failure(p, "an invalid escape \\\(found(at: p + 1).trimmingQuotes)", hint: Self.escapeHint)
+            throw Failure(p, tr("an invalid escape \\%s", found(at: p + 1).trimmingQuotes), hint: Self.escapeHint)
         }
         return p + 2
     }
@@ -178,10 +182,10 @@ extension Parser {
     }
 }
 
-extension String {
-    /// The text without the double quotes `found(at:)` puts around a character.
-    fileprivate var trimmingQuotes: String {
-        guard count >= 2, hasPrefix("\""), hasSuffix("\"") else { return self }
-        return String(dropFirst().dropLast())
+extension TOMLText {
+    /// The character without the double quotes `found(at:)` puts around it.
+    fileprivate var trimmingQuotes: TOMLText {
+        guard !isMarked, template.count >= 2, template.hasPrefix("\""), template.hasSuffix("\"") else { return self }
+        return TOMLText(verbatim: String(template.dropFirst().dropLast()))
     }
 }

@@ -12,7 +12,7 @@ extension Parser {
         try parseKey()
         skipBlanks()
         guard pos < text.count, text[pos] == 0x3D else {
-            throw unexpected(pos, expected: "'=' after the key", hint: "write key = value")
+            throw unexpected(pos, expected: tr("'=' after the key"), hint: tr("write key = value"))
         }
         pos += 1
         skipBlanks()
@@ -24,14 +24,17 @@ extension Parser {
         var key = key
         frames.removeAll(keepingCapacity: true)
         while true {
-            guard pos < text.count else { throw unexpected(pos, expected: "a value") }
+            guard pos < text.count else { throw unexpected(pos, expected: tr("a value")) }
             let c = text[pos]
             if c == 0x5B || c == 0x7B {  // [ {
                 if frames.count >= limits.maximumNestingDepth {
                     throw Failure(
                         pos,
-                        "arrays and inline tables nested more than \(limits.maximumNestingDepth) deep (nested value depth)",
-                        hint: "nothing in a timeline nests this deep; is this the right file?"
+                        tr(
+                            "arrays and inline tables nested more than %s deep (nested value depth)",
+                            limits.maximumNestingDepth
+                        ),
+                        hint: tr("nothing in a timeline nests this deep; is this the right file?")
                     )
                 }
                 var node = Node(kind: c == 0x5B ? .array : .table, start: pos, end: pos + 1)
@@ -58,7 +61,7 @@ extension Parser {
                     }
                     if !frame.expectingValue {
                         guard pos < text.count, text[pos] == 0x2C else {
-                            throw unexpected(pos, expected: "',' or ']' in the array")
+                            throw unexpected(pos, expected: tr("',' or ']' in the array"))
                         }
                         pos += 1
                         frame.expectingValue = true
@@ -82,14 +85,14 @@ extension Parser {
                         guard pos < text.count, text[pos] == 0x2C else {
                             throw unexpected(
                                 pos,
-                                expected: "',' or '}' in the inline table",
-                                hint: "an inline table is written on one line: { key = value, key = value }"
+                                expected: tr("',' or '}' in the inline table"),
+                                hint: tr("an inline table is written on one line: { key = value, key = value }")
                             )
                         }
                         pos += 1
                         skipBlanks()
                         if pos < text.count, text[pos] == 0x7D {
-                            throw Failure(pos, "a comma before '}' (a trailing comma) in an inline table")
+                            throw Failure(pos, tr("a comma before '}' (a trailing comma) in an inline table"))
                         }
                     }
                     try parseKeyAndEquals()
@@ -137,13 +140,14 @@ extension Parser {
         guard pos > start else {
             throw unexpected(
                 start,
-                expected: "a value",
-                hint:
+                expected: tr("a value"),
+                hint: tr(
                     "a value is a \"string\", a number, true, false, a date, a time, an [array] or an { inline table }"
+                )
             )
         }
         var node = Node(kind: .invalid, start: start, end: pos)
-        var problem: (message: String, hint: String?)?
+        var problem: (message: TOMLText, hint: TOMLText?)?
         switch readNumberOrBoolean(start, pos) {
         case .integer(let value):
             node.kind = .integer

@@ -10,10 +10,10 @@ struct Parser {
     struct Failure: Error {
         var offset: Int
         var resume: Int
-        var message: String
-        var hint: String?
+        var message: TOMLText
+        var hint: TOMLText?
 
-        init(_ offset: Int, _ message: String, hint: String? = nil, resume: Int? = nil) {
+        init(_ offset: Int, _ message: TOMLText, hint: TOMLText? = nil, resume: Int? = nil) {
             self.offset = offset
             self.resume = resume ?? offset
             self.message = message
@@ -26,8 +26,8 @@ struct Parser {
         var offset: Int
         var key: String?
         var value: String?
-        var message: String
-        var hint: String?
+        var message: TOMLText
+        var hint: TOMLText?
     }
 
     /// One part of a dotted key as written.
@@ -88,11 +88,11 @@ struct Parser {
     }
 
     /// "line 3, column 1": where a node's key (or value) is.
-    func place(of node: Int32) -> String {
+    func place(of node: Int32) -> TOMLText {
         let n = nodes[Int(node)]
         let offset = Int(n.flags.contains(.hasKey) ? n.keyStart : n.start)
         let position = TOMLPosition(offset: offset, in: text, lineStarts: lineStarts)
-        return "line \(position.line), column \(position.column)"
+        return tr("line %s, column %s", position.line, position.column)
     }
 
     // MARK: - Document
@@ -175,9 +175,9 @@ struct Parser {
             if b == 0x0A { return }
             if b == 0x0D {
                 if pos + 1 < text.count, text[pos + 1] == 0x0A { return }
-                throw Failure(pos, "a carriage return must be followed by a line feed")
+                throw Failure(pos, tr("a carriage return must be followed by a line feed"))
             }
-            if isControl(b) { throw controlFailure(pos, in: "a comment") }
+            if isControl(b) { throw controlFailure(pos, inString: false) }
             pos = try characterEnd(at: pos)
         }
     }
@@ -192,7 +192,11 @@ struct Parser {
         } else if text[pos] == 0x0D, pos + 1 < text.count, text[pos + 1] == 0x0A {
             pos += 2
         } else {
-            throw unexpected(pos, expected: "the end of the line", hint: "one key = value or [table] per line")
+            throw unexpected(
+                pos,
+                expected: tr("the end of the line"),
+                hint: tr("one key = value or [table] per line")
+            )
         }
     }
 
@@ -203,7 +207,7 @@ struct Parser {
             case 0x20, 0x09, 0x0A: pos += 1
             case 0x0D:
                 guard pos + 1 < text.count, text[pos + 1] == 0x0A else {
-                    throw Failure(pos, "a carriage return must be followed by a line feed")
+                    throw Failure(pos, tr("a carriage return must be followed by a line feed"))
                 }
                 pos += 2
             case 0x23: try skipComment()
@@ -225,12 +229,20 @@ struct Parser {
         try parseKey()
         skipBlanks()
         guard pos < text.count, text[pos] == 0x5D else {
-            throw unexpected(pos, expected: isArray ? "\"]]\"" : "\"]\"", hint: "a table header is [name] or [[name]]")
+            throw unexpected(
+                pos,
+                expected: TOMLText(verbatim: isArray ? "\"]]\"" : "\"]\""),
+                hint: tr("a table header is [name] or [[name]]")
+            )
         }
         pos += 1
         if isArray {
             guard pos < text.count, text[pos] == 0x5D else {
-                throw unexpected(pos, expected: "\"]]\"", hint: "an array of tables header is [[name]]")
+                throw unexpected(
+                    pos,
+                    expected: TOMLText(verbatim: "\"]]\""),
+                    hint: tr("an array of tables header is [[name]]")
+                )
             }
             pos += 1
         }
@@ -267,7 +279,7 @@ struct Parser {
                     guard node.kind == .array, node.flags.contains(.tableArray) else {
                         throw Failure(
                             part.start,
-                            "\"\(name)\" is already defined as \(describe(existing)), not an array of tables"
+                            tr("\"%s\" is already defined as %s, not an array of tables", name, describe(existing))
                         )
                     }
                     var element = Node(kind: .table, start: start, end: end)
@@ -278,8 +290,8 @@ struct Parser {
                     guard node.kind == .table, node.flags.isDisjoint(with: [.defined, .dotted, .frozen]) else {
                         throw Failure(
                             part.start,
-                            "\"\(name)\" is already defined as \(describe(existing))",
-                            hint: "a table is defined once; put all its keys under one [\(name)]"
+                            tr("\"%s\" is already defined as %s", name, describe(existing)),
+                            hint: tr("a table is defined once; put all its keys under one [%s]", name)
                         )
                     }
                     nodes[Int(existing)].flags.insert(.defined)
@@ -295,7 +307,10 @@ struct Parser {
                 current = node.last
                 resolved += [existing, current]
             } else {
-                throw Failure(part.start, "\"\(name)\" is \(describe(existing)), which cannot take more keys")
+                throw Failure(
+                    part.start,
+                    tr("\"%s\" is %s, which cannot take more keys", name, describe(existing))
+                )
             }
         }
         table = current
@@ -304,15 +319,15 @@ struct Parser {
     }
 
     /// What a node is, for messages.
-    func describe(_ node: Int32) -> String {
+    func describe(_ node: Int32) -> TOMLText {
         let n = nodes[Int(node)]
         switch n.kind {
         case .table:
-            if n.flags.contains(.frozen) { return "an inline table" }
-            if n.flags.contains(.dotted) { return "a table by dotted keys" }
-            return "a table"
-        case .array: return n.flags.contains(.tableArray) ? "an array of tables" : "an array"
-        default: return "a value"
+            if n.flags.contains(.frozen) { return tr("an inline table") }
+            if n.flags.contains(.dotted) { return tr("a table by dotted keys") }
+            return tr("a table")
+        case .array: return n.flags.contains(.tableArray) ? tr("an array of tables") : tr("an array")
+        default: return tr("a value")
         }
     }
 

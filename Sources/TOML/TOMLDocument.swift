@@ -38,7 +38,7 @@ public final class TOMLDocument: Sendable {
         var parser = Parser(limits: limits, lineStarts: lineStarts)
         if bytes.count >= Int(UInt32.max) {
             parser.nodes.append(Node(kind: .table))
-            parser.record(0, message: "the source is 4 GiB or larger", hint: "split it into smaller files")
+            parser.record(0, message: tr("the source is 4 GiB or larger"), hint: tr("split it into smaller files"))
         } else {
             bytes.withUnsafeBufferPointer { parser.parse($0) }
         }
@@ -117,7 +117,13 @@ public final class TOMLDocument: Sendable {
         let sorted = pending.sorted { $0.offset < $1.offset }
         let positions = positions(of: sorted.map(\.offset), lineStarts: lineStarts, bytes: bytes)
         return zip(sorted, positions).map { error, position in
-            TOMLError(position: position, key: error.key, value: error.value, message: error.message, hint: error.hint)
+            TOMLError(
+                position: position,
+                key: error.key,
+                value: error.value,
+                messageText: error.message,
+                hintText: error.hint
+            )
         }
     }
 

@@ -7,10 +7,15 @@ public struct TOMLError: Error, Hashable, Sendable, CustomStringConvertible {
     public var key: String?
     /// The offending text as written, when there is one.
     public var value: String?
-    /// What is wrong, in a sentence.
-    public var message: String
-    /// What would be accepted.
-    public var hint: String?
+    /// What is wrong, in a sentence, as a template and its values (to be read in any language).
+    public var messageText: TOMLText
+    /// What would be accepted, as a template and its values.
+    public var hintText: TOMLText?
+
+    /// What is wrong, in English.
+    public var message: String { messageText.description }
+    /// What would be accepted, in English.
+    public var hint: String? { hintText?.description }
 
     /// `line:column: key = "value": message; hint`.
     public var description: String {

@@ -27,18 +27,22 @@ public struct TOMLNode: Sendable {
         case invalid
 
         /// The TOML type name with its article, for messages: "a string", "an offset date-time".
-        public var typeName: String {
+        public var typeName: String { typeText.description }
+
+        /// ``typeName`` as a text to translate.
+        public var typeText: TOMLText {
             switch self {
-            case .table: "a table"
-            case .array: "an array"
-            case .string: "a string"
-            case .integer: "an integer"
-            case .float: "a float"
-            case .boolean: "a boolean"
-            case .date: "a local date"
-            case .time: "a local time"
-            case .dateTime(_, _, _, _, _, _, _, let offset): offset == nil ? "a local date-time" : "an offset date-time"
-            case .invalid: "an invalid value"
+            case .table: tr("a table")
+            case .array: tr("an array")
+            case .string: tr("a string")
+            case .integer: tr("an integer")
+            case .float: tr("a float")
+            case .boolean: tr("a boolean")
+            case .date: tr("a local date")
+            case .time: tr("a local time")
+            case .dateTime(_, _, _, _, _, _, _, let offset):
+                offset == nil ? tr("a local date-time") : tr("an offset date-time")
+            case .invalid: tr("an invalid value")
             }
         }
     }

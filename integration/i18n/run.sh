@@ -1,8 +1,8 @@
 #!/bin/bash
 # French and Spanish (issue 24): every catalog passes msgfmt --check and translates every message; the template
 # equals what the sources mark now (a message added without `make pot` fails here); the catalogs' plural forms
-# at 0, 1, 2 and 21; list, next and validate under LANG=fr_FR.UTF-8 and es_ES.UTF-8, compared line by line, so
-# a message of theirs left unmarked (still English) fails too. The locales are generated as root (localedef);
+# at 0, 1, 2 and 21; list, next and validate (of a broken config too: its diagnostics) under LANG=fr_FR.UTF-8 and
+# es_ES.UTF-8, compared line by line, so a message of theirs left unmarked (still English) fails too. The locales are generated as root (localedef);
 # without root and without them, that part says it skips.
 #
 #   integration/i18n/run.sh BINARY        (make i18n-test; the binary finds the catalogs `make locale` wrote)
@@ -189,6 +189,29 @@ if have_locale fr_FR.UTF-8; then
         fail "import of a file that is not iCalendar: exit status $status, stdout \"$imported\""
     fi
 fi
+
+# --- validate of a broken config in French and Spanish: the config's diagnostics, TOML and RRULE errors included ---
+broken=$here/broken-config.toml
+validate_broken() {  # LOCALE: validate's whole output (it fails: the config has errors)
+    env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG="$1" "$binary" validate --config $broken 2>&1 || true
+}
+# The English messages, each what follows a diagnostic's `KEY = "VALUE": `, up to its hint.
+english_messages=$(validate_broken C | sed -nE 's/^[^ ]+: error: [^ ]+( = "[^"]*")?: //p' | sed 's/; .*//')
+if [ "$(wc -l <<<"$english_messages")" -ne 9 ]; then
+    fail "validate of $broken in C: expected 9 diagnostics, got: $english_messages"
+fi
+for loc in fr_FR.UTF-8 es_ES.UTF-8; do
+    lang=${loc%%_*}
+    if ! have_locale "$loc"; then echo "SKIP: validate of $broken in $loc (locale not generated)"; continue; fi
+    translated=$(validate_broken "$loc")
+    compare "validate of $broken in $loc" $here/expected/validate-broken.$lang "$translated"
+    still_english=$(grep -F -- "$english_messages" <<<"$translated" || true)
+    if [ -z "$still_english" ]; then
+        pass "no diagnostic of $broken left in English in $loc"
+    else
+        fail "diagnostics still in English in $loc: $still_english"
+    fi
+done
 
 if [ "$failures" -gt 0 ]; then echo "i18n-test: $failures failed"; exit 1; fi
 echo "i18n-test: all passed"

@@ -105,7 +105,7 @@ public struct ConfigFiles: Sendable {
         var loader = loader
         loader.readFile = { path in
             FileReader.read(path, limit: ConfigLoader.maximumFileSize).mapError {
-                ConfigFileFailure(message: $0.message, hint: $0.hint)
+                ConfigFileFailure(message: $0.text, hint: $0.hintText)
             }
         }
         do {

@@ -99,8 +99,11 @@ struct CalendarDecoder {
         guard let list = root["calendar"], list.value != .invalid else { return [] }
         guard list.isArray else {
             context.error(
-                source, "calendar", value: nil, "must be an array of tables",
-                hint: "write each calendar under its own [[calendar]] header"
+                source,
+                "calendar",
+                value: nil,
+                .tr("must be an array of tables"),
+                hint: .tr("write each calendar under its own %s header", "[[calendar]]")
             )
             return []
         }
@@ -109,7 +112,13 @@ struct CalendarDecoder {
             guard let node = list.element(at: n), node.value != .invalid else { continue }
             let path = "calendar[\(n)]"
             guard node.isTable else {
-                context.error(source, path, value: nil, "must be a table", hint: "write it as [[calendar]]")
+                context.error(
+                    source,
+                    path,
+                    value: nil,
+                    .tr("must be a table"),
+                    hint: .tr("write it as %s", "[[calendar]]")
+                )
                 continue
             }
             let reader = FieldReader(node: node, source: source, path: path)
@@ -120,8 +129,14 @@ struct CalendarDecoder {
             let vdir = reader.string("vdir", required: node["url"] == nil, context: &context)
             if let vdir, vdir.isEmpty || (!vdir.hasPrefix("/") && !vdir.hasPrefix("~/")) {
                 context.error(
-                    source, "\(path).vdir", value: vdir, "not an absolute directory",
-                    hint: "write the full path, or one under your home directory as \"~/.local/share/calendars/NAME\""
+                    source,
+                    "\(path).vdir",
+                    value: vdir,
+                    .tr("not an absolute directory"),
+                    hint: .tr(
+                        "write the full path, or one under your home directory as %s",
+                        "\"~/.local/share/calendars/NAME\""
+                    )
                 )
             }
             var feed: CalendarConfig.Feed?
@@ -134,7 +149,7 @@ struct CalendarDecoder {
                 if case .boolean(let value) = field.value {
                     readOnly = value
                 } else {
-                    reader.wrongType("read_only", field.value, expected: "true or false", context: &context)
+                    reader.wrongType("read_only", field.value, expected: .tr("true or false"), context: &context)
                 }
             }
             guard let name, let place = node["vdir"] ?? node["url"], vdir != nil || feed != nil else { continue }
@@ -165,55 +180,89 @@ struct CalendarDecoder {
         var valid = true
         if vdir != nil {
             context.error(
-                source, "\(path).url", value: url, "a calendar is either a vdir or a feed",
-                hint: "remove vdir or url; a feed that vdirsyncer syncs is a vdir"
+                source,
+                "\(path).url",
+                value: url,
+                .tr("a calendar is either a vdir or a feed"),
+                hint: .tr("remove %s or %s; a feed that vdirsyncer syncs is a vdir", "vdir", "url")
             )
             valid = false
         }
         let scheme = url.prefix { $0 != ":" }.lowercased()
         if !["https", "http", "webcal"].contains(scheme) || !url.dropFirst(scheme.count).hasPrefix("://") {
             context.error(
-                source, "\(path).url", value: url, "not an http, https or webcal URL",
-                hint: "write it as the calendar app shows it, e.g. \"https://example.org/team.ics\""
+                source,
+                "\(path).url",
+                value: url,
+                .tr("not an http, https or webcal URL"),
+                hint: .tr("write it as the calendar app shows it, e.g. %s", "\"https://example.org/team.ics\"")
             )
             valid = false
         } else if url.dropFirst(scheme.count + 3).prefix(while: { $0 != "/" }).contains("@") {
             context.error(
-                source, "\(path).url", value: nil, "a user or password in the URL",
-                hint: "keep secrets out of the config: put user:password in a credential file and name it with credential"
+                source,
+                "\(path).url",
+                value: nil,
+                .tr("a user or password in the URL"),
+                hint: .tr(
+                    "keep secrets out of the config: put %s in a credential file and name it with %s",
+                    "user:password",
+                    "credential"
+                )
             )
             valid = false
         }
         let refresh = reader.duration("refresh", context: &context) ?? CalendarConfig.defaultRefresh
         if refresh < 60 {
             context.error(
-                source, "\(path).refresh", value: String(refresh), "shorter than a minute",
-                hint: "a feed is fetched at most once a minute, e.g. \"15 minutes\" or \"1 hour\""
+                source,
+                "\(path).refresh",
+                value: String(refresh),
+                .tr("shorter than a minute"),
+                hint: .tr("a feed is fetched at most once a minute, e.g. %s or %s", "\"15 minutes\"", "\"1 hour\"")
             )
             valid = false
         }
         let timeout = reader.duration("timeout", context: &context) ?? CalendarConfig.defaultTimeout
         if timeout < 1 || timeout > 3600 {
             context.error(
-                source, "\(path).timeout", value: String(timeout), "not between 1 second and 1 hour",
-                hint: "e.g. \"30 seconds\""
+                source,
+                "\(path).timeout",
+                value: String(timeout),
+                .tr("not between 1 second and 1 hour"),
+                hint: .tr("e.g. %s", "\"30 seconds\"")
             )
             valid = false
         }
         let caFile = reader.string("ca_file", context: &context)
         if let caFile, !caFile.hasPrefix("/") {
-            context.error(source, "\(path).ca_file", value: caFile, "not an absolute path", hint: "write the full path")
+            context.error(
+                source,
+                "\(path).ca_file",
+                value: caFile,
+                .tr("not an absolute path"),
+                hint: .tr("write the full path")
+            )
             valid = false
         }
         let credential = reader.string("credential", context: &context)
         if let credential, credential.isEmpty || credential.contains("/") || credential.hasPrefix(".") {
             context.error(
-                source, "\(path).credential", value: credential, "not a credential name",
-                hint: "the name of a file in /etc/sse-timeline/credentials (or ~/.config/sse-timeline/credentials)"
+                source,
+                "\(path).credential",
+                value: credential,
+                .tr("not a credential name"),
+                hint: .tr(
+                    "the name of a file in %s (or %s)",
+                    "/etc/sse-timeline/credentials",
+                    "~/.config/sse-timeline/credentials"
+                )
             )
             valid = false
         }
-        return valid ? CalendarConfig.Feed(url: url, refresh: refresh, caFile: caFile, credential: credential, timeout: timeout) : nil
+        return valid
+            ? CalendarConfig.Feed(url: url, refresh: refresh, caFile: caFile, credential: credential, timeout: timeout)
+            : nil
     }
 
     private func checkName(
@@ -227,11 +276,12 @@ struct CalendarDecoder {
             !name.isEmpty && name.count <= 64 && !name.hasPrefix("-")
             && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
         if !valid {
-            let suggestion = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.filter(\.isASCII))
             context.error(
-                source, "\(path).name", value: name, "invalid calendar name",
-                hint: "accepted: 1 to 64 of a-z, 0-9 and \"-\", not starting with \"-\""
-                    + (suggestion.isEmpty || suggestion == name ? "" : ", e.g. \"\(suggestion)\"")
+                source,
+                "\(path).name",
+                value: name,
+                .tr("invalid calendar name"),
+                hint: FieldReader.nameHint(name, maximumLength: 64)
             )
             return
         }
@@ -241,9 +291,8 @@ struct CalendarDecoder {
                     source: source,
                     path: "\(path).name",
                     value: name,
-                    message: "duplicate calendar name, first defined at",
-                    hint: "calendar names must be unique across timeline.toml and timeline.d/*.toml",
-                    seeAlso: first
+                    hint: .tr("calendar names must be unique across %s and %s", "timeline.toml", "timeline.d/*.toml"),
+                    seeAlso: (first.source, first.offset, { .tr("duplicate calendar name, first defined at %s", $0) })
                 )
             )
             return

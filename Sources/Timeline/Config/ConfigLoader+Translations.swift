@@ -21,8 +21,8 @@ extension ConfigLoader {
                 source,
                 "\(path).id",
                 value: milestone.id,
-                "no translation in \(language): \(missing.joined(separator: ", ")) missing",
-                hint: "add them to the milestone, with source_\(language) = the page they were taken from"
+                .tr("no translation in %s: %s missing", language, missing.joined(separator: ", ")),
+                hint: .tr("add them to the milestone, with %s = the page they were taken from", "source_\(language)")
             )
         }
     }

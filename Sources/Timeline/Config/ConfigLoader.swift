@@ -103,8 +103,8 @@ public struct ConfigLoader: Sendable {
                     index,
                     "milestone",
                     value: nil,
-                    "must be an array of tables",
-                    hint: "write each milestone under its own [[milestone]] header"
+                    .tr("must be an array of tables"),
+                    hint: .tr("write each milestone under its own %s header", "[[milestone]]")
                 )
                 continue
             }
@@ -116,8 +116,8 @@ public struct ConfigLoader: Sendable {
                         index,
                         path,
                         value: nil,
-                        "too many milestones: the limit is \(Self.maximumMilestones) in all files together",
-                        hint: "remove old milestones, or use a recurrence instead of one milestone per date"
+                        .tr("too many milestones: the limit is %s in all files together", Self.maximumMilestones),
+                        hint: .tr("remove old milestones, or use a recurrence instead of one milestone per date")
                     )
                     break
                 }
@@ -138,9 +138,13 @@ public struct ConfigLoader: Sendable {
                                 source: index,
                                 path: "\(path).id",
                                 value: id,
-                                message: "duplicate milestone id, first defined at",
-                                hint: "ids must be unique across timeline.toml and timeline.d/*.toml",
-                                seeAlso: (first.source, firstOffset)
+                                hint: .tr("ids must be unique across %s and %s", "timeline.toml", "timeline.d/*.toml"),
+                                seeAlso: (
+                                    first.source, firstOffset,
+                                    {
+                                        .tr("duplicate milestone id, first defined at %s", $0)
+                                    }
+                                )
                             )
                         )
                         continue
@@ -204,8 +208,8 @@ public struct ConfigLoader: Sendable {
                 index,
                 at: 0,
                 "",
-                "file too large (\(bytes.count) bytes; the limit is \(Self.maximumFileSize) bytes)",
-                hint: "split the milestones into drop-in files in the timeline.d/ directory"
+                .tr("file too large (%s bytes; the limit is %s bytes)", bytes.count, Self.maximumFileSize),
+                hint: .tr("split the milestones into drop-in files in the %s directory", "timeline.d/")
             )
             return nil
         }
@@ -216,8 +220,8 @@ public struct ConfigLoader: Sendable {
                 index,
                 at: 0,
                 "",
-                "empty file: no milestones",
-                hint: "add [[milestone]] entries (see docs/configuration.md), or remove the file"
+                .tr("empty file: no milestones"),
+                hint: .tr("add %s entries (see %s), or remove the file", "[[milestone]]", "docs/configuration.md")
             )
             return nil
         }
@@ -226,8 +230,8 @@ public struct ConfigLoader: Sendable {
                 index,
                 at: nul,
                 "",
-                "binary data (a NUL byte) in a config file",
-                hint: "a config file is UTF-8 TOML text; is this the right file?"
+                .tr("binary data (a NUL byte) in a config file"),
+                hint: .tr("a config file is UTF-8 TOML text; is this the right file?")
             )
             return nil
         }
@@ -238,16 +242,19 @@ public struct ConfigLoader: Sendable {
         for error in document.errors {
             // A value the parser could not take (2027-02-30) is named with its key; the rest is TOML syntax.
             let isValueError = error.key != nil && error.value != nil
+            let message = LocalizedText(error.messageText)
+            let hint = error.hintText.map(LocalizedText.init)
+            let specification = "https://toml.io/en/v1.0.0"
             context.add(
                 DecodeContext.Pending(
                     source: index,
                     path: error.key ?? "",
                     offset: error.position.offset,
                     value: error.value,
-                    message: isValueError ? error.message : "TOML syntax: \(error.message)",
+                    message: isValueError ? message : .tr("TOML syntax: %s", message),
                     hint: isValueError
-                        ? error.hint
-                        : error.hint.map { "\($0) (see https://toml.io/en/v1.0.0)" } ?? "see https://toml.io/en/v1.0.0"
+                        ? hint
+                        : hint.map { .tr("%s (see %s)", $0, specification) } ?? .tr("see %s", specification)
                 )
             )
         }
@@ -267,7 +274,13 @@ public struct ConfigLoader: Sendable {
         }
         guard let table = root["defaults"], table.value != .invalid else { return }
         guard table.isTable else {
-            context.error(source, "defaults", value: nil, "must be a table", hint: "write it as [defaults]")
+            context.error(
+                source,
+                "defaults",
+                value: nil,
+                .tr("must be a table"),
+                hint: .tr("write it as %s", "[defaults]")
+            )
             return
         }
         let reader = FieldReader(node: table, source: source, path: "defaults")
@@ -281,7 +294,7 @@ public struct ConfigLoader: Sendable {
             do {
                 defaults.zone = try zones.zone(name)
             } catch {
-                context.error(source, "defaults.timezone", value: name, error.description, hint: nil)
+                context.error(source, "defaults.timezone", value: name, error.text, hint: nil)
             }
         }
         if let time = reader.timeOfDay("all_day_time", context: &context) { defaults.allDayTime = time }
@@ -297,8 +310,8 @@ public struct ConfigLoader: Sendable {
                     source,
                     "defaults.language",
                     value: language,
-                    "not a language sse-timeline speaks",
-                    hint: "accepted: \(accepted)"
+                    .tr("not a language sse-timeline speaks"),
+                    hint: .tr("accepted: %s", accepted)
                 )
             }
         }
@@ -327,11 +340,12 @@ struct DecodeContext {
         /// Characters from the located column to the place meant (a part inside the value).
         var columnOffset = 0
         var value: String?
-        var message: String
-        var hint: String?
-        /// Another place the message names at its end ("first defined at FILE:LINE:COLUMN"), located only for
-        /// the diagnostics shown.
-        var seeAlso: (source: Int, offset: Int)? = nil
+        /// What is wrong; unused when `seeAlso` makes the message.
+        var message: LocalizedText = ""
+        var hint: LocalizedText?
+        /// Another place the message names ("first defined at FILE:LINE:COLUMN"), located only for the
+        /// diagnostics shown, and the message that names it.
+        var seeAlso: (source: Int, offset: Int, message: (SourceLocation) -> LocalizedText)? = nil
     }
 
     let sources: [ConfigSource]
@@ -345,18 +359,30 @@ struct DecodeContext {
 
     init(sources: [ConfigSource]) { self.sources = sources }
 
-    mutating func error(_ source: Int, _ path: String, value: String?, _ message: String, hint: String?) {
+    mutating func error(
+        _ source: Int,
+        _ path: String,
+        value: String?,
+        _ message: LocalizedText,
+        hint: LocalizedText?
+    ) {
         pending.append(Pending(source: source, path: path, value: value, message: message, hint: hint))
     }
 
     /// An error at byte `offset` of the file.
-    mutating func error(_ source: Int, at offset: Int, _ path: String, _ message: String, hint: String?) {
+    mutating func error(_ source: Int, at offset: Int, _ path: String, _ message: LocalizedText, hint: LocalizedText?) {
         pending.append(Pending(source: source, path: path, offset: offset, message: message, hint: hint))
     }
 
     mutating func add(_ item: Pending) { pending.append(item) }
 
-    mutating func warning(_ source: Int, _ path: String, value: String?, _ message: String, hint: String?) {
+    mutating func warning(
+        _ source: Int,
+        _ path: String,
+        value: String?,
+        _ message: LocalizedText,
+        hint: LocalizedText?
+    ) {
         pending.append(
             Pending(severity: .warning, source: source, path: path, value: value, message: message, hint: hint)
         )
@@ -368,18 +394,18 @@ struct DecodeContext {
         _ root: TOMLNode,
         _ key: String,
         source: Int,
-        what: String,
-        hint: (String) -> String
+        what: LocalizedText,
+        hint: (String) -> LocalizedText
     ) -> [(name: String, path: String, node: TOMLNode)] {
         guard let table = root[key], table.value != .invalid else { return [] }
         guard table.isTable else {
-            error(source, key, value: nil, "must be a table", hint: "write each as [\(key).NAME]")
+            error(source, key, value: nil, .tr("must be a table"), hint: .tr("write each as %s", "[\(key).NAME]"))
             return []
         }
         return table.children.compactMap { name, node in
             let path = "\(key).\(name)"
             guard node.isTable else {
-                error(source, path, value: nil, "\(what) must be a table", hint: hint(name))
+                error(source, path, value: nil, what, hint: hint(name))
                 return nil
             }
             return (name, path, node)
@@ -395,9 +421,9 @@ struct DecodeContext {
                 path: path,
                 atKey: true,
                 offset: node.keyOffset ?? node.offset,
-                message: "unknown key \"\(key)\"",
+                message: .tr("unknown key \"%s\"", key),
                 hint: Suggestion.didYouMean(key, among: known)
-                    ?? "accepted keys: \(known.joined(separator: ", "))"
+                    ?? .tr("accepted keys: %s", known.joined(separator: ", "))
             )
         )
     }
@@ -468,7 +494,7 @@ struct DecodeContext {
         // Every position needed (the diagnostics shown, the places they name, the first one not shown), found
         // in one pass over each file.
         var places = shown.map { (source: $0.item.source, offset: $0.offset) }
-        places += shown.compactMap(\.item.seeAlso)
+        places += shown.compactMap { $0.item.seeAlso.map { ($0.source, $0.offset) } }
         if let first = rest.first { places.append((first.item.source, first.offset)) }
         let locations = locate(places)
         var nextSeeAlso = shown.count
@@ -477,8 +503,8 @@ struct DecodeContext {
             var location = locations[i]
             location.column += item.columnOffset
             var message = item.message
-            if item.seeAlso != nil {
-                message += " \(locations[nextSeeAlso])"
+            if let seeAlso = item.seeAlso {
+                message = seeAlso.message(locations[nextSeeAlso])
                 nextSeeAlso += 1
             }
             result.append(
@@ -487,8 +513,8 @@ struct DecodeContext {
                     at: location,
                     key: item.path,
                     value: item.value,
-                    message: LocalizedText(verbatim: message),
-                    hint: item.hint.map(LocalizedText.init(verbatim:))
+                    message: message,
+                    hint: item.hint
                 )
             )
         }

@@ -3,9 +3,19 @@ extension FieldReader {
     /// or wrong (reported, with what is accepted).
     func dueAction(_ key: String, context: inout DecodeContext) -> DueAction? {
         guard let field = node[key] else { return nil }
-        let hint = "accepted: on_due = { unit = \"name@.service\" } or on_due = { exec = [\"/usr/bin/foo\", \"arg\"] }"
+        let hint = LocalizedText.tr(
+            "accepted: %s or %s",
+            "on_due = { unit = \"name@.service\" }",
+            "on_due = { exec = [\"/usr/bin/foo\", \"arg\"] }"
+        )
         guard field.isTable else {
-            context.error(source, keyPath(key), value: FieldReader.display(field.value), "expected a table", hint: hint)
+            context.error(
+                source,
+                keyPath(key),
+                value: FieldReader.display(field.value),
+                .tr("expected a table"),
+                hint: hint
+            )
             return nil
         }
         let table = FieldReader(node: field, source: source, path: keyPath(key))
@@ -19,9 +29,12 @@ extension FieldReader {
                     source,
                     table.keyPath("unit"),
                     value: unit,
-                    "not a unit name",
-                    hint:
-                        "a name such as \"notify@.service\" (a template: the reminder's key becomes its instance) or \"backup.service\""
+                    .tr("not a unit name"),
+                    hint: .tr(
+                        "a name such as %s (a template: the reminder's key becomes its instance) or %s",
+                        "\"notify@.service\"",
+                        "\"backup.service\""
+                    )
                 )
                 return nil
             }
@@ -33,14 +46,20 @@ extension FieldReader {
                     source,
                     table.keyPath("exec"),
                     value: command.first,
-                    command.isEmpty ? "an empty command" : "the program must be an absolute path",
-                    hint: "e.g. exec = [\"/usr/bin/notify-send\", \"due\"]"
+                    command.isEmpty ? .tr("an empty command") : .tr("the program must be an absolute path"),
+                    hint: .tr("e.g. %s", "exec = [\"/usr/bin/notify-send\", \"due\"]")
                 )
                 return nil
             }
             return DueAction(.exec(command), file: file)
         default:
-            context.error(source, keyPath(key), value: nil, "give exactly one of unit and exec", hint: hint)
+            context.error(
+                source,
+                keyPath(key),
+                value: nil,
+                .tr("give exactly one of %s and %s", "unit", "exec"),
+                hint: hint
+            )
             return nil
         }
     }

@@ -26,24 +26,38 @@ extension FieldReader {
         context: inout DecodeContext
     ) {
         let tables = context.namedTables(
-            root, "channel", source: source, what: "a channel",
-            hint: { "write it as [channel.\($0)] with mail = [...] or apprise = \"NAME\"" }
+            root,
+            "channel",
+            source: source,
+            what: .tr("a channel must be a table"),
+            hint: { .tr("write it as %s with %s or %s", "[channel.\($0)]", "mail = [...]", "apprise = \"NAME\"") }
         )
         for (name, path, node) in tables {
             guard Channel.isValidName(name) else {
                 let reserved = Channel.reserved.contains(name)
                 context.error(
-                    source, path, value: name, reserved ? "a reserved channel name" : "not a channel name",
+                    source,
+                    path,
+                    value: name,
+                    reserved ? .tr("a reserved channel name") : .tr("not a channel name"),
                     hint: reserved
-                        ? "\(Channel.reserved.joined(separator: ", ")) are built in; pick another name"
-                        : "lowercase letters, digits, _ and -, starting with a letter or digit, e.g. [channel.board]"
+                        ? .tr("%s are built in; pick another name", Channel.reserved.joined(separator: ", "))
+                        : .tr(
+                            "lowercase letters, digits, %s and %s, starting with a letter or digit, e.g. %s",
+                            "_",
+                            "-",
+                            "[channel.board]"
+                        )
                 )
                 continue
             }
             if context.channelNames.contains(name) {
                 context.error(
-                    source, path, value: name, "channel defined twice",
-                    hint: "each [channel.NAME] is defined once across timeline.toml and its drop-ins"
+                    source,
+                    path,
+                    value: name,
+                    .tr("channel defined twice"),
+                    hint: .tr("each %s is defined once across %s and its drop-ins", "[channel.NAME]", "timeline.toml")
                 )
                 continue
             }
@@ -62,11 +76,24 @@ extension FieldReader {
         switch (node["mail"], node["apprise"]) {
         case (nil, nil):
             context.error(
-                source, path, value: nil, "a channel needs mail or apprise",
-                hint: "e.g. mail = [\"board@example.org\"], or apprise = \"phone\" (a credential holding the URLs)"
+                source,
+                path,
+                value: nil,
+                .tr("a channel needs %s or %s", "mail", "apprise"),
+                hint: .tr(
+                    "e.g. %s, or %s (a credential holding the URLs)",
+                    "mail = [\"board@example.org\"]",
+                    "apprise = \"phone\""
+                )
             )
         case (.some, .some):
-            context.error(source, keyPath("apprise"), value: nil, "a channel has mail or apprise, not both", hint: nil)
+            context.error(
+                source,
+                keyPath("apprise"),
+                value: nil,
+                .tr("a channel has %s or %s, not both", "mail", "apprise"),
+                hint: nil
+            )
         case (.some, nil):
             kind = mailRecipients(context: &context).map(Channel.Kind.mail)
         case (nil, .some):
@@ -79,8 +106,11 @@ extension FieldReader {
             } else {
                 let accepted = Defaults.languages.map { "\"\($0)\"" }.joined(separator: ", ")
                 context.error(
-                    source, keyPath("language"), value: language, "not a language sse-timeline speaks",
-                    hint: Suggestion.didYouMean(language, among: Defaults.languages) ?? "accepted: \(accepted)"
+                    source,
+                    keyPath("language"),
+                    value: language,
+                    .tr("not a language sse-timeline speaks"),
+                    hint: Suggestion.didYouMean(language, among: Defaults.languages) ?? .tr("accepted: %s", accepted)
                 )
             }
         }
@@ -89,8 +119,11 @@ extension FieldReader {
                 channel?.retryFor = retryFor
             } else {
                 context.error(
-                    source, keyPath("retry_for"), value: Self.display(node["retry_for"]!.value),
-                    "out of range", hint: "accepted: 1 minute to 366 days"
+                    source,
+                    keyPath("retry_for"),
+                    value: Self.display(node["retry_for"]!.value),
+                    .tr("out of range"),
+                    hint: .tr("accepted: 1 minute to 366 days")
                 )
             }
         }
@@ -99,40 +132,55 @@ extension FieldReader {
 
     /// `mail = [...]`: the recipients, each `name@domain` or `Name <name@domain>`.
     private func mailRecipients(context: inout DecodeContext) -> [String]? {
-        guard let elements = elements("mail", arrayOf: "addresses", example: #"["board@example.org"]"#, context: &context)
+        guard
+            let elements = elements(
+                "mail",
+                array: .tr("an array of addresses"),
+                example: #"["board@example.org"]"#,
+                context: &context
+            )
         else { return nil }
-        let addresses = strings(of: elements, key: "mail", expected: "an address", context: &context)
+        let addresses = strings(of: elements, key: "mail", expected: .tr("an address"), context: &context)
         var result: [String] = []
         for (i, address) in addresses {
             if let problem = Self.addressProblem(address) {
                 context.error(
-                    source, "\(keyPath("mail"))[\(i)]", value: address, problem,
-                    hint: "e.g. \"board@example.org\" or \"Ana <ana@example.org>\""
+                    source,
+                    "\(keyPath("mail"))[\(i)]",
+                    value: address,
+                    problem,
+                    hint: .tr("e.g. %s or %s", "\"board@example.org\"", "\"Ana <ana@example.org>\"")
                 )
             } else {
                 result.append(address)
             }
         }
         if addresses.isEmpty && elements.isEmpty {
-            context.error(source, keyPath("mail"), value: "[]", "a mail channel needs one address at least", hint: nil)
+            context.error(
+                source,
+                keyPath("mail"),
+                value: "[]",
+                .tr("a mail channel needs one address at least"),
+                hint: nil
+            )
         }
         return result
     }
 
     /// Why `address` is not a recipient (`name@domain`, or `Name <name@domain>`), or nil when it is one. A comma is
     /// refused: the delivery unit gets the recipients separated by commas.
-    static func addressProblem(_ address: String) -> String? {
+    static func addressProblem(_ address: String) -> LocalizedText? {
         if address.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "," }) {
-            return "a control character or a comma in an address"
+            return .tr("a control character or a comma in an address")
         }
         var bare = Substring(address)
         if let open = address.lastIndex(of: "<") {
-            guard address.hasSuffix(">") else { return "an address opened with < must end with >" }
+            guard address.hasSuffix(">") else { return .tr("an address opened with %s must end with %s", "<", ">") }
             bare = address[address.index(after: open)..<address.index(before: address.endIndex)]
         }
         let parts = bare.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !bare.contains(" ") else {
-            return "not a mail address"
+            return .tr("not a mail address")
         }
         return nil
     }
@@ -142,19 +190,30 @@ extension FieldReader {
         guard let name = string("apprise", context: &context) else { return nil }
         if name.contains("://") {
             context.error(
-                source, keyPath("apprise"), value: "(a URL, not shown)", "a URL in the config",
-                hint: "Apprise URLs hold secrets: put them in a credential (docs/channels.md) and name it here, e.g. apprise = \"phone\""
+                source,
+                keyPath("apprise"),
+                value: "(a URL, not shown)",
+                .tr("a URL in the config"),
+                hint: .tr(
+                    "Apprise URLs hold secrets: put them in a credential (%s) and name it here, e.g. %s",
+                    "docs/channels.md",
+                    "apprise = \"phone\""
+                )
             )
             return nil
         }
         let plain = name.utf8.allSatisfy {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
                 || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
         }
         guard plain, !name.isEmpty, !name.hasPrefix(".") else {
             context.error(
-                source, keyPath("apprise"), value: name, "not a credential name",
-                hint: "letters, digits, _, - and ., e.g. apprise = \"phone\""
+                source,
+                keyPath("apprise"),
+                value: name,
+                .tr("not a credential name"),
+                hint: .tr("letters, digits, %s, %s and %s, e.g. %s", "_", "-", ".", "apprise = \"phone\"")
             )
             return nil
         }
@@ -165,16 +224,27 @@ extension FieldReader {
     /// mail to.
     func mailAllow(context: inout DecodeContext) -> [String]? {
         let example = #"["board@example.org", "*@coop.example"]"#
-        guard let elements = elements("mail_allow", arrayOf: "addresses", example: example, context: &context) else {
+        guard
+            let elements = elements(
+                "mail_allow",
+                array: .tr("an array of addresses"),
+                example: example,
+                context: &context
+            )
+        else {
             return nil
         }
-        return strings(of: elements, key: "mail_allow", expected: "an address", context: &context).compactMap {
-            i, pattern in
+        return strings(of: elements, key: "mail_allow", expected: .tr("an address"), context: &context).compactMap {
+            i,
+            pattern in
             let bare = pattern.hasPrefix("*@") ? "x" + pattern.dropFirst() : pattern
             guard Self.addressProblem(bare) == nil, !bare.contains("<") else {
                 context.error(
-                    source, "\(keyPath("mail_allow"))[\(i)]", value: pattern, "not an address or *@domain",
-                    hint: "e.g. \(example)"
+                    source,
+                    "\(keyPath("mail_allow"))[\(i)]",
+                    value: pattern,
+                    .tr("not an address or %s", "*@domain"),
+                    hint: .tr("e.g. %s", example)
                 )
                 return nil
             }

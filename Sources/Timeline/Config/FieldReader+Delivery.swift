@@ -36,7 +36,8 @@ extension FieldReader {
     /// the `[channel.NAME]` tables named.
     func channels(_ key: String, context: inout DecodeContext) -> (channels: Delivery.Channels, remote: [String])? {
         let example = #"["journal", "desktop"]"#
-        guard let elements = elements(key, arrayOf: "channels", example: example, context: &context) else {
+        guard let elements = elements(key, array: .tr("an array of channels"), example: example, context: &context)
+        else {
             return nil
         }
         let names = Delivery.Channels.named.map(\.name) + context.channelNames
@@ -50,8 +51,8 @@ extension FieldReader {
                     source,
                     elementPath,
                     value: Self.display(element.value),
-                    "expected a channel name, found \(element.value.typeName)",
-                    hint: "accepted: \(names.joined(separator: ", "))"
+                    .tr("expected a channel name, found %s", element.value.localizedType),
+                    hint: .tr("accepted: %s", names.joined(separator: ", "))
                 )
                 continue
             }
@@ -61,14 +62,18 @@ extension FieldReader {
                     source,
                     elementPath,
                     value: name,
-                    "unknown channel",
+                    .tr("unknown channel"),
                     hint: Suggestion.didYouMean(name, among: names)
-                        ?? "accepted: \(names.joined(separator: ", ")), or the name of a [channel.NAME] table"
+                        ?? .tr(
+                            "accepted: %s, or the name of a %s table",
+                            names.joined(separator: ", "),
+                            "[channel.NAME]"
+                        )
                 )
                 continue
             }
             if !seen.insert(name).inserted {
-                context.warning(source, elementPath, value: name, "channel listed twice", hint: nil)
+                context.warning(source, elementPath, value: name, .tr("channel listed twice"), hint: nil)
             }
             if let channel { channels.insert(channel) } else if !remote.contains(name) { remote.append(name) }
         }
@@ -78,13 +83,14 @@ extension FieldReader {
     /// `snooze = ["10 minutes", "1 hour"]`: the durations offered, in seconds, in order.
     func snoozeDurations(_ key: String, context: inout DecodeContext) -> [Int64]? {
         let example = #"["10 minutes", "1 hour"]"#
-        guard let elements = elements(key, arrayOf: "durations", example: example, context: &context) else {
+        guard let elements = elements(key, array: .tr("an array of durations"), example: example, context: &context)
+        else {
             return nil
         }
         var result: [Int64] = []
         for (i, element) in elements {
             let elementPath = "\(keyPath(key))[\(i)]"
-            guard let seconds = duration(element, path: elementPath, what: "a snooze", context: &context) else {
+            guard let seconds = duration(element, path: elementPath, what: .snooze, context: &context) else {
                 continue
             }
             if result.contains(seconds) {
@@ -92,7 +98,7 @@ extension FieldReader {
                     source,
                     elementPath,
                     value: Self.display(element.value),
-                    "duplicate snooze duration (the same as an earlier one)",
+                    .tr("duplicate snooze duration (the same as an earlier one)"),
                     hint: nil
                 )
                 continue
@@ -102,8 +108,8 @@ extension FieldReader {
                     source,
                     elementPath,
                     value: Self.display(element.value),
-                    "too many snooze durations",
-                    hint: "at most \(Self.maximumSnoozeOptions): a notification shows few buttons"
+                    .tr("too many snooze durations"),
+                    hint: .tr("at most %s: a notification shows few buttons", Self.maximumSnoozeOptions)
                 )
                 break
             }
@@ -115,7 +121,11 @@ extension FieldReader {
     /// `repeat = { every = "5 minutes", times = 3 }` (`.some(r)`), or `repeat = false` (`.some(nil)`).
     func repetition(_ key: String, context: inout DecodeContext) -> Delivery.Repetition?? {
         guard let field = node[key], field.value != .invalid else { return nil }
-        let example = "e.g. \(key) = { every = \"5 minutes\", times = 3 }, or \(key) = false for none"
+        let example = LocalizedText.tr(
+            "e.g. %s, or %s for none",
+            "\(key) = { every = \"5 minutes\", times = 3 }",
+            "\(key) = false"
+        )
         switch field.value {
         case .boolean(false):
             return .some(nil)
@@ -124,7 +134,7 @@ extension FieldReader {
                 source,
                 keyPath(key),
                 value: "true",
-                "a repeat needs how often and how many times",
+                .tr("a repeat needs how often and how many times"),
                 hint: example
             )
             return nil
@@ -135,7 +145,7 @@ extension FieldReader {
                 source,
                 keyPath(key),
                 value: Self.display(field.value),
-                "expected a table with every and times, found \(field.value.typeName)",
+                .tr("expected a table with %s and %s, found %s", "every", "times", field.value.localizedType),
                 hint: example
             )
             return nil
@@ -148,12 +158,12 @@ extension FieldReader {
                 every = duration(
                     value,
                     path: inner.keyPath("every"),
-                    what: "the time between repeats",
+                    what: .repeatInterval,
                     context: &context
                 )
             }
         } else {
-            context.error(source, keyPath(key), value: nil, "missing required key \"every\"", hint: example)
+            context.error(source, keyPath(key), value: nil, .tr("missing required key \"%s\"", "every"), hint: example)
         }
         var times: Int?
         if let value = field["times"] {
@@ -167,35 +177,43 @@ extension FieldReader {
                     source,
                     inner.keyPath("times"),
                     value: String(count),
-                    "out of range",
-                    hint: "accepted: 1 to \(Self.maximumRepeats) repeats"
+                    .tr("out of range"),
+                    hint: .tr("accepted: 1 to %s repeats", Self.maximumRepeats)
                 )
             default:
-                inner.wrongType("times", value.value, expected: "an integer (how many repeats)", context: &context)
+                inner.wrongType("times", value.value, expected: .tr("an integer (how many repeats)"), context: &context)
             }
         } else {
-            context.error(source, keyPath(key), value: nil, "missing required key \"times\"", hint: example)
+            context.error(source, keyPath(key), value: nil, .tr("missing required key \"%s\"", "times"), hint: example)
         }
         guard let every, let times else { return nil }
         return .some(Delivery.Repetition(every: every, times: times))
     }
 
+    /// What a delivery duration is, for its message when it is out of range.
+    enum DurationUse { case snooze, repeatInterval }
+
     /// A duration string such as "10 minutes" at `path`, 1 s to 366 days; nil when it is not one (reported).
-    private func duration(_ element: TOMLNode, path: String, what: String, context: inout DecodeContext) -> Int64? {
-        let accepted =
-            "amounts with units (weeks, days, hours, minutes, seconds), e.g. \"10 minutes\" or \"1 hour 30 minutes\""
+    private func duration(_ element: TOMLNode, path: String, what: DurationUse, context: inout DecodeContext) -> Int64?
+    {
+        let accepted = LocalizedText.tr(
+            "accepted: amounts with units (%s), e.g. %s or %s",
+            ReminderOffset.unitNames,
+            "\"10 minutes\"",
+            "\"1 hour 30 minutes\""
+        )
         guard case .string(let text) = element.value else {
             context.error(
                 source,
                 path,
                 value: Self.display(element.value),
-                "expected a duration string, found \(element.value.typeName)",
-                hint: "accepted: " + accepted
+                .tr("expected a duration string, found %s", element.value.localizedType),
+                hint: accepted
             )
             return nil
         }
         guard let offset = ReminderOffset(parsing: text + " after"), offset.anchor == .start else {
-            context.error(source, path, value: text, "not a duration", hint: "accepted: " + accepted)
+            context.error(source, path, value: text, .tr("not a duration"), hint: accepted)
             return nil
         }
         let seconds = Int64(offset.days) * 86400 + offset.seconds
@@ -204,7 +222,9 @@ extension FieldReader {
                 source,
                 path,
                 value: text,
-                "\(what) must last 1 second to 366 days",
+                what == .snooze
+                    ? .tr("a snooze must last 1 second to 366 days")
+                    : .tr("the time between repeats must last 1 second to 366 days"),
                 hint: nil
             )
             return nil

@@ -23,7 +23,8 @@ extension FieldReader {
     private func workingDays(context: inout DecodeContext) -> Set<Weekday>? {
         let key = "working_days"
         let example = "[\"MO\", \"TU\", \"WE\", \"TH\", \"FR\"]"
-        guard let elements = elements(key, arrayOf: "weekdays", example: example, context: &context) else {
+        guard let elements = elements(key, array: .tr("an array of weekdays"), example: example, context: &context)
+        else {
             return nil
         }
         var days: Set<Weekday> = []
@@ -36,15 +37,15 @@ extension FieldReader {
                     source,
                     "\(keyPath(key))[\(i)]",
                     value: text,
-                    "not a weekday",
+                    .tr("not a weekday"),
                     hint: Suggestion.didYouMean(text.uppercased(), among: codes)
-                        ?? "accepted: \(codes.joined(separator: ", ")) (RFC 5545's two-letter codes)"
+                        ?? .tr("accepted: %s (RFC 5545's two-letter codes)", codes.joined(separator: ", "))
                 )
                 valid = false
                 continue
             }
             if !days.insert(day).inserted {
-                context.error(source, "\(keyPath(key))[\(i)]", value: text, "weekday listed twice", hint: nil)
+                context.error(source, "\(keyPath(key))[\(i)]", value: text, .tr("weekday listed twice"), hint: nil)
                 valid = false
             }
         }
@@ -53,8 +54,8 @@ extension FieldReader {
                 source,
                 keyPath(key),
                 value: nil,
-                "no working day",
-                hint: "list at least one weekday, e.g. working_days = \(example)"
+                .tr("no working day"),
+                hint: .tr("list at least one weekday, e.g. %s", "working_days = \(example)")
             )
             return nil
         }
@@ -64,9 +65,15 @@ extension FieldReader {
     /// `holidays = ["NAME", ...]`, each a `[holidays.NAME]` of `sets`; nil when absent or wrong (reported).
     private func holidaySets(_ sets: [String: HolidaySet], context: inout DecodeContext) -> [HolidaySet]? {
         let key = "holidays"
-        guard let elements = elements(key, arrayOf: "holiday set names", example: "[\"NAME\"]", context: &context)
+        guard
+            let elements = elements(
+                key,
+                array: .tr("an array of holiday set names"),
+                example: "[\"NAME\"]",
+                context: &context
+            )
         else { return nil }
-        let names = strings(of: elements, key: key, expected: "the name of a holiday set", context: &context)
+        let names = strings(of: elements, key: key, expected: .tr("the name of a holiday set"), context: &context)
         var result: [HolidaySet] = []
         var valid = names.count == elements.count
         for (i, name) in names {
@@ -75,11 +82,16 @@ extension FieldReader {
                     source,
                     "\(keyPath(key))[\(i)]",
                     value: name,
-                    "unknown holiday set",
+                    .tr("unknown holiday set"),
                     hint: Suggestion.didYouMean(name, among: sets.keys)
                         ?? (sets.isEmpty
-                            ? "define it as [holidays.\(name)] with dates = [...] or ics = \"file.ics\""
-                            : "defined: \(sets.keys.sorted().joined(separator: ", "))")
+                            ? .tr(
+                                "define it as %s with %s or %s",
+                                "[holidays.\(name)]",
+                                "dates = [...]",
+                                "ics = \"file.ics\""
+                            )
+                            : .tr("defined: %s", sets.keys.sorted().joined(separator: ", ")))
                 )
                 valid = false
                 continue
@@ -99,8 +111,8 @@ extension FieldReader {
                 source,
                 keyPath(key),
                 value: text,
-                "unknown rule for non-working days",
-                hint: Suggestion.didYouMean(text, among: names) ?? "accepted: \(names.joined(separator: ", "))"
+                .tr("unknown rule for non-working days"),
+                hint: Suggestion.didYouMean(text, among: names) ?? .tr("accepted: %s", names.joined(separator: ", "))
             )
             return nil
         }

@@ -16,13 +16,13 @@ struct FieldReader {
     }
 
     /// Reports a value of the wrong type; an invalid value was reported by the parser already.
-    func wrongType(_ key: String, _ found: TOMLNode.Value, expected: String, context: inout DecodeContext) {
+    func wrongType(_ key: String, _ found: TOMLNode.Value, expected: LocalizedText, context: inout DecodeContext) {
         if found == .invalid { return }
         context.error(
             source,
             keyPath(key),
             value: Self.display(found),
-            "expected \(expected), found \(found.typeName)",
+            .tr("expected %s, found %s", expected, found.localizedType),
             hint: nil
         )
     }
@@ -35,19 +35,23 @@ struct FieldReader {
         }
         let value = field.value
         guard case .string(let text) = value else {
-            wrongType(key, value, expected: "a string", context: &context)
+            wrongType(key, value, expected: .tr("a string"), context: &context)
             return nil
         }
         return text
     }
 
     func missing(_ key: String, context: inout DecodeContext) {
-        context.error(source, path, value: nil, "missing required key \"\(key)\"", hint: nil)
+        context.error(source, path, value: nil, .tr("missing required key \"%s\"", key), hint: nil)
     }
 
     /// The elements of an array field with their indices, those the parser could not read left out (reported
     /// already); nil when the field is absent or not an array (reported as not `expected`).
-    func elements(_ key: String, expected: String, context: inout DecodeContext) -> [(index: Int, node: TOMLNode)]? {
+    func elements(
+        _ key: String,
+        expected: LocalizedText,
+        context: inout DecodeContext
+    ) -> [(index: Int, node: TOMLNode)]? {
         guard let field = node[key] else { return nil }
         guard field.isArray else {
             wrongType(key, field.value, expected: expected, context: &context)
@@ -58,11 +62,11 @@ struct FieldReader {
         }
     }
 
-    /// The elements of an array of `what` (`channels`, `durations`), as `elements(_:expected:context:)` gives them;
+    /// The elements of an array, `what` ("an array of channels"), as `elements(_:expected:context:)` gives them;
     /// a lone string is reported with its fix (`key = ["text"]`), any other type with `example` (an array value).
     func elements(
         _ key: String,
-        arrayOf what: String,
+        array what: LocalizedText,
         example: String,
         context: inout DecodeContext
     ) -> [(index: Int, node: TOMLNode)]? {
@@ -71,18 +75,18 @@ struct FieldReader {
                 source,
                 keyPath(key),
                 value: text,
-                "expected an array of \(what), found a string",
-                hint: "write \(key) = [\"\(text)\"]"
+                .tr("expected %s, found a string", what),
+                hint: .tr("write %s", "\(key) = [\"\(text)\"]")
             )
             return nil
         }
-        return elements(key, expected: "an array of \(what) (e.g. \(key) = \(example))", context: &context)
+        return elements(key, expected: .tr("%s (e.g. %s)", what, "\(key) = \(example)"), context: &context)
     }
 
     /// A list of strings.
     func strings(_ key: String, context: inout DecodeContext) -> [String]? {
-        guard let elements = elements(key, expected: "an array of strings", context: &context) else { return nil }
-        return strings(of: elements, key: key, expected: "a string", context: &context).map(\.text)
+        guard let elements = elements(key, expected: .tr("an array of strings"), context: &context) else { return nil }
+        return strings(of: elements, key: key, expected: .tr("a string"), context: &context).map(\.text)
     }
 
     /// The string elements of the array `key`, with their indices; any other element is reported as not
@@ -90,7 +94,7 @@ struct FieldReader {
     func strings(
         of elements: [(index: Int, node: TOMLNode)],
         key: String,
-        expected: String,
+        expected: LocalizedText,
         context: inout DecodeContext
     ) -> [(index: Int, text: String)] {
         elements.compactMap { i, element in
@@ -99,7 +103,7 @@ struct FieldReader {
                 source,
                 "\(keyPath(key))[\(i)]",
                 value: Self.display(element.value),
-                "expected \(expected), found \(element.value.typeName)",
+                .tr("expected %s, found %s", expected, element.value.localizedType),
                 hint: nil
             )
             return nil
@@ -125,12 +129,18 @@ struct FieldReader {
                 source,
                 keyPath(key),
                 value: text,
-                "not a time of day",
-                hint: "accepted: HH:MM or HH:MM:SS in 24-hour time, e.g. \"09:00\" or 09:00:00"
+                .tr("not a time of day"),
+                hint: .tr(
+                    "accepted: %s or %s in 24-hour time, e.g. %s or %s",
+                    "HH:MM",
+                    "HH:MM:SS",
+                    "\"09:00\"",
+                    "09:00:00"
+                )
             )
             return nil
         default:
-            wrongType(key, value, expected: "a time of day (09:00:00 or \"09:00\")", context: &context)
+            wrongType(key, value, expected: .tr("a time of day (%s or %s)", "09:00:00", "\"09:00\""), context: &context)
             return nil
         }
     }
@@ -142,9 +152,9 @@ struct FieldReader {
                 source,
                 keyPath(key),
                 value: text,
-                "unknown priority",
+                .tr("unknown priority"),
                 hint: Suggestion.didYouMean(text, among: Priority.names)
-                    ?? "accepted: \(Priority.names.joined(separator: ", ")) or 0...7"
+                    ?? .tr("accepted: %s or %s", Priority.names.joined(separator: ", "), "0...7")
             )
             return nil
         }
@@ -160,8 +170,8 @@ struct FieldReader {
                 source,
                 keyPath(key),
                 value: text,
-                "not a duration",
-                hint: "accepted: amounts with units (weeks, days, hours, minutes, seconds), e.g. \"7 days\""
+                .tr("not a duration"),
+                hint: .tr("accepted: amounts with units (%s), e.g. %s", ReminderOffset.unitNames, "\"7 days\"")
             )
             return nil
         }
@@ -170,7 +180,9 @@ struct FieldReader {
 
     /// A list of reminders: strings ("30 days before") or tables `{ at = "...", priority = "warning" }`.
     func reminders(_ key: String, context: inout DecodeContext) -> [Reminder]? {
-        guard let elements = elements(key, expected: "an array of reminders", context: &context) else { return nil }
+        guard let elements = elements(key, expected: .tr("an array of reminders"), context: &context) else {
+            return nil
+        }
         var result: [Reminder] = []
         var seen: Set<ReminderOffset> = []
         var seenAbsolute: Set<Instant> = []
@@ -201,7 +213,12 @@ struct FieldReader {
                     source,
                     elementPath,
                     value: Self.display(element.value),
-                    "expected a reminder such as \"30 days before\" or { at = \"1 day before\", priority = \"warning\" }, found \(element.value.typeName)",
+                    .tr(
+                        "expected a reminder such as %s or %s, found %s",
+                        "\"30 days before\"",
+                        "{ at = \"1 day before\", priority = \"warning\" }",
+                        element.value.localizedType
+                    ),
                     hint: nil
                 )
             }
@@ -212,8 +229,8 @@ struct FieldReader {
                     source,
                     textPath,
                     value: text,
-                    "not a reminder offset",
-                    hint: ReminderOffset.acceptedForms
+                    .tr("not a reminder offset"),
+                    hint: ReminderOffset.acceptedFormsText
                 )
                 continue
             }
@@ -222,7 +239,7 @@ struct FieldReader {
                     source,
                     textPath,
                     value: text,
-                    "duplicate reminder (same offset as an earlier one)",
+                    .tr("duplicate reminder (same offset as an earlier one)"),
                     hint: nil
                 )
                 continue
@@ -232,6 +249,31 @@ struct FieldReader {
             result.append(reminder)
         }
         return result
+    }
+
+    /// What an id or a calendar's name accepts (1 to `maximumLength` of a-z, 0-9 and "-", not starting with "-"),
+    /// with a name made from `text` as the example when there is one.
+    static func nameHint(_ text: String, maximumLength: Int) -> LocalizedText {
+        let suggestion = String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.filter(\.isASCII))
+        guard !suggestion.isEmpty, suggestion != text else {
+            return .tr(
+                "accepted: 1 to %s of %s, %s and %s, not starting with %s",
+                maximumLength,
+                "a-z",
+                "0-9",
+                "\"-\"",
+                "\"-\""
+            )
+        }
+        return .tr(
+            "accepted: 1 to %s of %s, %s and %s, not starting with %s, e.g. %s",
+            maximumLength,
+            "a-z",
+            "0-9",
+            "\"-\"",
+            "\"-\"",
+            "\"\(suggestion)\""
+        )
     }
 
     /// A value shown in a message.

@@ -2,15 +2,20 @@ import TOML
 
 /// Why a file a config names (a holiday set's `ics`) could not be read: what went wrong and what to do.
 public struct ConfigFileFailure: Error, Sendable {
-    /// What went wrong, e.g. "cannot open the file: No such file or directory".
-    public var message: String
-    /// What to do about it, when there is something to say.
-    public var hint: String?
+    /// What went wrong, e.g. "cannot open the file: No such file or directory", in any language.
+    public var text: LocalizedText
+    /// What to do about it, when there is something to say, in any language.
+    public var hintText: LocalizedText?
+
+    /// What went wrong, in English.
+    public var message: String { text.description }
+    /// What to do about it, in English.
+    public var hint: String? { hintText?.description }
 
     /// A failure saying `message`, with `hint`.
-    public init(message: String, hint: String? = nil) {
-        self.message = message
-        self.hint = hint
+    public init(message: LocalizedText, hint: LocalizedText? = nil) {
+        self.text = message
+        self.hintText = hint
     }
 }
 
@@ -38,8 +43,11 @@ struct HolidaySetDecoder {
         context: inout DecodeContext
     ) {
         let tables = context.namedTables(
-            root, "holidays", source: source, what: "a holiday set",
-            hint: { "write it as [holidays.\($0)] with dates = [...] or ics = \"file.ics\"" }
+            root,
+            "holidays",
+            source: source,
+            what: .tr("a holiday set must be a table"),
+            hint: { .tr("write it as %s with %s or %s", "[holidays.\($0)]", "dates = [...]", "ics = \"file.ics\"") }
         )
         for (name, path, node) in tables {
             if sets[name] != nil {
@@ -47,8 +55,8 @@ struct HolidaySetDecoder {
                     source,
                     path,
                     value: name,
-                    "holiday set defined twice",
-                    hint: "each [holidays.NAME] is defined once across timeline.toml and its drop-ins"
+                    .tr("holiday set defined twice"),
+                    hint: .tr("each %s is defined once across %s and its drop-ins", "[holidays.NAME]", "timeline.toml")
                 )
                 continue
             }
@@ -56,7 +64,7 @@ struct HolidaySetDecoder {
             reader.checkKeys(Self.keys, context: &context)
             var set = HolidaySet(name: name)
             if node["dates"] == nil && node["ics"] == nil {
-                context.error(source, path, value: nil, "a holiday set needs dates or ics", hint: nil)
+                context.error(source, path, value: nil, .tr("a holiday set needs %s or %s", "dates", "ics"), hint: nil)
             }
             dates(reader, into: &set, context: &context)
             if let file = reader.string("ics", context: &context) {
@@ -68,7 +76,14 @@ struct HolidaySetDecoder {
 
     private func dates(_ reader: FieldReader, into set: inout HolidaySet, context: inout DecodeContext) {
         let example = "[\"2027-12-25\", \"2027-12-24..2027-12-26\"]"
-        guard let elements = reader.elements("dates", arrayOf: "dates", example: example, context: &context) else {
+        guard
+            let elements = reader.elements(
+                "dates",
+                array: .tr("an array of dates"),
+                example: example,
+                context: &context
+            )
+        else {
             return
         }
         for (i, element) in elements {
@@ -97,7 +112,12 @@ struct HolidaySetDecoder {
         path: String,
         context: inout DecodeContext
     ) -> (CivilDate, CivilDate)? {
-        let hint = "accepted: a date 2027-12-25, \"2027-12-25\", or a range \"2027-12-24..2027-12-26\" (both included)"
+        let hint = LocalizedText.tr(
+            "accepted: a date %s, %s, or a range %s (both included)",
+            "2027-12-25",
+            "\"2027-12-25\"",
+            "\"2027-12-24..2027-12-26\""
+        )
         switch value {
         case .invalid:
             return nil
@@ -109,11 +129,11 @@ struct HolidaySetDecoder {
                 $0.trimmingSpaces
             }
             guard let first = CivilDate(iso: parts[0]), let last = CivilDate(iso: parts.last!) else {
-                context.error(source, path, value: text, "not a date or a range of dates", hint: hint)
+                context.error(source, path, value: text, .tr("not a date or a range of dates"), hint: hint)
                 return nil
             }
             guard first <= last else {
-                context.error(source, path, value: text, "the range ends before it starts", hint: hint)
+                context.error(source, path, value: text, .tr("the range ends before it starts"), hint: hint)
                 return nil
             }
             return (first, last)
@@ -122,7 +142,7 @@ struct HolidaySetDecoder {
                 source,
                 path,
                 value: FieldReader.display(value),
-                "expected a date, found \(value.typeName)",
+                .tr("expected a date, found %s", value.localizedType),
                 hint: hint
             )
             return nil
@@ -139,15 +159,15 @@ struct HolidaySetDecoder {
     ) {
         let path = Self.resolve(file, relativeTo: context.sources[source].name)
         let bytes: [UInt8]
-        switch readFile?(path) ?? .failure(ConfigFileFailure(message: "no files can be read here")) {
+        switch readFile?(path) ?? .failure(ConfigFileFailure(message: .tr("no files can be read here"))) {
         case .success(let read): bytes = read
         case .failure(let failure):
             context.error(
                 source,
                 reader.keyPath("ics"),
                 value: file,
-                "cannot read the holiday calendar \(path): \(failure.message)",
-                hint: failure.hint
+                .tr("cannot read the holiday calendar %s: %s", path, failure.text),
+                hint: failure.hintText
             )
             return
         }

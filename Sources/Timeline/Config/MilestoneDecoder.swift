@@ -10,10 +10,11 @@ import TOML
 /// `snooze`, `repeat` (`FieldReader+Delivery.swift`), and `working_days`, `holidays`, `on_non_working_day`
 /// (`FieldReader+WorkingDays.swift`).
 struct MilestoneDecoder {
-    static let keys = [
-        "id", "title", "start", "end", "timezone", "precision", "description", "location", "source", "tags",
-        "reminders", "priority", "rrule", "rdate", "exdate", "on_due",
-    ] + MilestoneTexts.languages.flatMap(MilestoneTexts.keys)
+    static let keys =
+        [
+            "id", "title", "start", "end", "timezone", "precision", "description", "location", "source", "tags",
+            "reminders", "priority", "rrule", "rdate", "exdate", "on_due",
+        ] + MilestoneTexts.languages.flatMap(MilestoneTexts.keys)
     static let maximumIdLength = 100
 
     let node: TOMLNode
@@ -36,7 +37,13 @@ struct MilestoneDecoder {
 
     mutating func decode(context: inout DecodeContext) -> Milestone? {
         guard node.isTable else {
-            context.error(source, path, value: nil, "a milestone must be a table", hint: "use a [[milestone]] header")
+            context.error(
+                source,
+                path,
+                value: nil,
+                .tr("a milestone must be a table"),
+                hint: .tr("use a %s header", "[[milestone]]")
+            )
             return nil
         }
         let reader = FieldReader(node: node, source: source, path: path)
@@ -47,7 +54,7 @@ struct MilestoneDecoder {
         if let id { checkId(id, context: &context) }
         let title = reader.string("title", required: true, context: &context)
         if let title, title.allSatisfy(\.isWhitespace) {
-            context.error(source, "\(path).title", value: title, "title is empty", hint: nil)
+            context.error(source, "\(path).title", value: title, .tr("title is empty"), hint: nil)
         }
         let description = reader.string("description", context: &context)
         let location = reader.string("location", context: &context)
@@ -58,8 +65,8 @@ struct MilestoneDecoder {
                 source,
                 "\(path).source",
                 value: sourceURL,
-                "not a URL",
-                hint: "accepted: an http:// or https:// address without spaces"
+                .tr("not a URL"),
+                hint: .tr("accepted: an %s or %s address without spaces", "http://", "https://")
             )
         }
         let tags = reader.strings("tags", context: &context) ?? []
@@ -75,8 +82,8 @@ struct MilestoneDecoder {
                     source,
                     "\(path).precision",
                     value: text,
-                    "unknown precision",
-                    hint: "accepted: day, month, year"
+                    .tr("unknown precision"),
+                    hint: .tr("accepted: %s", "day, month, year")
                 )
             }
         }
@@ -88,7 +95,7 @@ struct MilestoneDecoder {
                 zone = try zones.zone(name)
                 zoneNamed = true
             } catch {
-                context.error(source, "\(path).timezone", value: name, error.description, hint: nil)
+                context.error(source, "\(path).timezone", value: name, error.text, hint: nil)
             }
         }
 
@@ -101,7 +108,7 @@ struct MilestoneDecoder {
                 source,
                 "\(path).precision",
                 value: precision.rawValue,
-                "a month or year precision needs an all-day start (a date without a time)",
+                .tr("a month or year precision needs an all-day start (a date without a time)"),
                 hint: nil
             )
         }
@@ -115,8 +122,8 @@ struct MilestoneDecoder {
                     "\(path).end",
                     value: nil,
                     isAllDay
-                        ? "end must be a date like start (an all-day milestone)"
-                        : "end must be a date-time like start",
+                        ? .tr("%s must be a date like %s (an all-day milestone)", "end", "start")
+                        : .tr("%s must be a date-time like %s", "end", "start"),
                     hint: nil
                 )
             } else {
@@ -126,7 +133,7 @@ struct MilestoneDecoder {
                         source,
                         "\(path).end",
                         value: e.description,
-                        "end is before start (\(start))",
+                        .tr("%s is before %s (%s)", "end", "start", start),
                         hint: nil
                     )
                 } else {
@@ -190,12 +197,15 @@ struct MilestoneDecoder {
             )
             if let page = texts.source, !Self.isURL(page) {
                 context.error(
-                    source, "\(path).source_\(language)", value: page, "not a URL",
-                    hint: "accepted: an http:// or https:// address without spaces"
+                    source,
+                    "\(path).source_\(language)",
+                    value: page,
+                    .tr("not a URL"),
+                    hint: .tr("accepted: an %s or %s address without spaces", "http://", "https://")
                 )
             }
             if let title = texts.title, title.allSatisfy(\.isWhitespace) {
-                context.error(source, "\(path).title_\(language)", value: title, "title is empty", hint: nil)
+                context.error(source, "\(path).title_\(language)", value: title, .tr("title is empty"), hint: nil)
             }
             if texts != MilestoneTexts() { translations[language] = texts }
         }
@@ -208,16 +218,12 @@ struct MilestoneDecoder {
             && id.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
             && !id.hasPrefix("-")
         if !valid {
-            let suggestion = String(
-                id.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.filter { $0.isASCII }
-            )
             context.error(
                 source,
                 "\(path).id",
                 value: id,
-                "invalid id",
-                hint: "accepted: 1 to \(Self.maximumIdLength) of a-z, 0-9 and \"-\", not starting with \"-\""
-                    + (suggestion.isEmpty || suggestion == id ? "" : ", e.g. \"\(suggestion)\"")
+                .tr("invalid id"),
+                hint: FieldReader.nameHint(id, maximumLength: Self.maximumIdLength)
             )
         }
     }
@@ -235,8 +241,8 @@ struct MilestoneDecoder {
                     source,
                     path,
                     value: nil,
-                    "missing required key \"\(key)\"",
-                    hint: "e.g. \(key) = 2022-06-10 (all day) or \(key) = 2022-06-10T13:00:00"
+                    .tr("missing required key \"%s\"", key),
+                    hint: .tr("e.g. %s (all day) or %s", "\(key) = 2022-06-10", "\(key) = 2022-06-10T13:00:00")
                 )
             }
             return nil
@@ -248,17 +254,21 @@ struct MilestoneDecoder {
 
     static func timeValue(
         _ value: TOMLNode.Value,
-        report: (_ message: String, _ value: String?, _ hint: String?) -> Void
+        report: (_ message: LocalizedText, _ value: String?, _ hint: LocalizedText?) -> Void
     ) -> TimeValue? {
-        let hint =
-            "accepted: an unquoted TOML date (2022-06-10) or date-time (2022-06-10T13:00:00, optionally with an offset such as +02:00)"
+        let hint = LocalizedText.tr(
+            "accepted: an unquoted TOML date (%s) or date-time (%s, optionally with an offset such as %s)",
+            "2022-06-10",
+            "2022-06-10T13:00:00",
+            "+02:00"
+        )
         switch value {
         case .invalid:
             // Reported by the parser already (an impossible date such as 2027-02-30).
             return nil
         case .date(let y, let m, let d):
             guard let date = CivilDate(year: y, month: m, day: d) else {
-                report("not a valid date", FieldReader.display(value), "years 1 to 9999")
+                report(.tr("not a valid date"), FieldReader.display(value), .tr("years 1 to 9999"))
                 return nil
             }
             return .date(date)
@@ -266,16 +276,16 @@ struct MilestoneDecoder {
             guard let date = CivilDate(year: y, month: mo, day: d),
                 let dateTime = CivilDateTime(date: date, hour: h, minute: mi, second: min(s, 59))
             else {
-                report("not a valid date-time", FieldReader.display(value), "years 1 to 9999")
+                report(.tr("not a valid date-time"), FieldReader.display(value), .tr("years 1 to 9999"))
                 return nil
             }
             if let offset { return .offset(dateTime, offsetSeconds: offset * 60) }
             return .local(dateTime)
         case .string(let text):
-            report("expected a date or date-time, found a string", text, "remove the quotes; " + hint)
+            report(.tr("expected a date or date-time, found a string"), text, .tr("remove the quotes; %s", hint))
             return nil
         default:
-            report("expected a date or date-time, found \(value.typeName)", FieldReader.display(value), hint)
+            report(.tr("expected a date or date-time, found %s", value.localizedType), FieldReader.display(value), hint)
             return nil
         }
     }
@@ -293,7 +303,7 @@ struct MilestoneDecoder {
     /// Warns when a local time falls into a DST gap or overlap of its zone.
     func warnAboutLocalTime(_ value: TimeValue, key: String, zone: Zone, context: inout DecodeContext) {
         guard case .local(let local) = value else { return }
-        if let message = ReminderMath.dstWarning(local, zone: zone) {
+        if let message = ReminderMath.dstWarningText(local, zone: zone) {
             context.warning(source, "\(path).\(key)", value: local.description, message, hint: nil)
         }
     }
@@ -318,12 +328,12 @@ struct MilestoneDecoder {
                     let reading = parsed.readBesideDateStart(in: zone)
                     parsed = reading.rule
                     if let warning = reading.warning {
-                        context.warning(source, "\(path).rrule", value: ruleText, warning.message, hint: warning.hint)
+                        context.warning(source, "\(path).rrule", value: ruleText, warning.text, hint: warning.hintText)
                     }
                 }
                 rule = parsed
                 untilLocal = ReminderMath.untilLocal(parsed, zone: zone)
-                if let warning = parsed.neverOccursReason(from: start, untilLocal: untilLocal) {
+                if let warning = parsed.neverOccursText(from: start, untilLocal: untilLocal) {
                     context.warning(source, "\(path).rrule", value: ruleText, warning, hint: nil)
                 }
             } catch {
@@ -334,7 +344,7 @@ struct MilestoneDecoder {
                             path: "\(path).rrule",
                             columnOffset: 1 + issue.offset,
                             value: issue.value.isEmpty ? ruleText : issue.value,
-                            message: "\(issue.part.isEmpty ? "" : issue.part + ": ")\(issue.message)"
+                            message: issue.part.isEmpty ? issue.text : .tr("%s: %s", issue.part, issue.text)
                         )
                     )
                 }
@@ -374,8 +384,8 @@ struct MilestoneDecoder {
                     elementPath,
                     value: FieldReader.display(element.value),
                     isAllDay
-                        ? "\(key) entries of an all-day milestone must be dates"
-                        : "\(key) entries must be date-times like start",
+                        ? .tr("%s entries of an all-day milestone must be dates", key)
+                        : .tr("%s entries must be date-times like %s", key, "start"),
                     hint: nil
                 )
                 continue
@@ -401,8 +411,8 @@ struct MilestoneDecoder {
                     source,
                     hasOwn ? "\(path).reminders[\(i)]" : "\(path).start",
                     value: reminder.text,
-                    "this reminder would come due outside the years 1 to 9999",
-                    hint: "use a smaller offset"
+                    .tr("this reminder would come due outside the years 1 to 9999"),
+                    hint: .tr("use a smaller offset")
                 )
             }
         }

@@ -162,9 +162,7 @@ extension FileImport {
                     let reading = parsed.readBesideDateStart(in: milestone.zone)
                     parsed = reading.rule
                     if let warning = reading.warning {
-                        // The rule's messages are the recurrence core's, shared with the TOML config: English yet.
-                        let message = LocalizedText(verbatim: warning.message)
-                        report(.warning, property, message, hint: LocalizedText(verbatim: warning.hint))
+                        report(.warning, property, warning.text, hint: warning.hintText)
                     }
                 }
                 for warning in Self.readingWarnings(parsed) { report(.warning, property, warning.0, hint: warning.1) }
@@ -178,7 +176,7 @@ extension FileImport {
                         property.valueColumn + issue.offset,
                         key: "RRULE",
                         value: issue.value.isEmpty ? property.value : issue.value,
-                        LocalizedText(verbatim: (issue.part.isEmpty ? "" : issue.part + ": ") + issue.message)
+                        issue.part.isEmpty ? issue.text : .tr("%s: %s", issue.part, issue.text)
                     )
                 }
                 return nil
@@ -194,8 +192,8 @@ extension FileImport {
         }
         guard rule != nil || !rdates.isEmpty || !exdates.isEmpty else { return nil }
         let untilLocal = rule.flatMap { ReminderMath.untilLocal($0, zone: milestone.zone) }
-        if let rule, let reason = rule.neverOccursReason(from: milestone.start, untilLocal: untilLocal) {
-            report(.warning, rules[0], LocalizedText(verbatim: reason))
+        if let rule, let reason = rule.neverOccursText(from: milestone.start, untilLocal: untilLocal) {
+            report(.warning, rules[0], reason)
         }
         return Recurrence(
             rule: rule,

@@ -36,13 +36,27 @@ public struct ReminderOffset: Hashable, Sendable {
     /// Whether it is its anchor itself ("at start", "at end").
     public var isAtAnchor: Bool { days == 0 && seconds == 0 && workingDays == 0 }
 
-    /// What the accepted forms are, for error messages.
-    public static let acceptedForms =
-        "accepted: \"at start\", \"at end\", or amounts with units (weeks, days, hours, minutes, seconds) "
-        + "followed by \"before\" or \"after\" and optionally \"start\" or \"end\", "
-        + "e.g. \"30 days before\", \"2 hours before\", \"1 day after end\", \"1 week 2 days before start\"; "
-        + "or working days, alone or with hours, minutes, seconds: \"3 working days before\", "
-        + "\"1 working day after end\""
+    /// The units an amount takes, as a config writes them (in English in every language), for error messages.
+    public static let unitNames = "weeks, days, hours, minutes, seconds"
+
+    /// What the accepted forms are, for error messages, in any language (the forms themselves as written).
+    public static let acceptedFormsText = LocalizedText.tr(
+        "accepted: %s, %s, or amounts with units (%s) followed by %s or %s and optionally %s or %s, e.g. %s; or %s, alone or with %s: %s",
+        "\"at start\"",
+        "\"at end\"",
+        unitNames,
+        "\"before\"",
+        "\"after\"",
+        "\"start\"",
+        "\"end\"",
+        "\"30 days before\", \"2 hours before\", \"1 day after end\", \"1 week 2 days before start\"",
+        "working days",
+        "hours, minutes, seconds",
+        "\"3 working days before\", \"1 working day after end\""
+    )
+
+    /// ``acceptedFormsText`` in English.
+    public static var acceptedForms: String { acceptedFormsText.description }
 
     /// Largest amount accepted for one unit, far beyond any calendar (keeps the arithmetic exact).
     static let maximumAmount = 10_000_000

@@ -9,20 +9,31 @@ extension RecurrenceRule {
     /// months; `YEARLY` `BYDAY` ordinals beyond five within a `BYMONTH`; and `BYSETPOS` beyond the candidates
     /// one period can hold. Without `start` only these are checked, and not the defaults `start` would supply.
     public func neverOccursReason(from start: CivilDateTime? = nil, untilLocal: CivilDateTime? = nil) -> String? {
+        neverOccursText(from: start, untilLocal: untilLocal)?.description
+    }
+
+    /// ``neverOccursReason(from:untilLocal:)`` to be read in any language.
+    public func neverOccursText(from start: CivilDateTime? = nil, untilLocal: CivilDateTime? = nil) -> LocalizedText? {
         if let reason = evidentlyNeverOccursReason(from: start, untilLocal: untilLocal) { return reason }
         guard let start else { return nil }
         var occurrences = occurrences(from: start, untilLocal: untilLocal).makeIterator()
         guard occurrences.next() == nil else { return nil }
         if let untilLocal {
-            return "no date from DTSTART (\(start)) to UNTIL (\(untilLocal)) matches, so the rule never occurs"
+            return .tr(
+                "no date from %s (%s) to %s (%s) matches, so the rule never occurs",
+                "DTSTART",
+                start,
+                "UNTIL",
+                untilLocal
+            )
         }
-        return "no date in a whole 400-year cycle of the calendar matches, so the rule never occurs"
+        return .tr("no date in a whole 400-year cycle of the calendar matches, so the rule never occurs")
     }
 
-    /// The cheap, static part of ``neverOccursReason(from:untilLocal:)``.
-    func evidentlyNeverOccursReason(from start: CivilDateTime?, untilLocal: CivilDateTime?) -> String? {
+    /// The cheap, static part of ``neverOccursText(from:untilLocal:)``.
+    func evidentlyNeverOccursReason(from start: CivilDateTime?, untilLocal: CivilDateTime?) -> LocalizedText? {
         if let start, let untilLocal, untilLocal < start {
-            return "UNTIL (\(untilLocal)) is before DTSTART (\(start)), so the rule never occurs"
+            return .tr("%s (%s) is before %s (%s), so the rule never occurs", "UNTIL", untilLocal, "DTSTART", start)
         }
 
         var byMonth = byMonth
@@ -39,11 +50,10 @@ extension RecurrenceRule {
             }
         }
         var reachable = byMonth.isEmpty ? Array(1...12) : byMonth
-        var intervalNote = ""
+        var intervalStep = 1
         if frequency == .monthly, let start {
-            let step = greatestCommonDivisor(interval, 12)
-            reachable = reachable.filter { ($0 - start.date.month) % step == 0 }
-            if step > 1 { intervalNote = " in the months INTERVAL=\(interval) reaches from DTSTART's month" }
+            intervalStep = greatestCommonDivisor(interval, 12)
+            reachable = reachable.filter { ($0 - start.date.month) % intervalStep == 0 }
         }
         if !byMonthDay.isEmpty || !byYearDay.isEmpty || reachable.isEmpty {
             let someDateMatches = [2023, 2024].contains { year in
@@ -65,17 +75,31 @@ extension RecurrenceRule {
                     parts.append("BYMONTHDAY=" + byMonthDay.map(String.init).joined(separator: ","))
                 }
                 if !byYearDay.isEmpty { parts.append("BYYEARDAY=" + byYearDay.map(String.init).joined(separator: ",")) }
-                let fromStart = defaulted.isEmpty ? "" : " (\(defaulted.joined(separator: " and ")) taken from DTSTART)"
-                return "no calendar date matches \(parts.joined(separator: ";"))\(fromStart)\(intervalNote), so the"
-                    + " rule never occurs"
+                var matched = LocalizedText(verbatim: parts.joined(separator: ";"))
+                if !defaulted.isEmpty {
+                    matched = .tr("%s (%s taken from %s)", matched, defaulted.joined(separator: " and "), "DTSTART")
+                }
+                if intervalStep > 1 {
+                    matched = .tr(
+                        "%s in the months %s reaches from %s's month",
+                        matched,
+                        "INTERVAL=\(interval)",
+                        "DTSTART"
+                    )
+                }
+                return .tr("no calendar date matches %s, so the rule never occurs", matched)
             }
         }
 
         if frequency == .yearly, !byMonth.isEmpty, !byDay.isEmpty,
             byDay.allSatisfy({ abs($0.ordinal ?? 0) > 5 })
         {
-            return "with BYMONTH a BYDAY ordinal counts within the month, which has at most five of each weekday;"
-                + " \(byDay.map(\.description).joined(separator: ",")) never occurs"
+            return .tr(
+                "with %s a %s ordinal counts within the month, which has at most five of each weekday; %s never occurs",
+                "BYMONTH",
+                "BYDAY",
+                byDay.map(\.description).joined(separator: ",")
+            )
         }
 
         if !bySetPosition.isEmpty {
@@ -93,9 +117,13 @@ extension RecurrenceRule {
                 }
             let candidates = daysPerPeriod * max(byHour.count, 1) * max(byMinute.count, 1) * max(bySecond.count, 1)
             if bySetPosition.allSatisfy({ abs($0) > candidates }) {
-                return
-                    "a \(frequency) period has at most \(candidates) candidate\(candidates == 1 ? "" : "s"), so BYSETPOS="
-                    + bySetPosition.map(String.init).joined(separator: ",") + " never picks one"
+                return .trn(
+                    "a %2$s period has at most %1$d candidate, so %3$s never picks one",
+                    "a %2$s period has at most %1$d candidates, so %3$s never picks one",
+                    candidates,
+                    frequency,
+                    "BYSETPOS=" + bySetPosition.map(String.init).joined(separator: ",")
+                )
             }
         }
         return nil

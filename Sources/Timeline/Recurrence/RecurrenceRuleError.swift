@@ -59,16 +59,18 @@ public struct RecurrenceRuleError: Error, Hashable, Sendable, CustomStringConver
     public let value: String
     /// The 0-based `Character` offset of ``value`` in the parsed string.
     public let offset: Int
-    /// A sentence for a person, saying what is wrong and what would be accepted.
-    public let message: String
+    /// A sentence for a person, saying what is wrong and what would be accepted, in any language.
+    public let text: LocalizedText
+    /// ``text`` in English.
+    public var message: String { text.description }
 
     /// An error of `kind` about `part`, pointing at `value` found at `offset`.
-    init(_ kind: Kind, part: String, value: String, offset: Int, message: String) {
+    init(_ kind: Kind, part: String, value: String, offset: Int, message: LocalizedText) {
         self.kind = kind
         self.part = part
         self.value = value
         self.offset = offset
-        self.message = message
+        self.text = message
     }
 
     /// `offset N: message`.

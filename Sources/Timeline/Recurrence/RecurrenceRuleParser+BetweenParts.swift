@@ -7,7 +7,7 @@ extension RecurrenceRuleParser {
                 "FREQ",
                 "",
                 ruleStart,
-                "the rule has no FREQ; every rule needs one, e.g. FREQ=WEEKLY"
+                .tr("the rule has no %s; every rule needs one, e.g. %s", "FREQ", "FREQ=WEEKLY")
             )
             return
         }
@@ -18,7 +18,7 @@ extension RecurrenceRuleParser {
                 later.name,
                 later.value,
                 later.valueOffset,
-                "COUNT and UNTIL cannot both be given; keep one of them to end the rule"
+                .tr("%s and %s cannot both be given; keep one of them to end the rule", "COUNT", "UNTIL")
             )
         }
         if let setPart = seen["BYSETPOS"],
@@ -29,7 +29,12 @@ extension RecurrenceRuleParser {
                 "BYSETPOS",
                 setPart.value,
                 setPart.valueOffset,
-                "BYSETPOS picks from the days another BYxxx part gives; add one, e.g. BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
+                .tr(
+                    "%s picks from the days another %s part gives; add one, e.g. %s",
+                    "BYSETPOS",
+                    "BYxxx",
+                    "BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
+                )
             )
         }
         guard let frequency else { return }
@@ -40,7 +45,7 @@ extension RecurrenceRuleParser {
                 "BYWEEKNO",
                 part.value,
                 part.valueOffset,
-                "BYWEEKNO is only allowed with FREQ=YEARLY, not with \(freqText)"
+                .tr("%s is only allowed with %s, not with %s", "BYWEEKNO", "FREQ=YEARLY", freqText)
             )
         }
         if let part = seen["BYYEARDAY"], frequency != .yearly {
@@ -49,7 +54,7 @@ extension RecurrenceRuleParser {
                 "BYYEARDAY",
                 part.value,
                 part.valueOffset,
-                "BYYEARDAY is only allowed with FREQ=YEARLY, not with \(freqText)"
+                .tr("%s is only allowed with %s, not with %s", "BYYEARDAY", "FREQ=YEARLY", freqText)
             )
         }
         if let part = seen["BYMONTHDAY"], frequency == .weekly {
@@ -58,7 +63,7 @@ extension RecurrenceRuleParser {
                 "BYMONTHDAY",
                 part.value,
                 part.valueOffset,
-                "BYMONTHDAY is not allowed with FREQ=WEEKLY; use BYDAY, or FREQ=MONTHLY"
+                .tr("%s is not allowed with %s; use %s, or %s", "BYMONTHDAY", "FREQ=WEEKLY", "BYDAY", "FREQ=MONTHLY")
             )
         }
         for (entry, text, offset) in byDay {
@@ -70,8 +75,15 @@ extension RecurrenceRuleParser {
                     "BYDAY",
                     text,
                     offset,
-                    "BYDAY ordinals such as \(text) need FREQ=MONTHLY or FREQ=YEARLY; with \(freqText) write"
-                        + " \(entry.weekday.code)"
+                    .tr(
+                        "%s ordinals such as %s need %s or %s; with %s write %s",
+                        "BYDAY",
+                        text,
+                        "FREQ=MONTHLY",
+                        "FREQ=YEARLY",
+                        freqText,
+                        entry.weekday.code
+                    )
                 )
             case .monthly where abs(ordinal) > 5:
                 fail(
@@ -79,8 +91,14 @@ extension RecurrenceRuleParser {
                     "BYDAY",
                     text,
                     offset,
-                    "BYDAY ordinal in \(text) is out of range: with FREQ=MONTHLY it is -5...-1 or 1...5, as a month"
-                        + " has at most five of each weekday"
+                    .tr(
+                        "%s ordinal in %s is out of range: with %s it is %s or %s, as a month has at most five of each weekday",
+                        "BYDAY",
+                        text,
+                        "FREQ=MONTHLY",
+                        "-5...-1",
+                        "1...5"
+                    )
                 )
             case .yearly where seen["BYWEEKNO"] != nil:
                 fail(
@@ -88,7 +106,13 @@ extension RecurrenceRuleParser {
                     "BYDAY",
                     text,
                     offset,
-                    "BYDAY ordinals such as \(text) cannot be combined with BYWEEKNO; write \(entry.weekday.code)"
+                    .tr(
+                        "%s ordinals such as %s cannot be combined with %s; write %s",
+                        "BYDAY",
+                        text,
+                        "BYWEEKNO",
+                        entry.weekday.code
+                    )
                 )
             default: break
             }

@@ -6,23 +6,34 @@ struct RecurrenceRuleParser {
     ]
 
     /// What each part accepts, said the way the error messages say it.
-    private static let accepted: [String: String] = [
-        "FREQ": "FREQ takes DAILY, WEEKLY, MONTHLY or YEARLY",
-        "UNTIL": "UNTIL takes a date (19971224), a local date-time (19971224T090000) or a UTC date-time"
-            + " (19971224T140000Z)",
-        "COUNT": "COUNT takes a whole number from 1 up",
-        "INTERVAL": "INTERVAL takes a whole number from 1 up",
-        "BYSECOND": "BYSECOND takes 0...59",
-        "BYMINUTE": "BYMINUTE takes 0...59",
-        "BYHOUR": "BYHOUR takes 0...23",
-        "BYDAY": "BYDAY takes MO, TU, WE, TH, FR, SA, SU, each optionally after an ordinal -53...-1 or 1...53"
-            + " (1MO, -1FR)",
-        "BYMONTHDAY": "BYMONTHDAY takes -31...-1 or 1...31",
-        "BYYEARDAY": "BYYEARDAY takes -366...-1 or 1...366",
-        "BYWEEKNO": "BYWEEKNO takes -53...-1 or 1...53",
-        "BYMONTH": "BYMONTH takes 1...12",
-        "BYSETPOS": "BYSETPOS takes -366...-1 or 1...366",
-        "WKST": "WKST takes MO, TU, WE, TH, FR, SA or SU",
+    private static let accepted: [String: LocalizedText] = [
+        "FREQ": .tr("%s takes %s or %s", "FREQ", "DAILY, WEEKLY, MONTHLY", "YEARLY"),
+        "UNTIL": .tr(
+            "%s takes a date (%s), a local date-time (%s) or a UTC date-time (%s)",
+            "UNTIL",
+            "19971224",
+            "19971224T090000",
+            "19971224T140000Z"
+        ),
+        "COUNT": .tr("%s takes a whole number from 1 up", "COUNT"),
+        "INTERVAL": .tr("%s takes a whole number from 1 up", "INTERVAL"),
+        "BYSECOND": .tr("%s takes %s", "BYSECOND", "0...59"),
+        "BYMINUTE": .tr("%s takes %s", "BYMINUTE", "0...59"),
+        "BYHOUR": .tr("%s takes %s", "BYHOUR", "0...23"),
+        "BYDAY": .tr(
+            "%s takes %s, each optionally after an ordinal %s or %s (%s)",
+            "BYDAY",
+            "MO, TU, WE, TH, FR, SA, SU",
+            "-53...-1",
+            "1...53",
+            "1MO, -1FR"
+        ),
+        "BYMONTHDAY": .tr("%s takes %s or %s", "BYMONTHDAY", "-31...-1", "1...31"),
+        "BYYEARDAY": .tr("%s takes %s or %s", "BYYEARDAY", "-366...-1", "1...366"),
+        "BYWEEKNO": .tr("%s takes %s or %s", "BYWEEKNO", "-53...-1", "1...53"),
+        "BYMONTH": .tr("%s takes %s", "BYMONTH", "1...12"),
+        "BYSETPOS": .tr("%s takes %s or %s", "BYSETPOS", "-366...-1", "1...366"),
+        "WKST": .tr("%s takes %s or %s", "WKST", "MO, TU, WE, TH, FR, SA", "SU"),
     ]
 
     /// Names people reach for that are not RFC 5545 parts.
@@ -98,7 +109,7 @@ struct RecurrenceRuleParser {
                 text.uppercased(),
                 text,
                 range.lowerBound,
-                "\"\(text)\" is not a NAME=VALUE part, e.g. FREQ=WEEKLY"
+                .tr("\"%s\" is not a %s part, e.g. %s", text, "NAME=VALUE", "FREQ=WEEKLY")
             )
             return
         }
@@ -107,7 +118,13 @@ struct RecurrenceRuleParser {
         let name = string(nameRange).uppercased()
         let value = string(valueRange)
         guard !name.isEmpty else {
-            fail(.malformedPart, "", value, range.lowerBound, "\"\(string(range))\" has no part name before =")
+            fail(
+                .malformedPart,
+                "",
+                value,
+                range.lowerBound,
+                .tr("\"%s\" has no part name before %s", string(range), "=")
+            )
             return
         }
         guard let accepted = Self.accepted[name] else {
@@ -120,7 +137,7 @@ struct RecurrenceRuleParser {
                 name,
                 name,
                 nameRange.lowerBound,
-                "\(name) is given twice (first at offset \(first.nameOffset)); give each part once"
+                .tr("%s is given twice (first at offset %s); give each part once", name, first.nameOffset)
             )
             return
         }
@@ -131,7 +148,7 @@ struct RecurrenceRuleParser {
             valueOffset: valueRange.lowerBound
         )
         guard !value.isEmpty else {
-            fail(.emptyValue, name, "", valueRange.lowerBound, "\(name) has no value; \(accepted)")
+            fail(.emptyValue, name, "", valueRange.lowerBound, .tr("%s has no value; %s", name, accepted))
             return
         }
         switch name {
@@ -143,7 +160,13 @@ struct RecurrenceRuleParser {
             if let day = Weekday(code: value) {
                 weekStart = day
             } else {
-                fail(.invalidValue, name, value, valueRange.lowerBound, "WKST=\(value) is not a weekday; \(accepted)")
+                fail(
+                    .invalidValue,
+                    name,
+                    value,
+                    valueRange.lowerBound,
+                    .tr("%s is not a weekday; %s", "WKST=\(value)", accepted)
+                )
             }
         case "BYDAY": parseByDay(valueRange)
         case "BYMONTH": lists[name] = numberList(name, valueRange, signed: false, allowed: 1...12)
@@ -170,7 +193,12 @@ struct RecurrenceRuleParser {
                 "FREQ",
                 value,
                 offset,
-                "FREQ=\(value.uppercased()) is not supported; only DAILY, WEEKLY, MONTHLY and YEARLY are"
+                .tr(
+                    "%s is not supported; only %s and %s are",
+                    "FREQ=\(value.uppercased())",
+                    "DAILY, WEEKLY, MONTHLY",
+                    "YEARLY"
+                )
             )
         case "BIWEEKLY", "FORTNIGHTLY":
             fail(
@@ -178,18 +206,21 @@ struct RecurrenceRuleParser {
                 "FREQ",
                 value,
                 offset,
-                "FREQ=\(value) is not an RFC 5545 frequency; write FREQ=WEEKLY;INTERVAL=2"
+                .tr("%s is not an RFC 5545 frequency; write %s", "FREQ=\(value)", "FREQ=WEEKLY;INTERVAL=2")
             )
         default:
-            let hint =
-                Suggestion.closest(to: value.uppercased(), among: ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"])
-                .map { " (did you mean \($0)?)" } ?? ""
+            let suggestion = Suggestion.closest(
+                to: value.uppercased(),
+                among: ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
+            )
             fail(
                 .invalidValue,
                 "FREQ",
                 value,
                 offset,
-                "FREQ=\(value) is not a frequency\(hint); \(Self.accepted["FREQ"]!)"
+                suggestion.map {
+                    .tr("%s is not a frequency (did you mean %s?); %s", "FREQ=\(value)", $0, Self.accepted["FREQ"]!)
+                } ?? .tr("%s is not a frequency; %s", "FREQ=\(value)", Self.accepted["FREQ"]!)
             )
         }
     }
@@ -202,7 +233,7 @@ struct RecurrenceRuleParser {
                 name,
                 text,
                 range.lowerBound,
-                "\(name)=\(text) is not a whole number; \(Self.accepted[name]!)"
+                .tr("%s is not a whole number; %s", "\(name)=\(text)", Self.accepted[name]!)
             )
             return nil
         }
@@ -212,7 +243,7 @@ struct RecurrenceRuleParser {
                 name,
                 text,
                 range.lowerBound,
-                "\(name)=\(text) is out of range; \(name) must be at least 1"
+                .tr("%s is out of range; %s must be at least 1", "\(name)=\(text)", name)
             )
             return nil
         }
@@ -231,7 +262,7 @@ struct RecurrenceRuleParser {
                     name,
                     "",
                     element.lowerBound,
-                    "\(name) has an empty list element; \(Self.accepted[name]!)"
+                    .tr("%s has an empty list element; %s", name, Self.accepted[name]!)
                 )
             } else if let number = integer(element, signed: signed) {
                 if allowed.contains(signed ? abs(number) : number) {
@@ -242,7 +273,7 @@ struct RecurrenceRuleParser {
                         name,
                         text,
                         element.lowerBound,
-                        "\(name) value \(text) is out of range; \(Self.accepted[name]!)"
+                        .tr("%s value %s is out of range; %s", name, text, Self.accepted[name]!)
                     )
                 }
             } else {
@@ -251,7 +282,9 @@ struct RecurrenceRuleParser {
                     name,
                     text,
                     element.lowerBound,
-                    "\(name) value \"\(text)\" is not a\(signed ? "" : "n unsigned") whole number; \(Self.accepted[name]!)"
+                    signed
+                        ? .tr("%s value \"%s\" is not a whole number; %s", name, text, Self.accepted[name]!)
+                        : .tr("%s value \"%s\" is not an unsigned whole number; %s", name, text, Self.accepted[name]!)
                 )
             }
         }
@@ -267,7 +300,7 @@ struct RecurrenceRuleParser {
                     "BYDAY",
                     "",
                     element.lowerBound,
-                    "BYDAY has an empty list element; \(Self.accepted["BYDAY"]!)"
+                    .tr("%s has an empty list element; %s", "BYDAY", Self.accepted["BYDAY"]!)
                 )
                 continue
             }
@@ -281,7 +314,7 @@ struct RecurrenceRuleParser {
                     "BYDAY",
                     text,
                     element.lowerBound,
-                    "BYDAY value \"\(text)\" is not a weekday; \(Self.accepted["BYDAY"]!)"
+                    .tr("%s value \"%s\" is not a weekday; %s", "BYDAY", text, Self.accepted["BYDAY"]!)
                 )
                 continue
             }
@@ -296,7 +329,13 @@ struct RecurrenceRuleParser {
                     "BYDAY",
                     text,
                     element.lowerBound,
-                    "BYDAY value \"\(text)\" has no valid ordinal before \(weekday.code); \(Self.accepted["BYDAY"]!)"
+                    .tr(
+                        "%s value \"%s\" has no valid ordinal before %s; %s",
+                        "BYDAY",
+                        text,
+                        weekday.code,
+                        Self.accepted["BYDAY"]!
+                    )
                 )
                 continue
             }
@@ -306,8 +345,15 @@ struct RecurrenceRuleParser {
                     "BYDAY",
                     text,
                     element.lowerBound,
-                    "BYDAY value \(text) has ordinal 0, which names no day; use 1...53 from the start or -53...-1"
-                        + " from the end (1\(weekday.code), -1\(weekday.code))"
+                    .tr(
+                        "%s value %s has ordinal 0, which names no day; use %s from the start or %s from the end (%s, %s)",
+                        "BYDAY",
+                        text,
+                        "1...53",
+                        "-53...-1",
+                        "1\(weekday.code)",
+                        "-1\(weekday.code)"
+                    )
                 )
             } else if abs(ordinal) > 53 {
                 fail(
@@ -315,7 +361,7 @@ struct RecurrenceRuleParser {
                     "BYDAY",
                     text,
                     element.lowerBound,
-                    "BYDAY ordinal in \(text) is out of range; \(Self.accepted["BYDAY"]!)"
+                    .tr("%s ordinal in %s is out of range; %s", "BYDAY", text, Self.accepted["BYDAY"]!)
                 )
             } else {
                 byDay.append((RecurrenceRule.OrdinalWeekday(weekday, ordinal: ordinal), text, element.lowerBound))
@@ -339,7 +385,7 @@ struct RecurrenceRuleParser {
                 "UNTIL",
                 value,
                 offset,
-                "UNTIL=\(value) is not a date or date-time; \(Self.accepted["UNTIL"]!)"
+                .tr("%s is not a date or date-time; %s", "UNTIL=\(value)", Self.accepted["UNTIL"]!)
             )
         }
         let hasTime = body.count == 15 && body[8] == "T"
@@ -350,13 +396,20 @@ struct RecurrenceRuleParser {
             return nil
         }
         guard let date = CivilDate(year: year, month: month, day: day) else {
-            let why =
-                if !(1...9999).contains(year) { "years run from 0001 to 9999" } else if !(1...12).contains(month) {
-                    "there is no month \(month)"
+            let why: LocalizedText =
+                if !(1...9999).contains(year) {
+                    .tr("years run from %s to %s", "0001", "9999")
+                } else if !(1...12).contains(month) {
+                    .tr("there is no month %s", month)
                 } else {
-                    "\(Self.monthNames[month - 1]) \(year) has \(CivilDate.daysInMonth(year: year, month: month)) days"
+                    .tr(
+                        "%s %s has %s days",
+                        Self.monthNames[month - 1],
+                        year,
+                        CivilDate.daysInMonth(year: year, month: month)
+                    )
                 }
-            fail(.invalidDate, "UNTIL", value, offset, "UNTIL=\(value) is not a calendar date: \(why)")
+            fail(.invalidDate, "UNTIL", value, offset, .tr("%s is not a calendar date: %s", "UNTIL=\(value)", why))
             return nil
         }
         guard hasTime else { return .date(date) }
@@ -370,7 +423,12 @@ struct RecurrenceRuleParser {
                 "UNTIL",
                 value,
                 offset,
-                "UNTIL=\(value) is not a time of day: hours run 00...23, minutes and seconds 00...59"
+                .tr(
+                    "%s is not a time of day: hours run %s, minutes and seconds %s",
+                    "UNTIL=\(value)",
+                    "00...23",
+                    "00...59"
+                )
             )
             return nil
         }
@@ -384,7 +442,7 @@ struct RecurrenceRuleParser {
         _ part: String,
         _ value: String,
         _ offset: Int,
-        _ message: String
+        _ message: LocalizedText
     ) {
         errors.append(RecurrenceRuleError(kind, part: part, value: value, offset: offset, message: message))
     }
@@ -429,18 +487,18 @@ struct RecurrenceRuleParser {
         return negative ? -value : value
     }
 
-    private func unknownPartMessage(_ name: String) -> String {
+    private func unknownPartMessage(_ name: String) -> LocalizedText {
         if ["DTSTART", "DTEND", "RDATE", "EXDATE", "EXRULE", "TZID", "DURATION"].contains(name) {
-            return "\(name) is not part of an RRULE value; it is a property of its own"
+            return .tr("%s is not part of an RRULE value; it is a property of its own", name)
         }
         if let suggestion = Self.aliases[name] ?? Suggestion.closest(to: name, among: Self.partNames) {
-            return "unknown part \(name); did you mean \(suggestion)?"
+            return .tr("unknown part %s; did you mean %s?", name, suggestion)
         }
-        return "unknown part \(name); the parts are " + Self.partNames.joined(separator: ", ")
+        return .tr("unknown part %s; the parts are %s", name, Self.partNames.joined(separator: ", "))
     }
 
-    private static let monthNames = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+    private static let monthNames: [LocalizedText] = [
+        .tr("January"), .tr("February"), .tr("March"), .tr("April"), .tr("May"), .tr("June"), .tr("July"),
+        .tr("August"), .tr("September"), .tr("October"), .tr("November"), .tr("December"),
     ]
 }

@@ -59,14 +59,28 @@ public enum ReminderMath {
 
     /// A warning when `local` does not exist (DST gap) or exists twice (DST overlap) in `zone`.
     public static func dstWarning(_ local: CivilDateTime, zone: Zone) -> String? {
+        dstWarningText(local, zone: zone)?.description
+    }
+
+    /// ``dstWarning(_:zone:)`` to be read in any language.
+    public static func dstWarningText(_ local: CivilDateTime, zone: Zone) -> LocalizedText? {
         switch zone.resolve(local) {
         case .unique: return nil
         case .gap(let instant, let skipped):
-            return "\(local) does not exist in \(zone.identifier) (a DST gap of \(skipped / 60) minutes); "
-                + "it is taken as \(iso8601(instant, in: zone)) (RFC 5545)"
+            return .tr(
+                "%s does not exist in %s (a DST gap of %s minutes); it is taken as %s (RFC 5545)",
+                local,
+                zone.identifier,
+                skipped / 60,
+                iso8601(instant, in: zone)
+            )
         case .overlap(let first, _):
-            return "\(local) happens twice in \(zone.identifier) (a DST overlap); the first is taken: "
-                + "\(iso8601(first, in: zone)) (RFC 5545)"
+            return .tr(
+                "%s happens twice in %s (a DST overlap); the first is taken: %s (RFC 5545)",
+                local,
+                zone.identifier,
+                iso8601(first, in: zone)
+            )
         }
     }
 

@@ -45,6 +45,11 @@ public struct LocalizedText: Hashable, Sendable, ExpressibleByStringInterpolatio
         LocalizedText(form: .plural(one, other, count, arguments.map(Self.argument)))
     }
 
+    /// ``tr(_:_:)`` with the arguments in an array: for a template marked elsewhere (a parser's own `tr`).
+    public static func tr(_ template: String, arguments: [any CustomStringConvertible]) -> LocalizedText {
+        LocalizedText(form: .message(template, arguments.map(Self.argument)))
+    }
+
     private static func argument(_ value: any CustomStringConvertible) -> LocalizedText {
         value as? LocalizedText ?? LocalizedText(verbatim: value.description)
     }

@@ -19,8 +19,8 @@ public enum Suggestion {
     }
 
     /// `did you mean "x"?` or nil.
-    static func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String? {
-        closest(to: word, among: candidates).map { "did you mean \"\($0)\"?" }
+    static func didYouMean(_ word: String, among candidates: some Sequence<String>) -> LocalizedText? {
+        closest(to: word, among: candidates).map { .tr("did you mean \"%s\"?", $0) }
     }
 
     static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {

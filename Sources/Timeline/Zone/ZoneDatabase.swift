@@ -57,7 +57,7 @@ public struct ZoneDatabase: Sendable {
                 identifier: identifier,
                 path: path,
                 suggestions: suggestions(for: identifier),
-                detail: "no file \(path)"
+                detail: .tr("no file %s", path)
             )
         case .directory:
             throw ZoneError(
@@ -65,10 +65,15 @@ public struct ZoneDatabase: Sendable {
                 identifier: identifier,
                 path: path,
                 suggestions: suggestions(for: identifier),
-                detail: "\(path) is a directory of zones; name one of them, e.g. \(identifier)/..."
+                detail: .tr("%s is a directory of zones; name one of them, e.g. %s", path, "\(identifier)/...")
             )
         case .failed(let reason):
-            throw ZoneError(.unreadableFile, identifier: identifier, path: path, detail: reason)
+            throw ZoneError(
+                .unreadableFile,
+                identifier: identifier,
+                path: path,
+                detail: LocalizedText(verbatim: reason)
+            )
         case .contents(let bytes):
             let zone: Zone
             do throws(ZoneError) {
@@ -153,7 +158,7 @@ public struct ZoneDatabase: Sendable {
             let name = Self.zoneName(inPath: value)
             if let name, let zone = try? zone(name) { return zone }
             guard let zone = try parseFile(atPath: value, identifier: name ?? value) else {
-                throw ZoneError(.unknownIdentifier, identifier: value, path: value, detail: "no file \(value)")
+                throw ZoneError(.unknownIdentifier, identifier: value, path: value, detail: .tr("no file %s", value))
             }
             return zone
         }
@@ -182,9 +187,14 @@ public struct ZoneDatabase: Sendable {
         case .missing:
             return nil
         case .directory:
-            throw ZoneError(.unreadableFile, identifier: identifier, path: path, detail: "it is a directory")
+            throw ZoneError(.unreadableFile, identifier: identifier, path: path, detail: .tr("it is a directory"))
         case .failed(let reason):
-            throw ZoneError(.unreadableFile, identifier: identifier, path: path, detail: reason)
+            throw ZoneError(
+                .unreadableFile,
+                identifier: identifier,
+                path: path,
+                detail: LocalizedText(verbatim: reason)
+            )
         case .contents(let bytes):
             do throws(ZoneError) {
                 return try Zone(identifier: identifier, tzif: bytes)
@@ -197,19 +207,32 @@ public struct ZoneDatabase: Sendable {
 
 extension ZoneDatabase {
     /// Why `identifier` cannot name a zone file, or nil when it can.
-    static func invalidity(of identifier: String) -> String? {
-        if identifier.isEmpty { return "it is empty" }
-        if identifier.utf8.count > 255 { return "it is longer than 255 bytes" }
-        if identifier.hasPrefix("/") { return "absolute paths are not allowed; write a name such as Europe/Paris" }
-        let components = identifier.split(separator: "/", omittingEmptySubsequences: false)
-        if components.contains("..") { return "'..' components are not allowed" }
-        if let bad = identifier.unicodeScalars.first(where: { !$0.isIdentifierCharacter }) {
-            return "the character \(String(reflecting: String(bad))) is not allowed "
-                + "(letters, digits, '/', '_', '+' and '-' are; spaces are written '_')"
+    static func invalidity(of identifier: String) -> LocalizedText? {
+        if identifier.isEmpty { return .tr("it is empty") }
+        if identifier.utf8.count > 255 { return .tr("it is longer than 255 bytes") }
+        if identifier.hasPrefix("/") {
+            return .tr("absolute paths are not allowed; write a name such as %s", "Europe/Paris")
         }
-        if components.contains("") { return "it has an empty path component" }
+        let components = identifier.split(separator: "/", omittingEmptySubsequences: false)
+        if components.contains("..") { return .tr("%s components are not allowed", "'..'") }
+        if let bad = identifier.unicodeScalars.first(where: { !$0.isIdentifierCharacter }) {
+            return .tr(
+                "the character %s is not allowed (letters, digits, %s, %s, %s and %s are; spaces are written %s)",
+                String(reflecting: String(bad)),
+                "'/'",
+                "'_'",
+                "'+'",
+                "'-'",
+                "'_'"
+            )
+        }
+        if components.contains("") { return .tr("it has an empty path component") }
         if components[0] == "right" {
-            return "right/ zones count leap seconds, which instants here do not; use the name without right/"
+            return .tr(
+                "%s zones count leap seconds, which instants here do not; use the name without %s",
+                "right/",
+                "right/"
+            )
         }
         return nil
     }

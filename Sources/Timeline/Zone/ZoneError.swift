@@ -59,15 +59,17 @@ public struct ZoneError: Error, Hashable, Sendable, CustomStringConvertible {
     public private(set) var path: String?
     /// Close matches among the known identifiers, best first, for "did you mean" (may be empty).
     public let suggestions: [String]
-    /// What went wrong, without the identifier and path (those are in ``description``).
-    public let detail: String
+    /// What went wrong, without the identifier and path (those are in ``description``), in any language.
+    public let detailText: LocalizedText
+    /// ``detailText`` in English.
+    public var detail: String { detailText.description }
 
-    init(_ code: Code, identifier: String, path: String? = nil, suggestions: [String] = [], detail: String) {
+    init(_ code: Code, identifier: String, path: String? = nil, suggestions: [String] = [], detail: LocalizedText) {
         self.code = code
         self.identifier = identifier
         self.path = path
         self.suggestions = suggestions
-        self.detail = detail
+        self.detailText = detail
     }
 
     /// The same error, naming the file it came from.
@@ -79,25 +81,35 @@ public struct ZoneError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// A readable sentence, e.g. `unknown time zone "Europe/Pariss" (no file /usr/share/zoneinfo/Europe/Pariss); did
     /// you mean "Europe/Paris"?`
-    public var description: String {
-        var text: String
+    public var description: String { text.description }
+
+    /// ``description`` to be read in any language.
+    public var text: LocalizedText {
+        let detail = detailText
+        var text: LocalizedText
         switch code {
         case .unknownIdentifier:
-            text = "unknown time zone \"\(identifier)\""
-            if !detail.isEmpty { text += " (\(detail))" }
+            text =
+                self.detail.isEmpty
+                ? .tr("unknown time zone \"%s\"", identifier)
+                : .tr("unknown time zone \"%s\" (%s)", identifier, detail)
         case .invalidIdentifier:
-            text = "invalid time zone identifier \"\(identifier)\": \(detail)"
+            text = .tr("invalid time zone identifier \"%s\": %s", identifier, detail)
         case .unreadableFile:
-            text = "cannot read time zone \"\(identifier)\" from \(path ?? "?"): \(detail)"
+            text = .tr("cannot read time zone \"%s\" from %s: %s", identifier, path ?? "?", detail)
         default:
-            text = "time zone \"\(identifier)\""
-            if let path { text += " (\(path))" }
-            text += ": \(detail)"
+            text =
+                path.map { .tr("time zone \"%s\" (%s): %s", identifier, $0, detail) }
+                ?? .tr("time zone \"%s\": %s", identifier, detail)
         }
         switch suggestions.count {
         case 0: break
-        case 1: text += "; did you mean \"\(suggestions[0])\"?"
-        default: text += "; did you mean " + suggestions.map { "\"\($0)\"" }.joined(separator: " or ") + "?"
+        case 1: text = .tr("%s; did you mean \"%s\"?", text, suggestions[0])
+        default:
+            let names = suggestions.dropFirst().reduce(LocalizedText(verbatim: "\"\(suggestions[0])\"")) {
+                .tr("%s or %s", $0, "\"\($1)\"")
+            }
+            text = .tr("%s; did you mean %s?", text, names)
         }
         return text
     }
