@@ -12,5 +12,11 @@ copy=$(mktemp -d)
 trap 'rm -rf "$copy"' EXIT
 python3 scripts/swift-multiline-to-c.py "$copy" "${sources[@]}"
 # The C lexer still warns about what it cannot read in Swift (raw strings, interpolations), none of it marked.
+# Without a header xgettext writes ASCII and drops any other character of a message: that one fails here.
 (cd "$copy" && xgettext --language=C --from-code=UTF-8 --keyword= --keyword=tr --keyword=trn:1,2 \
-    --add-location=file --sort-by-file --omit-header -o "$out" "${sources[@]}" 2>/dev/null)
+    --add-location=file --sort-by-file --omit-header -o "$out" "${sources[@]}" 2>"$copy/warnings") || true
+if grep -A3 'contains non-ASCII' "$copy/warnings" >&2; then
+    echo "update-pot: a marked message must be ASCII (pass such text as a %s argument)" >&2
+    exit 1
+fi
+[ -s "$out" ] || { cat "$copy/warnings" >&2; exit 1; }

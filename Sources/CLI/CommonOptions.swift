@@ -30,10 +30,8 @@ struct ConfigOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             HelpText.tr(
-                """
-                Pretend the current time is this (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]); for previews and \
-                tests.
-                """
+                "Pretend the current time is this (%s); for previews and tests.",
+                "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]"
             ),
             valueName: HelpText.tr("time")
         )

@@ -5,9 +5,15 @@ import Gettext
 /// command's `configuration` or makes its arguments: both happen after `SSETimeline.main()` has set up gettext.
 /// The library's own words ("USAGE:", "OPTIONS:", "Show help information.") stay English.
 enum HelpText {
-    /// `message` in the reader's language. A help text is no template: a percent sign in one is written `%%`.
+    /// `message` in the reader's language. It is a template: a percent sign in it is written `%%`.
     static func tr(_ message: String) -> String {
         Gettext.localizer.tr(message)
+    }
+
+    /// `message` in the reader's language, its `%s` filled with `value`: a format such as `Z|±HH:MM`, which is
+    /// not translated and keeps the template ASCII (xgettext drops what is not, as it writes no header).
+    static func tr(_ message: String, _ value: String) -> String {
+        Gettext.localizer.tr(message, value)
     }
 
     /// A discussion of several paragraphs, each marked on its own, separated by a blank line.

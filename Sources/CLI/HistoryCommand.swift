@@ -46,7 +46,7 @@ struct HistoryCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            HelpText.tr("Only entries written at or after this time (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])."),
+            HelpText.tr("Only entries written at or after this time (%s).", "YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]"),
             valueName: HelpText.tr("time")
         )
     )
