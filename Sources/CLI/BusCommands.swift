@@ -200,7 +200,7 @@ struct SnoozeCommand: ParsableCommand {
 
     @OptionGroup var instance: InstanceOptions
 
-    @Argument(help: ArgumentHelp(HelpText.tr("The reminder's key.")))
+    @Argument(help: ArgumentHelp(HelpText.tr("The reminder's key."), valueName: HelpText.tr("key")))
     var key: String
 
     @Argument(help: ArgumentHelp(HelpText.tr("How long, e.g. \"10 minutes\"."), valueName: HelpText.tr("duration")))
@@ -246,7 +246,7 @@ struct DismissCommand: ParsableCommand {
 
     @OptionGroup var instance: InstanceOptions
 
-    @Argument(help: ArgumentHelp(HelpText.tr("The reminder's key.")))
+    @Argument(help: ArgumentHelp(HelpText.tr("The reminder's key."), valueName: HelpText.tr("key")))
     var key: String
 
     func run() throws {
