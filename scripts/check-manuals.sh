@@ -10,6 +10,9 @@
 set -euo pipefail
 binary=$(realpath "${1:?usage: check-manuals.sh BINARY}")
 cd "$(dirname "$0")/.."
+# The pages are English: the binary's help and validate's diagnostics, which follow the locale, are read in English.
+export LC_ALL=C
+unset LANGUAGE
 
 failures=0
 fail() { echo "FAIL  $*" >&2; failures=$((failures + 1)); }

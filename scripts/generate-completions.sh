@@ -10,6 +10,10 @@ set -euo pipefail
 binary=${1:?usage: generate-completions.sh BINARY OUTDIR}
 outdir=${2:?usage: generate-completions.sh BINARY OUTDIR}
 
+# The completions carry the options' help, which follows the locale: the installed files are English, whoever
+# builds them.
+export LC_ALL=C
+unset LANGUAGE
 mkdir -p "$outdir"
 "$binary" --generate-completion-script bash >"$outdir/sse-timeline.bash"
 "$binary" --generate-completion-script zsh >"$outdir/_sse-timeline"

@@ -8,7 +8,9 @@ import Timeline
 struct InstanceOptions: ParsableArguments {
     @Flag(
         name: .customLong("user"),
-        help: "Your own instance, on your session bus (as systemctl --user), not the system's."
+        help: ArgumentHelp(
+            HelpText.tr("Your own instance, on your session bus (as systemctl --user), not the system's.")
+        )
     )
     var user = false
 
@@ -64,32 +66,45 @@ struct InstanceOptions: ParsableArguments {
 struct PendingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pending",
-        abstract:
-            "Show the reminders the running daemon will write next, snoozed ones included, and the deliveries to named channels waiting for a retry.",
-        discussion: """
-            Asks the running daemon over the bus (ListPending and ListDeliveries of \
-            io.github.ssetimeline.Timeline1), the way timedatectl asks timedated: the system instance on the \
-            system bus, your own with --user. Each reminder is shown with its key, which snooze and dismiss take; \
-            then each delivery to a [channel.NAME] whose last attempt failed: its channel, when it is tried \
-            next, how many attempts failed and how the last one ended (docs/channels.md).
-
-            Examples:
-              sse-timeline pending
-              sse-timeline --user pending --count 5
-              sse-timeline pending --json
+        abstract: HelpText.tr(
             """
+            Show the reminders the running daemon will write next, snoozed ones included, and the deliveries to named \
+            channels waiting for a retry.
+            """
+        ),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Asks the running daemon over the bus (ListPending and ListDeliveries of \
+                io.github.ssetimeline.Timeline1), the way timedatectl asks timedated: the system instance on the \
+                system bus, your own with --user. Each reminder is shown with its key, which snooze and dismiss take; \
+                then each delivery to a [channel.NAME] whose last attempt failed: its channel, when it is tried next, \
+                how many attempts failed and how the last one ended (docs/channels.md).
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline pending",
+                "sse-timeline --user pending --count 5",
+                "sse-timeline pending --json"
+            )
+        )
     )
 
     @OptionGroup var instance: InstanceOptions
 
-    @Option(help: "How many reminders to show (at most 1000).")
+    @Option(help: ArgumentHelp(HelpText.tr("How many reminders to show (at most 1000).")))
     var count: UInt32 = 20
 
     @Flag(
-        help: """
-            Print JSON: one object per reminder (key, state, milestone_id, title, reminder, due, first_due), then \
-            one per delivery waiting for a retry (key, state "retrying", channel, attempts, next_try, last_failure).
-            """
+        help: ArgumentHelp(
+            HelpText.tr(
+                """
+                Print JSON: one object per reminder (key, state, milestone_id, title, reminder, due, first_due), then \
+                one per delivery waiting for a retry (key, state "retrying", channel, attempts, next_try, \
+                last_failure).
+                """
+            )
+        )
     )
     var json = false
 
@@ -166,25 +181,29 @@ struct PendingCommand: ParsableCommand {
 struct SnoozeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snooze",
-        abstract: "Snooze a reminder: the running daemon writes it again after DURATION.",
-        discussion: """
-            KEY is a reminder's key, as `sse-timeline pending` and the journal's REMINDER_KEY field show it. \
-            DURATION is written as in the config: "10 minutes", "1 hour 30 minutes", "2 days" (1 second to \
-            366 days). The snooze is kept in the daemon's state, so the reminder comes back also after a \
-            restart. A reminder that has not come due yet is held back until then.
-
-            Examples:
-              sse-timeline snooze 'exam|2027-06-03T09:00:00|1 day before' '10 minutes'
-              sse-timeline --user snooze "$(sse-timeline --user pending --json | jq -r '.[0].key')" '1 hour'
-            """
+        abstract: HelpText.tr("Snooze a reminder: the running daemon writes it again after DURATION."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                KEY is a reminder's key, as `sse-timeline pending` and the journal's REMINDER_KEY field show it. \
+                DURATION is written as in the config: "10 minutes", "1 hour 30 minutes", "2 days" (1 second to 366 \
+                days). The snooze is kept in the daemon's state, so the reminder comes back also after a restart. A \
+                reminder that has not come due yet is held back until then.
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline snooze 'exam|2027-06-03T09:00:00|1 day before' '10 minutes'",
+                "sse-timeline --user snooze \"$(sse-timeline --user pending --json | jq -r '.[0].key')\" '1 hour'"
+            )
+        )
     )
 
     @OptionGroup var instance: InstanceOptions
 
-    @Argument(help: "The reminder's key.")
+    @Argument(help: ArgumentHelp(HelpText.tr("The reminder's key."), valueName: HelpText.tr("key")))
     var key: String
 
-    @Argument(help: ArgumentHelp("How long, e.g. \"10 minutes\".", valueName: "duration"))
+    @Argument(help: ArgumentHelp(HelpText.tr("How long, e.g. \"10 minutes\"."), valueName: HelpText.tr("duration")))
     var duration: String
 
     func validate() throws {
@@ -213,19 +232,23 @@ struct SnoozeCommand: ParsableCommand {
 struct DismissCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dismiss",
-        abstract: "Dismiss a reminder: a snooze of it ends; one not due yet will not be sent.",
-        discussion: """
-            KEY is a reminder's key, as `sse-timeline pending` and the journal's REMINDER_KEY field show it.
-
-            Examples:
-              sse-timeline dismiss 'exam|2027-06-03T09:00:00|1 day before'
-              sse-timeline --user dismiss 'standup|2027-06-03T09:30:00|at start'
-            """
+        abstract: HelpText.tr("Dismiss a reminder: a snooze of it ends; one not due yet will not be sent."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                KEY is a reminder's key, as `sse-timeline pending` and the journal's REMINDER_KEY field show it.
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline dismiss 'exam|2027-06-03T09:00:00|1 day before'",
+                "sse-timeline --user dismiss 'standup|2027-06-03T09:30:00|at start'"
+            )
+        )
     )
 
     @OptionGroup var instance: InstanceOptions
 
-    @Argument(help: "The reminder's key.")
+    @Argument(help: ArgumentHelp(HelpText.tr("The reminder's key."), valueName: HelpText.tr("key")))
     var key: String
 
     func run() throws {

@@ -6,41 +6,48 @@ import Timeline
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
-        abstract: "Show months as a calendar with the timeline's occurrences and reminders marked.",
-        discussion: """
-            Without an argument: this month and the next two; YYYY-MM: that month; YYYY: the twelve months of \
-            that year. The months stand side by side as far as the terminal is wide (at most three), one under \
-            the other when it is narrow. A day is marked * when a milestone occurs on it (every day of an \
-            all-day span), + when a reminder comes due, # when it is a holiday; the marked days are listed \
-            under the months. On a terminal, marked days, holidays, non-working days and today are coloured \
-            (none with NO_COLOR set, or when the output is not a terminal). Days are those of your zone ($TZ, \
-            then /etc/localtime); all-day milestones keep their own dates.
-
-            --json prints {"from", "to", "zone", "days": [{"date", "weekday", "working_day", "holiday", \
-            "entries"}]} for the days that have entries or a holiday; each entry is an object of list --json \
-            plus "time".
-
-            Examples:
-              sse-timeline calendar
-              sse-timeline calendar 2027-07 --week-numbers
-              sse-timeline calendar 2027 --json
-            """
+        abstract: HelpText.tr("Show months as a calendar with the timeline's occurrences and reminders marked."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Without an argument: this month and the next two; YYYY-MM: that month; YYYY: the twelve months of \
+                that year. The months stand side by side as far as the terminal is wide (at most three), one under \
+                the other when it is narrow. A day is marked * when a milestone occurs on it (every day of an all-day \
+                span), + when a reminder comes due, # when it is a holiday; the marked days are listed under the \
+                months. On a terminal, marked days, holidays, non-working days and today are coloured (none with \
+                NO_COLOR set, or when the output is not a terminal). Days are those of your zone ($TZ, then \
+                /etc/localtime); all-day milestones keep their own dates.
+                """
+            ),
+            HelpText.tr(
+                """
+                --json prints {"from", "to", "zone", "days": [{"date", "weekday", "working_day", "holiday", \
+                "entries"}]} for the days that have entries or a holiday; each entry is an object of list --json plus \
+                "time".
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline calendar",
+                "sse-timeline calendar 2027-07 --week-numbers",
+                "sse-timeline calendar 2027 --json"
+            )
+        )
     )
 
     @OptionGroup var options: ConfigOptions
 
     @Argument(
         help: ArgumentHelp(
-            "The month (YYYY-MM) or year (YYYY) to show (default: this month and the next two).",
-            valueName: "month|year"
+            HelpText.tr("The month (YYYY-MM) or year (YYYY) to show (default: this month and the next two)."),
+            valueName: HelpText.tr("month|year")
         )
     )
     var period: String?
 
-    @Flag(help: "Show ISO 8601 week numbers before each week.")
+    @Flag(help: ArgumentHelp(HelpText.tr("Show ISO 8601 week numbers before each week.")))
     var weekNumbers = false
 
-    @Flag(help: "Print JSON instead of the calendar.")
+    @Flag(help: ArgumentHelp(HelpText.tr("Print JSON instead of the calendar.")))
     var json = false
 
     func run() throws {

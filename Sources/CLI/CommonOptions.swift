@@ -8,11 +8,13 @@ struct ConfigOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The timeline file to use (its drop-ins are read from <name>.d/ beside it).",
-            discussion: """
-                Without it: $CONFIGURATION_DIRECTORY/timeline.toml, then /etc/sse-timeline/timeline.toml, \
-                then the embedded default SSE timeline.
-                """,
+            HelpText.tr("The timeline file to use (its drop-ins are read from <name>.d/ beside it)."),
+            discussion: HelpText.tr(
+                """
+                Without it: $CONFIGURATION_DIRECTORY/timeline.toml, then /etc/sse-timeline/timeline.toml, then the \
+                embedded default SSE timeline.
+                """
+            ),
             valueName: "path"
         )
     )
@@ -20,15 +22,18 @@ struct ConfigOptions: ParsableArguments {
 
     @Flag(
         name: .long,
-        help: "Use the embedded default SSE timeline, ignoring config files and drop-ins."
+        help: ArgumentHelp(HelpText.tr("Use the embedded default SSE timeline, ignoring config files and drop-ins."))
     )
     var defaultTimeline = false
 
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Pretend the current time is this (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]); for previews and tests.",
-            valueName: "time"
+            HelpText.tr(
+                "Pretend the current time is this (%s); for previews and tests.",
+                "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]"
+            ),
+            valueName: HelpText.tr("time")
         )
     )
     var now: String?

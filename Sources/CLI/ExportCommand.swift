@@ -6,16 +6,20 @@ import Timeline
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print the whole timeline as JSON or as an iCalendar (.ics) file.",
-        discussion: """
-            json: the shape is documented in docs/configuration.md ("JSON output"). ics: an RFC 5545 calendar \
-            with one event per milestone, its recurrence, time zones and one alarm per reminder, for calendar \
-            apps (docs/configuration.md, "iCalendar export").
-
-            Examples:
-              sse-timeline export --format json > timeline.json
-              sse-timeline export --format ics > sse-timeline.ics
-            """
+        abstract: HelpText.tr("Print the whole timeline as JSON or as an iCalendar (.ics) file."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                json: the shape is documented in docs/configuration.md ("JSON output"). ics: an RFC 5545 calendar \
+                with one event per milestone, its recurrence, time zones and one alarm per reminder, for calendar \
+                apps (docs/configuration.md, "iCalendar export").
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline export --format json > timeline.json",
+                "sse-timeline export --format ics > sse-timeline.ics"
+            )
+        )
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -24,23 +28,35 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: "Output format.")
+    @Option(help: ArgumentHelp(HelpText.tr("Output format.")))
     var format: Format = .json
 
     @Option(
         help: ArgumentHelp(
-            "The DTSTAMP of every event (ics only; default: now), for output that does not change between runs.",
-            valueName: "time"
+            HelpText.tr(
+                """
+                The DTSTAMP of every event (ics only; default: now), for output that does not change between runs.
+                """
+            ),
+            valueName: HelpText.tr("time")
         )
     )
     var dtstamp: String?
 
     @Flag(
         help: ArgumentHelp(
-            "Also write each milestone's texts in the other languages as SUMMARY;LANGUAGE=... lines (ics only).",
-            discussion: "The events' texts are in the config's language (or the locale's) either way. RFC 5545 "
-                + "allows one SUMMARY, DESCRIPTION and LOCATION per event: most calendar apps show the first and "
-                + "drop the rest, and strict validators refuse the file; sse-timeline import reads them all."
+            HelpText.tr(
+                """
+                Also write each milestone's texts in the other languages as SUMMARY;LANGUAGE=... lines (ics only).
+                """
+            ),
+            discussion: HelpText.tr(
+                """
+                The events' texts are in the config's language (or the locale's) either way. RFC 5545 allows one \
+                SUMMARY, DESCRIPTION and LOCATION per event: most calendar apps show the first and drop the rest, and \
+                strict validators refuse the file; sse-timeline import reads them all.
+                """
+            )
         )
     )
     var allLanguages = false

@@ -8,48 +8,69 @@ import Timeline
 struct FetchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
-        abstract: "Download the calendar feeds (url = ...) of the timeline into the state directory.",
-        discussion: """
-            The daemon never touches the network: sse-timeline-fetch.service runs this command (its timer every \
-            few minutes), and the daemon reads the copy it leaves, <state>/feeds/NAME/NAME.ics, as a read-only \
-            calendar, applying a new copy within a second.
-
-            Each feed is fetched when its refresh (default 1 hour) has passed since its last success, or at once \
-            with --force or when named. The request is conditional (If-None-Match, If-Modified-Since): an \
-            unchanged feed costs one request and no reload. A body replaces the copy only when it is a whole \
-            calendar; on any failure (the server down, HTTP 401, 404 or 5xx, a timeout, a truncated or \
-            oversized body) the last good copy stays in force, the first failure of an outage is a warning in \
-            the journal (CALENDAR=, URL= without credentials, ERROR=) and the recovery a notice.
-
-            A feed's credential (credential = "NAME") is read from $CREDENTIALS_DIRECTORY/feed_NAME under the \
-            system unit (LoadCredential=feed:/etc/sse-timeline/credentials), else from \
-            ~/.config/sse-timeline/credentials/NAME, which must be yours and private (chmod 600): its first line \
-            is user:password (HTTP basic) or "Bearer TOKEN".
-
-            Exit status: 0 when every feed due was fetched or unchanged, 75 (EX_TEMPFAIL) when one failed, 1 \
-            when the config cannot be loaded.
-
-            Examples:
-              sse-timeline fetch
-              sse-timeline fetch --force team
-              sse-timeline fetch --config ~/.config/sse-timeline/timeline.toml --state-dir ~/.local/state/sse-timeline
-            """
+        abstract: HelpText.tr("Download the calendar feeds (url = ...) of the timeline into the state directory."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                The daemon never touches the network: sse-timeline-fetch.service runs this command (its timer every \
+                few minutes), and the daemon reads the copy it leaves, <state>/feeds/NAME/NAME.ics, as a read-only \
+                calendar, applying a new copy within a second.
+                """
+            ),
+            HelpText.tr(
+                """
+                Each feed is fetched when its refresh (default 1 hour) has passed since its last success, or at once \
+                with --force or when named. The request is conditional (If-None-Match, If-Modified-Since): an \
+                unchanged feed costs one request and no reload. A body replaces the copy only when it is a whole \
+                calendar; on any failure (the server down, HTTP 401, 404 or 5xx, a timeout, a truncated or oversized \
+                body) the last good copy stays in force, the first failure of an outage is a warning in the journal \
+                (CALENDAR=, URL= without credentials, ERROR=) and the recovery a notice.
+                """
+            ),
+            HelpText.tr(
+                """
+                A feed's credential (credential = "NAME") is read from $CREDENTIALS_DIRECTORY/feed_NAME under the \
+                system unit (LoadCredential=feed:/etc/sse-timeline/credentials), else from \
+                ~/.config/sse-timeline/credentials/NAME, which must be yours and private (chmod 600): its first line \
+                is user:password (HTTP basic) or "Bearer TOKEN".
+                """
+            ),
+            HelpText.tr(
+                """
+                Exit status: 0 when every feed due was fetched or unchanged, 75 (EX_TEMPFAIL) when one failed, 1 when \
+                the config cannot be loaded.
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline fetch",
+                "sse-timeline fetch --force team",
+                "sse-timeline fetch --config ~/.config/sse-timeline/timeline.toml \\",
+                "  --state-dir ~/.local/state/sse-timeline"
+            )
+        )
     )
 
     @OptionGroup var options: ConfigOptions
 
     @Option(
         help: ArgumentHelp(
-            "Where the copies go (default: $STATE_DIRECTORY, /var/lib/sse-timeline for root, else ~/.local/state/sse-timeline).",
+            HelpText.tr(
+                """
+                Where the copies go (default: $STATE_DIRECTORY, /var/lib/sse-timeline for root, else \
+                ~/.local/state/sse-timeline).
+                """
+            ),
             valueName: "dir"
         )
     )
     var stateDir: String?
 
-    @Flag(help: "Fetch every feed now, whatever its refresh says.")
+    @Flag(help: ArgumentHelp(HelpText.tr("Fetch every feed now, whatever its refresh says.")))
     var force = false
 
-    @Argument(help: ArgumentHelp("Fetch only these calendars (by name), now.", valueName: "name"))
+    @Argument(
+        help: ArgumentHelp(HelpText.tr("Fetch only these calendars (by name), now."), valueName: HelpText.tr("name"))
+    )
     var names: [String] = []
 
     /// The exit status when a feed failed (EX_TEMPFAIL, sysexits.h): the timer tries again.

@@ -6,31 +6,36 @@ import Timeline
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate-synthetic",
-        abstract: "Print a synthetic timeline of many milestones (for benchmarks).",
-        discussion: """
-            Milestones are timed, in UTC, with starts spread evenly over --spread seconds after --start; \
-            each has --reminders reminders (at start, 1 second before, 2 seconds before, ...), so the \
-            timeline holds milestones x reminders pending reminder instances.
-
-            Example:
-              sse-timeline generate-synthetic --milestones 200000 --reminders 5 --start 2030-01-01T00:00:00Z > big.toml
-            """,
+        abstract: HelpText.tr("Print a synthetic timeline of many milestones (for benchmarks)."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Milestones are timed, in UTC, with starts spread evenly over --spread seconds after --start; each has \
+                --reminders reminders (at start, 1 second before, 2 seconds before, ...), so the timeline holds \
+                milestones x reminders pending reminder instances.
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline generate-synthetic --milestones 200000 --reminders 5 \\",
+                "  --start 2030-01-01T00:00:00Z > big.toml"
+            )
+        ),
         shouldDisplay: false
     )
 
-    @Option(help: "Number of milestones.")
+    @Option(help: ArgumentHelp(HelpText.tr("Number of milestones.")))
     var milestones = 1000
 
-    @Option(help: "Reminders per milestone (1 to 50).")
+    @Option(help: ArgumentHelp(HelpText.tr("Reminders per milestone (1 to 50).")))
     var reminders = 1
 
-    @Option(help: ArgumentHelp("First start (UTC, YYYY-MM-DDTHH:MM:SSZ).", valueName: "time"))
+    @Option(help: ArgumentHelp(HelpText.tr("First start (UTC, YYYY-MM-DDTHH:MM:SSZ)."), valueName: HelpText.tr("time")))
     var start = "2030-01-01T00:00:00Z"
 
-    @Option(help: "Seconds over which the starts are spread (0: all at the same second).")
+    @Option(help: ArgumentHelp(HelpText.tr("Seconds over which the starts are spread (0: all at the same second).")))
     var spread = 86400 * 365
 
-    @Option(help: "Reminder offsets are this many seconds apart.")
+    @Option(help: ArgumentHelp(HelpText.tr("Reminder offsets are this many seconds apart.")))
     var step = 1
 
     func validate() throws {

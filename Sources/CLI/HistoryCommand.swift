@@ -8,54 +8,64 @@ import Timeline
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "Show the reminders the daemon sent, snoozed, dismissed and acted on, from the journal.",
-        discussion: """
-            Reads the journal with sd-journal: the system instance's entries (_SYSTEMD_UNIT=sse-timeline.service) \
-            by default, your own instance's with --user (your _UID, _SYSTEMD_USER_UNIT=sse-timeline.service), \
-            or every sse-timeline entry of a journal directory (--directory, e.g. the central journal of a \
-            fleet, /var/log/journal/remote) or of journal files (--file, repeatable). Reading the system \
-            journal needs root or the systemd-journal group (or adm).
-
-            Each line: TIME (your zone) HOST WHO (system, or the user of a user instance) EVENT MESSAGE \
-            [fields]. Events: sent, caught-up, missed, snoozed, returned (after a snooze), repeated, \
-            dismissed, action-started, action-finished, action-failed (see systemd/sse-timeline.catalog).
-
-            --json prints an array of {"time", "event", "host", "uid", "user_unit", "message_id", "message", \
-            "milestone", "fields": {...}}, "fields" holding every field the daemon wrote (MILESTONE_ID, \
-            REMINDER_KEY, DUE_AT, SNOOZED_UNTIL, UNIT, JOB_RESULT, ...).
-
-            Examples:
-              sse-timeline history --since 2027-06-01
-              sse-timeline history --user --milestone international-day-of-cooperatives
-              sse-timeline history --directory /var/log/journal/remote --since 2027-06-01 --json
-              sse-timeline history --file ./system.journal
-            """
+        abstract: HelpText.tr("Show the reminders the daemon sent, snoozed, dismissed and acted on, from the journal."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Reads the journal with sd-journal: the system instance's entries (_SYSTEMD_UNIT=sse-timeline.service) \
+                by default, your own instance's with --user (your _UID, _SYSTEMD_USER_UNIT=sse-timeline.service), or \
+                every sse-timeline entry of a journal directory (--directory, e.g. the central journal of a fleet, \
+                /var/log/journal/remote) or of journal files (--file, repeatable). Reading the system journal needs \
+                root or the systemd-journal group (or adm).
+                """
+            ),
+            HelpText.tr(
+                """
+                Each line: TIME (your zone) HOST WHO (system, or the user of a user instance) EVENT MESSAGE [fields]. \
+                Events: sent, caught-up, missed, snoozed, returned (after a snooze), repeated, dismissed, \
+                action-started, action-finished, action-failed (see systemd/sse-timeline.catalog).
+                """
+            ),
+            HelpText.tr(
+                """
+                --json prints an array of {"time", "event", "host", "uid", "user_unit", "message_id", "message", \
+                "milestone", "fields": {...}}, "fields" holding every field the daemon wrote (MILESTONE_ID, \
+                REMINDER_KEY, DUE_AT, SNOOZED_UNTIL, UNIT, JOB_RESULT, ...).
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline history --since 2027-06-01",
+                "sse-timeline history --user --milestone international-day-of-cooperatives",
+                "sse-timeline history --directory /var/log/journal/remote --since 2027-06-01 --json",
+                "sse-timeline history --file ./system.journal"
+            )
+        )
     )
 
     @OptionGroup var instance: InstanceOptions
 
     @Option(
         help: ArgumentHelp(
-            "Only entries written at or after this time (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]).",
-            valueName: "time"
+            HelpText.tr("Only entries written at or after this time (%s).", "YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]"),
+            valueName: HelpText.tr("time")
         )
     )
     var since: String?
 
     @Option(
         help: ArgumentHelp(
-            "Only entries written at or before this time (a bare date: through its end).",
-            valueName: "time"
+            HelpText.tr("Only entries written at or before this time (a bare date: through its end)."),
+            valueName: HelpText.tr("time")
         )
     )
     var until: String?
 
-    @Option(help: ArgumentHelp("Only the entries of this milestone.", valueName: "id"))
+    @Option(help: ArgumentHelp(HelpText.tr("Only the entries of this milestone."), valueName: "id"))
     var milestone: String?
 
     @Option(
         help: ArgumentHelp(
-            "Read the journal files in this directory instead (any host, any instance).",
+            HelpText.tr("Read the journal files in this directory instead (any host, any instance)."),
             valueName: "dir"
         )
     )
@@ -63,11 +73,11 @@ struct HistoryCommand: ParsableCommand {
 
     @Option(
         name: .customLong("file"),
-        help: ArgumentHelp("Read this journal file instead (repeatable).", valueName: "file")
+        help: ArgumentHelp(HelpText.tr("Read this journal file instead (repeatable)."), valueName: HelpText.tr("file"))
     )
     var files: [String] = []
 
-    @Flag(help: "Print JSON instead of lines.")
+    @Flag(help: ArgumentHelp(HelpText.tr("Print JSON instead of lines.")))
     var json = false
 
     func validate() throws {

@@ -7,20 +7,21 @@ import Timeline
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Print the [[milestone]] tables equivalent to an iCalendar (.ics) file.",
-        discussion: """
-            Reads FILE.ics as the daemon reads timeline.d/*.ics (docs/configuration.md, "iCalendar files as \\
-            config") and prints TOML, for those who want to edit the milestones. Problems are printed on stderr \\
-            as FILE:LINE:COLUMN. A line or an event that cannot be read is skipped with a warning and the rest \
-            is printed; a file that is not iCalendar at all is an error: nothing is printed and the exit status \
-            is 1.
-
-            Example:
-              sse-timeline import team.ics > /etc/sse-timeline/timeline.d/50-team.toml
-            """
+        abstract: HelpText.tr("Print the [[milestone]] tables equivalent to an iCalendar (.ics) file."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Reads FILE.ics as the daemon reads timeline.d/*.ics (docs/configuration.md, "iCalendar files as \
+                config") and prints TOML, for those who want to edit the milestones. Problems are printed on stderr \
+                as FILE:LINE:COLUMN. A line or an event that cannot be read is skipped with a warning and the rest is \
+                printed; a file that is not iCalendar at all is an error: nothing is printed and the exit status is 1.
+                """
+            ),
+            HelpText.examples("sse-timeline import team.ics > /etc/sse-timeline/timeline.d/50-team.toml")
+        )
     )
 
-    @Argument(help: ArgumentHelp("The iCalendar file.", valueName: "file.ics"))
+    @Argument(help: ArgumentHelp(HelpText.tr("The iCalendar file."), valueName: "file.ics"))
     var file: String
 
     @OptionGroup var options: ConfigOptions

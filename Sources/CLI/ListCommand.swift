@@ -6,31 +6,43 @@ import Timeline
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List milestone occurrences and reminders in a window, in due order.",
-        discussion: """
-            Each line: DUE (ISO 8601 with offset), MILESTONE_ID, OCCURRENCE (its start), REMINDER (the offset \
-            as configured, or "(occurrence)" for the milestone itself), TITLE.
-
-            --json prints an array of objects with the keys kind ("occurrence" or "reminder"), due, milestone, \
-            title, occurrence, reminder, priority and key, and moved_from and moved_reason when on_non_working_day \
-            moved it (see docs/configuration.md, "JSON output").
-
-            Examples:
-              sse-timeline list
-              sse-timeline list --from 2021-01-01 --to 2023-12-31
-              sse-timeline list --from 2027-01-01 --to 2027-12-31 --json
-            """
+        abstract: HelpText.tr("List milestone occurrences and reminders in a window, in due order."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Each line: DUE (ISO 8601 with offset), MILESTONE_ID, OCCURRENCE (its start), REMINDER (the offset as \
+                configured, or "(occurrence)" for the milestone itself), TITLE.
+                """
+            ),
+            HelpText.tr(
+                """
+                --json prints an array of objects with the keys kind ("occurrence" or "reminder"), due, milestone, \
+                title, occurrence, reminder, priority and key, and moved_from and moved_reason when \
+                on_non_working_day moved it (see docs/configuration.md, "JSON output").
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline list",
+                "sse-timeline list --from 2021-01-01 --to 2023-12-31",
+                "sse-timeline list --from 2027-01-01 --to 2027-12-31 --json"
+            )
+        )
     )
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: ArgumentHelp("Start of the window (default: now).", valueName: "date"))
+    @Option(help: ArgumentHelp(HelpText.tr("Start of the window (default: now)."), valueName: HelpText.tr("date")))
     var from: String?
 
-    @Option(help: ArgumentHelp("End of the window, inclusive (default: one year after --from).", valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            HelpText.tr("End of the window, inclusive (default: one year after --from)."),
+            valueName: HelpText.tr("date")
+        )
+    )
     var to: String?
 
-    @Flag(help: "Print JSON instead of a table.")
+    @Flag(help: ArgumentHelp(HelpText.tr("Print JSON instead of a table.")))
     var json = false
 
     func run() throws {

@@ -6,21 +6,20 @@ import Timeline
 struct NextCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "next",
-        abstract: "Show the next reminders due after now.",
-        discussion: """
-            Examples:
-              sse-timeline next
-              sse-timeline next --count 3 --json
-              sse-timeline next --now 2027-01-01
-            """
+        abstract: HelpText.tr("Show the next reminders due after now."),
+        discussion: HelpText.examples(
+            "sse-timeline next",
+            "sse-timeline next --count 3 --json",
+            "sse-timeline next --now 2027-01-01"
+        )
     )
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: "How many reminders to show.")
+    @Option(help: ArgumentHelp(HelpText.tr("How many reminders to show.")))
     var count = 10
 
-    @Flag(help: "Print JSON (the same objects as list --json, plus in_seconds).")
+    @Flag(help: ArgumentHelp(HelpText.tr("Print JSON (the same objects as list --json, plus in_seconds).")))
     var json = false
 
     func validate() throws {

@@ -8,25 +8,32 @@ import Timeline
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Print every notification the daemon would send in a window, as fast as it can.",
-        discussion: """
-            Runs the same scheduler as `run` on a virtual clock that jumps from one due instant to the next, \
-            and prints each notification to standard output in the daemon's stderr format: \
-            <PRIORITY>MESSAGE [FIELD=value ...]. No state is read or written.
-
-            Examples:
-              sse-timeline replay --from 2021-01-01 --to 2023-12-31
-              sse-timeline replay --from 2027-01-01 --to 2027-12-31 --config ./timeline.toml
-            """
+        abstract: HelpText.tr("Print every notification the daemon would send in a window, as fast as it can."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Runs the same scheduler as `run` on a virtual clock that jumps from one due instant to the next, and \
+                prints each notification to standard output in the daemon's stderr format: <PRIORITY>MESSAGE \
+                [FIELD=value ...]. No state is read or written.
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline replay --from 2021-01-01 --to 2023-12-31",
+                "sse-timeline replay --from 2027-01-01 --to 2027-12-31 --config ./timeline.toml"
+            )
+        )
     )
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: ArgumentHelp("Start of the window (exclusive).", valueName: "date"))
+    @Option(help: ArgumentHelp(HelpText.tr("Start of the window (exclusive)."), valueName: HelpText.tr("date")))
     var from: String
 
     @Option(
-        help: ArgumentHelp("End of the window (inclusive; a bare date means the end of that day).", valueName: "date")
+        help: ArgumentHelp(
+            HelpText.tr("End of the window (inclusive; a bare date means the end of that day)."),
+            valueName: HelpText.tr("date")
+        )
     )
     var to: String
 

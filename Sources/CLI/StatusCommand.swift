@@ -7,27 +7,32 @@ import Timeline
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the running daemon's status and each calendar's items, last read and last error.",
-        discussion: """
-            Asks the running daemon over the bus (the Status property and ListCalendars of \
-            io.github.ssetimeline.Timeline1): the system instance on the system bus, your own with --user. For \
-            each [[calendar]] it shows the directory, its display name, how many items (.ics files) and \
-            milestones it holds, when it was last read, and the last problem (a file that could not be read, \
-            with file:line:column).
-
-            Examples:
-              sse-timeline status
-              sse-timeline --user status --json
-            """
+        abstract: HelpText.tr("Show the running daemon's status and each calendar's items, last read and last error."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Asks the running daemon over the bus (the Status property and ListCalendars of \
+                io.github.ssetimeline.Timeline1): the system instance on the system bus, your own with --user. For \
+                each [[calendar]] it shows the directory, its display name, how many items (.ics files) and \
+                milestones it holds, when it was last read, and the last problem (a file that could not be read, with \
+                file:line:column).
+                """
+            ),
+            HelpText.examples("sse-timeline status", "sse-timeline --user status --json")
+        )
     )
 
     @OptionGroup var instance: InstanceOptions
 
     @Flag(
-        help: """
-            Print JSON: an object with status and calendars (name, path, display_name, color, items, \
-            milestones, last_success, last_error).
-            """
+        help: ArgumentHelp(
+            HelpText.tr(
+                """
+                Print JSON: an object with status and calendars (name, path, display_name, color, items, milestones, \
+                last_success, last_error).
+                """
+            )
+        )
     )
     var json = false
 

@@ -7,27 +7,33 @@ import Timeline
 struct TestChannelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test-channel",
-        abstract: "Send a test message to a mail or Apprise channel and say exactly what failed.",
-        discussion: """
-            Reads [channel.NAME] from the timeline and sends one message the way its delivery unit \
-            (sse-timeline-deliver@.service) sends a reminder: a mail through /usr/sbin/sendmail, or a \
-            notification through apprise with the URLs of the channel's credential. It runs in this process, as \
-            you, so the credential is yours: ~/.config/sse-timeline/credentials/NAME (mode 0600). To test the \
-            system instance's credentials, /etc/sse-timeline/credentials/NAME, load them as its units do (last \
-            example). It prints what was handed over (the mail's Message-ID) or the mailer's or Apprise's own \
-            words, and exits as the unit would: 0 sent, 75 when a retry may help, 78 for a missing or unsafe \
-            credential. Nothing is written to the journal or the state.
-
-            Examples:
-              sse-timeline test-channel board
-              sudo systemd-run --pipe --wait -p LoadCredential=apprise:/etc/sse-timeline/credentials \
-                sse-timeline test-channel phone --config /etc/sse-timeline/timeline.toml
-            """
+        abstract: HelpText.tr("Send a test message to a mail or Apprise channel and say exactly what failed."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Reads [channel.NAME] from the timeline and sends one message the way its delivery unit \
+                (sse-timeline-deliver@.service) sends a reminder: a mail through /usr/sbin/sendmail, or a \
+                notification through apprise with the URLs of the channel's credential. It runs in this process, as \
+                you, so the credential is yours: ~/.config/sse-timeline/credentials/NAME (mode 0600). To test the \
+                system instance's credentials, /etc/sse-timeline/credentials/NAME, load them as its units do (last \
+                example). It prints what was handed over (the mail's Message-ID) or the mailer's or Apprise's own \
+                words, and exits as the unit would: 0 sent, 75 when a retry may help, 78 for a missing or unsafe \
+                credential. Nothing is written to the journal or the state.
+                """
+            ),
+            HelpText.examples(
+                "sse-timeline test-channel board",
+                "sudo systemd-run --pipe --wait -p LoadCredential=apprise:/etc/sse-timeline/credentials \\",
+                "  sse-timeline test-channel phone --config /etc/sse-timeline/timeline.toml"
+            )
+        )
     )
 
     @OptionGroup var options: ConfigOptions
 
-    @Argument(help: ArgumentHelp("The channel, as [channel.NAME] names it.", valueName: "name"))
+    @Argument(
+        help: ArgumentHelp(HelpText.tr("The channel, as [channel.NAME] names it."), valueName: HelpText.tr("name"))
+    )
     var name: String
 
     func run() throws {

@@ -6,30 +6,42 @@ import Timeline
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check the timeline config and report every problem with file:line:column.",
-        discussion: """
-            Reads the same config the daemon would (see --config) and reports every error of every file, \
-            each as FILE:LINE:COLUMN: error: KEY = VALUE: what is wrong; what is accepted. Warnings (a local \
-            time in a DST gap or overlap, a rule that never occurs) are printed too but do not fail.
-
-            Exit status: 0 when the config is valid (a one-line summary is printed), 1 otherwise. Suitable \
-            for ExecReload= and for editors.
-
-            Examples:
-              sse-timeline validate
-              sse-timeline validate --config ./my-timeline.toml
-            """
+        abstract: HelpText.tr("Check the timeline config and report every problem with file:line:column."),
+        discussion: HelpText.paragraphs(
+            HelpText.tr(
+                """
+                Reads the same config the daemon would (see --config) and reports every error of every file, each as \
+                FILE:LINE:COLUMN: error: KEY = VALUE: what is wrong; what is accepted. Warnings (a local time in a \
+                DST gap or overlap, a rule that never occurs) are printed too but do not fail.
+                """
+            ),
+            HelpText.tr(
+                """
+                Exit status: 0 when the config is valid (a one-line summary is printed), 1 otherwise. Suitable for \
+                ExecReload= and for editors.
+                """
+            ),
+            HelpText.examples("sse-timeline validate", "sse-timeline validate --config ./my-timeline.toml")
+        )
     )
 
     @OptionGroup var options: ConfigOptions
 
     @Option(
         help: ArgumentHelp(
-            "Warn at each milestone whose title, description or location has no text in one of these languages.",
-            discussion: "A comma-separated list of fr, es: each milestone of a TOML file without title_fr (and "
-                + "description_fr, location_fr when it has a description or location) is listed as a warning "
-                + "at its FILE:LINE:COLUMN. Warnings do not fail.",
-            valueName: "languages"
+            HelpText.tr(
+                """
+                Warn at each milestone whose title, description or location has no text in one of these languages.
+                """
+            ),
+            discussion: HelpText.tr(
+                """
+                A comma-separated list of fr, es: each milestone of a TOML file without title_fr (and description_fr, \
+                location_fr when it has a description or location) is listed as a warning at its FILE:LINE:COLUMN. \
+                Warnings do not fail.
+                """
+            ),
+            valueName: HelpText.tr("languages")
         )
     )
     var languages: String?

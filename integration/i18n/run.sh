@@ -1,8 +1,10 @@
 #!/bin/bash
 # French and Spanish (issue 24): every catalog passes msgfmt --check and translates every message; the template
 # equals what the sources mark now (a message added without `make pot` fails here); the catalogs' plural forms
-# at 0, 1, 2 and 21; list, next and validate (of a broken config too: its diagnostics) under LANG=fr_FR.UTF-8 and
-# es_ES.UTF-8, compared line by line, so a message of theirs left unmarked (still English) fails too. The locales are generated as root (localedef);
+# at 0, 1, 2 and 21; list, next and validate under LANG=fr_FR.UTF-8 and es_ES.UTF-8, compared line by line, so
+# a message of theirs left unmarked (still English) fails too; validate's diagnostics of a broken config and of
+# broken .ics files; --help of the root command, validate and snooze in each language (English under C), and no
+# English help text left in any command's French or Spanish --help. The locales are generated as root (localedef);
 # without root and without them, that part says it skips.
 #
 #   integration/i18n/run.sh BINARY        (make i18n-test; the binary finds the catalogs `make locale` wrote)
@@ -210,6 +212,62 @@ for loc in fr_FR.UTF-8 es_ES.UTF-8; do
         pass "no diagnostic of $broken left in English in $loc"
     else
         fail "diagnostics still in English in $loc: $still_english"
+    fi
+done
+
+# --- --help in French and Spanish; English under C ------------------------------------------------------------
+# ArgumentParser's own words ("USAGE:", "OPTIONS:", "Show help information.") stay English in every language.
+help_in() {  # LOCALE COMMAND...: the help at 80 columns under LANG=LOCALE alone
+    env -u LANGUAGE -u LC_ALL -u LC_MESSAGES COLUMNS=80 LANG="$1" "$binary" "${@:2}" --help 2>&1
+}
+for loc in C fr_FR.UTF-8 es_ES.UTF-8; do
+    lang=${loc%%_*}
+    [ "$loc" = C ] && lang=en
+    if [ "$loc" != C ] && ! have_locale "$loc"; then echo "SKIP: --help in $loc (locale not generated)"; continue; fi
+    compare "--help in $loc" $here/expected/help.$lang "$(help_in "$loc")"
+    for command in validate snooze; do
+        compare "$command --help in $loc" $here/expected/help-$command.$lang "$(help_in "$loc" $command)"
+    done
+done
+# No help text left unmarked: no command's French or Spanish --help holds one of its English texts (the
+# abstracts and discussion paragraphs of the command and of each of its arguments, from the binary's own
+# description under C); the commands are those `sse-timeline --help` lists.
+read -r -d '' find_english <<'PY' || true
+import json, os, re, subprocess, sys
+binary, language = sys.argv[1], sys.argv[2]
+def run(locale, *arguments):
+    environment = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    environment.update(LANG=locale, COLUMNS="80")
+    return subprocess.run([binary, *arguments], env=environment, capture_output=True, text=True).stdout
+flat = lambda text: " ".join(text.split())
+listing = run("C", "--help").split("SUBCOMMANDS:")[1]
+names = [match.group(1) for match in re.finditer(r"^  ([a-z][a-z-]*)( \(default\))?( {2,}|$)", listing, re.M)]
+commands = {c["commandName"]: c for c in json.loads(run("C", "--experimental-dump-help"))["command"]["subcommands"]}
+if len(names) < 10 or any(name not in commands for name in names):
+    sys.exit(f"the commands of --help ({names}) are not those of the dump ({sorted(commands)})")
+left = 0
+for name in [""] + names:
+    english = json.loads(run("C", "--experimental-dump-help"))["command"] if not name else commands[name]
+    texts = [english.get("abstract", ""), english.get("discussion", "")]
+    for argument in english.get("arguments", []):
+        if {n["name"] for n in argument.get("names", [])} & {"help", "version"}:
+            continue  # ArgumentParser's own
+        texts += [argument.get("abstract", ""), argument.get("discussion", "")]
+    translated = flat(run(language, *([name] if name else []), "--help"))
+    for text in texts:
+        for paragraph in text.split("\n\n"):
+            if paragraph and not paragraph.startswith("Example") and flat(paragraph) in translated:
+                print(f"{name or 'sse-timeline'}: still English: {paragraph[:100]}")
+                left += 1
+print(f"{len(names) + 1} commands")
+sys.exit(1 if left else 0)
+PY
+for loc in fr_FR.UTF-8 es_ES.UTF-8; do
+    if ! have_locale "$loc"; then continue; fi
+    if report=$(python3 -c "$find_english" "$binary" "$loc"); then
+        pass "no English help text in any command's --help under $loc ($report)"
+    else
+        fail "--help under $loc: $report"
     fi
 done
 
