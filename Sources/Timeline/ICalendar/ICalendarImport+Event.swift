@@ -109,7 +109,9 @@ extension FileImport {
 
     /// One VEVENT as a milestone (id not yet set); nil when it has errors (reported).
     mutating func decodeEvent(_ event: ICalendarComponent, fallbackTitle: String?) -> Milestone? {
-        let errorsBefore = diagnostics.count { $0.severity == .error }
+        // Only this event's own diagnostics are looked at again: counting the whole file's would make reading a
+        // large export quadratic.
+        let firstOwn = diagnostics.count
         let isTask = event.name == "VTODO"
         guard let startProperty = event.property(isTask ? "DUE" : "DTSTART") else {
             report(
@@ -221,7 +223,7 @@ extension FileImport {
         for component in event.components where component.name != "VALARM" {
             skippedComponents[component.name, default: 0] += 1
         }
-        guard diagnostics.count(where: { $0.severity == .error }) == errorsBefore else { return nil }
+        guard !diagnostics[firstOwn...].contains(where: { $0.severity == .error }) else { return nil }
         return milestone
     }
 
