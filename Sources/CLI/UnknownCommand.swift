@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gettext
 import Glibc
 import Timeline
 
@@ -35,11 +36,12 @@ enum UnknownCommand {
     /// What to say about `word`: that it is no command, the nearest command if one is near, and where the list is.
     static func message(for word: String) -> String {
         let commands = listedCommands
-        var text = "sse-timeline: '\(word)' is not a command."
+        let l10n = Gettext.localizer
+        var text = l10n.tr("sse-timeline: '%s' is not a command.", word)
         if let near = Suggestion.closest(to: word, among: commands, maximumDistance: maximumDistance) {
-            text += " Did you mean '\(near)'?"
+            text += " " + l10n.tr("Did you mean '%s'?", near)
         }
-        text += "\nThe commands: \(commands.joined(separator: ", ")); see 'sse-timeline --help'."
+        text += "\n" + l10n.tr("The commands: %s; see 'sse-timeline --help'.", commands.joined(separator: ", "))
         return text
     }
 
