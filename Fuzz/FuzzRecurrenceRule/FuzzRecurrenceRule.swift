@@ -37,7 +37,7 @@ enum FuzzRecurrenceRule {
         let walked = Array(occurrences.prefix(500))
         precondition(
             (reason == nil) == !walked.isEmpty,
-            "\(printed): \(walked.count) occurrences but reason \(reason ?? "nil")"
+            "\(printed): \(walked.count) occurrences but reason \(reason?.description ?? "nil")"
         )
         for (index, occurrence) in walked.enumerated() {
             precondition(occurrence >= start, "\(printed): \(occurrence) is before DTSTART \(start)")

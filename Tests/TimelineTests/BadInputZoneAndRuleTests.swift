@@ -97,7 +97,7 @@ struct BadInputZoneAndRuleTests {
     @Test func weeklyRuleWhoseSetPositionExceedsItsOneDayIsProvenEmpty() throws {
         let rule = try RecurrenceRule(parsing: "FREQ=WEEKLY;BYSETPOS=2;BYHOUR=6")
         let start = CivilDateTime(date: CivilDate(year: 2030, month: 1, day: 1)!, hour: 6, minute: 0)!
-        #expect(rule.neverOccursReason(from: start)?.contains("at most 1 candidate") == true)
+        #expect(rule.neverOccursReason(from: start)?.description.contains("at most 1 candidate") == true)
         var occurrences = rule.occurrences(from: start, untilLocal: nil).makeIterator()
         #expect(occurrences.next() == nil)
         #expect(occurrences.periodsLoaded == 0)

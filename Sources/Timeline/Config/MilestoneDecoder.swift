@@ -303,7 +303,7 @@ struct MilestoneDecoder {
     /// Warns when a local time falls into a DST gap or overlap of its zone.
     func warnAboutLocalTime(_ value: TimeValue, key: String, zone: Zone, context: inout DecodeContext) {
         guard case .local(let local) = value else { return }
-        if let message = ReminderMath.dstWarningText(local, zone: zone) {
+        if let message = ReminderMath.dstWarning(local, zone: zone) {
             context.warning(source, "\(path).\(key)", value: local.description, message, hint: nil)
         }
     }
@@ -333,7 +333,7 @@ struct MilestoneDecoder {
                 }
                 rule = parsed
                 untilLocal = ReminderMath.untilLocal(parsed, zone: zone)
-                if let warning = parsed.neverOccursText(from: start, untilLocal: untilLocal) {
+                if let warning = parsed.neverOccursReason(from: start, untilLocal: untilLocal) {
                     context.warning(source, "\(path).rrule", value: ruleText, warning, hint: nil)
                 }
             } catch {

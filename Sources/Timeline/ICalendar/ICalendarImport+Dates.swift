@@ -192,7 +192,7 @@ extension FileImport {
         }
         guard rule != nil || !rdates.isEmpty || !exdates.isEmpty else { return nil }
         let untilLocal = rule.flatMap { ReminderMath.untilLocal($0, zone: milestone.zone) }
-        if let rule, let reason = rule.neverOccursText(from: milestone.start, untilLocal: untilLocal) {
+        if let rule, let reason = rule.neverOccursReason(from: milestone.start, untilLocal: untilLocal) {
             report(.warning, rules[0], reason)
         }
         return Recurrence(

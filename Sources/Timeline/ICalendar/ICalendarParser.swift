@@ -74,19 +74,6 @@ public struct ICalendarParser: Sendable {
             self.text = message
             self.skipsLine = skipsLine
         }
-
-        /// The same place saying the same: a template and its values equal the English text they make.
-        public static func == (a: Problem, b: Problem) -> Bool {
-            a.line == b.line && a.column == b.column && a.message == b.message && a.skipsLine == b.skipsLine
-        }
-
-        /// Hashes what `==` compares.
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(line)
-            hasher.combine(column)
-            hasher.combine(message)
-            hasher.combine(skipsLine)
-        }
     }
 
     /// The top-level components (normally one VCALENDAR).

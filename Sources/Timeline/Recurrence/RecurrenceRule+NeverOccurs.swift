@@ -8,12 +8,9 @@ extension RecurrenceRule {
     /// that no calendar date satisfies, such as `BYMONTH=2;BYMONTHDAY=30,31` or `BYMONTHDAY=31` in 30-day
     /// months; `YEARLY` `BYDAY` ordinals beyond five within a `BYMONTH`; and `BYSETPOS` beyond the candidates
     /// one period can hold. Without `start` only these are checked, and not the defaults `start` would supply.
-    public func neverOccursReason(from start: CivilDateTime? = nil, untilLocal: CivilDateTime? = nil) -> String? {
-        neverOccursText(from: start, untilLocal: untilLocal)?.description
-    }
-
-    /// ``neverOccursReason(from:untilLocal:)`` to be read in any language.
-    public func neverOccursText(from start: CivilDateTime? = nil, untilLocal: CivilDateTime? = nil) -> LocalizedText? {
+    /// The reason is a text to be read in any language.
+    public func neverOccursReason(from start: CivilDateTime? = nil, untilLocal: CivilDateTime? = nil) -> LocalizedText?
+    {
         if let reason = evidentlyNeverOccursReason(from: start, untilLocal: untilLocal) { return reason }
         guard let start else { return nil }
         var occurrences = occurrences(from: start, untilLocal: untilLocal).makeIterator()
@@ -30,7 +27,7 @@ extension RecurrenceRule {
         return .tr("no date in a whole 400-year cycle of the calendar matches, so the rule never occurs")
     }
 
-    /// The cheap, static part of ``neverOccursText(from:untilLocal:)``.
+    /// The cheap, static part of ``neverOccursReason(from:untilLocal:)``.
     func evidentlyNeverOccursReason(from start: CivilDateTime?, untilLocal: CivilDateTime?) -> LocalizedText? {
         if let start, let untilLocal, untilLocal < start {
             return .tr("%s (%s) is before %s (%s), so the rule never occurs", "UNTIL", untilLocal, "DTSTART", start)

@@ -57,13 +57,9 @@ public enum ReminderMath {
         rule.until?.localBound { zone.localTime(at: Instant(secondsSinceEpoch: $0.secondsSinceEpoch)) }
     }
 
-    /// A warning when `local` does not exist (DST gap) or exists twice (DST overlap) in `zone`.
-    public static func dstWarning(_ local: CivilDateTime, zone: Zone) -> String? {
-        dstWarningText(local, zone: zone)?.description
-    }
-
-    /// ``dstWarning(_:zone:)`` to be read in any language.
-    public static func dstWarningText(_ local: CivilDateTime, zone: Zone) -> LocalizedText? {
+    /// A warning, to be read in any language, when `local` does not exist (DST gap) or exists twice (DST
+    /// overlap) in `zone`.
+    public static func dstWarning(_ local: CivilDateTime, zone: Zone) -> LocalizedText? {
         switch zone.resolve(local) {
         case .unique: return nil
         case .gap(let instant, let skipped):
